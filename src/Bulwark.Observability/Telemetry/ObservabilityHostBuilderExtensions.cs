@@ -1,0 +1,84 @@
+using System.Reflection;
+using Bulwark.Observability.Logging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Bulwark.Observability.Telemetry;
+
+/// <summary>Wires OpenTelemetry and one-line JSON logs into a host. See docs/observability.md.</summary>
+public static class ObservabilityHostBuilderExtensions
+{
+    /// <summary>
+    /// Adds tracing (ASP.NET Core, HttpClient and every <c>Bulwark.*</c> source, continuing an incoming W3C
+    /// <c>traceparent</c>), metrics, and JSON console logs carrying trace and span ids.
+    /// </summary>
+    public static IHostApplicationBuilder AddBulwarkObservability(
+        this IHostApplicationBuilder builder,
+        Action<BulwarkObservabilityOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        var options = new BulwarkObservabilityOptions();
+        builder.Configuration.GetSection(BulwarkObservabilityOptions.SectionName).Bind(options);
+        configure?.Invoke(options);
+        options.ServiceName ??= builder.Environment.ApplicationName;
+        options.ServiceVersion ??= Assembly.GetEntryAssembly()?
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+        builder.Services.AddOptions<BulwarkObservabilityOptions>()
+            .Configure(o =>
+            {
+                o.ServiceName = options.ServiceName;
+                o.ServiceVersion = options.ServiceVersion;
+                o.OtlpEndpoint = options.OtlpEndpoint;
+                o.SamplingRatio = options.SamplingRatio;
+                o.JsonConsoleLogs = options.JsonConsoleLogs;
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        if (options.JsonConsoleLogs)
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddConsole(o => o.FormatterName = JsonLineFormatter.FormatterName);
+            builder.Logging.AddConsoleFormatter<JsonLineFormatter, JsonLineFormatterOptions>(o =>
+            {
+                o.ServiceName = options.ServiceName;
+                o.ServiceVersion = options.ServiceVersion;
+            });
+        }
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(options.ServiceName, serviceVersion: options.ServiceVersion))
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.SamplingRatio)))
+                    .AddSource(BulwarkTelemetry.SourcePrefix)
+                    .AddAspNetCoreInstrumentation(o => o.RecordException = true)
+                    .AddHttpClientInstrumentation(o => o.RecordException = true);
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddMeter(BulwarkTelemetry.SourcePrefix)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation();
+            });
+
+        if (options.OtlpEndpoint is not null)
+        {
+            otel.WithTracing(t => t.AddOtlpExporter(o => o.Endpoint = options.OtlpEndpoint));
+            otel.WithMetrics(m => m.AddOtlpExporter(o => o.Endpoint = options.OtlpEndpoint));
+        }
+
+        return builder;
+    }
+}
