@@ -76,8 +76,10 @@ public sealed class JsonLineFormatter : ConsoleFormatter
                 json.WriteString("version", options.ServiceVersion);
             }
 
-            WriteState(json, logEntry.State);
-            WriteScopes(json, scopeProvider);
+            // State and scopes often repeat a key (HttpClient logs do); the first value written wins.
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            WriteState(json, logEntry.State, written);
+            WriteScopes(json, scopeProvider, written);
 
             if (logEntry.Exception is not null)
             {
@@ -91,7 +93,7 @@ public sealed class JsonLineFormatter : ConsoleFormatter
         textWriter.Write('\n');
     }
 
-    private static void WriteState<TState>(Utf8JsonWriter json, TState state)
+    private static void WriteState<TState>(Utf8JsonWriter json, TState state, HashSet<string> written)
     {
         if (state is not IReadOnlyList<KeyValuePair<string, object?>> pairs)
         {
@@ -101,7 +103,7 @@ public sealed class JsonLineFormatter : ConsoleFormatter
         foreach (var (key, value) in pairs)
         {
             // The template itself is noise in a structured line; the rendered message is already there.
-            if (key == "{OriginalFormat}" || IsReserved(key))
+            if (key == "{OriginalFormat}" || IsReserved(key) || !written.Add(key))
             {
                 continue;
             }
@@ -110,26 +112,26 @@ public sealed class JsonLineFormatter : ConsoleFormatter
         }
     }
 
-    private static void WriteScopes(Utf8JsonWriter json, IExternalScopeProvider? scopeProvider)
+    private static void WriteScopes(Utf8JsonWriter json, IExternalScopeProvider? scopeProvider, HashSet<string> written)
     {
         scopeProvider?.ForEachScope(
-            static (scope, writer) =>
+            static (scope, state) =>
             {
                 if (scope is IReadOnlyList<KeyValuePair<string, object?>> pairs)
                 {
                     foreach (var (key, value) in pairs)
                     {
                         // ASP.NET's own scopes repeat trace ids under other names; the top-level fields win.
-                        if (key is "{OriginalFormat}" or "SpanId" or "TraceId" or "ParentId" || IsReserved(key))
+                        if (key is "{OriginalFormat}" or "SpanId" or "TraceId" or "ParentId" || IsReserved(key) || !state.Written.Add(key))
                         {
                             continue;
                         }
 
-                        WriteValue(writer, key, value);
+                        WriteValue(state.Json, key, value);
                     }
                 }
             },
-            json);
+            (Json: json, Written: written));
     }
 
     private static bool IsReserved(string key) =>

@@ -1,0 +1,52 @@
+using Microsoft.Data.Sqlite;
+using Shop.Catalog.Contracts;
+
+namespace Shop.Catalog.Data;
+
+internal sealed class CatalogRepository(CatalogDatabase catalog) : ICatalogApi
+{
+    private const string Columns = "id, sku, name, description, category, price_cents, currency";
+
+    public async Task<ProductDto?> FindProductAsync(int id, CancellationToken cancellationToken)
+    {
+        await using var connection = await catalog.Database.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT {Columns} FROM products WHERE id = $id;";
+        query.Parameters.AddWithValue("$id", id);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task<ProductPage> ListProductsAsync(int page, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+
+        await using var connection = await catalog.Database.OpenAsync(cancellationToken);
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM products;";
+        var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+        await using var query = connection.CreateCommand();
+        query.CommandText = $"SELECT {Columns} FROM products ORDER BY id LIMIT $limit OFFSET $offset;";
+        query.Parameters.AddWithValue("$limit", pageSize);
+        query.Parameters.AddWithValue("$offset", (long)(page - 1) * pageSize);
+        var items = new List<ProductDto>(pageSize);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(Read(reader));
+        }
+
+        return new ProductPage(items, page, pageSize, total, (total + pageSize - 1) / pageSize);
+    }
+
+    private static ProductDto Read(SqliteDataReader reader) => new(
+        reader.GetInt32(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetInt64(5),
+        reader.GetString(6));
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+using Bulwark.AspNetCore.ProblemDetails;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Shop.Externals.Faults;
+
+/// <summary><c>/_control/faults</c>: read, set and clear the faults a stand-in injects.</summary>
+internal static class FaultControlEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var control = endpoints.MapGroup("/_control").WithTags("Fault control");
+        control.MapGet("/faults", (FaultInjector injector) => TypedResults.Ok(Status(injector)));
+        control.MapPut("/faults", Set);
+        control.MapDelete("/faults", (FaultInjector injector) =>
+        {
+            injector.Set(FaultSettings.None);
+            return TypedResults.Ok(Status(injector));
+        });
+    }
+
+    private static Results<Ok<FaultStatus>, ProblemHttpResult> Set(FaultSettings? settings, FaultInjector injector)
+    {
+        if (settings is null)
+        {
+            return Problems.BadRequest("Send a JSON body such as {\"latencyMs\":200,\"errorRate\":0.5,\"errorStatus\":503,\"down\":false,\"slowBodyMs\":0}.");
+        }
+
+        var errors = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(settings, new ValidationContext(settings), errors, validateAllProperties: true))
+        {
+            return Problems.BadRequest(string.Join(" ", errors.Select(e => e.ErrorMessage)));
+        }
+
+        injector.Set(settings);
+        return TypedResults.Ok(Status(injector));
+    }
+
+    private static FaultStatus Status(FaultInjector injector) => new(injector.Settings, injector.Requests, injector.InjectedErrors);
+
+    internal sealed record FaultStatus(FaultSettings Faults, long Requests, long InjectedErrors);
+}

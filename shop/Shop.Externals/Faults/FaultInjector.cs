@@ -1,0 +1,40 @@
+namespace Shop.Externals.Faults;
+
+/// <summary>Holds a stand-in's current faults and rolls the dice for each request.</summary>
+public sealed class FaultInjector(Random random)
+{
+    private FaultSettings _settings = FaultSettings.None;
+    private long _requests;
+    private long _injectedErrors;
+
+    /// <summary>The faults in force.</summary>
+    public FaultSettings Settings => Volatile.Read(ref _settings);
+
+    /// <summary>Requests seen (control endpoints excluded).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Requests answered with an injected error.</summary>
+    public long InjectedErrors => Interlocked.Read(ref _injectedErrors);
+
+    /// <summary>Replaces the faults in force.</summary>
+    public void Set(FaultSettings settings) => Volatile.Write(ref _settings, settings ?? throw new ArgumentNullException(nameof(settings)));
+
+    /// <summary>Counts a request and decides whether it gets an injected error.</summary>
+    public bool NextRequestFails(FaultSettings settings)
+    {
+        Interlocked.Increment(ref _requests);
+        bool fail;
+        lock (random)
+        {
+            // ErrorRate 1 must fail every request and 0 none, whatever the generator returns.
+            fail = settings.ErrorRate > 0 && random.NextDouble() < settings.ErrorRate;
+        }
+
+        if (fail)
+        {
+            Interlocked.Increment(ref _injectedErrors);
+        }
+
+        return fail;
+    }
+}

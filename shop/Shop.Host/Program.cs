@@ -1,0 +1,4 @@
+using Shop.Host;
+
+var app = ShopApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,65 @@
+using Bulwark.AspNetCore.Health;
+using Bulwark.AspNetCore.ProblemDetails;
+using Bulwark.Observability.Telemetry;
+using Microsoft.AspNetCore.HttpLogging;
+using Shop.Catalog;
+using Shop.Host.Externals;
+
+namespace Shop.Host;
+
+/// <summary>Composes the shop: every module registers itself, the host only adds the cross-cutting edges.</summary>
+public static partial class ShopApp
+{
+    private static readonly string[] TourPaths = ["/api/products", "/api/products/1", "/health/ready"];
+
+    /// <summary>Builds the shop from command-line arguments and configuration (embedded defaults when none).</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(ShopApp).Assembly.GetName().Name,
+            // The host's own folder, not the caller's: appsettings.json is found wherever the command runs from.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.AddBulwarkObservability();
+        builder.Services.AddBulwarkProblemDetails();
+        builder.Services.AddBulwarkHealth();
+        builder.Services.AddHttpClient();
+        // One line per request with method, path, status and duration: the line an incident starts from.
+        builder.Services.AddHttpLogging(o =>
+        {
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath
+                | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
+        builder.Services.AddCatalogModule();
+
+        builder.Services.AddOptions<ExternalsOptions>().BindConfiguration(ExternalsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        if (builder.Configuration.GetValue<bool>($"{ExternalsOptions.SectionName}:{nameof(ExternalsOptions.Launch)}"))
+        {
+            builder.Services.AddHostedService<ExternalsLauncher>();
+        }
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseHttpLogging();
+        app.UseBulwarkProblemDetails();
+        app.MapBulwarkHealth();
+        app.MapCatalogEndpoints();
+        app.MapGet("/", () => TypedResults.Ok(new
+        {
+            service = "Bulwark reference shop",
+            tryThese = TourPaths,
+        })).ExcludeFromDescription();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Shop.Host");
+        app.Lifetime.ApplicationStarted.Register(() => LogReady(logger, app.Urls));
+        return app;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Shop ready at {Urls}; try GET /api/products/1")]
+    private static partial void LogReady(ILogger logger, ICollection<string> urls);
+}

@@ -1,0 +1,47 @@
+using Bulwark.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Shop.Host.Tests;
+
+/// <summary>The real shop host on Kestrel, on a free loopback port, with its own data folder.</summary>
+internal sealed class RunningShop : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RunningShop(WebApplication app, string dataPath, HttpClient client)
+    {
+        _app = app;
+        DataPath = dataPath;
+        Client = client;
+    }
+
+    public string DataPath { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<RunningShop> StartAsync(string? dataPath = null, Action<IServiceCollection>? services = null)
+    {
+        dataPath ??= Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
+        var app = ShopApp.Build(
+            [
+                $"--urls=http://127.0.0.1:{FreePort.Next()}",
+                $"--Shop:Data:Path={dataPath}",
+                "--Shop:Externals:Launch=false",
+                "--Logging:LogLevel:Default=Warning",
+            ],
+            builder => services?.Invoke(builder.Services));
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        return new RunningShop(app, dataPath, client);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}
