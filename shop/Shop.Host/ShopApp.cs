@@ -56,10 +56,14 @@ public static partial class ShopApp
         })).ExcludeFromDescription();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Shop.Host");
-        app.Lifetime.ApplicationStarted.Register(() => LogReady(logger, app.Urls));
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var urls = string.Join(", ", app.Urls);
+            LogReady(logger, urls);
+        });
         return app;
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Shop ready at {Urls}; try GET /api/products/1")]
-    private static partial void LogReady(ILogger logger, ICollection<string> urls);
+    private static partial void LogReady(ILogger logger, string urls);
 }

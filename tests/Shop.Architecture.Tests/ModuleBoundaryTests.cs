@@ -1,0 +1,74 @@
+using System.Reflection;
+using NetArchTest.Rules;
+
+namespace Shop.Architecture.Tests;
+
+/// <summary>
+/// The modular monolith's rules (Codex 31): a module shows the world only its registration class and its
+/// Contracts namespace, and reaches other modules only through theirs. Data-driven: add each new module here.
+/// </summary>
+public sealed class ModuleBoundaryTests
+{
+    public static TheoryData<string> Modules => new() { "Shop.Catalog" };
+
+    private static readonly Dictionary<string, Assembly> Assemblies = new()
+    {
+        ["Shop.Catalog"] = typeof(Shop.Catalog.CatalogModule).Assembly,
+    };
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void PublicTypes_OfAModule_AreOnlyItsEntryPointAndContracts(string module)
+    {
+        var assembly = Assemblies[module];
+        // Checked against the module's own assembly, by name, so a copy-pasted rule cannot silently test another one.
+        Assert.Equal(module, assembly.GetName().Name);
+
+        var result = Types.InAssembly(assembly)
+            .That().ArePublic()
+            .And().DoNotResideInNamespace($"{module}.Contracts")
+            .And().DoNotHaveNameMatching("Module$")
+            .Should().NotBePublic()
+            .GetResult();
+
+        Assert.True(result.IsSuccessful, $"{module} exposes internals: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void Module_ReferencesOtherModules_OnlyThroughTheirContracts(string module)
+    {
+        var others = Assemblies.Keys.Where(m => m != module).ToArray();
+        var forbidden = others.SelectMany(o => new[] { $"{o}.Data", $"{o}.Api", $"{o}.Domain", $"{o}.Application" }).ToArray();
+        if (forbidden.Length == 0)
+        {
+            // One module so far; the rule still runs against the host, below.
+            return;
+        }
+
+        var result = Types.InAssembly(Assemblies[module]).ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
+
+        Assert.True(result.IsSuccessful, $"{module} reaches into another module: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void Module_NeverReferencesTheHostOrTheStandIns(string module)
+    {
+        var result = Types.InAssembly(Assemblies[module])
+            .ShouldNot().HaveDependencyOnAny("Shop.Host", "Shop.Externals")
+            .GetResult();
+
+        Assert.True(result.IsSuccessful, $"{module} depends on the host or the stand-ins: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Fact]
+    public void Host_UsesModulesOnlyThroughEntryPointsAndContracts()
+    {
+        var internals = Assemblies.Keys.SelectMany(o => new[] { $"{o}.Data", $"{o}.Api" }).ToArray();
+
+        var result = Types.InAssembly(typeof(Shop.Host.ShopApp).Assembly).ShouldNot().HaveDependencyOnAny(internals).GetResult();
+
+        Assert.True(result.IsSuccessful, $"the host reaches into a module: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+}

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Bulwark.Testing;
+
+namespace Shop.Host.Tests;
+
+/// <summary>The built shop host started as its own process, its stdout captured line by line.</summary>
+internal sealed class ShopProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly string _dataPath;
+
+    private ShopProcess(Process process, string dataPath, Uri baseAddress)
+    {
+        _process = process;
+        _dataPath = dataPath;
+        Client = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    public HttpClient Client { get; }
+
+    public static async Task<ShopProcess> StartAsync(bool launchExternals, int paymentPort = 0, int recommendationsPort = 0)
+    {
+        var dll = typeof(ShopApp).Assembly.Location;
+        var port = FreePort.Next();
+        var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        start.ArgumentList.Add($"--Shop:Data:Path={dataPath}");
+        start.ArgumentList.Add($"--Shop:Externals:Launch={launchExternals}");
+        if (launchExternals)
+        {
+            start.ArgumentList.Add($"--Shop:Externals:PaymentProviderUrl=http://127.0.0.1:{paymentPort}");
+            start.ArgumentList.Add($"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{recommendationsPort}");
+        }
+
+        var process = Process.Start(start)!;
+        var shop = new ShopProcess(process, dataPath, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) shop._lines.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) shop._lines.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await shop.WaitForLineAsync(l => l.Contains("Shop ready at", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        return shop;
+    }
+
+    /// <summary>Waits, bounded, for a stdout line; the host writes asynchronously so a line may trail its response.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < (timeout ?? TimeSpan.FromSeconds(10)))
+        {
+            var line = _lines.FirstOrDefault(match);
+            if (line is not null)
+            {
+                return line;
+            }
+
+            if (_process.HasExited)
+            {
+                break;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail($"No matching line on the shop's stdout (exited: {_process.HasExited}). Output:\n{string.Join('\n', _lines.TakeLast(40))}");
+        return string.Empty;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            // SIGTERM-like graceful stop is what an orchestrator sends; Kill is the fallback.
+            _process.Kill(entireProcessTree: false);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_dataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
