@@ -4,6 +4,7 @@ using Bulwark.Observability.Telemetry;
 using Microsoft.AspNetCore.HttpLogging;
 using Shop.Catalog;
 using Shop.Host.Externals;
+using Shop.Inventory;
 
 namespace Shop.Host;
 
@@ -35,6 +36,7 @@ public static partial class ShopApp
             o.CombineLogs = true;
         });
         builder.Services.AddCatalogModule();
+        builder.Services.AddInventoryModule();
 
         builder.Services.AddOptions<ExternalsOptions>().BindConfiguration(ExternalsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         if (builder.Configuration.GetValue<bool>($"{ExternalsOptions.SectionName}:{nameof(ExternalsOptions.Launch)}"))
@@ -49,6 +51,7 @@ public static partial class ShopApp
         app.UseBulwarkProblemDetails();
         app.MapBulwarkHealth();
         app.MapCatalogEndpoints();
+        app.MapInventoryEndpoints();
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "Bulwark reference shop",

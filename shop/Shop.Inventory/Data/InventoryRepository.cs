@@ -1,0 +1,128 @@
+using Microsoft.Data.Sqlite;
+using Shop.Inventory.Contracts;
+
+namespace Shop.Inventory.Data;
+
+internal sealed class InventoryRepository(InventoryDatabase inventory) : IInventoryApi
+{
+    public async Task<StockLevel?> GetStockAsync(int productId, CancellationToken cancellationToken)
+    {
+        await using var connection = await inventory.Database.OpenAsync(cancellationToken);
+        return await ReadStockAsync(connection, null, productId, cancellationToken);
+    }
+
+    public async Task<ReservationResult> ReserveAsync(string reservationId, IReadOnlyList<ReservationLine> lines, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reservationId);
+        ArgumentNullException.ThrowIfNull(lines);
+        if (lines.Count == 0 || lines.Any(l => l.Quantity <= 0))
+        {
+            throw new ArgumentException("A reservation needs at least one line, each with a positive quantity.", nameof(lines));
+        }
+
+        await using var connection = await inventory.Database.OpenAsync(cancellationToken);
+        // One write transaction (BEGIN IMMEDIATE) serialises reservations, so two orders can never both take the last unit.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+
+        if (await ExistingStatusAsync(connection, transaction, reservationId, cancellationToken) is { } status)
+        {
+            // A retried step: answer as the first attempt did, change nothing.
+            return new ReservationResult(reservationId, status == "released" ? ReservationOutcome.Released : ReservationOutcome.Reserved);
+        }
+
+        foreach (var line in lines.GroupBy(l => l.ProductId).Select(g => new ReservationLine(g.Key, g.Sum(l => l.Quantity))))
+        {
+            var stock = await ReadStockAsync(connection, transaction, line.ProductId, cancellationToken);
+            if (stock is null)
+            {
+                return new ReservationResult(reservationId, ReservationOutcome.UnknownProduct, line.ProductId);
+            }
+
+            if (stock.Available < line.Quantity)
+            {
+                return new ReservationResult(reservationId, ReservationOutcome.InsufficientStock, line.ProductId);
+            }
+
+            await ExecuteAsync(connection, transaction, "UPDATE stock SET reserved = reserved + $q WHERE product_id = $p;", line.ProductId, line.Quantity, cancellationToken);
+            await ExecuteAsync(connection, transaction, "INSERT INTO reservations (reservation_id, product_id, quantity, status) VALUES ($r, $p, $q, 'reserved');", line.ProductId, line.Quantity, cancellationToken, reservationId);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new ReservationResult(reservationId, ReservationOutcome.Reserved);
+    }
+
+    public Task ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
+        FinishAsync(reservationId, "released", "UPDATE stock SET reserved = reserved - $q WHERE product_id = $p;", cancellationToken);
+
+    public Task CommitAsync(string reservationId, CancellationToken cancellationToken) =>
+        FinishAsync(reservationId, "committed", "UPDATE stock SET reserved = reserved - $q, on_hand = on_hand - $q WHERE product_id = $p;", cancellationToken);
+
+    private async Task FinishAsync(string reservationId, string newStatus, string stockUpdate, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reservationId);
+        await using var connection = await inventory.Database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var lines = new List<(int ProductId, int Quantity)>();
+        await using (var query = connection.CreateCommand())
+        {
+            query.Transaction = transaction;
+            query.CommandText = "SELECT product_id, quantity FROM reservations WHERE reservation_id = $r AND status = 'reserved';";
+            query.Parameters.AddWithValue("$r", reservationId);
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                lines.Add((reader.GetInt32(0), reader.GetInt32(1)));
+            }
+        }
+
+        foreach (var (productId, quantity) in lines)
+        {
+            await ExecuteAsync(connection, transaction, stockUpdate, productId, quantity, cancellationToken);
+        }
+
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE reservations SET status = $s WHERE reservation_id = $r AND status = 'reserved';";
+            update.Parameters.AddWithValue("$s", newStatus);
+            update.Parameters.AddWithValue("$r", reservationId);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<StockLevel?> ReadStockAsync(SqliteConnection connection, SqliteTransaction? transaction, int productId, CancellationToken cancellationToken)
+    {
+        await using var query = connection.CreateCommand();
+        query.Transaction = transaction;
+        query.CommandText = "SELECT on_hand, reserved FROM stock WHERE product_id = $p;";
+        query.Parameters.AddWithValue("$p", productId);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new StockLevel(productId, reader.GetInt32(0), reader.GetInt32(1)) : null;
+    }
+
+    private static async Task<string?> ExistingStatusAsync(SqliteConnection connection, SqliteTransaction transaction, string reservationId, CancellationToken cancellationToken)
+    {
+        await using var query = connection.CreateCommand();
+        query.Transaction = transaction;
+        query.CommandText = "SELECT status FROM reservations WHERE reservation_id = $r LIMIT 1;";
+        query.Parameters.AddWithValue("$r", reservationId);
+        return (string?)await query.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, int productId, int quantity, CancellationToken cancellationToken, string? reservationId = null)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$p", productId);
+        command.Parameters.AddWithValue("$q", quantity);
+        if (reservationId is not null)
+        {
+            command.Parameters.AddWithValue("$r", reservationId);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
