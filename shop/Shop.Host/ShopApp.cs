@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.HttpLogging;
 using Shop.Catalog;
 using Shop.Host.Externals;
 using Shop.Inventory;
+using Shop.Reviews;
 
 namespace Shop.Host;
 
@@ -37,6 +38,7 @@ public static partial class ShopApp
         });
         builder.Services.AddCatalogModule();
         builder.Services.AddInventoryModule();
+        builder.Services.AddReviewsModule();
 
         builder.Services.AddOptions<ExternalsOptions>().BindConfiguration(ExternalsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         if (builder.Configuration.GetValue<bool>($"{ExternalsOptions.SectionName}:{nameof(ExternalsOptions.Launch)}"))
@@ -52,6 +54,7 @@ public static partial class ShopApp
         app.MapBulwarkHealth();
         app.MapCatalogEndpoints();
         app.MapInventoryEndpoints();
+        app.MapReviewsEndpoints();
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "Bulwark reference shop",

@@ -9,12 +9,13 @@ namespace Shop.Architecture.Tests;
 /// </summary>
 public sealed class ModuleBoundaryTests
 {
-    public static TheoryData<string> Modules => new() { "Shop.Catalog", "Shop.Inventory" };
+    public static TheoryData<string> Modules => new() { "Shop.Catalog", "Shop.Inventory", "Shop.Reviews" };
 
     private static readonly Dictionary<string, Assembly> Assemblies = new()
     {
         ["Shop.Catalog"] = typeof(Shop.Catalog.CatalogModule).Assembly,
         ["Shop.Inventory"] = typeof(Shop.Inventory.InventoryModule).Assembly,
+        ["Shop.Reviews"] = typeof(Shop.Reviews.ReviewsModule).Assembly,
     };
 
     [Theory]
