@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.HttpLogging;
 using Shop.Catalog;
 using Shop.Host.Externals;
 using Shop.Inventory;
+using Shop.Payments;
 using Shop.Reviews;
 
 namespace Shop.Host;
@@ -39,6 +40,7 @@ public static partial class ShopApp
         builder.Services.AddCatalogModule();
         builder.Services.AddInventoryModule();
         builder.Services.AddReviewsModule();
+        builder.Services.AddPaymentsModule();
 
         builder.Services.AddOptions<ExternalsOptions>().BindConfiguration(ExternalsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         if (builder.Configuration.GetValue<bool>($"{ExternalsOptions.SectionName}:{nameof(ExternalsOptions.Launch)}"))
@@ -55,6 +57,7 @@ public static partial class ShopApp
         app.MapCatalogEndpoints();
         app.MapInventoryEndpoints();
         app.MapReviewsEndpoints();
+        app.MapPaymentsEndpoints();
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "Bulwark reference shop",

@@ -22,7 +22,7 @@ internal sealed class RunningShop : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningShop> StartAsync(string? dataPath = null, Action<IServiceCollection>? services = null)
+    public static async Task<RunningShop> StartAsync(string? dataPath = null, Action<IServiceCollection>? services = null, params string[] extraArgs)
     {
         dataPath ??= Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
         var app = ShopApp.Build(
@@ -31,6 +31,7 @@ internal sealed class RunningShop : IAsyncDisposable
                 $"--Shop:Data:Path={dataPath}",
                 "--Shop:Externals:Launch=false",
                 "--Logging:LogLevel:Default=Warning",
+                .. extraArgs,
             ],
             builder => services?.Invoke(builder.Services));
         await app.StartAsync(TestContext.Current.CancellationToken);

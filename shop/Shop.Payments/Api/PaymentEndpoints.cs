@@ -1,0 +1,54 @@
+using System.Globalization;
+using Bulwark.AspNetCore.ProblemDetails;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Shop.Payments.Contracts;
+
+namespace Shop.Payments.Api;
+
+internal static class PaymentEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGroup("/api/payments").WithTags("Payments")
+            .MapPost("/charges", ChargeAsync).WithName("Charge");
+
+    private static async Task<Results<Created<ChargeView>, ProblemHttpResult>> ChargeAsync(
+        ChargeBody? body, HttpContext http, IPaymentsApi payments, CancellationToken cancellationToken)
+    {
+        if (body is null || string.IsNullOrWhiteSpace(body.Reference) || string.IsNullOrWhiteSpace(body.CardToken))
+        {
+            return Problems.BadRequest("Send {\"reference\":\"order-42\",\"amountCents\":1999,\"currency\":\"EUR\",\"cardToken\":\"tok_visa\"}.");
+        }
+
+        if (body.AmountCents <= 0 || body.Currency is not { Length: 3 })
+        {
+            return Problems.Unprocessable("amountCents must be positive and currency a three-letter ISO code.");
+        }
+
+        // The caller's Idempotency-Key, when given, becomes the provider's: a retried charge is never a second charge.
+        var paymentId = http.Request.Headers["Idempotency-Key"].ToString();
+        if (string.IsNullOrEmpty(paymentId))
+        {
+            paymentId = Guid.NewGuid().ToString("N");
+        }
+
+        var result = await payments.ChargeAsync(new ChargeCommand(paymentId, body.Reference, body.AmountCents, body.Currency, body.CardToken), cancellationToken);
+        switch (result.Outcome)
+        {
+            case PaymentOutcome.Charged:
+                return TypedResults.Created($"/api/payments/charges/{result.ChargeId}", new ChargeView(result.ChargeId!, paymentId));
+            case PaymentOutcome.Declined:
+                return Problems.Create(StatusCodes.Status402PaymentRequired, "Payment declined", result.Reason ?? "The card was declined.");
+            default:
+                var retryAfter = result.RetryAfter ?? TimeSpan.FromSeconds(5);
+                http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Payments unavailable", result.Reason ?? "The payment provider is unavailable; try again later.");
+        }
+    }
+
+    internal sealed record ChargeBody(string? Reference, long AmountCents, string? Currency, string? CardToken);
+
+    internal sealed record ChargeView(string ChargeId, string PaymentId);
+}

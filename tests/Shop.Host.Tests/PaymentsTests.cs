@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Shop.Externals.Hosting;
+using Shop.Externals.PaymentProvider;
+
+namespace Shop.Host.Tests;
+
+/// <summary>The shop's payments against the real payment-provider stand-in over loopback HTTP.</summary>
+public sealed class PaymentsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Charge_ProviderHealthy_Returns201()
+    {
+        await using var provider = await StartProviderAsync();
+        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+
+        using var response = await shop.Client.PostAsJsonAsync("/api/payments/charges", Charge("tok_visa"), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Charge_DeclinedCard_Returns402Problem()
+    {
+        await using var provider = await StartProviderAsync();
+        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+
+        using var response = await shop.Client.PostAsJsonAsync("/api/payments/charges", Charge(PaymentProviderApp.DeclinedCard), Ct);
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Charge_ProviderDown_Returns503WithRetryAfter()
+    {
+        await using var provider = await StartProviderAsync();
+        using var control = new HttpClient { BaseAddress = provider.BaseAddress() };
+        (await control.PutAsJsonAsync("/_control/faults", new { down = true }, Ct)).EnsureSuccessStatusCode();
+        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+
+        using var response = await shop.Client.PostAsJsonAsync("/api/payments/charges", Charge("tok_visa"), Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Charge_SameIdempotencyKeyTwice_ProviderChargesOnce()
+    {
+        await using var provider = await StartProviderAsync();
+        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/charges") { Content = JsonContent.Create(Charge("tok_visa")) };
+            request.Headers.Add("Idempotency-Key", "pay-123");
+            using var response = await shop.Client.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        using var control = new HttpClient { BaseAddress = provider.BaseAddress() };
+        var charges = await control.GetFromJsonAsync<List<PaymentProviderApp.ChargeRecord>>("/charges", Ct);
+        Assert.Single(charges!);
+    }
+
+    [Theory]
+    [InlineData("{}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"reference\":\"o\",\"amountCents\":-1,\"currency\":\"EUR\",\"cardToken\":\"t\"}", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("{\"reference\":\"o\",\"amountCents\":5,\"currency\":\"EURO\",\"cardToken\":\"t\"}", HttpStatusCode.UnprocessableEntity)]
+    public async Task Charge_BadInput_ReturnsProblemWithoutCallingProvider(string body, HttpStatusCode expected)
+    {
+        await using var provider = await StartProviderAsync();
+        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+
+        using var response = await shop.Client.PostAsync("/api/payments/charges", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
+        using var control = new HttpClient { BaseAddress = provider.BaseAddress() };
+        var status = await control.GetFromJsonAsync<System.Text.Json.JsonElement>("/_control/faults", Ct);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(0, status.GetProperty("requests").GetInt64());
+    }
+
+    private static object Charge(string card) => new { reference = "order-1", amountCents = 1999, currency = "EUR", cardToken = card };
+
+    private static async Task<WebApplication> StartProviderAsync()
+    {
+        var app = PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning"]);
+        await app.StartAsync(Ct);
+        return app;
+    }
+}
