@@ -78,7 +78,7 @@ fi
 # --- PostgreSQL ----------------------------------------------------------------------------------------------
 pg_status() { pg_lsclusters -h "$PG_VERSION" "$PG_CLUSTER" 2>/dev/null | awk '{print $4}'; }
 
-if ! pg_lsclusters -h "$PG_VERSION" "$PG_CLUSTER" >/dev/null 2>&1 || [ -z "$(pg_lsclusters -h "$PG_VERSION" "$PG_CLUSTER" 2>/dev/null)" ]; then
+if [ -z "$(pg_lsclusters -h "$PG_VERSION" "$PG_CLUSTER" 2>/dev/null || true)" ]; then
   log "creating PostgreSQL cluster $PG_VERSION/$PG_CLUSTER"
   as_root pg_createcluster "$PG_VERSION" "$PG_CLUSTER" --port 5432 >"$LOG_DIR/pg_createcluster.log" 2>&1 \
     || { cat "$LOG_DIR/pg_createcluster.log" >&2; die "PostgreSQL: pg_createcluster $PG_VERSION $PG_CLUSTER failed"; }
