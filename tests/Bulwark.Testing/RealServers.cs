@@ -71,12 +71,32 @@ public static class RealServers
 
     private static (string Host, int Port) Endpoint(RealServer server) => server switch
     {
-        RealServer.Postgres => HostPort(Environment.GetEnvironmentVariable("BULWARK_TEST_POSTGRES_HOSTPORT") ?? "127.0.0.1:5432"),
+        RealServer.Postgres => PostgresEndpoint(),
         RealServer.Redis => HostPort(RedisConfiguration.Split(',')[0]),
         RealServer.RabbitMq => (RabbitMqUri.Host, RabbitMqUri.Port > 0 ? RabbitMqUri.Port : 5672),
-        RealServer.Azurite => HostPort(Environment.GetEnvironmentVariable("BULWARK_TEST_AZURITE_HOSTPORT") ?? "127.0.0.1:10000"),
+        RealServer.Azurite => AzuriteEndpoint(),
         _ => throw new ArgumentOutOfRangeException(nameof(server)),
     };
+
+    // The probe reads the same connection strings the tests use, so pointing a test elsewhere moves the probe too.
+    private static (string Host, int Port) PostgresEndpoint()
+    {
+        var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = PostgresConnectionString };
+        var host = builder.TryGetValue("Host", out var h) ? Convert.ToString(h, System.Globalization.CultureInfo.InvariantCulture)! : "127.0.0.1";
+        var port = builder.TryGetValue("Port", out var p) ? Convert.ToInt32(p, System.Globalization.CultureInfo.InvariantCulture) : 5432;
+        return (host.Split(',')[0], port);
+    }
+
+    private static (string Host, int Port) AzuriteEndpoint()
+    {
+        var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = AzuriteConnectionString };
+        if (builder.TryGetValue("BlobEndpoint", out var endpoint) && Uri.TryCreate(Convert.ToString(endpoint, System.Globalization.CultureInfo.InvariantCulture), UriKind.Absolute, out var uri))
+        {
+            return (uri.Host, uri.Port);
+        }
+
+        return ("127.0.0.1", 10000);
+    }
 
     private static (string Host, int Port) HostPort(string value)
     {
