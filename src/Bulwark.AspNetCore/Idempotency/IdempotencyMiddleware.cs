@@ -1,0 +1,273 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Bulwark.Idempotency;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Bulwark.AspNetCore.Idempotency;
+
+/// <summary>
+/// Enforces <c>Idempotency-Key</c> on endpoints marked with <see cref="RequireIdempotencyKeyAttribute"/>: a missing or
+/// malformed key is 400, a reuse with another request is 422, a duplicate of a running request waits (bounded) and
+/// then gets 409, and a retry of a finished request gets the stored response with <c>Idempotent-Replayed: true</c>.
+/// The handler runs once per caller and key. See <c>docs/data-consistency.md</c>.
+/// </summary>
+public sealed partial class IdempotencyMiddleware
+{
+    /// <summary>The response header set on a replayed response.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    // Connection-level or per-response headers that must not be replayed from storage.
+    private static readonly HashSet<string> UnreplayedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        HeaderNames.Date, HeaderNames.Server, HeaderNames.TransferEncoding, HeaderNames.Connection, HeaderNames.SetCookie, HeaderNames.KeepAlive,
+    };
+
+    private readonly RequestDelegate _next;
+    private readonly IIdempotencyStore _store;
+    private readonly IIdempotencyCallerAccessor _callerAccessor;
+    private readonly IOptionsMonitor<IdempotencyOptions> _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Counter<long> _requests;
+
+    /// <summary>Creates the middleware.</summary>
+    /// <param name="next">The rest of the pipeline.</param>
+    /// <param name="store">Where keys and responses are kept.</param>
+    /// <param name="callerAccessor">Scopes keys per caller.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="timeProvider">The clock for waiting on duplicates.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="meterFactory">Creates the <c>Bulwark.Idempotency</c> meter.</param>
+    public IdempotencyMiddleware(
+        RequestDelegate next,
+        IIdempotencyStore store,
+        IIdempotencyCallerAccessor callerAccessor,
+        IOptionsMonitor<IdempotencyOptions> options,
+        TimeProvider timeProvider,
+        ILogger<IdempotencyMiddleware> logger,
+        IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _next = next;
+        _store = store;
+        _callerAccessor = callerAccessor;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _requests = meterFactory.Create("Bulwark.Idempotency")
+            .CreateCounter<long>("bulwark.idempotency.requests", "{request}", "Requests seen by the idempotency middleware, by outcome.");
+    }
+
+    /// <summary>Handles one request.</summary>
+    /// <param name="context">The request.</param>
+    /// <returns>A task that completes when the response is written.</returns>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequireIdempotencyKeyAttribute>() is null
+            || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method))
+        {
+            await _next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var options = _options.CurrentValue;
+        var values = context.Request.Headers[options.HeaderName];
+        if (values.Count == 0)
+        {
+            await ProblemAsync(context, "missing_key", StatusCodes.Status400BadRequest, IdempotencyProblems.KeyMissing, "Idempotency key required",
+                $"This endpoint requires an {options.HeaderName} header: a unique value (e.g. a UUID) per logical operation, reused on retries.").ConfigureAwait(false);
+            return;
+        }
+
+        var key = values.ToString();
+        if (values.Count > 1 || !IsWellFormed(key, options.MaxKeyLength))
+        {
+            await ProblemAsync(context, "malformed_key", StatusCodes.Status400BadRequest, IdempotencyProblems.KeyMalformed, "Malformed idempotency key",
+                $"The {options.HeaderName} header must be one value of 1 to {options.MaxKeyLength} visible ASCII characters.").ConfigureAwait(false);
+            return;
+        }
+
+        var fingerprint = await FingerprintAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (fingerprint is null)
+        {
+            await ProblemAsync(context, "body_too_large", StatusCodes.Status413PayloadTooLarge, IdempotencyProblems.BodyTooLarge, "Request body too large",
+                $"Idempotent requests are limited to {options.MaxBodyBytes} bytes.").ConfigureAwait(false);
+            return;
+        }
+
+        var storeKey = ScopeKey(_callerAccessor.GetCallerId(context), key);
+        var deadline = _timeProvider.GetUtcNow() + options.ConcurrentWait;
+        while (true)
+        {
+            var begin = await _store.TryBeginAsync(storeKey, fingerprint, options.InFlightTimeout, context.RequestAborted).ConfigureAwait(false);
+            if (begin.Owner is { } owner)
+            {
+                await ExecuteAsync(context, storeKey, owner, options).ConfigureAwait(false);
+                return;
+            }
+
+            var existing = begin.Existing!;
+            if (!string.Equals(existing.Fingerprint, fingerprint, StringComparison.Ordinal))
+            {
+                LogKeyReused(_logger, key);
+                await ProblemAsync(context, "key_reused", StatusCodes.Status422UnprocessableEntity, IdempotencyProblems.KeyReused, "Idempotency key reused",
+                    $"The {options.HeaderName} '{key}' was already used with a different request; use a new key for a new operation.").ConfigureAwait(false);
+                return;
+            }
+
+            if (existing.State == IdempotencyState.Completed && existing.Response is { } stored)
+            {
+                _requests.Add(1, new KeyValuePair<string, object?>("outcome", "replayed"));
+                await ReplayAsync(context, stored).ConfigureAwait(false);
+                return;
+            }
+
+            if (_timeProvider.GetUtcNow() >= deadline)
+            {
+                LogStillInFlight(_logger, key, options.ConcurrentWait);
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(options.PollInterval.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await ProblemAsync(context, "in_flight", StatusCodes.Status409Conflict, IdempotencyProblems.RequestInFlight, "Request still in progress",
+                    $"A request with {options.HeaderName} '{key}' is still being processed; retry later with the same key.").ConfigureAwait(false);
+                return;
+            }
+
+            // The first request is running: wait for it to complete (replay) or give the key up (run it here).
+            await Task.Delay(options.PollInterval, _timeProvider, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ExecuteAsync(HttpContext context, string storeKey, Guid owner, IdempotencyOptions options)
+    {
+        var response = context.Response;
+        var originalBody = response.Body;
+        using var buffer = new MemoryStream();
+        response.Body = buffer;
+        try
+        {
+            await _next(context).ConfigureAwait(false);
+        }
+        catch
+        {
+            // No response to keep: give the key up so the client's retry runs the handler again.
+            await _store.ReleaseAsync(storeKey, owner, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            response.Body = originalBody;
+        }
+
+        // A 5xx says "try again": keeping it would turn a transient failure into a permanent one.
+        if (response.StatusCode >= 500)
+        {
+            await _store.ReleaseAsync(storeKey, owner, CancellationToken.None).ConfigureAwait(false);
+            _requests.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+        }
+        else
+        {
+            var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, value) in response.Headers)
+            {
+                if (!UnreplayedHeaders.Contains(name))
+                {
+                    headers[name] = value.ToArray()!;
+                }
+            }
+
+            // Stored even if the client went away: its retry must see this outcome, not run the handler twice.
+            var stored = await _store.CompleteAsync(storeKey, owner, new IdempotentResponse(response.StatusCode, headers, buffer.ToArray()), options.Expiry, CancellationToken.None)
+                .ConfigureAwait(false);
+            if (!stored)
+            {
+                LogClaimLost(_logger, options.InFlightTimeout);
+            }
+
+            _requests.Add(1, new KeyValuePair<string, object?>("outcome", "executed"));
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(originalBody, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task ReplayAsync(HttpContext context, IdempotentResponse stored)
+    {
+        var response = context.Response;
+        response.StatusCode = stored.StatusCode;
+        foreach (var (name, value) in stored.Headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        response.Headers[ReplayedHeader] = "true";
+        await response.Body.WriteAsync(stored.Body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private Task ProblemAsync(HttpContext context, string outcome, int status, string type, string title, string detail)
+    {
+        _requests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        return Results.Problem(detail: detail, statusCode: status, title: title, type: type).ExecuteAsync(context);
+    }
+
+    private static bool IsWellFormed(string key, int maxLength)
+    {
+        if (key.Length is 0 || key.Length > maxLength)
+        {
+            return false;
+        }
+
+        foreach (var c in key)
+        {
+            if (c is < '!' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string ScopeKey(string callerId, string key)
+    {
+        // Hashing the caller keeps the store key short and free of personal data.
+        var caller = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(callerId)))[..32];
+        return caller + ":" + key;
+    }
+
+    /// <summary>SHA-256 over method, path, query and body; <see langword="null"/> when the body is over the limit.</summary>
+    private static async Task<string?> FingerprintAsync(HttpRequest request, int maxBodyBytes, CancellationToken cancellationToken)
+    {
+        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: maxBodyBytes);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method}\n{request.Path}\n{request.QueryString}\n"));
+        var chunk = new byte[16 * 1024];
+        long total = 0;
+        int read;
+        try
+        {
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                if (total > maxBodyBytes)
+                {
+                    return null;
+                }
+
+                hash.AppendData(chunk, 0, read);
+            }
+        }
+        catch (IOException) when (total >= maxBodyBytes)
+        {
+            // The buffering stream refuses to grow past its limit.
+            return null;
+        }
+
+        request.Body.Position = 0;
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}

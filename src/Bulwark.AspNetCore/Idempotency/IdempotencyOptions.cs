@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bulwark.AspNetCore.Idempotency;
+
+/// <summary>How the <c>Idempotency-Key</c> middleware behaves. Bound from <c>Bulwark:Idempotency</c>.</summary>
+public sealed class IdempotencyOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Bulwark:Idempotency";
+
+    /// <summary>The request header carrying the client's key.</summary>
+    /// <value>The default value is <c>Idempotency-Key</c>.</value>
+    [Required]
+    public string HeaderName { get; set; } = "Idempotency-Key";
+
+    /// <summary>The longest key accepted; longer keys are rejected as malformed.</summary>
+    /// <value>The default value is 255.</value>
+    [Range(1, 255)]
+    public int MaxKeyLength { get; set; } = 255;
+
+    /// <summary>How long a completed key and its response are kept: a bit longer than any client's retry window.</summary>
+    /// <value>The default value is 24 hours (allowed: 1 to 48 hours).</value>
+    [Range(typeof(TimeSpan), "01:00:00", "2.00:00:00")]
+    public TimeSpan Expiry { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long a request may hold a key before it counts as abandoned (its process died) and a retry may run.</summary>
+    /// <value>The default value is 1 minute.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan InFlightTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a duplicate waits for the first request to finish before it gets 409 Conflict.</summary>
+    /// <value>The default value is 10 seconds; zero answers 409 at once.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ConcurrentWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a waiting duplicate checks whether the first request finished.</summary>
+    /// <value>The default value is 25 milliseconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:05")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>The largest request body fingerprinted; larger bodies get 413.</summary>
+    /// <value>The default value is 1 MiB.</value>
+    [Range(0, 64 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The request header whose value (hashed) scopes keys to an API client.</summary>
+    /// <value>The default value is <c>X-Api-Key</c>.</value>
+    [Required]
+    public string ApiKeyHeaderName { get; set; } = "X-Api-Key";
+
+    /// <summary>How often expired keys are deleted from the store.</summary>
+    /// <value>The default value is 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+}

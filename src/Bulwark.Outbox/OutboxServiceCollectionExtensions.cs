@@ -1,0 +1,69 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Bulwark.Outbox;
+
+/// <summary>Configures the outbox: a store adapter (<c>UseSqlite</c>, <c>UsePostgres</c>), a transport and the relay.</summary>
+public interface IOutboxBuilder
+{
+    /// <summary>The service collection being configured.</summary>
+    IServiceCollection Services { get; }
+}
+
+/// <summary>Registers the transactional outbox.</summary>
+public static class OutboxServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the outbox relay as a hosted service with validated <see cref="OutboxRelayOptions"/>, and the
+    /// in-process transport unless another <see cref="IOutboxTransport"/> is registered. Choose a store with the
+    /// adapter's <c>UseSqlite</c>/<c>UsePostgres</c> on the returned builder.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Adjusts the relay options.</param>
+    /// <returns>The builder.</returns>
+    public static IOutboxBuilder AddBulwarkOutbox(this IServiceCollection services, Action<OutboxRelayOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IOutboxTransport, InProcessOutboxTransport>();
+        services.TryAddSingleton<OutboxRelay>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxRelay>(sp => sp.GetRequiredService<OutboxRelay>()));
+        return new OutboxBuilder(services);
+    }
+
+    /// <summary>Publishes through <typeparamref name="TTransport"/> instead of the in-process transport.</summary>
+    /// <typeparam name="TTransport">The transport adapter.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IOutboxBuilder WithTransport<TTransport>(this IOutboxBuilder builder)
+        where TTransport : class, IOutboxTransport
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IOutboxTransport, TTransport>());
+        return builder;
+    }
+
+    /// <summary>Adds a subscriber of the in-process transport.</summary>
+    /// <typeparam name="TSubscriber">The subscriber.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IOutboxBuilder WithSubscriber<TSubscriber>(this IOutboxBuilder builder)
+        where TSubscriber : class, IOutboxSubscriber
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxSubscriber, TSubscriber>());
+        return builder;
+    }
+
+    private sealed class OutboxBuilder(IServiceCollection services) : IOutboxBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+}

@@ -1,0 +1,206 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Bulwark.Idempotency;
+using StackExchange.Redis;
+
+namespace Bulwark.Redis.Idempotency;
+
+/// <summary>
+/// Idempotency keys in Redis, shared by every instance of a service. The claim is <c>SET key value NX PX ttl</c>;
+/// expiry is also checked against the injected clock, and an abandoned in-flight claim is taken over with a
+/// compare-and-set script so two takers can never both win.
+/// </summary>
+public sealed class RedisIdempotencyStore : IIdempotencyStore
+{
+    // Redis drops a key a little after its logical expiry, so the clock (not Redis) decides what is expired.
+    private static readonly TimeSpan PhysicalGrace = TimeSpan.FromMinutes(1);
+
+    private const string CompareAndSetScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+            return 1
+        end
+        return 0
+        """;
+
+    private const string CompleteScript = """
+        local current = redis.call('GET', KEYS[1])
+        if not current then return 0 end
+        local record = cjson.decode(current)
+        if record.o ~= ARGV[1] or record.s ~= 0 then return 0 end
+        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        return 1
+        """;
+
+    private const string ReleaseScript = """
+        local current = redis.call('GET', KEYS[1])
+        if not current then return 0 end
+        local record = cjson.decode(current)
+        if record.o ~= ARGV[1] or record.s ~= 0 then return 0 end
+        redis.call('DEL', KEYS[1])
+        return 1
+        """;
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly TimeProvider _timeProvider;
+    private readonly string _keyPrefix;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="redis">The Redis connection.</param>
+    /// <param name="timeProvider">The clock for expiry.</param>
+    /// <param name="keyPrefix">Prefix of every key this store writes.</param>
+    public RedisIdempotencyStore(IConnectionMultiplexer redis, TimeProvider timeProvider, string keyPrefix = "bulwark:idempotency:")
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(keyPrefix);
+        _redis = redis;
+        _timeProvider = timeProvider;
+        _keyPrefix = keyPrefix;
+    }
+
+    /// <inheritdoc />
+    public async Task<IdempotencyBeginResult> TryBeginAsync(string key, string fingerprint, TimeSpan lockTimeout, CancellationToken cancellationToken)
+    {
+        IdempotencyArguments.ValidateKey(key);
+        ArgumentException.ThrowIfNullOrEmpty(fingerprint);
+        IdempotencyArguments.ValidatePositive(lockTimeout, nameof(lockTimeout));
+        var db = _redis.GetDatabase();
+        var redisKey = RedisKey(key);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var now = _timeProvider.GetUtcNow();
+            var owner = Guid.CreateVersion7(now);
+            var claim = Serialize(new Entry { Fingerprint = fingerprint, Owner = owner, State = 0, ExpiresAt = (now + lockTimeout).ToUnixTimeMilliseconds() });
+            if (await db.StringSetAsync(redisKey, claim, lockTimeout + PhysicalGrace, When.NotExists).ConfigureAwait(false))
+            {
+                return new IdempotencyBeginResult(owner, null);
+            }
+
+            var current = await db.StringGetAsync(redisKey).ConfigureAwait(false);
+            if (current.IsNull)
+            {
+                continue;
+            }
+
+            var entry = Deserialize(current!);
+            if (entry.ExpiresAt > now.ToUnixTimeMilliseconds())
+            {
+                return new IdempotencyBeginResult(null, ToRecord(key, entry));
+            }
+
+            var takenOver = (long)await db.ScriptEvaluateAsync(
+                CompareAndSetScript,
+                [redisKey],
+                [current, claim, (long)(lockTimeout + PhysicalGrace).TotalMilliseconds]).ConfigureAwait(false);
+            if (takenOver == 1)
+            {
+                return new IdempotencyBeginResult(owner, null);
+            }
+        }
+
+        throw new InvalidOperationException($"The idempotency key '{key}' changed hands three times during one claim.");
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> CompleteAsync(string key, Guid owner, IdempotentResponse response, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        IdempotencyArguments.ValidateKey(key);
+        ArgumentNullException.ThrowIfNull(response);
+        IdempotencyArguments.ValidatePositive(retention, nameof(retention));
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _timeProvider.GetUtcNow();
+        var current = await _redis.GetDatabase().StringGetAsync(RedisKey(key)).ConfigureAwait(false);
+        if (current.IsNull)
+        {
+            return false;
+        }
+
+        var entry = Deserialize(current!);
+        var completed = Serialize(new Entry
+        {
+            Fingerprint = entry.Fingerprint,
+            Owner = owner,
+            State = 1,
+            Status = response.StatusCode,
+            Headers = new Dictionary<string, string[]>(response.Headers, StringComparer.OrdinalIgnoreCase),
+            Body = response.Body.ToArray(),
+            ExpiresAt = (now + retention).ToUnixTimeMilliseconds(),
+        });
+        var done = (long)await _redis.GetDatabase().ScriptEvaluateAsync(
+            CompleteScript,
+            [RedisKey(key)],
+            [owner.ToString(), completed, (long)(retention + PhysicalGrace).TotalMilliseconds]).ConfigureAwait(false);
+        return done == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ReleaseAsync(string key, Guid owner, CancellationToken cancellationToken)
+    {
+        IdempotencyArguments.ValidateKey(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        var released = (long)await _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [RedisKey(key)], [owner.ToString()]).ConfigureAwait(false);
+        return released == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<IdempotencyRecord?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        IdempotencyArguments.ValidateKey(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        var current = await _redis.GetDatabase().StringGetAsync(RedisKey(key)).ConfigureAwait(false);
+        if (current.IsNull)
+        {
+            return null;
+        }
+
+        var entry = Deserialize(current!);
+        return entry.ExpiresAt > _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() ? ToRecord(key, entry) : null;
+    }
+
+    /// <summary>Redis expires keys itself; nothing to purge.</summary>
+    /// <param name="cancellationToken">Unused.</param>
+    /// <returns>Zero.</returns>
+    public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken) => Task.FromResult(0);
+
+    private RedisKey RedisKey(string key) => _keyPrefix + key;
+
+    private static string Serialize(Entry entry) => JsonSerializer.Serialize(entry);
+
+    private static Entry Deserialize(string json) =>
+        JsonSerializer.Deserialize<Entry>(json) ?? throw new InvalidOperationException("An idempotency record in Redis is not readable.");
+
+    private static IdempotencyRecord ToRecord(string key, Entry entry) => new(
+        key,
+        entry.Fingerprint,
+        entry.Owner,
+        (IdempotencyState)entry.State,
+        entry.State == 1 ? new IdempotentResponse(entry.Status, entry.Headers ?? [], entry.Body ?? []) : null,
+        DateTimeOffset.FromUnixTimeMilliseconds(entry.ExpiresAt));
+
+    // Short names keep the stored value small; the Lua scripts read "o" and "s".
+    private sealed class Entry
+    {
+        [JsonPropertyName("f")]
+        public string Fingerprint { get; init; } = "";
+
+        [JsonPropertyName("o")]
+        public Guid Owner { get; init; }
+
+        [JsonPropertyName("s")]
+        public int State { get; init; }
+
+        [JsonPropertyName("c")]
+        public int Status { get; init; }
+
+        [JsonPropertyName("h")]
+        public Dictionary<string, string[]>? Headers { get; init; }
+
+        [JsonPropertyName("b")]
+        public byte[]? Body { get; init; }
+
+        [JsonPropertyName("e")]
+        public long ExpiresAt { get; init; }
+    }
+}

@@ -1,0 +1,279 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Bulwark.AspNetCore.Idempotency;
+using Bulwark.Sqlite.Idempotency;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.AspNetCore.Tests.Idempotency;
+
+/// <summary>The middleware over real HTTP (Kestrel on loopback) with the embedded SQLite store.</summary>
+public sealed class IdempotencyMiddlewareTests : IAsyncDisposable
+{
+    private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"bulwark-idem-{Guid.NewGuid():N}.db");
+    private readonly List<WebApplication> _apps = [];
+    private int _executions;
+    private int _arrivals;
+    private int _expectedArrivals;
+    private TaskCompletionSource _release = CompletedGate();
+    private TaskCompletionSource _allArrived = CompletedGate();
+    private readonly TaskCompletionSource _executing = NewGate();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Post_NoKey_Returns400ProblemAndSkipsHandler()
+    {
+        using var client = await StartAsync();
+
+        using var response = await client.PostAsJsonAsync("/orders", new { sku = "A" }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(IdempotencyProblems.KeyMissing, await ProblemTypeAsync(response));
+        Assert.Equal(0, _executions);
+    }
+
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("tab\there")]
+    public async Task Post_MalformedKey_Returns400(string key)
+    {
+        using var client = await StartAsync();
+
+        using var response = await PostAsync(client, key, new { sku = "A" }, rawKey: true);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(IdempotencyProblems.KeyMalformed, await ProblemTypeAsync(response));
+        Assert.Equal(0, _executions);
+    }
+
+    [Fact]
+    public async Task Post_KeyLongerThanLimit_Returns400()
+    {
+        using var client = await StartAsync();
+
+        using var response = await PostAsync(client, new string('k', 256), new { sku = "A" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_RetryWithSameKey_ReplaysStoredResponseWithoutRunningHandler()
+    {
+        using var client = await StartAsync();
+
+        using var first = await PostAsync(client, "order-1", new { sku = "A" });
+        using var retry = await PostAsync(client, "order-1", new { sku = "A" });
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await retry.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.Equal("true", retry.Headers.GetValues(IdempotencyMiddleware.ReplayedHeader).Single());
+        Assert.False(first.Headers.Contains(IdempotencyMiddleware.ReplayedHeader));
+        Assert.Equal(1, _executions);
+    }
+
+    [Fact]
+    public async Task Post_SameKeyDifferentBody_Returns422()
+    {
+        using var client = await StartAsync();
+
+        using var first = await PostAsync(client, "order-1", new { sku = "A" });
+        using var other = await PostAsync(client, "order-1", new { sku = "B" });
+
+        Assert.Equal((HttpStatusCode)422, other.StatusCode);
+        Assert.Equal(IdempotencyProblems.KeyReused, await ProblemTypeAsync(other));
+        Assert.Equal(1, _executions);
+    }
+
+    [Fact]
+    public async Task Post_SameKeyOtherCaller_RunsSeparately()
+    {
+        using var client = await StartAsync();
+
+        using var alice = await PostAsync(client, "order-1", new { sku = "A" }, apiKey: "alice");
+        using var bob = await PostAsync(client, "order-1", new { sku = "A" }, apiKey: "bob");
+
+        Assert.False(bob.Headers.Contains(IdempotencyMiddleware.ReplayedHeader));
+        Assert.NotEqual(await alice.Content.ReadAsStringAsync(Ct), await bob.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(2, _executions);
+    }
+
+    [Fact]
+    public async Task Post_DuplicateWhileFirstInFlightPastWait_Returns409ThenReplays()
+    {
+        using var client = await StartAsync(o => o.ConcurrentWait = TimeSpan.Zero);
+        _release = NewGate();
+
+        var first = PostAsync(client, "order-1", new { sku = "A" });
+        await _executing.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+        using var duplicate = await PostAsync(client, "order-1", new { sku = "A" });
+        _release.SetResult();
+        using var firstResponse = await first;
+        using var replay = await PostAsync(client, "order-1", new { sku = "A" });
+
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+        Assert.Equal(IdempotencyProblems.RequestInFlight, await ProblemTypeAsync(duplicate));
+        Assert.True(duplicate.Headers.Contains("Retry-After"));
+        Assert.Equal(HttpStatusCode.Created, firstResponse.StatusCode);
+        Assert.Equal("true", replay.Headers.GetValues(IdempotencyMiddleware.ReplayedHeader).Single());
+        Assert.Equal(1, _executions);
+    }
+
+    [Fact]
+    public async Task Post_HandlerFailsWith5xx_KeyReleasedAndRetryRunsHandler()
+    {
+        using var client = await StartAsync();
+
+        using var failed = await PostAsync(client, "order-1", new { sku = "fail" });
+        using var retry = await PostAsync(client, "order-1", new { sku = "fail" });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.False(retry.Headers.Contains(IdempotencyMiddleware.ReplayedHeader));
+        Assert.Equal(2, _executions);
+    }
+
+    [Fact]
+    public async Task Requests_GetOrUnmarkedEndpoint_PassThroughWithoutKey()
+    {
+        using var client = await StartAsync();
+
+        using var get = await client.GetAsync("/orders", Ct);
+        using var unmarked = await client.PostAsJsonAsync("/free", new { sku = "A" }, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, unmarked.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_TwentyParallelIdenticalRequests_HandlerRunsOnceAndAllGetSameResponse()
+    {
+        using var client = await StartAsync();
+        for (var round = 0; round < 10; round++)
+        {
+            _executions = 0;
+            _arrivals = 0;
+            _expectedArrivals = 20;
+            _release = CompletedGate();
+            _allArrived = NewGate();
+            var key = $"order-{round}";
+
+            var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
+            {
+                using var response = await PostAsync(client, key, new { sku = "A" });
+                return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(Ct));
+            }, Ct)));
+
+            Assert.Equal(1, _executions);
+            Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+            Assert.Single(responses.Select(r => r.Body).Distinct());
+        }
+    }
+
+    [Fact]
+    public async Task Start_ExpiryOutsideOneToFortyEightHours_FailsValidation()
+    {
+        await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(o => o.Expiry = TimeSpan.FromHours(72)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in _apps)
+        {
+            await app.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _dbPath, _dbPath + "-wal", _dbPath + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    private async Task<HttpClient> StartAsync(Action<IdempotencyOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddBulwarkIdempotency(configure).UseSqlite($"Data Source={_dbPath};Default Timeout=60");
+        var app = builder.Build();
+        _apps.Add(app);
+
+        // Counts requests reaching the pipeline, so the handler can hold until every parallel duplicate has arrived.
+        app.Use(async (context, next) =>
+        {
+            if (Interlocked.Increment(ref _arrivals) == _expectedArrivals)
+            {
+                _allArrived.TrySetResult();
+            }
+
+            await next(context);
+        });
+        app.UseBulwarkIdempotency();
+        app.MapPost("/orders", async (HttpContext context, JsonElement body) =>
+        {
+            var execution = Interlocked.Increment(ref _executions);
+            if (body.GetProperty("sku").GetString() == "fail")
+            {
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+
+            _executing.TrySetResult();
+            await _allArrived.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            await _release.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            var id = Guid.NewGuid();
+            return Results.Created($"/orders/{id}", new { id, execution });
+        }).RequireIdempotencyKey();
+        app.MapGet("/orders", () => Results.Ok());
+        app.MapPost("/free", () => Results.Ok());
+        await app.StartAsync(Ct);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string key, object body, string? apiKey = null, bool rawKey = false)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = JsonContent.Create(body) };
+        if (rawKey)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        }
+        else
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        if (apiKey is not null)
+        {
+            request.Headers.Add("X-Api-Key", apiKey);
+        }
+
+        return await client.SendAsync(request, Ct);
+    }
+
+    private static async Task<string?> ProblemTypeAsync(HttpResponseMessage response)
+    {
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        return problem.RootElement.GetProperty("type").GetString();
+    }
+
+    private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource();
+        gate.SetResult();
+        return gate;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Text;
+using Bulwark.Idempotency;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bulwark.Consistency.Contracts.Idempotency;
+
+/// <summary>What every idempotency store must do: one atomic claim, replayable responses, owner-checked writes, expiry.</summary>
+public abstract class IdempotencyStoreContract : IAsyncLifetime
+{
+    private static readonly TimeSpan Lock = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A key unique to this test run (shared servers keep keys of other runs).</summary>
+    protected static string NewKey() => $"caller-1:{Guid.NewGuid():N}";
+
+    public abstract ValueTask InitializeAsync();
+
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Creates a store instance over the shared storage (a second instance = a second process).</summary>
+    protected abstract Task<IIdempotencyStore> CreateStoreAsync(CancellationToken cancellationToken);
+
+    [Fact]
+    public async Task TryBegin_NewKey_AcquiresAndSecondCallSeesInFlight()
+    {
+        var store = await CreateStoreAsync(Ct);
+        var key = NewKey();
+
+        var first = await store.TryBeginAsync(key, "fp-1", Lock, Ct);
+        var second = await store.TryBeginAsync(key, "fp-2", Lock, Ct);
+
+        Assert.True(first.Acquired);
+        Assert.False(second.Acquired);
+        Assert.Equal(IdempotencyState.InFlight, second.Existing!.State);
+        Assert.Equal("fp-1", second.Existing.Fingerprint);
+        Assert.Equal(first.Owner, second.Existing.Owner);
+    }
+
+    [Fact]
+    public async Task Complete_ByOwner_StoresResponseForReplay()
+    {
+        var store = await CreateStoreAsync(Ct);
+        var key = NewKey();
+        var begin = await store.TryBeginAsync(key, "fp", Lock, Ct);
+        var headers = new Dictionary<string, string[]> { ["Location"] = ["/orders/1"], ["Content-Type"] = ["application/json"] };
+
+        Assert.True(await store.CompleteAsync(key, begin.Owner!.Value, new IdempotentResponse(201, headers, Encoding.UTF8.GetBytes("{\"id\":1}")), Retention, Ct));
+
+        var record = await store.GetAsync(key, Ct);
+        Assert.Equal(IdempotencyState.Completed, record!.State);
+        Assert.Equal(201, record.Response!.StatusCode);
+        Assert.Equal(["/orders/1"], record.Response.Headers["Location"]);
+        Assert.Equal("{\"id\":1}", Encoding.UTF8.GetString(record.Response.Body.Span));
+        Assert.Equal("fp", record.Fingerprint);
+        var again = await store.TryBeginAsync(key, "fp", Lock, Ct);
+        Assert.False(again.Acquired);
+        Assert.Equal(IdempotencyState.Completed, again.Existing!.State);
+    }
+
+    [Fact]
+    public async Task CompleteAndRelease_NotOwner_Refused()
+    {
+        var store = await CreateStoreAsync(Ct);
+        var key = NewKey();
+        await store.TryBeginAsync(key, "fp", Lock, Ct);
+
+        Assert.False(await store.CompleteAsync(key, Guid.NewGuid(), new IdempotentResponse(200, new Dictionary<string, string[]>(), Array.Empty<byte>()), Retention, Ct));
+        Assert.False(await store.ReleaseAsync(key, Guid.NewGuid(), Ct));
+        Assert.Equal(IdempotencyState.InFlight, (await store.GetAsync(key, Ct))!.State);
+    }
+
+    [Fact]
+    public async Task Release_ByOwner_KeyCanBeClaimedAgain()
+    {
+        var store = await CreateStoreAsync(Ct);
+        var key = NewKey();
+        var begin = await store.TryBeginAsync(key, "fp", Lock, Ct);
+
+        Assert.True(await store.ReleaseAsync(key, begin.Owner!.Value, Ct));
+
+        Assert.Null(await store.GetAsync(key, Ct));
+        Assert.True((await store.TryBeginAsync(key, "fp", Lock, Ct)).Acquired);
+    }
+
+    [Fact]
+    public async Task TryBegin_InFlightClaimAbandoned_TakenOverAndOldOwnerCannotComplete()
+    {
+        var store = await CreateStoreAsync(Ct);
+        var key = NewKey();
+        var dead = await store.TryBeginAsync(key, "fp", Lock, Ct);
+
+        Time.Advance(Lock + TimeSpan.FromSeconds(1));
+        var next = await store.TryBeginAsync(key, "fp", Lock, Ct);
+
+        Assert.True(next.Acquired);
+        Assert.False(await store.CompleteAsync(key, dead.Owner!.Value, new IdempotentResponse(200, new Dictionary<string, string[]>(), Array.Empty<byte>()), Retention, Ct));
+    }
+
+    [Fact]
+    public async Task Get_CompletedKeyPastRetention_ReadsAsAbsentAndIsPurgeable()
+    {
+        var store = await CreateStoreAsync(Ct);
+        var key = NewKey();
+        var begin = await store.TryBeginAsync(key, "fp", Lock, Ct);
+        await store.CompleteAsync(key, begin.Owner!.Value, new IdempotentResponse(200, new Dictionary<string, string[]>(), Array.Empty<byte>()), Retention, Ct);
+
+        Time.Advance(Retention - TimeSpan.FromMinutes(1));
+        Assert.NotNull(await store.GetAsync(key, Ct));
+        Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Null(await store.GetAsync(key, Ct));
+        await store.PurgeExpiredAsync(Ct);
+        Assert.True((await store.TryBeginAsync(key, "fp", Lock, Ct)).Acquired);
+    }
+
+    [Fact]
+    public async Task TryBegin_ManyConcurrentInstances_ExactlyOneAcquires()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var stores = new List<IIdempotencyStore>();
+            for (var i = 0; i < 4; i++)
+            {
+                stores.Add(await CreateStoreAsync(Ct));
+            }
+
+            var key = NewKey();
+            var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+                Task.Run(() => stores[i % stores.Count].TryBeginAsync(key, "fp", Lock, Ct), Ct)));
+
+            Assert.Single(results, r => r.Acquired);
+        }
+    }
+}

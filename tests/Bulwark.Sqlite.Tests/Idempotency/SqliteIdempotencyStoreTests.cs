@@ -1,0 +1,25 @@
+using Bulwark.Consistency.Contracts.Idempotency;
+using Bulwark.Idempotency;
+using Bulwark.Sqlite.Idempotency;
+
+namespace Bulwark.Sqlite.Tests.Idempotency;
+
+public sealed class SqliteIdempotencyStoreTests : IdempotencyStoreContract
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    public override ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _database.Dispose();
+    }
+
+    protected override async Task<IIdempotencyStore> CreateStoreAsync(CancellationToken cancellationToken)
+    {
+        var store = new SqliteIdempotencyStore(_database.ConnectionString, Time);
+        await store.MigrateAsync(cancellationToken);
+        return store;
+    }
+}
