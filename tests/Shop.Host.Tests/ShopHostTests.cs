@@ -39,7 +39,7 @@ public sealed class ShopHostTests
         await using var shop = await RunningShop.StartAsync();
         // A directory where the database file should be: the file can no longer be opened.
         SqliteConnection.ClearAllPools();
-        var file = Path.Combine(shop.DataPath, "catalog.db");
+        var file = Path.Combine(shop.DataPath, "shop.db");
         File.Delete(file);
         File.Delete(file + "-wal");
         File.Delete(file + "-shm");
@@ -176,11 +176,11 @@ public sealed class ShopHostTests
 
         // A row written between runs stands in for any data the shop wrote while it was up.
         SqliteConnection.ClearAllPools();
-        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(dataPath, "catalog.db")}"))
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(dataPath, "shop.db")}"))
         {
             await connection.OpenAsync(Ct);
             await using var insert = connection.CreateCommand();
-            insert.CommandText = "INSERT INTO products VALUES (777, 'SKU-KEEP', 'Kept', 'Survives a restart', 'Test', 100, 'EUR');";
+            insert.CommandText = "INSERT INTO catalog_products VALUES (777, 'SKU-KEEP', 'Kept', 'Survives a restart', 'Test', 100, 'EUR');";
             await insert.ExecuteNonQueryAsync(Ct);
         }
 
@@ -192,10 +192,10 @@ public sealed class ShopHostTests
         Assert.Equal("Kept", kept!.Name);
         Assert.Equal(61, page!.TotalItems);
         SqliteConnection.ClearAllPools();
-        await using var check = new SqliteConnection($"Data Source={Path.Combine(dataPath, "catalog.db")}");
+        await using var check = new SqliteConnection($"Data Source={Path.Combine(dataPath, "shop.db")}");
         await check.OpenAsync(Ct);
         await using var count = check.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM schema_migrations;";
+        count.CommandText = "SELECT COUNT(*) FROM module_migrations WHERE module = 'catalog';";
         Assert.Equal(2L, await count.ExecuteScalarAsync(Ct));
     }
 

@@ -8,7 +8,7 @@ internal static class CatalogMigrations
     public static readonly IReadOnlyList<Migration> All =
     [
         Migration.Sql(1, "create products", """
-            CREATE TABLE products (
+            CREATE TABLE catalog_products (
                 id          INTEGER PRIMARY KEY,
                 sku         TEXT    NOT NULL UNIQUE,
                 name        TEXT    NOT NULL,
@@ -44,7 +44,7 @@ internal static class CatalogMigrations
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO products (id, sku, name, description, category, price_cents, currency)
+            INSERT INTO catalog_products (id, sku, name, description, category, price_cents, currency)
             VALUES ($id, $sku, $name, $description, $category, $price, 'EUR');
             """;
         var id = insert.Parameters.Add("$id", SqliteType.Integer);

@@ -11,7 +11,7 @@ internal sealed class CatalogRepository(CatalogDatabase catalog) : ICatalogApi
     {
         await using var connection = await catalog.Database.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM products WHERE id = $id;";
+        query.CommandText = $"SELECT {Columns} FROM catalog_products WHERE id = $id;";
         query.Parameters.AddWithValue("$id", id);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -24,11 +24,11 @@ internal sealed class CatalogRepository(CatalogDatabase catalog) : ICatalogApi
 
         await using var connection = await catalog.Database.OpenAsync(cancellationToken);
         await using var count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM products;";
+        count.CommandText = "SELECT COUNT(*) FROM catalog_products;";
         var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
 
         await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM products ORDER BY id LIMIT $limit OFFSET $offset;";
+        query.CommandText = $"SELECT {Columns} FROM catalog_products ORDER BY id LIMIT $limit OFFSET $offset;";
         query.Parameters.AddWithValue("$limit", pageSize);
         query.Parameters.AddWithValue("$offset", (long)(page - 1) * pageSize);
         var items = new List<ProductDto>(pageSize);

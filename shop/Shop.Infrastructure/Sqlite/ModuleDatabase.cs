@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Shop.Infrastructure.Sqlite;
 
 /// <summary>
-/// A module's own SQLite file under the data folder, with its forward-only migrations. Modules never share a
-/// database file, so one can later move to its own process and server without untangling tables.
+/// A module's tables in the embedded shop database, with the module's own forward-only migration track. Modules
+/// share the file (so a business write and its outbox event commit in one transaction) but never each other's
+/// tables: every table a module creates starts with its name. See docs/adr/0002-one-embedded-database.md.
 /// </summary>
 public sealed partial class ModuleDatabase
 {
@@ -15,7 +16,7 @@ public sealed partial class ModuleDatabase
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the database handle; nothing touches the disk until <see cref="MigrateAsync"/> or <see cref="OpenAsync"/>.</summary>
-    public ModuleDatabase(string module, string dataPath, IReadOnlyList<Migration> migrations, ILogger logger, TimeProvider timeProvider)
+    public ModuleDatabase(string module, string dataPath, IReadOnlyList<Migration> migrations, ILogger logger, TimeProvider timeProvider, string fileName = ShopDataOptions.DefaultFileName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(module);
         ArgumentException.ThrowIfNullOrWhiteSpace(dataPath);
@@ -28,7 +29,7 @@ public sealed partial class ModuleDatabase
         }
 
         Module = module;
-        FilePath = Path.GetFullPath(Path.Combine(dataPath, module + ".db"));
+        FilePath = Path.GetFullPath(Path.Combine(dataPath, fileName));
         _migrations = migrations;
         _logger = logger;
         _timeProvider = timeProvider;
@@ -36,13 +37,12 @@ public sealed partial class ModuleDatabase
         {
             DataSource = FilePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = 5,
         }.ToString();
     }
 
-    /// <summary>The module name, also the file name.</summary>
+    /// <summary>The module name, also the prefix of its tables and the name of its migration track.</summary>
     public string Module { get; }
 
     /// <summary>The absolute path of the SQLite file.</summary>
@@ -77,11 +77,11 @@ public sealed partial class ModuleDatabase
         await using var connection = await OpenAsync(cancellationToken);
         await using (var create = connection.CreateCommand())
         {
-            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);";
+            create.CommandText = "CREATE TABLE IF NOT EXISTS module_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version));";
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var current = await CurrentVersionAsync(connection, cancellationToken);
+        var current = await CurrentVersionAsync(connection, Module, cancellationToken);
         var latest = _migrations.Count == 0 ? 0 : _migrations[^1].Version;
         if (current > latest)
         {
@@ -92,7 +92,7 @@ public sealed partial class ModuleDatabase
         {
             // Microsoft.Data.Sqlite begins non-deferred (BEGIN IMMEDIATE): the write lock is taken up front, so two processes starting together cannot both apply a step.
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            if (await CurrentVersionAsync(connection, cancellationToken, transaction) >= migration.Version)
+            if (await CurrentVersionAsync(connection, Module, cancellationToken, transaction) >= migration.Version)
             {
                 continue;
             }
@@ -100,7 +100,8 @@ public sealed partial class ModuleDatabase
             await migration.Apply(connection, transaction, cancellationToken);
             await using var record = connection.CreateCommand();
             record.Transaction = transaction;
-            record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, $t);";
+            record.CommandText = "INSERT INTO module_migrations (module, version, name, applied_at) VALUES ($m, $v, $n, $t);";
+            record.Parameters.AddWithValue("$m", Module);
             record.Parameters.AddWithValue("$v", migration.Version);
             record.Parameters.AddWithValue("$n", migration.Name);
             record.Parameters.AddWithValue("$t", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
@@ -110,14 +111,15 @@ public sealed partial class ModuleDatabase
         }
     }
 
-    private static async Task<int> CurrentVersionAsync(SqliteConnection connection, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
+    private static async Task<int> CurrentVersionAsync(SqliteConnection connection, string module, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
     {
         await using var query = connection.CreateCommand();
         query.Transaction = transaction;
-        query.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
+        query.CommandText = "SELECT COALESCE(MAX(version), 0) FROM module_migrations WHERE module = $m;";
+        query.Parameters.AddWithValue("$m", module);
         return Convert.ToInt32(await query.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied migration {Version} ({Name}) to the {Module} database")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied migration {Version} ({Name}) of the {Module} module")]
     private static partial void LogApplied(ILogger logger, string module, int version, string name);
 }

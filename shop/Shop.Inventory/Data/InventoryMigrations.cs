@@ -8,14 +8,14 @@ internal static class InventoryMigrations
     public static readonly IReadOnlyList<Migration> All =
     [
         Migration.Sql(1, "create stock and reservations", """
-            CREATE TABLE stock (
+            CREATE TABLE inventory_stock (
                 product_id INTEGER PRIMARY KEY,
                 on_hand    INTEGER NOT NULL CHECK (on_hand >= 0),
                 reserved   INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= on_hand)
             );
-            CREATE TABLE reservations (
+            CREATE TABLE inventory_reservations (
                 reservation_id TEXT    NOT NULL,
-                product_id     INTEGER NOT NULL REFERENCES stock (product_id),
+                product_id     INTEGER NOT NULL REFERENCES inventory_stock (product_id),
                 quantity       INTEGER NOT NULL CHECK (quantity > 0),
                 status         TEXT    NOT NULL CHECK (status IN ('reserved', 'released', 'committed')),
                 PRIMARY KEY (reservation_id, product_id)
@@ -29,7 +29,7 @@ internal static class InventoryMigrations
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO stock (product_id, on_hand) VALUES ($id, $onHand);";
+        insert.CommandText = "INSERT INTO inventory_stock (product_id, on_hand) VALUES ($id, $onHand);";
         var id = insert.Parameters.Add("$id", SqliteType.Integer);
         var onHand = insert.Parameters.Add("$onHand", SqliteType.Integer);
         for (var productId = 1; productId <= 60; productId++)

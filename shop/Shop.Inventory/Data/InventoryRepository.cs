@@ -43,8 +43,8 @@ internal sealed class InventoryRepository(InventoryDatabase inventory) : IInvent
                 return new ReservationResult(reservationId, ReservationOutcome.InsufficientStock, line.ProductId);
             }
 
-            await ExecuteAsync(connection, transaction, "UPDATE stock SET reserved = reserved + $q WHERE product_id = $p;", line.ProductId, line.Quantity, cancellationToken);
-            await ExecuteAsync(connection, transaction, "INSERT INTO reservations (reservation_id, product_id, quantity, status) VALUES ($r, $p, $q, 'reserved');", line.ProductId, line.Quantity, cancellationToken, reservationId);
+            await ExecuteAsync(connection, transaction, "UPDATE inventory_stock SET reserved = reserved + $q WHERE product_id = $p;", line.ProductId, line.Quantity, cancellationToken);
+            await ExecuteAsync(connection, transaction, "INSERT INTO inventory_reservations (reservation_id, product_id, quantity, status) VALUES ($r, $p, $q, 'reserved');", line.ProductId, line.Quantity, cancellationToken, reservationId);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -52,10 +52,10 @@ internal sealed class InventoryRepository(InventoryDatabase inventory) : IInvent
     }
 
     public Task ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
-        FinishAsync(reservationId, "released", "UPDATE stock SET reserved = reserved - $q WHERE product_id = $p;", cancellationToken);
+        FinishAsync(reservationId, "released", "UPDATE inventory_stock SET reserved = reserved - $q WHERE product_id = $p;", cancellationToken);
 
     public Task CommitAsync(string reservationId, CancellationToken cancellationToken) =>
-        FinishAsync(reservationId, "committed", "UPDATE stock SET reserved = reserved - $q, on_hand = on_hand - $q WHERE product_id = $p;", cancellationToken);
+        FinishAsync(reservationId, "committed", "UPDATE inventory_stock SET reserved = reserved - $q, on_hand = on_hand - $q WHERE product_id = $p;", cancellationToken);
 
     private async Task FinishAsync(string reservationId, string newStatus, string stockUpdate, CancellationToken cancellationToken)
     {
@@ -66,7 +66,7 @@ internal sealed class InventoryRepository(InventoryDatabase inventory) : IInvent
         await using (var query = connection.CreateCommand())
         {
             query.Transaction = transaction;
-            query.CommandText = "SELECT product_id, quantity FROM reservations WHERE reservation_id = $r AND status = 'reserved';";
+            query.CommandText = "SELECT product_id, quantity FROM inventory_reservations WHERE reservation_id = $r AND status = 'reserved';";
             query.Parameters.AddWithValue("$r", reservationId);
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -83,7 +83,7 @@ internal sealed class InventoryRepository(InventoryDatabase inventory) : IInvent
         await using (var update = connection.CreateCommand())
         {
             update.Transaction = transaction;
-            update.CommandText = "UPDATE reservations SET status = $s WHERE reservation_id = $r AND status = 'reserved';";
+            update.CommandText = "UPDATE inventory_reservations SET status = $s WHERE reservation_id = $r AND status = 'reserved';";
             update.Parameters.AddWithValue("$s", newStatus);
             update.Parameters.AddWithValue("$r", reservationId);
             await update.ExecuteNonQueryAsync(cancellationToken);
@@ -96,7 +96,7 @@ internal sealed class InventoryRepository(InventoryDatabase inventory) : IInvent
     {
         await using var query = connection.CreateCommand();
         query.Transaction = transaction;
-        query.CommandText = "SELECT on_hand, reserved FROM stock WHERE product_id = $p;";
+        query.CommandText = "SELECT on_hand, reserved FROM inventory_stock WHERE product_id = $p;";
         query.Parameters.AddWithValue("$p", productId);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? new StockLevel(productId, reader.GetInt32(0), reader.GetInt32(1)) : null;
@@ -106,7 +106,7 @@ internal sealed class InventoryRepository(InventoryDatabase inventory) : IInvent
     {
         await using var query = connection.CreateCommand();
         query.Transaction = transaction;
-        query.CommandText = "SELECT status FROM reservations WHERE reservation_id = $r LIMIT 1;";
+        query.CommandText = "SELECT status FROM inventory_reservations WHERE reservation_id = $r LIMIT 1;";
         query.Parameters.AddWithValue("$r", reservationId);
         return (string?)await query.ExecuteScalarAsync(cancellationToken);
     }
