@@ -1,9 +1,13 @@
 using Bulwark.AspNetCore.Health;
 using Bulwark.AspNetCore.ProblemDetails;
 using Bulwark.Observability.Telemetry;
+using Bulwark.Outbox;
+using Bulwark.Sqlite.Outbox;
 using Microsoft.AspNetCore.HttpLogging;
 using Shop.Catalog;
 using Shop.Host.Externals;
+using Shop.Infrastructure.Sqlite;
+using Shop.Identity;
 using Shop.Inventory;
 using Shop.Payments;
 using Shop.Reviews;
@@ -37,7 +41,14 @@ public static partial class ShopApp
                 | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
             o.CombineLogs = true;
         });
+        // Integration events leave through one outbox in the shop database (ADR 0002).
+        var dataPath = builder.Configuration[$"{ShopDataOptions.SectionName}:{nameof(ShopDataOptions.Path)}"] ?? new ShopDataOptions().Path;
+        // The outbox store migrates before any module does, so the folder must exist before the host starts.
+        Directory.CreateDirectory(dataPath);
+        builder.Services.AddBulwarkOutbox().UseSqlite(ShopDataOptions.ConnectionString(dataPath));
+
         builder.Services.AddCatalogModule();
+        builder.Services.AddIdentityModule();
         builder.Services.AddInventoryModule();
         builder.Services.AddReviewsModule();
         builder.Services.AddPaymentsModule();
@@ -55,6 +66,7 @@ public static partial class ShopApp
         app.UseBulwarkProblemDetails();
         app.MapBulwarkHealth();
         app.MapCatalogEndpoints();
+        app.MapIdentityEndpoints();
         app.MapInventoryEndpoints();
         app.MapReviewsEndpoints();
         app.MapPaymentsEndpoints();

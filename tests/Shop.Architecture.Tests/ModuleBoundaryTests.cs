@@ -9,7 +9,7 @@ namespace Shop.Architecture.Tests;
 /// </summary>
 public sealed class ModuleBoundaryTests
 {
-    public static TheoryData<string> Modules => new() { "Shop.Catalog", "Shop.Inventory", "Shop.Reviews", "Shop.Payments" };
+    public static TheoryData<string> Modules => new() { "Shop.Catalog", "Shop.Inventory", "Shop.Reviews", "Shop.Payments", "Shop.Identity" };
 
     private static readonly Dictionary<string, Assembly> Assemblies = new()
     {
@@ -17,6 +17,7 @@ public sealed class ModuleBoundaryTests
         ["Shop.Inventory"] = typeof(Shop.Inventory.InventoryModule).Assembly,
         ["Shop.Reviews"] = typeof(Shop.Reviews.ReviewsModule).Assembly,
         ["Shop.Payments"] = typeof(Shop.Payments.PaymentsModule).Assembly,
+        ["Shop.Identity"] = typeof(Shop.Identity.IdentityModule).Assembly,
     };
 
     [Theory]
@@ -42,7 +43,7 @@ public sealed class ModuleBoundaryTests
     public void Module_ReferencesOtherModules_OnlyThroughTheirContracts(string module)
     {
         var others = Assemblies.Keys.Where(m => m != module).ToArray();
-        var forbidden = others.SelectMany(o => new[] { $"{o}.Data", $"{o}.Api", $"{o}.Domain", $"{o}.Application", $"{o}.Provider" }).ToArray();
+        var forbidden = others.SelectMany(o => new[] { $"{o}.Data", $"{o}.Api", $"{o}.Domain", $"{o}.Application", $"{o}.Provider", $"{o}.Adapters", $"{o}.Users", $"{o}.Ports" }).ToArray();
         var result = Types.InAssembly(Assemblies[module]).ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
 
         Assert.True(result.IsSuccessful, $"{module} reaches into another module: {string.Join(", ", result.FailingTypeNames ?? [])}");
@@ -58,6 +59,20 @@ public sealed class ModuleBoundaryTests
         Assert.DoesNotContain("Shop.Host", references);
         Assert.DoesNotContain("Shop.Externals", references);
         Assert.DoesNotContain(references, r => r is not null && Assemblies.ContainsKey(r) && r != module);
+        // A module's core is its own business: only the module itself may load it.
+        Assert.DoesNotContain(references, r => r is not null && r.EndsWith(".Core", StringComparison.Ordinal) && !r.StartsWith(module + ".", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void IdentityCore_ReferencesNoInfrastructure()
+    {
+        // Codex 10: the hexagon's core knows only the base class library; adapters live outside it.
+        var core = typeof(Shop.Identity.Users.RegistrationService).Assembly;
+        Assert.Equal("Shop.Identity.Core", core.GetName().Name);
+
+        var references = core.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+
+        Assert.All(references, r => Assert.True(r.StartsWith("System", StringComparison.Ordinal) || r is "netstandard" or "mscorlib", $"Shop.Identity.Core references {r}"));
     }
 
     [Fact]

@@ -1,0 +1,57 @@
+namespace Shop.Identity.Users;
+
+/// <summary>A registered customer. Created only through <see cref="Register"/>, which enforces the invariants.</summary>
+public sealed class User
+{
+    /// <summary>The longest display name accepted.</summary>
+    public const int MaxDisplayNameLength = 80;
+
+    private User(Guid id, EmailAddress email, string displayName, DateTimeOffset registeredAt)
+    {
+        Id = id;
+        Email = email;
+        DisplayName = displayName;
+        RegisteredAt = registeredAt;
+    }
+
+    /// <summary>The user's id (a time-ordered UUIDv7).</summary>
+    public Guid Id { get; }
+
+    /// <summary>The normalised e-mail address, unique across users.</summary>
+    public EmailAddress Email { get; }
+
+    /// <summary>The name shown to other people.</summary>
+    public string DisplayName { get; }
+
+    /// <summary>When the user signed up.</summary>
+    public DateTimeOffset RegisteredAt { get; }
+
+    /// <summary>Validates the input and creates a user, or returns the reasons it cannot.</summary>
+    public static (User? User, IReadOnlyList<string> Errors) Register(string? email, string? displayName, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        var errors = new List<string>();
+        if (!EmailAddress.TryParse(email, out var address))
+        {
+            errors.Add("email must be a single address like name@example.com.");
+        }
+
+        var name = displayName?.Trim() ?? string.Empty;
+        if (name.Length is 0 or > MaxDisplayNameLength)
+        {
+            errors.Add($"displayName must be 1 to {MaxDisplayNameLength} characters.");
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        var now = clock.GetUtcNow();
+        return (new User(Guid.CreateVersion7(now), address!, name, now), errors);
+    }
+
+    /// <summary>Rebuilds a stored user (adapters only); the stored data was validated when it was written.</summary>
+    public static User Restore(Guid id, string email, string displayName, DateTimeOffset registeredAt) =>
+        new(id, EmailAddress.Parse(email), displayName, registeredAt);
+}

@@ -1,0 +1,51 @@
+using Shop.Identity.Contracts;
+using Shop.Identity.Ports;
+using Shop.Identity.Users;
+
+namespace Shop.Identity.Adapters;
+
+/// <summary>The in-memory adapter: for fast core tests and for running the module without a database.</summary>
+internal sealed class InMemoryUserStore : IUserStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, User> _users = [];
+    private readonly List<UserRegistered> _events = [];
+
+    /// <summary>The events stored with the users, in order.</summary>
+    public IReadOnlyList<UserRegistered> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> AddAsync(User user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        lock (_gate)
+        {
+            if (_users.Values.Any(u => u.Email == user.Email))
+            {
+                return Task.FromResult(false);
+            }
+
+            _users.Add(user.Id, user);
+            _events.Add(UserRegisteredMapping.From(user));
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<User?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_users.GetValueOrDefault(id));
+        }
+    }
+}
