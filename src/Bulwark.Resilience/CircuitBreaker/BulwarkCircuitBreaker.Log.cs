@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 
+using Polly.CircuitBreaker;
+
 namespace Bulwark.Resilience.CircuitBreaker;
 
 public sealed partial class BulwarkCircuitBreaker

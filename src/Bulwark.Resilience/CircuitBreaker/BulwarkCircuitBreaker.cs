@@ -220,7 +220,7 @@ public sealed partial class BulwarkCircuitBreaker
         if (_window is not null)
         {
             _window.Record(_timeProvider.GetUtcNow().UtcTicks, failed, out var total, out var failures);
-            return total >= _options.MinimumThroughput && failures >= _options.FailureRatio * total ? Trip() : null;
+            return failed && total >= _options.MinimumThroughput && failures >= _options.FailureRatio * total ? Trip() : null;
         }
 
         return ++_consecutiveFailures >= _options.FailureThreshold ? Trip() : null;

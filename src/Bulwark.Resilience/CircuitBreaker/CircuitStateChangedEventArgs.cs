@@ -1,3 +1,5 @@
+using Polly.CircuitBreaker;
+
 namespace Bulwark.Resilience.CircuitBreaker;
 
 /// <summary>A breaker changed state.</summary>
