@@ -1,6 +1,7 @@
 using Bulwark.Resilience.Bulkhead;
 using Bulwark.Resilience.CircuitBreaker;
 using Bulwark.Resilience.Deadlines;
+using Bulwark.Resilience.Degradation;
 using Bulwark.Resilience.Retry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,12 +34,15 @@ public static class ResilienceServiceCollectionExtensions
         services.TryAddSingleton<CircuitBreakerRegistry>();
         services.TryAddSingleton<BulkheadRegistry>();
         services.TryAddSingleton<RetryBudgetRegistry>();
+        services.TryAddSingleton<ResponseComposer>();
+        services.AddOptions<DegradationOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeadlinePropagationOptions>().ValidateDataAnnotations().ValidateOnStart();
 
         var section = configuration?.GetSection(SectionName);
         if (section is not null)
         {
             services.Configure<DeadlinePropagationOptions>(section.GetSection("Deadlines"));
+            services.Configure<DegradationOptions>(section.GetSection("Degradation"));
             Named<BulwarkCircuitBreakerOptions>(services, section.GetSection("CircuitBreakers"));
             Named<BulkheadOptions>(services, section.GetSection("Bulkheads"));
             Named<RetryBudgetOptions>(services, section.GetSection("RetryBudgets"));
