@@ -45,7 +45,7 @@ public sealed class BulkheadCompartmentTests
                 var context = ResilienceContextPool.Shared.Get(TestContext.Current.CancellationToken);
                 return await reports.ExecuteOutcomeAsync(async (_, _) => { await hold.Task; return Outcome.FromResult(1); }, context, 0);
             })).ToArray();
-            while (reporting.InUseCount < 4 || reporting.QueuedCount < 4)
+            while (reporting.InUseCount < 4 || reporting.QueuedCount < 4 || reportCalls.Count(c => c.IsCompleted) < 42)
             {
                 await Task.Delay(1, TestContext.Current.CancellationToken);
             }
