@@ -23,6 +23,7 @@ public class PipelineBenchmarks
     private LocalRateLimiter _local = null!;
     private RateLimitPolicy _policy = null!;
     private TokenBucketRateLimiter _strl = null!;
+    private PartitionedRateLimiter<string> _strlPartitioned = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -57,6 +58,8 @@ public class PipelineBenchmarks
 
         _local = new LocalRateLimiter(TimeProvider.System);
         _policy = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.TokenBucket, PermitLimit = int.MaxValue / 2, Window = TimeSpan.FromSeconds(1) };
+        _strlPartitioned = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ =>
+            new TokenBucketRateLimiterOptions { TokenLimit = int.MaxValue / 2, TokensPerPeriod = int.MaxValue / 2, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0 }));
         _strl = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions { TokenLimit = int.MaxValue / 2, TokensPerPeriod = int.MaxValue / 2, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0 });
     }
 
@@ -119,6 +122,13 @@ public class PipelineBenchmarks
     public bool RateLimit_SystemThreadingRateLimiting()
     {
         using var lease = _strl.AttemptAcquire();
+        return lease.IsAcquired;
+    }
+
+    [Benchmark]
+    public bool RateLimit_SystemThreadingRateLimiting_Partitioned()
+    {
+        using var lease = _strlPartitioned.AttemptAcquire("key:bench");
         return lease.IsAcquired;
     }
 

@@ -18,7 +18,8 @@ public sealed class LocalRateLimiter : IRateLimitDecider, IDisposable
     private static readonly Counter<long> Refusals = ResilienceMeter.Meter.CreateCounter<long>(
         "bulwark.rate_limit.refusals", "{request}", "Requests refused by a rate limit.");
 
-    private readonly ConcurrentDictionary<(string Policy, string Key), RateCounter> _counters = new();
+    // Nested by tier, then partition: string keys hash faster than a tuple of strings on this hot path.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, RateCounter>> _counters = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the limiter.</summary>
@@ -30,7 +31,7 @@ public sealed class LocalRateLimiter : IRateLimitDecider, IDisposable
     }
 
     /// <summary>Partitions currently tracked.</summary>
-    public int PartitionCount => _counters.Count;
+    public int PartitionCount => _counters.Values.Sum(static tier => tier.Count);
 
     /// <inheritdoc />
     public ValueTask<RateLimitDecision> DecideAsync(string policyName, RateLimitPolicy policy, string partitionKey, CancellationToken cancellationToken) =>
@@ -47,9 +48,14 @@ public sealed class LocalRateLimiter : IRateLimitDecider, IDisposable
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(partitionKey);
         var now = _timeProvider.GetTimestamp();
-        if (!_counters.TryGetValue((policyName, partitionKey), out var counter))
+        if (!_counters.TryGetValue(policyName, out var tier))
         {
-            counter = _counters.GetOrAdd((policyName, partitionKey), static (_, state) => RateCounter.Create(state.policy, state.now, state.frequency), (policy, now, frequency: _timeProvider.TimestampFrequency));
+            tier = _counters.GetOrAdd(policyName, static _ => new ConcurrentDictionary<string, RateCounter>(StringComparer.Ordinal));
+        }
+
+        if (!tier.TryGetValue(partitionKey, out var counter))
+        {
+            counter = tier.GetOrAdd(partitionKey, static (_, state) => RateCounter.Create(state.policy, state.now, state.frequency), (policy, now, frequency: _timeProvider.TimestampFrequency));
         }
 
         var decision = counter.TryAcquire(now);
@@ -64,7 +70,7 @@ public sealed class LocalRateLimiter : IRateLimitDecider, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var counter in _counters.Values)
+        foreach (var counter in _counters.Values.SelectMany(static tier => tier.Values))
         {
             (counter as IDisposable)?.Dispose();
         }

@@ -7,7 +7,7 @@ internal abstract class RateCounter(RateLimitPolicy policy, double frequency)
 {
     protected RateLimitPolicy Policy { get; } = policy;
 
-    protected object Gate { get; } = new();
+    protected Lock Gate { get; } = new();
 
     public static RateCounter Create(RateLimitPolicy policy, long now, long frequency) => policy.Algorithm switch
     {
