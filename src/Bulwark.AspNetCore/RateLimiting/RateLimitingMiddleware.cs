@@ -78,7 +78,4 @@ public sealed partial class RateLimitingMiddleware
     }
 
     private static int Seconds(TimeSpan span) => (int)Math.Ceiling(Math.Max(0, span.TotalSeconds));
-
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Rate limited {Partition} in tier {Tier}")]
-    private static partial void LogLimited(ILogger logger, string tier, string partition);
 }

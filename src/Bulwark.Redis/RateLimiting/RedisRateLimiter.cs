@@ -1,4 +1,5 @@
 using Bulwark.Resilience.CircuitBreaker;
+using Bulwark.Resilience.Deadlines;
 using Bulwark.Resilience.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -107,7 +108,9 @@ public sealed partial class RedisRateLimiter : IRateLimitDecider
                 }),
                 _ => throw new NotSupportedException($"The Redis rate limiter does not offer {policy.Algorithm}; use TokenBucket or FixedWindow."),
             };
-            var result = (RedisResult[])(await evaluation.WaitAsync(_options.Timeout, TimeProvider, cancellationToken).ConfigureAwait(false))!;
+            // The decision never outlives the request's deadline or the configured timeout, whichever is shorter.
+            var timeout = DeadlineContext.Current?.Remaining(TimeProvider) is { } left && left < _options.Timeout ? left : _options.Timeout;
+            var result = (RedisResult[])(await evaluation.WaitAsync(timeout, TimeProvider, cancellationToken).ConfigureAwait(false))!;
             _breaker.Complete(permit, failed: false);
             var allowed = (long)result[0] == 1;
             return new RateLimitDecision(allowed, policy.PermitLimit, (int)Math.Max(0, (long)result[1]),
@@ -127,7 +130,4 @@ public sealed partial class RedisRateLimiter : IRateLimitDecider
             : new RateLimitDecision(false, policy.PermitLimit, 0, _options.BreakDuration, _options.BreakDuration);
 
     private static long Micros(TimeSpan span) => (long)span.TotalMicroseconds;
-
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Redis rate limiter unavailable; {Mode} applies")]
-    private static partial void LogRedisFailed(ILogger logger, RedisUnavailableMode mode, Exception exception);
 }

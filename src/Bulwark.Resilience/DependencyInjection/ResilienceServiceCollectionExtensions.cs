@@ -29,14 +29,7 @@ public static class ResilienceServiceCollectionExtensions
     public static IBulwarkResilienceBuilder AddBulwarkResilience(this IServiceCollection services, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddLogging();
-        services.TryAddSingleton<CircuitBreakerRegistry>();
-        services.TryAddSingleton<BulkheadRegistry>();
-        services.TryAddSingleton<RetryBudgetRegistry>();
-        services.TryAddSingleton<ResponseComposer>();
-        services.AddOptions<DegradationOptions>().ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DeadlinePropagationOptions>().ValidateDataAnnotations().ValidateOnStart();
+        AddCore(services);
 
         var section = configuration?.GetSection(SectionName);
         if (section is not null)
@@ -108,6 +101,7 @@ public static class ResilienceServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(pipelineName);
+        AddCore(builder.Services);
         builder.Services.AddOptions<BulwarkPipelineOptions>(pipelineName)
             .PostConfigure(o =>
             {
@@ -129,6 +123,25 @@ public static class ResilienceServiceCollectionExtensions
         return builder.AddBulwarkDeadlinePropagation();
     }
 
+    private static void AddCore(IServiceCollection services)
+    {
+        // A marker keeps repeated calls (AddBulwarkResilience plus several handlers) from stacking validators.
+        if (services.Any(static d => d.ServiceType == typeof(CoreMarker)))
+        {
+            return;
+        }
+
+        services.AddSingleton<CoreMarker>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.TryAddSingleton<CircuitBreakerRegistry>();
+        services.TryAddSingleton<BulkheadRegistry>();
+        services.TryAddSingleton<RetryBudgetRegistry>();
+        services.TryAddSingleton<ResponseComposer>();
+        services.AddOptions<DegradationOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeadlinePropagationOptions>().ValidateDataAnnotations().ValidateOnStart();
+    }
+
     private static void Named<TOptions>(IServiceCollection services, IConfigurationSection section)
         where TOptions : class
     {
@@ -138,6 +151,8 @@ public static class ResilienceServiceCollectionExtensions
             services.AddOptions<TOptions>(child.Key).ValidateDataAnnotations().ValidateOnStart();
         }
     }
+
+    private sealed class CoreMarker;
 
     private sealed class Builder(IServiceCollection services) : IBulwarkResilienceBuilder
     {

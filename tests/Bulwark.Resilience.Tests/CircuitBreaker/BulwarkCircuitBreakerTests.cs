@@ -152,13 +152,21 @@ public sealed class BulwarkCircuitBreakerTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    public async Task HalfOpen_HundredConcurrentCallers_AdmitsExactlyTheConfiguredProbes(int probes)
+    [InlineData(1, CircuitBreakerMode.ConsecutiveFailures)]
+    [InlineData(3, CircuitBreakerMode.ConsecutiveFailures)]
+    [InlineData(1, CircuitBreakerMode.FailureRatio)]
+    public async Task HalfOpen_HundredConcurrentCallers_AdmitsExactlyTheConfiguredProbes(int probes, CircuitBreakerMode mode)
     {
         for (var iteration = 0; iteration < 20; iteration++)
         {
-            var breaker = new BulwarkCircuitBreaker($"probes-{probes}-{iteration}", new() { FailureThreshold = 1, BreakDuration = TimeSpan.FromSeconds(5), HalfOpenProbes = probes }, _time);
+            var breaker = new BulwarkCircuitBreaker($"probes-{probes}-{iteration}", new()
+            {
+                Mode = mode,
+                FailureThreshold = 1,
+                MinimumThroughput = 1,
+                BreakDuration = TimeSpan.FromSeconds(5),
+                HalfOpenProbes = probes,
+            }, _time);
             var pipeline = Pipeline(breaker);
             await Run(pipeline, Fail);
             _time.Advance(TimeSpan.FromSeconds(5));
