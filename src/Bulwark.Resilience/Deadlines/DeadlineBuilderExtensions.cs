@@ -24,8 +24,9 @@ public static class DeadlineBuilderExtensions
     }
 
     /// <summary>
-    /// Adds Polly's timeout strategy sized to the ambient deadline (or <paramref name="timeoutWithoutDeadline"/> when
-    /// there is none), preceded by a check that refuses the call outright when the deadline is already spent.
+    /// Adds Polly's timeout strategy sized to the ambient deadline, preceded by a check that refuses the call outright
+    /// when the deadline is already spent. With no ambient deadline, <paramref name="timeoutWithoutDeadline"/> becomes the
+    /// call's deadline (ambient inside the call, so retries and outgoing HTTP requests size themselves to it).
     /// </summary>
     /// <typeparam name="TBuilder">A Polly pipeline builder, generic or not.</typeparam>
     /// <param name="builder">The builder.</param>
@@ -35,7 +36,7 @@ public static class DeadlineBuilderExtensions
         where TBuilder : ResiliencePipelineBuilderBase
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddStrategy(context => new DeadlineGateStrategy(context.TimeProvider), new DeadlineGateOptions());
+        builder.AddStrategy(context => new DeadlineGateStrategy(context.TimeProvider, timeoutWithoutDeadline), new DeadlineGateOptions());
         return builder.AddTimeout(new TimeoutStrategyOptions
         {
             Name = "BulwarkDeadlineTimeout",

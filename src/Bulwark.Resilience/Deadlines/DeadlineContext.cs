@@ -32,4 +32,13 @@ public static class DeadlineContext
         CurrentScope.Value = scope;
         return scope;
     }
+
+    /// <summary>Makes <paramref name="deadline"/> ambient without a cancellation timer, for callers that enforce it themselves.</summary>
+    internal static DeadlineScope BeginUntimed(Deadline deadline, TimeProvider timeProvider)
+    {
+        var parent = CurrentScope.Value;
+        var scope = new DeadlineScope(parent is null ? deadline : parent.Deadline.Min(deadline), timeProvider, parent, static s => CurrentScope.Value = s);
+        CurrentScope.Value = scope;
+        return scope;
+    }
 }
