@@ -1,0 +1,81 @@
+using System.Globalization;
+using Bulwark.AspNetCore.Resilience;
+using Bulwark.Resilience.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.AspNetCore.RateLimiting;
+
+/// <summary>
+/// Rate limits each request by API key, user or IP under its tier before any business code runs: 429 problem details
+/// with <c>Retry-After</c> when over, and <c>X-RateLimit-Limit</c>/<c>-Remaining</c>/<c>-Reset</c> (seconds) on every response.
+/// </summary>
+public sealed partial class RateLimitingMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly IRateLimitDecider _decider;
+    private readonly IOptionsMonitor<BulwarkRateLimitingOptions> _options;
+    private readonly ILogger<RateLimitingMiddleware> _logger;
+
+    /// <summary>Creates the middleware.</summary>
+    /// <param name="next">The rest of the pipeline.</param>
+    /// <param name="decider">Local or distributed decisions.</param>
+    /// <param name="options">The tiers.</param>
+    /// <param name="logger">Where refusals are logged.</param>
+    public RateLimitingMiddleware(RequestDelegate next, IRateLimitDecider decider, IOptionsMonitor<BulwarkRateLimitingOptions> options, ILogger<RateLimitingMiddleware> logger)
+    {
+        _next = next;
+        _decider = decider;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Runs the middleware.</summary>
+    /// <param name="context">The request.</param>
+    /// <returns>A task that completes with the request.</returns>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var options = _options.CurrentValue;
+        var partition = Resolve(context, options);
+        var policy = options.Tiers[partition.Tier];
+        var decision = await _decider.DecideAsync(partition.Tier, policy, partition.Key, context.RequestAborted).ConfigureAwait(false);
+
+        var headers = context.Response.Headers;
+        headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Remaining"] = Math.Max(0, decision.Remaining).ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Reset"] = Seconds(decision.ResetAfter).ToString(CultureInfo.InvariantCulture);
+        if (decision.IsAllowed)
+        {
+            await _next(context).ConfigureAwait(false);
+            return;
+        }
+
+        LogLimited(_logger, partition.Tier, partition.Key);
+        headers.RetryAfter = Math.Max(1, Seconds(decision.RetryAfter)).ToString(CultureInfo.InvariantCulture);
+        await ProblemResponses.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
+            $"The '{partition.Tier}' tier allows {policy.PermitLimit} requests per {policy.Window}; retry after the Retry-After delay.",
+            context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>API key (known keys only), then authenticated user, then client IP.</summary>
+    internal static RateLimitPartition Resolve(HttpContext context, BulwarkRateLimitingOptions options)
+    {
+        if (context.Request.Headers.TryGetValue(options.ApiKeyHeader, out var key)
+            && key.Count == 1 && key[0] is { Length: > 0 } apiKey
+            && options.ApiKeys.TryGetValue(apiKey, out var tier) && options.Tiers.ContainsKey(tier))
+        {
+            return new RateLimitPartition(tier, "key:" + apiKey);
+        }
+
+        if (context.User.Identity is { IsAuthenticated: true, Name: { } user })
+        {
+            return new RateLimitPartition(options.AuthenticatedTier, "user:" + user);
+        }
+
+        return new RateLimitPartition(options.AnonymousTier, "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
+    }
+
+    private static int Seconds(TimeSpan span) => (int)Math.Ceiling(Math.Max(0, span.TotalSeconds));
+}

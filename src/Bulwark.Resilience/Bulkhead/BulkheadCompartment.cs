@@ -1,0 +1,105 @@
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using System.Threading.RateLimiting;
+using Bulwark.Resilience.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Bulwark.Resilience.Bulkhead;
+
+/// <summary>
+/// One named bulkhead compartment: its own concurrency and queue limit on a
+/// <see cref="ConcurrencyLimiter"/>, so saturating it never takes slots from another compartment.
+/// </summary>
+/// <remarks>See docs/resilience.md#bulkhead.</remarks>
+public sealed partial class BulkheadCompartment : IDisposable
+{
+    private static readonly ConditionalWeakTable<BulkheadCompartment, object?> Live = [];
+    private static readonly Counter<long> Rejections = ResilienceMeter.Meter.CreateCounter<long>(
+        "bulwark.bulkhead.rejections", "{call}", "Calls refused by a full bulkhead compartment.");
+
+#pragma warning disable CA1823 // Kept alive for their callbacks.
+    private static readonly ObservableUpDownCounter<long> InUse = ResilienceMeter.Meter.CreateObservableUpDownCounter(
+        "bulwark.bulkhead.in_use", () => Observe(static c => c.InUseCount), "{call}", "Calls running in a compartment.");
+    private static readonly ObservableUpDownCounter<long> Queued = ResilienceMeter.Meter.CreateObservableUpDownCounter(
+        "bulwark.bulkhead.queued", () => Observe(static c => c.QueuedCount), "{call}", "Calls waiting for a compartment slot.");
+#pragma warning restore CA1823
+
+    private readonly ConcurrencyLimiter _limiter;
+    private readonly ILogger _logger;
+    private readonly KeyValuePair<string, object?> _nameTag;
+
+    /// <summary>Creates a compartment.</summary>
+    /// <param name="name">The compartment's name, used in refusals, logs and metrics.</param>
+    /// <param name="options">Its limits; read once.</param>
+    /// <param name="logger">Where refusals are logged (at debug: under overload they are the expected path).</param>
+    public BulkheadCompartment(string name, BulkheadOptions options, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(options);
+        Name = name;
+        Options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _nameTag = new("bulwark.bulkhead", name);
+        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.MaxConcurrency,
+            QueueLimit = options.QueueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        Rejection = new BulkheadRejectedException(name, options.RetryAfter);
+        Live.AddOrUpdate(this, null);
+    }
+
+    /// <summary>The compartment's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Its limits.</summary>
+    public BulkheadOptions Options { get; }
+
+    /// <summary>Calls running now.</summary>
+    public long InUseCount => Options.MaxConcurrency - _limiter.GetStatistics()!.CurrentAvailablePermits;
+
+    /// <summary>Calls waiting now.</summary>
+    public long QueuedCount => _limiter.GetStatistics()!.CurrentQueuedCount;
+
+    /// <summary>The cached refusal: one instance, so refusing allocates nothing.</summary>
+    internal BulkheadRejectedException Rejection { get; }
+
+    /// <summary>Takes a slot, waiting in the queue if there is room in it; a refused lease means the compartment is full.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The lease; dispose it when the call ends.</returns>
+    public ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken)
+    {
+        var lease = _limiter.AttemptAcquire(1);
+        if (lease.IsAcquired || Options.QueueLimit == 0)
+        {
+            return new ValueTask<RateLimitLease>(lease);
+        }
+
+        lease.Dispose();
+        return _limiter.AcquireAsync(1, cancellationToken);
+    }
+
+    /// <summary>Counts and logs a refusal.</summary>
+    internal void OnRejected()
+    {
+        Rejections.Add(1, _nameTag);
+        LogRejected(_logger, Name, Options.MaxConcurrency, Options.QueueLimit);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Live.Remove(this);
+        _limiter.Dispose();
+    }
+
+    private static IEnumerable<Measurement<long>> Observe(Func<BulkheadCompartment, long> read)
+    {
+        foreach (var (compartment, _) in Live)
+        {
+            yield return new Measurement<long>(read(compartment), compartment._nameTag);
+        }
+    }
+}

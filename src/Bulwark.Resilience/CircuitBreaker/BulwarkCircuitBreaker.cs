@@ -1,0 +1,289 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using Bulwark.Resilience.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly.CircuitBreaker;
+
+namespace Bulwark.Resilience.CircuitBreaker;
+
+/// <summary>
+/// A named circuit breaker state machine (closed, open, half-open, isolated) with consecutive-failure and
+/// failure-ratio modes. Use it through a Polly pipeline (<see cref="CircuitBreakerBuilderExtensions"/>) or directly.
+/// </summary>
+/// <remarks>
+/// Refusals reuse one exception instance per opening, so refusing costs no allocation; they are Polly's own
+/// <see cref="BrokenCircuitException"/> and <see cref="IsolatedCircuitException"/>, so Polly fallbacks and
+/// Microsoft.Extensions.Http.Resilience recognise them. See docs/resilience.md#circuit-breaker.
+/// </remarks>
+public sealed partial class BulwarkCircuitBreaker
+{
+    private static readonly ConditionalWeakTable<BulwarkCircuitBreaker, object?> Live = [];
+    private static readonly Counter<long> Rejections = ResilienceMeter.Meter.CreateCounter<long>(
+        "bulwark.circuit_breaker.rejections", "{call}", "Calls refused by an open, half-open or isolated breaker.");
+    private static readonly Counter<long> Transitions = ResilienceMeter.Meter.CreateCounter<long>(
+        "bulwark.circuit_breaker.transitions", "{transition}", "State changes of circuit breakers.");
+
+#pragma warning disable CA1823 // Kept alive for its callback.
+    private static readonly ObservableGauge<int> StateGauge = ResilienceMeter.Meter.CreateObservableGauge(
+        "bulwark.circuit_breaker.state", ObserveStates, "{state}", "0 closed, 1 open, 2 half-open, 3 isolated.");
+#pragma warning restore CA1823
+
+    private readonly Lock _lock = new();
+    private readonly BulwarkCircuitBreakerOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly FailureWindow? _window;
+    private readonly KeyValuePair<string, object?> _nameTag;
+
+    private volatile CircuitState _state;
+    private long _generation;
+    private int _consecutiveFailures;
+    private int _probesAdmitted;
+    private int _probeSuccesses;
+    private DateTimeOffset _openUntil;
+    private Exception _rejection;
+
+    /// <summary>Creates a breaker.</summary>
+    /// <param name="name">The breaker's name, used in logs, metrics and refusals.</param>
+    /// <param name="options">Its settings; they are read once.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">Where state changes are logged.</param>
+    public BulwarkCircuitBreaker(string name, BulwarkCircuitBreakerOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(options);
+        Name = name;
+        _options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _nameTag = new("bulwark.breaker", name);
+        _window = options.Mode == CircuitBreakerMode.FailureRatio ? new FailureWindow(options.SamplingDuration) : null;
+        _rejection = new BrokenCircuitException($"Circuit '{name}' is open.", options.BreakDuration);
+        Live.AddOrUpdate(this, null);
+    }
+
+    /// <summary>The breaker's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The settings the breaker was built with.</summary>
+    public BulwarkCircuitBreakerOptions Options => _options;
+
+    /// <summary>The current state. An open breaker whose break has elapsed still reads open until the next call.</summary>
+    public CircuitState State => _state;
+
+    /// <summary>Raised after every state change, outside the breaker's lock.</summary>
+    public event EventHandler<CircuitStateChangedEventArgs>? StateChanged;
+
+    /// <summary>Asks to call through. Never throws; a refusal comes back as <paramref name="rejection"/>.</summary>
+    /// <param name="permit">Hand it to <see cref="Complete"/> or <see cref="Abandon"/> when the call ends.</param>
+    /// <param name="rejection">The cached refusal when the call is not admitted.</param>
+    /// <returns><see langword="true"/> when the call may go ahead.</returns>
+    public bool TryEnter(out CircuitPermit permit, [NotNullWhen(false)] out Exception? rejection)
+    {
+        // The closed hot path takes no lock: a stale read is harmless because the permit's generation
+        // makes its outcome count only against the state it was admitted in.
+        if (_state == CircuitState.Closed)
+        {
+            permit = new CircuitPermit(Volatile.Read(ref _generation), false);
+            rejection = null;
+            return true;
+        }
+
+        (CircuitState From, CircuitState To)? change = null;
+        lock (_lock)
+        {
+            if (_state == CircuitState.Open && _timeProvider.GetUtcNow() >= _openUntil)
+            {
+                change = MoveTo(CircuitState.HalfOpen);
+            }
+
+            switch (_state)
+            {
+                case CircuitState.Closed:
+                    permit = new CircuitPermit(_generation, false);
+                    rejection = null;
+                    break;
+                case CircuitState.HalfOpen when _probesAdmitted < _options.HalfOpenProbes:
+                    _probesAdmitted++;
+                    permit = new CircuitPermit(_generation, true);
+                    rejection = null;
+                    break;
+                default:
+                    permit = default;
+                    rejection = _rejection;
+                    break;
+            }
+        }
+
+        Raise(change);
+        if (rejection is not null)
+        {
+            Rejections.Add(1, _nameTag);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Reports how an admitted call ended.</summary>
+    /// <param name="permit">The permit <see cref="TryEnter"/> gave.</param>
+    /// <param name="failed">Whether the call failed.</param>
+    public void Complete(CircuitPermit permit, bool failed)
+    {
+        if (permit.Generation != Volatile.Read(ref _generation))
+        {
+            return;
+        }
+
+        // In consecutive mode a success with no failures pending changes nothing, so it skips the lock.
+        if (!failed && !permit.IsProbe && _window is null && Volatile.Read(ref _consecutiveFailures) == 0)
+        {
+            return;
+        }
+
+        (CircuitState From, CircuitState To)? change = null;
+        lock (_lock)
+        {
+            if (permit.Generation != _generation)
+            {
+                return;
+            }
+
+            if (_state == CircuitState.Closed)
+            {
+                change = failed || _window is not null ? CountInClosed(failed) : ResetConsecutive();
+            }
+            else if (_state == CircuitState.HalfOpen && permit.IsProbe)
+            {
+                if (failed)
+                {
+                    change = Trip();
+                }
+                else if (++_probeSuccesses >= _options.HalfOpenProbes)
+                {
+                    change = MoveTo(CircuitState.Closed);
+                }
+            }
+        }
+
+        Raise(change);
+    }
+
+    /// <summary>Reports that an admitted call was cancelled by its caller: it says nothing about the dependency.</summary>
+    /// <param name="permit">The permit <see cref="TryEnter"/> gave.</param>
+    public void Abandon(CircuitPermit permit)
+    {
+        if (!permit.IsProbe)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            // The probe slot goes back so that another caller can test the dependency.
+            if (permit.Generation == _generation && _state == CircuitState.HalfOpen && _probesAdmitted > 0)
+            {
+                _probesAdmitted--;
+            }
+        }
+    }
+
+    /// <summary>Holds the breaker open until <see cref="Reset"/>, for example while a dependency is under maintenance.</summary>
+    public void Isolate()
+    {
+        (CircuitState From, CircuitState To)? change;
+        lock (_lock)
+        {
+            _rejection = new IsolatedCircuitException($"Circuit '{Name}' is isolated.");
+            change = MoveTo(CircuitState.Isolated);
+        }
+
+        Raise(change);
+    }
+
+    /// <summary>Closes the breaker and forgets its counts.</summary>
+    public void Reset()
+    {
+        (CircuitState From, CircuitState To)? change;
+        lock (_lock)
+        {
+            change = MoveTo(CircuitState.Closed);
+        }
+
+        Raise(change);
+    }
+
+    private (CircuitState, CircuitState)? CountInClosed(bool failed)
+    {
+        if (_window is not null)
+        {
+            _window.Record(_timeProvider.GetUtcNow().UtcTicks, failed, out var total, out var failures);
+            return failed && total >= _options.MinimumThroughput && failures >= _options.FailureRatio * total ? Trip() : null;
+        }
+
+        return ++_consecutiveFailures >= _options.FailureThreshold ? Trip() : null;
+    }
+
+    private (CircuitState, CircuitState)? ResetConsecutive()
+    {
+        _consecutiveFailures = 0;
+        return null;
+    }
+
+    private (CircuitState, CircuitState)? Trip()
+    {
+        _openUntil = _timeProvider.GetUtcNow() + _options.BreakDuration;
+        _rejection = new BrokenCircuitException($"Circuit '{Name}' is open.", _options.BreakDuration);
+        return MoveTo(CircuitState.Open);
+    }
+
+    private (CircuitState, CircuitState)? MoveTo(CircuitState next)
+    {
+        var previous = _state;
+        _consecutiveFailures = 0;
+        _probesAdmitted = 0;
+        _probeSuccesses = 0;
+        _window?.Clear();
+        Interlocked.Increment(ref _generation);
+        _state = next;
+        return previous == next ? null : (previous, next);
+    }
+
+    private void Raise((CircuitState From, CircuitState To)? change)
+    {
+        if (change is not { } c)
+        {
+            return;
+        }
+
+        Transitions.Add(1, _nameTag, new("bulwark.breaker.state", StateName(c.To)));
+        if (c.To is CircuitState.Open or CircuitState.Isolated)
+        {
+            LogOpened(_logger, Name, c.From, c.To, _options.BreakDuration);
+        }
+        else
+        {
+            LogStateChanged(_logger, Name, c.From, c.To);
+        }
+
+        StateChanged?.Invoke(this, new CircuitStateChangedEventArgs(Name, c.From, c.To));
+    }
+
+    private static string StateName(CircuitState state) => state switch
+    {
+        CircuitState.Closed => "closed",
+        CircuitState.Open => "open",
+        CircuitState.HalfOpen => "half-open",
+        _ => "isolated",
+    };
+
+    private static IEnumerable<Measurement<int>> ObserveStates()
+    {
+        foreach (var (breaker, _) in Live)
+        {
+            yield return new Measurement<int>((int)breaker._state, breaker._nameTag);
+        }
+    }
+}

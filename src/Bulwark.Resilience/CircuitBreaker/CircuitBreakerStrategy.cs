@@ -1,0 +1,41 @@
+using Polly;
+
+namespace Bulwark.Resilience.CircuitBreaker;
+
+/// <summary>Runs calls through a <see cref="BulwarkCircuitBreaker"/>; refusals are outcomes, never thrown here.</summary>
+internal sealed class CircuitBreakerStrategy(BulwarkCircuitBreaker breaker) : ResilienceStrategy
+{
+    protected override async ValueTask<Outcome<TResult>> ExecuteCore<TResult, TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<TResult>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
+        if (!breaker.TryEnter(out var permit, out var rejection))
+        {
+            return Outcome.FromException<TResult>(rejection);
+        }
+
+        Outcome<TResult> outcome;
+        try
+        {
+            outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (Exception e)
+        {
+            // Callbacks from a pipeline return outcomes; this only guards strategies used on their own.
+            outcome = Outcome.FromException<TResult>(e);
+        }
+
+        if (outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        {
+            breaker.Abandon(permit);
+        }
+        else
+        {
+            var options = breaker.Options;
+            breaker.Complete(permit, FailurePredicate.IsFailure(outcome, options.ShouldHandleException, options.ShouldHandleResult, context.CancellationToken));
+        }
+
+        return outcome;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics.Metrics;
+using Bulwark.Resilience.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Resilience.Degradation;
+
+/// <summary>Starts composed responses (register as a singleton; one <see cref="DegradableResponseBuilder"/> per request).</summary>
+/// <remarks>See docs/resilience.md#graceful-degradation.</remarks>
+public sealed class ResponseComposer
+{
+    internal static readonly Counter<long> DegradedParts = ResilienceMeter.Meter.CreateCounter<long>(
+        "bulwark.degradation.degraded_parts", "{part}", "Optional parts left out of (or served stale in) a composed response.");
+
+    private readonly TimeProvider _timeProvider;
+    private readonly IOptionsMonitor<DegradationOptions> _options;
+    private readonly ILogger<ResponseComposer> _logger;
+
+    /// <summary>Creates the composer.</summary>
+    /// <param name="timeProvider">The clock for part timeouts.</param>
+    /// <param name="options">Defaults.</param>
+    /// <param name="logger">Where degraded parts are logged (warning).</param>
+    public ResponseComposer(TimeProvider timeProvider, IOptionsMonitor<DegradationOptions> options, ILogger<ResponseComposer> logger)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _timeProvider = timeProvider;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Starts composing the response <paramref name="name"/>.</summary>
+    /// <param name="name">The response's name (for example <c>product-page</c>), for logs and metrics.</param>
+    /// <param name="cancellationToken">The request's token; every part gets it.</param>
+    /// <returns>The builder; dispose it to cancel parts still running.</returns>
+    public DegradableResponseBuilder Begin(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return new DegradableResponseBuilder(name, _timeProvider, _options.CurrentValue.OptionalPartTimeout, _logger, cancellationToken);
+    }
+}

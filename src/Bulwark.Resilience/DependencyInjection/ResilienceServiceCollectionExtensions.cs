@@ -1,0 +1,174 @@
+using Bulwark.Resilience.Bulkhead;
+using Bulwark.Resilience.CircuitBreaker;
+using Bulwark.Resilience.Deadlines;
+using Bulwark.Resilience.Degradation;
+using Bulwark.Resilience.Retry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Bulwark.Resilience.DependencyInjection;
+
+/// <summary>Registers Bulwark's resilience building blocks.</summary>
+public static class ResilienceServiceCollectionExtensions
+{
+    /// <summary>The configuration section everything is bound from.</summary>
+    public const string SectionName = "Bulwark:Resilience";
+
+    /// <summary>
+    /// Registers the breaker and bulkhead registries, retry budgets, deadline propagation options and, for every child of
+    /// <c>Bulwark:Resilience:Pipelines</c>, a named Polly pipeline (resolve it with <c>ResiliencePipelineProvider&lt;string&gt;</c>).
+    /// All options are validated at start-up.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The application configuration (its <c>Bulwark:Resilience</c> section is used), or <see langword="null"/>.</param>
+    /// <returns>A builder to add pipelines in code.</returns>
+    public static IBulwarkResilienceBuilder AddBulwarkResilience(this IServiceCollection services, IConfiguration? configuration = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        AddCore(services);
+
+        var section = configuration?.GetSection(SectionName);
+        if (section is not null)
+        {
+            services.Configure<DeadlinePropagationOptions>(section.GetSection("Deadlines"));
+            services.Configure<DegradationOptions>(section.GetSection("Degradation"));
+            Named<BulwarkCircuitBreakerOptions>(services, section.GetSection("CircuitBreakers"));
+            Named<BulkheadOptions>(services, section.GetSection("Bulkheads"));
+            Named<RetryBudgetOptions>(services, section.GetSection("RetryBudgets"));
+            Named<BulwarkPipelineOptions>(services, section.GetSection("Pipelines"));
+        }
+
+        var builder = new Builder(services);
+        foreach (var pipeline in section?.GetSection("Pipelines").GetChildren() ?? [])
+        {
+            builder.AddPipeline(pipeline.Key);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Adds the strategies of the named pipeline's settings to <paramref name="builder"/>, resolving shared breakers,
+    /// compartments and budgets from <paramref name="services"/>.</summary>
+    /// <typeparam name="TBuilder">A Polly pipeline builder, generic or not.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The pipeline's name.</param>
+    /// <param name="services">The service provider.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddBulwarkPipeline<TBuilder>(this TBuilder builder, string name, IServiceProvider services)
+        where TBuilder : ResiliencePipelineBuilderBase
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.GetRequiredService<IOptionsMonitor<BulwarkPipelineOptions>>().Get(name);
+        builder.AddBulwarkDeadline(options.Timeout);
+        if (options.Retry is { } retry)
+        {
+            var budget = options.RetryBudget is { } budgetName ? services.GetRequiredService<RetryBudgetRegistry>().Get(budgetName) : null;
+            builder.AddBulwarkRetry(name, retry, budget, services.GetRequiredService<ILoggerFactory>().CreateLogger("Bulwark.Resilience.Retry"));
+        }
+
+        if (options.CircuitBreaker is { } breaker)
+        {
+            builder.AddBulwarkCircuitBreaker(services.GetRequiredService<CircuitBreakerRegistry>().Get(breaker));
+        }
+
+        if (options.Bulkhead is { } bulkhead)
+        {
+            builder.AddBulwarkBulkhead(services.GetRequiredService<BulkheadRegistry>().Get(bulkhead));
+        }
+
+        if (options.AttemptTimeout is { } attemptTimeout)
+        {
+            builder.AddTimeout(attemptTimeout);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the named Bulwark pipeline to an <see cref="HttpClient"/> as a Microsoft.Extensions.Http.Resilience handler,
+    /// retrying transient HTTP failures only, then <see cref="DeadlinePropagationHandler"/> inside it so each attempt
+    /// carries <c>X-Deadline</c> and is bounded by the time left.
+    /// </summary>
+    /// <param name="builder">The client builder.</param>
+    /// <param name="pipelineName">The pipeline's name.</param>
+    /// <returns>The client builder.</returns>
+    public static IHttpClientBuilder AddBulwarkResilienceHandler(this IHttpClientBuilder builder, string pipelineName)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pipelineName);
+        AddCore(builder.Services);
+        builder.Services.AddOptions<BulwarkPipelineOptions>(pipelineName)
+            .PostConfigure(o =>
+            {
+                if (o.Retry is { ShouldRetryResult: null } retry)
+                {
+                    retry.ForHttp();
+                }
+            });
+        builder.AddResilienceHandler(pipelineName, (pipeline, context) =>
+        {
+            pipeline.AddBulwarkPipeline(pipelineName, context.ServiceProvider);
+            var breaker = context.ServiceProvider.GetRequiredService<IOptionsMonitor<BulwarkPipelineOptions>>().Get(pipelineName).CircuitBreaker;
+            if (breaker is not null)
+            {
+                // An HTTP 5xx is a failure for the breaker even though no exception is thrown.
+                context.ServiceProvider.GetRequiredService<IOptionsMonitor<BulwarkCircuitBreakerOptions>>().Get(breaker).ShouldHandleResult ??= HttpTransient.IsTransientResult;
+            }
+        });
+        return builder.AddBulwarkDeadlinePropagation();
+    }
+
+    private static void AddCore(IServiceCollection services)
+    {
+        // A marker keeps repeated calls (AddBulwarkResilience plus several handlers) from stacking validators.
+        if (services.Any(static d => d.ServiceType == typeof(CoreMarker)))
+        {
+            return;
+        }
+
+        services.AddSingleton<CoreMarker>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.TryAddSingleton<CircuitBreakerRegistry>();
+        services.TryAddSingleton<BulkheadRegistry>();
+        services.TryAddSingleton<RetryBudgetRegistry>();
+        services.TryAddSingleton<ResponseComposer>();
+        services.AddOptions<DegradationOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeadlinePropagationOptions>().ValidateDataAnnotations().ValidateOnStart();
+    }
+
+    private static void Named<TOptions>(IServiceCollection services, IConfigurationSection section)
+        where TOptions : class
+    {
+        services.AddSingleton<IConfigureOptions<TOptions>>(new SectionPerName<TOptions>(section));
+        foreach (var child in section.GetChildren())
+        {
+            services.AddOptions<TOptions>(child.Key).ValidateDataAnnotations().ValidateOnStart();
+        }
+    }
+
+    private sealed class CoreMarker;
+
+    private sealed class Builder(IServiceCollection services) : IBulwarkResilienceBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+
+        public IBulwarkResilienceBuilder AddPipeline(string name, Action<BulwarkPipelineOptions>? configure = null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(name);
+            var options = Services.AddOptions<BulwarkPipelineOptions>(name).ValidateDataAnnotations().ValidateOnStart();
+            if (configure is not null)
+            {
+                options.Configure(configure);
+            }
+
+            Services.AddResiliencePipeline(name, (pipeline, context) => pipeline.AddBulwarkPipeline(name, context.ServiceProvider));
+            return this;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Bulwark.Resilience.Bulkhead;
+using Bulwark.Resilience.Deadlines;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace Bulwark.Resilience.Retry;
+
+/// <summary>Retries transient failures with capped, jittered exponential backoff, within a retry budget and the ambient deadline.</summary>
+internal sealed partial class BulwarkRetryStrategy(
+    string name,
+    BulwarkRetryOptions options,
+    RetryBudget? budget,
+    TimeProvider timeProvider,
+    ILogger logger) : ResilienceStrategy
+{
+    protected override async ValueTask<Outcome<TResult>> ExecuteCore<TResult, TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<TResult>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
+        budget?.RecordCall();
+        var previousDelay = options.BaseDelay;
+        for (var retry = 0; ; retry++)
+        {
+            Outcome<TResult> outcome;
+            try
+            {
+                outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+            catch (Exception e)
+            {
+                outcome = Outcome.FromException<TResult>(e);
+            }
+
+            if (retry >= options.MaxRetryAttempts || context.CancellationToken.IsCancellationRequested || !IsTransient(outcome))
+            {
+                return outcome;
+            }
+
+            var delay = Backoff.Next(options.Jitter, retry, options.BaseDelay, options.MaxDelay, previousDelay, options.Random());
+            if (options.HonorRetryAfter && options.RetryAfter?.Invoke(outcome.Result, timeProvider.GetUtcNow()) is { } requested)
+            {
+                if (requested > options.MaxDelay)
+                {
+                    LogRetryAfterTooLong(logger, name, requested);
+                    return outcome;
+                }
+
+                delay = requested;
+            }
+
+            var remaining = DeadlineContext.Current?.Remaining(timeProvider);
+            if (remaining < delay + options.ExpectedAttemptDuration)
+            {
+                LogNoTimeLeft(logger, name, remaining.Value, delay);
+                return outcome;
+            }
+
+            if (budget is not null && !budget.TryWithdraw())
+            {
+                LogBudgetExhausted(logger, name, budget.Name);
+                return outcome;
+            }
+
+            previousDelay = delay;
+            options.OnRetry?.Invoke(new RetryAttempt(retry + 1, delay, outcome.Exception));
+            LogRetrying(logger, name, retry + 1, delay);
+
+            // The discarded response would otherwise hold its connection until finalised.
+            (outcome.Result as IDisposable)?.Dispose();
+            if (delay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(delay, timeProvider, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+                }
+                catch (OperationCanceledException e)
+                {
+                    return Outcome.FromException<TResult>(e);
+                }
+            }
+        }
+    }
+
+    private bool IsTransient<TResult>(in Outcome<TResult> outcome)
+    {
+        if (outcome.Exception is { } error)
+        {
+            return options.ShouldRetryException?.Invoke(error)
+                ?? error is not (OperationCanceledException or BrokenCircuitException or BulkheadRejectedException or DeadlineExceededException);
+        }
+
+        return options.ShouldRetryResult is { } predicate && predicate(outcome.Result);
+    }
+}
