@@ -21,7 +21,14 @@ public sealed class TestWallet : AggregateRoot<WalletSnapshot>
 
     public long BalanceCents { get; private set; }
 
-    public static EventTypeRegistry Registry() => new EventTypeRegistry()
+    public static EventTypeRegistry Registry()
+    {
+        var registry = new EventTypeRegistry();
+        RegisterEvents(registry);
+        return registry;
+    }
+
+    public static void RegisterEvents(EventTypeRegistry registry) => registry
         .Register<WalletOpened>("WalletOpened")
         .Register<Deposited>("Deposited", version: 2)
         .AddUpcaster("Deposited", 1, old => new JsonObject { ["amountCents"] = (long)(old["amount"]!.GetValue<decimal>() * 100) })
