@@ -19,9 +19,12 @@ public static class OutboxBuilderPostgresExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton(sp => new PostgresOutboxStore(
-            connectionString is null ? sp.GetRequiredService<NpgsqlDataSource>() : NpgsqlDataSource.Create(connectionString),
-            sp.GetRequiredService<TimeProvider>()));
+        if (connectionString is not null)
+        {
+            builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        }
+
+        builder.Services.TryAddSingleton(sp => new PostgresOutboxStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<PostgresOutboxStore>());
         builder.Services.TryAddSingleton<IOutboxStore>(sp => sp.GetRequiredService<PostgresOutboxStore>());
         return builder;

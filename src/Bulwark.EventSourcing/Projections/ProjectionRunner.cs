@@ -1,0 +1,214 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.EventSourcing;
+
+/// <summary>
+/// Feeds one <see cref="IProjection"/> from the global event log, saving a checkpoint after every batch, and lets
+/// a writer wait until its own events are visible in the read model (read-your-own-writes).
+/// </summary>
+public sealed partial class ProjectionRunner : BackgroundService
+{
+    private readonly IEventStore _events;
+    private readonly EventSerializer _serializer;
+    private readonly ICheckpointStore _checkpoints;
+    private readonly IProjection _projection;
+    private readonly ProjectionRunnerOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _waitersLock = new();
+    private readonly List<(long Position, TaskCompletionSource Done)> _waiters = [];
+    private long _position = -1;
+
+    /// <summary>Creates a runner.</summary>
+    /// <param name="events">The event store.</param>
+    /// <param name="serializer">Deserializes events for the projection.</param>
+    /// <param name="checkpoints">Where the position is kept.</param>
+    /// <param name="projection">The projection.</param>
+    /// <param name="options">Batch size and polling.</param>
+    /// <param name="timeProvider">The clock for polling.</param>
+    /// <param name="logger">The logger.</param>
+    public ProjectionRunner(
+        IEventStore events,
+        EventSerializer serializer,
+        ICheckpointStore checkpoints,
+        IProjection projection,
+        IOptions<ProjectionRunnerOptions> options,
+        TimeProvider timeProvider,
+        ILogger<ProjectionRunner> logger)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(serializer);
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        ArgumentNullException.ThrowIfNull(projection);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _events = events;
+        _serializer = serializer;
+        _checkpoints = checkpoints;
+        _projection = projection;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>The position the read model has reached (-1 before the first batch).</summary>
+    public long Position => Interlocked.Read(ref _position);
+
+    /// <summary>Applies the next batch of events.</summary>
+    /// <param name="cancellationToken">Cancels the batch; the checkpoint then stays at the last saved batch.</param>
+    /// <returns>How many events were applied.</returns>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var from = await _checkpoints.GetCheckpointAsync(_projection.Name, cancellationToken).ConfigureAwait(false);
+            var batch = await _events.ReadAllAsync(from, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+            foreach (var recorded in batch)
+            {
+                var @event = await _serializer.DeserializeAsync(recorded, cancellationToken).ConfigureAwait(false);
+                await _projection.ApplyAsync(recorded, @event, cancellationToken).ConfigureAwait(false);
+            }
+
+            var reached = batch.Count > 0 ? batch[^1].Position : from;
+            if (batch.Count > 0)
+            {
+                await _checkpoints.SaveCheckpointAsync(_projection.Name, reached, cancellationToken).ConfigureAwait(false);
+            }
+
+            Advance(reached);
+            return batch.Count;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Applies batches until the read model has caught up with the head of the log.</summary>
+    /// <param name="cancellationToken">Cancels the catch-up.</param>
+    /// <returns>A task that completes at the head.</returns>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        while (await RunOnceAsync(cancellationToken).ConfigureAwait(false) > 0)
+        {
+        }
+    }
+
+    /// <summary>Empties the read model and replays the whole log from position 0.</summary>
+    /// <param name="cancellationToken">Cancels the rebuild (the next run continues from the last saved batch).</param>
+    /// <returns>A task that completes when the rebuilt read model has caught up.</returns>
+    public async Task RebuildAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            LogRebuilding(_logger, _projection.Name);
+            await _projection.ResetAsync(cancellationToken).ConfigureAwait(false);
+            await _checkpoints.SaveCheckpointAsync(_projection.Name, 0, cancellationToken).ConfigureAwait(false);
+            Interlocked.Exchange(ref _position, 0);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await CatchUpAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits until the read model includes the event at <paramref name="position"/> (e.g. from
+    /// <see cref="AppendResult.LastPosition"/>), so a client reads its own write. Bound it with the request's deadline.
+    /// </summary>
+    /// <param name="position">The position to wait for.</param>
+    /// <param name="cancellationToken">The deadline; cancellation throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>A task that completes once the position is projected.</returns>
+    public Task WaitForPositionAsync(long position, CancellationToken cancellationToken)
+    {
+        if (Position >= position)
+        {
+            return Task.CompletedTask;
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waitersLock)
+        {
+            if (Position >= position)
+            {
+                return Task.CompletedTask;
+            }
+
+            _waiters.Add((position, done));
+        }
+
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                wait = await RunOnceAsync(stoppingToken).ConfigureAwait(false) < _options.BatchSize ? _options.PollInterval : TimeSpan.Zero;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The checkpoint did not move, so the failed batch is retried; a poison event stops this projection only.
+                LogBatchFailed(_logger, e, _projection.Name);
+                wait = _options.FailureBackoff;
+            }
+
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, _timeProvider, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
+    }
+
+    private void Advance(long reached)
+    {
+        Interlocked.Exchange(ref _position, reached);
+        lock (_waitersLock)
+        {
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Position <= reached)
+                {
+                    _waiters[i].Done.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1700, Level = LogLevel.Information, Message = "Rebuilding projection {Projection} from position 0")]
+    private static partial void LogRebuilding(ILogger logger, string projection);
+
+    [LoggerMessage(EventId = 1701, Level = LogLevel.Error, Message = "Projection {Projection} failed a batch; retrying after the backoff")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, string projection);
+}

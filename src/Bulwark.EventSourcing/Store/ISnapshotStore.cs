@@ -1,0 +1,25 @@
+namespace Bulwark.EventSourcing;
+
+/// <summary>Keeps aggregate snapshots so loading a long stream reads only the events after the latest one.</summary>
+public interface ISnapshotStore
+{
+    /// <summary>Saves a snapshot, replacing none: older snapshots stay for state-as-of reads.</summary>
+    /// <param name="snapshot">The snapshot.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when stored.</returns>
+    Task SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken);
+
+    /// <summary>Loads the newest snapshot at or below <paramref name="maxVersion"/>.</summary>
+    /// <param name="streamId">The stream.</param>
+    /// <param name="maxVersion">The highest version wanted; the newest when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The snapshot, or <see langword="null"/>.</returns>
+    Task<Snapshot?> LoadSnapshotAsync(string streamId, long? maxVersion, CancellationToken cancellationToken);
+}
+
+/// <summary>An aggregate's state at one version.</summary>
+/// <param name="StreamId">The stream.</param>
+/// <param name="Version">The version the state includes.</param>
+/// <param name="SnapshotType">The snapshot's type name (changing it invalidates old snapshots).</param>
+/// <param name="Data">The JSON state.</param>
+public sealed record Snapshot(string StreamId, long Version, string SnapshotType, ReadOnlyMemory<byte> Data);

@@ -1,0 +1,27 @@
+using Bulwark.Sagas;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace Bulwark.Postgres.Sagas;
+
+/// <summary>Chooses PostgreSQL for saga state.</summary>
+public static class SagaBuilderPostgresExtensions
+{
+    /// <summary>Keeps saga instances in the database of the registered <see cref="NpgsqlDataSource"/> (or of <paramref name="connectionString"/>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="connectionString">Used when no <see cref="NpgsqlDataSource"/> is registered.</param>
+    /// <returns>The builder.</returns>
+    public static ISagaBuilder UsePostgres(this ISagaBuilder builder, string? connectionString = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (connectionString is not null)
+        {
+            builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        }
+
+        builder.Services.TryAddSingleton(sp => new PostgresSagaStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.TryAddSingleton<ISagaStore>(sp => sp.GetRequiredService<PostgresSagaStore>());
+        return builder;
+    }
+}

@@ -1,0 +1,311 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Bulwark.Sagas;
+
+/// <summary>
+/// Drives instances of one <see cref="SagaDefinition{TData}"/>: steps forward with per-step retry (exponential
+/// backoff with jitter) and timeout from Polly, state saved after every step; on a failed step the completed steps
+/// are compensated in reverse order; a compensation that keeps failing parks the instance for an operator.
+/// Cancellation (host stopping) is not a failure: the instance stays where it is and <see cref="ResumeAllAsync"/>
+/// continues it after a restart.
+/// </summary>
+/// <typeparam name="TData">The saga's data.</typeparam>
+public sealed partial class SagaOrchestrator<TData>
+    where TData : class
+{
+    private static readonly SagaStatus[] Unfinished = [SagaStatus.Pending, SagaStatus.Compensating];
+
+    private readonly SagaDefinition<TData> _definition;
+    private readonly ISagaStore _store;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly JsonSerializerOptions _json;
+    private readonly ResiliencePipeline[] _pipelines;
+
+    /// <summary>Creates an orchestrator.</summary>
+    /// <param name="definition">The steps.</param>
+    /// <param name="store">Where instances are persisted.</param>
+    /// <param name="timeProvider">The clock for backoff, timeouts and stamps.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="json">JSON options for the data; the web defaults when <see langword="null"/>.</param>
+    public SagaOrchestrator(SagaDefinition<TData> definition, ISagaStore store, TimeProvider timeProvider, ILogger<SagaOrchestrator<TData>> logger, JsonSerializerOptions? json = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        if (definition.Steps.Count == 0)
+        {
+            throw new ArgumentException($"Saga '{definition.Name}' has no steps.", nameof(definition));
+        }
+
+        _definition = definition;
+        _store = store;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _json = json ?? JsonSerializerOptions.Web;
+        _pipelines = [.. definition.Steps.Select(step => BuildPipeline(step.Options, timeProvider))];
+    }
+
+    /// <summary>The saga type name.</summary>
+    public string SagaType => _definition.Name;
+
+    /// <summary>Persists a new instance as <see cref="SagaStatus.Pending"/> and runs it to a final status.</summary>
+    /// <param name="sagaId">The instance id; starting the same id twice runs (or returns) the existing instance.</param>
+    /// <param name="data">The saga's data.</param>
+    /// <param name="cancellationToken">Stops the run (the instance then resumes after a restart).</param>
+    /// <returns>The final state.</returns>
+    public async Task<SagaState> StartAsync(Guid sagaId, TData data, CancellationToken cancellationToken)
+    {
+        await BeginAsync(sagaId, data, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(sagaId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Persists a new instance as <see cref="SagaStatus.Pending"/> without running it (run it with <see cref="RunAsync"/>).</summary>
+    /// <param name="sagaId">The instance id.</param>
+    /// <param name="data">The saga's data.</param>
+    /// <param name="cancellationToken">Cancels the insert.</param>
+    /// <returns><see langword="false"/> when the instance already existed.</returns>
+    public Task<bool> BeginAsync(Guid sagaId, TData data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return _store.InsertAsync(
+            new SagaState
+            {
+                SagaId = sagaId,
+                SagaType = _definition.Name,
+                Status = SagaStatus.Pending,
+                CompletedSteps = 0,
+                Data = JsonSerializer.Serialize(data, _json),
+                Version = 1,
+                UpdatedAt = _timeProvider.GetUtcNow(),
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Runs an instance from its persisted state to a final status.</summary>
+    /// <param name="sagaId">The instance id.</param>
+    /// <param name="cancellationToken">Stops the run between or inside steps; nothing is compensated for it.</param>
+    /// <returns>The final state.</returns>
+    /// <exception cref="SagaNotFoundException">No such instance.</exception>
+    /// <exception cref="SagaConcurrencyException">Another runner advanced the instance at the same time.</exception>
+    public async Task<SagaState> RunAsync(Guid sagaId, CancellationToken cancellationToken)
+    {
+        var state = await _store.GetAsync(sagaId, cancellationToken).ConfigureAwait(false) ?? throw new SagaNotFoundException(sagaId);
+        var data = ReadData(state);
+        while (true)
+        {
+            switch (state.Status)
+            {
+                case SagaStatus.Pending when state.CompletedSteps >= _definition.Steps.Count:
+                    state = await SaveAsync(state, data, s => s with { Status = SagaStatus.Confirmed }, cancellationToken).ConfigureAwait(false);
+                    LogConfirmed(_logger, _definition.Name, sagaId);
+                    return state;
+
+                case SagaStatus.Pending:
+                {
+                    var index = state.CompletedSteps;
+                    var step = _definition.Steps[index];
+                    try
+                    {
+                        await RunStepAsync(index, step.Execute, data, sagaId, step.Name, isCompensation: false, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        LogStepFailed(_logger, e, _definition.Name, sagaId, step.Name);
+                        state = await SaveAsync(
+                            state,
+                            data,
+                            s => s with { Status = SagaStatus.Compensating, PendingCompensations = index, Error = $"{step.Name}: {e.Message}" },
+                            cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    state = await SaveAsync(state, data, s => s with { CompletedSteps = index + 1 }, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+
+                case SagaStatus.Compensating when state.PendingCompensations == 0:
+                    state = await SaveAsync(state, data, s => s with { Status = SagaStatus.Rejected }, cancellationToken).ConfigureAwait(false);
+                    LogRejected(_logger, _definition.Name, sagaId, state.Error);
+                    return state;
+
+                case SagaStatus.Compensating:
+                {
+                    var index = state.PendingCompensations - 1;
+                    var step = _definition.Steps[index];
+                    if (step.Compensate is { } compensate)
+                    {
+                        try
+                        {
+                            await RunStepAsync(index, compensate, data, sagaId, step.Name, isCompensation: true, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            // Retrying forever would hide the problem; a parked saga is visible and waits for a person.
+                            LogParked(_logger, e, _definition.Name, sagaId, step.Name);
+                            return await SaveAsync(
+                                state,
+                                data,
+                                s => s with { Status = SagaStatus.Parked, Error = $"{s.Error}; compensation of {step.Name} failed: {e.Message}" },
+                                cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+
+                    state = await SaveAsync(state, data, s => s with { PendingCompensations = index }, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+
+                default:
+                    return state;
+            }
+        }
+    }
+
+    /// <summary>Continues every unfinished instance of this saga (call at start-up, after a crash).</summary>
+    /// <param name="cancellationToken">Stops the runs.</param>
+    /// <returns>The final states of the resumed instances.</returns>
+    public async Task<IReadOnlyList<SagaState>> ResumeAllAsync(CancellationToken cancellationToken)
+    {
+        var unfinished = await _store.ListAsync(_definition.Name, Unfinished, cancellationToken).ConfigureAwait(false);
+        var results = new List<SagaState>(unfinished.Count);
+        foreach (var state in unfinished)
+        {
+            LogResuming(_logger, _definition.Name, state.SagaId, state.Status, state.CompletedSteps);
+            results.Add(await RunAsync(state.SagaId, cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    /// <summary>Reads an instance.</summary>
+    /// <param name="sagaId">The instance id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The state, or <see langword="null"/>.</returns>
+    public Task<SagaState?> GetAsync(Guid sagaId, CancellationToken cancellationToken) => _store.GetAsync(sagaId, cancellationToken);
+
+    /// <summary>Deserializes an instance's data.</summary>
+    /// <param name="state">The state.</param>
+    /// <returns>The data.</returns>
+    public TData ReadData(SagaState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return JsonSerializer.Deserialize<TData>(state.Data, _json) ?? throw new InvalidOperationException($"Saga {state.SagaId} has null data.");
+    }
+
+    private async Task RunStepAsync(int index, Func<TData, SagaStepContext, Task> action, TData data, Guid sagaId, string stepName, bool isCompensation, CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        await _pipelines[index].ExecuteAsync(
+            async token =>
+            {
+                attempt++;
+                await action(data, new SagaStepContext(sagaId, stepName, attempt, isCompensation, token)).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SagaState> SaveAsync(SagaState current, TData data, Func<SagaState, SagaState> change, CancellationToken cancellationToken)
+    {
+        var next = change(current) with
+        {
+            Data = JsonSerializer.Serialize(data, _json),
+            Version = current.Version + 1,
+            UpdatedAt = _timeProvider.GetUtcNow(),
+        };
+
+        // Saving is not cancelled with the run: a finished step's outcome must not be lost to a stop request.
+        if (!await _store.UpdateAsync(next, current.Version, CancellationToken.None).ConfigureAwait(false))
+        {
+            throw new SagaConcurrencyException(current.SagaId, current.Version);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return next;
+    }
+
+    private static ResiliencePipeline BuildPipeline(SagaStepOptions options, TimeProvider timeProvider)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (options.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+            });
+        }
+
+        return builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.Timeout }).Build();
+    }
+}
+
+/// <summary>No saga instance has the requested id.</summary>
+public sealed class SagaNotFoundException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="sagaId">The id.</param>
+    public SagaNotFoundException(Guid sagaId)
+        : base($"Saga instance {sagaId} does not exist.")
+    {
+        SagaId = sagaId;
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public SagaNotFoundException()
+        : this(Guid.Empty)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The cause.</param>
+    public SagaNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>The id.</summary>
+    public Guid SagaId { get; }
+}
+
+/// <summary>Two runners advanced the same saga instance; this one stopped so the step is not applied twice.</summary>
+public sealed class SagaConcurrencyException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="sagaId">The instance.</param>
+    /// <param name="expectedVersion">The version this runner read.</param>
+    public SagaConcurrencyException(Guid sagaId, long expectedVersion)
+        : base($"Saga instance {sagaId} changed after version {expectedVersion}; another runner is driving it.")
+    {
+        SagaId = sagaId;
+        ExpectedVersion = expectedVersion;
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public SagaConcurrencyException()
+        : this(Guid.Empty, 0)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The cause.</param>
+    public SagaConcurrencyException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>The instance.</summary>
+    public Guid SagaId { get; }
+
+    /// <summary>The version this runner read.</summary>
+    public long ExpectedVersion { get; }
+}

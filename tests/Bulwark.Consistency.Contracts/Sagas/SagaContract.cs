@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+using Bulwark.Sagas;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bulwark.Consistency.Contracts.Sagas;
+
+/// <summary>
+/// What every saga store must support, exercised through the orchestrator: persisted progress that survives a
+/// "crash", compensation in reverse order, parking, and optimistic concurrency.
+/// </summary>
+public abstract class SagaContract : IAsyncLifetime
+{
+    private static readonly SagaStepOptions FastRetry = new() { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, Timeout = TimeSpan.FromSeconds(30) };
+
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public abstract ValueTask InitializeAsync();
+
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Creates a migrated store over the shared database (a new instance = a restarted process).</summary>
+    protected abstract Task<ISagaStore> CreateStoreAsync(CancellationToken cancellationToken);
+
+    [Fact]
+    public async Task Start_AllStepsSucceed_ConfirmedWithEachStepOnceInOrder()
+    {
+        var shop = new FakeShop();
+        var saga = await CreateOrchestratorAsync(shop);
+
+        var state = await saga.StartAsync(Guid.NewGuid(), new OrderData { OrderId = "o-1" }, Ct);
+
+        Assert.Equal(SagaStatus.Confirmed, state.Status);
+        Assert.Equal(["reserve", "charge", "ship"], shop.Log);
+        Assert.Equal("pay-o-1", saga.ReadData(state).PaymentId);
+    }
+
+    [Fact]
+    public async Task Start_StepThreeKeepsFailing_RetriedThenCompensatesTwoThenOneAndRejects()
+    {
+        var shop = new FakeShop { ShippingFailures = int.MaxValue };
+        var saga = await CreateOrchestratorAsync(shop);
+
+        var state = await saga.StartAsync(Guid.NewGuid(), new OrderData { OrderId = "o-1" }, Ct);
+
+        Assert.Equal(SagaStatus.Rejected, state.Status);
+        Assert.Equal(["reserve", "charge", "ship!", "ship!", "ship!", "refund pay-o-1", "release"], shop.Log);
+        Assert.Contains("ship", state.Error, StringComparison.Ordinal);
+        Assert.Empty(shop.Reserved);
+        Assert.Empty(shop.Charged);
+    }
+
+    [Fact]
+    public async Task Start_StepFailsOnceThenSucceeds_RetriedAndConfirmed()
+    {
+        var shop = new FakeShop { ShippingFailures = 1 };
+        var saga = await CreateOrchestratorAsync(shop);
+
+        var state = await saga.StartAsync(Guid.NewGuid(), new OrderData { OrderId = "o-1" }, Ct);
+
+        Assert.Equal(SagaStatus.Confirmed, state.Status);
+        Assert.Equal(["reserve", "charge", "ship!", "ship"], shop.Log);
+    }
+
+    [Fact]
+    public async Task Start_CompensationKeepsFailing_ParkedAndListed()
+    {
+        var shop = new FakeShop { ShippingFailures = int.MaxValue, RefundFailures = int.MaxValue };
+        var saga = await CreateOrchestratorAsync(shop);
+        var id = Guid.NewGuid();
+
+        var state = await saga.StartAsync(id, new OrderData { OrderId = "o-1" }, Ct);
+
+        Assert.Equal(SagaStatus.Parked, state.Status);
+        Assert.DoesNotContain("release", shop.Log);
+        Assert.Contains("compensation of charge failed", state.Error, StringComparison.Ordinal);
+        var parked = await (await CreateStoreAsync(Ct)).ListAsync(saga.SagaType, [SagaStatus.Parked], Ct);
+        Assert.Contains(parked, s => s.SagaId == id);
+    }
+
+    [Fact]
+    public async Task Run_KilledAfterStepTwo_ResumesAfterRestartAndConfirms()
+    {
+        var shop = new FakeShop { HangShipping = true };
+        var first = await CreateOrchestratorAsync(shop);
+        var id = Guid.NewGuid();
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = first.StartAsync(id, new OrderData { OrderId = "o-1" }, kill.Token);
+        await shop.ShippingStarted.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await kill.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        var stored = await (await CreateStoreAsync(Ct)).GetAsync(id, Ct);
+        Assert.Equal((SagaStatus.Pending, 2), (stored!.Status, stored.CompletedSteps));
+
+        shop.HangShipping = false;
+        var restarted = await CreateOrchestratorAsync(shop);
+        var resumed = await restarted.ResumeAllAsync(Ct);
+
+        Assert.Equal(SagaStatus.Confirmed, Assert.Single(resumed, s => s.SagaId == id).Status);
+        Assert.Equal(1, shop.Log.Count(entry => entry == "reserve"));
+        Assert.Equal(1, shop.Log.Count(entry => entry == "charge"));
+        Assert.Equal("ship", shop.Log[^1]);
+    }
+
+    [Fact]
+    public async Task Run_KilledAfterStepTwoThenShippingFails_ResumedSagaLeavesNoReservationOrCharge()
+    {
+        var shop = new FakeShop { HangShipping = true };
+        var first = await CreateOrchestratorAsync(shop);
+        var id = Guid.NewGuid();
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = first.StartAsync(id, new OrderData { OrderId = "o-2" }, kill.Token);
+        await shop.ShippingStarted.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await kill.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        shop.HangShipping = false;
+        shop.ShippingFailures = int.MaxValue;
+        var restarted = await CreateOrchestratorAsync(shop);
+        var state = await restarted.RunAsync(id, Ct);
+
+        Assert.Equal(SagaStatus.Rejected, state.Status);
+        Assert.Empty(shop.Reserved);
+        Assert.Empty(shop.Charged);
+        Assert.Contains("refund pay-o-2", shop.Log);
+    }
+
+    [Fact]
+    public async Task Step_AttemptOutlivesTimeout_CountsAsFailure()
+    {
+        var shop = new FakeShop { HangShipping = true };
+        var saga = await CreateOrchestratorAsync(shop, new SagaStepOptions { MaxAttempts = 1, Timeout = TimeSpan.FromSeconds(5) });
+
+        var run = saga.StartAsync(Guid.NewGuid(), new OrderData { OrderId = "o-1" }, Ct);
+        await shop.ShippingStarted.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Time.Advance(TimeSpan.FromSeconds(6));
+        var state = await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(SagaStatus.Rejected, state.Status);
+        Assert.Empty(shop.Charged);
+    }
+
+    [Fact]
+    public async Task Store_StaleVersionOrDuplicateStart_Refused()
+    {
+        var store = await CreateStoreAsync(Ct);
+        var state = new SagaState
+        {
+            SagaId = Guid.NewGuid(),
+            SagaType = "test",
+            Status = SagaStatus.Pending,
+            CompletedSteps = 0,
+            Data = "{}",
+            Version = 1,
+            UpdatedAt = Time.GetUtcNow(),
+        };
+
+        Assert.True(await store.InsertAsync(state, Ct));
+        Assert.False(await store.InsertAsync(state, Ct));
+        Assert.True(await store.UpdateAsync(state with { CompletedSteps = 1, Version = 2 }, 1, Ct));
+        Assert.False(await store.UpdateAsync(state with { CompletedSteps = 5, Version = 2 }, 1, Ct));
+        Assert.Equal(1, (await store.GetAsync(state.SagaId, Ct))!.CompletedSteps);
+    }
+
+    private async Task<SagaOrchestrator<OrderData>> CreateOrchestratorAsync(FakeShop shop, SagaStepOptions? shippingOptions = null)
+    {
+        var definition = new SagaDefinition<OrderData>($"order-fulfilment-{GetType().Name}")
+            .Step("reserve", (d, _) => shop.ReserveAsync(d.OrderId), (d, _) => shop.ReleaseAsync(d.OrderId), FastRetry)
+            .Step(
+                "charge",
+                async (d, _) => d.PaymentId = await shop.ChargeAsync(d.OrderId),
+                (d, _) => shop.RefundAsync(d.PaymentId!),
+                new SagaStepOptions { MaxAttempts = 2, BaseDelay = TimeSpan.Zero })
+            .Step("ship", (d, c) => shop.ShipAsync(d.OrderId, c.CancellationToken), options: shippingOptions ?? FastRetry);
+        return new SagaOrchestrator<OrderData>(definition, await CreateStoreAsync(Ct), Time, NullLogger<SagaOrchestrator<OrderData>>.Instance);
+    }
+
+    public sealed class OrderData
+    {
+        public required string OrderId { get; init; }
+
+        public string? PaymentId { get; set; }
+    }
+
+    /// <summary>Stock, payments and shipping stand-ins that record every call.</summary>
+    private sealed class FakeShop
+    {
+        private readonly ConcurrentQueue<string> _log = new();
+
+        public ConcurrentDictionary<string, bool> Reserved { get; } = new();
+
+        public ConcurrentDictionary<string, bool> Charged { get; } = new();
+
+        public int ShippingFailures { get; set; }
+
+        public int RefundFailures { get; set; }
+
+        public bool HangShipping { get; set; }
+
+        public TaskCompletionSource ShippingStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlyList<string> Log => [.. _log];
+
+        public Task ReserveAsync(string orderId)
+        {
+            _log.Enqueue("reserve");
+            Reserved[orderId] = true;
+            return Task.CompletedTask;
+        }
+
+        public Task ReleaseAsync(string orderId)
+        {
+            _log.Enqueue("release");
+            Reserved.TryRemove(orderId, out _);
+            return Task.CompletedTask;
+        }
+
+        public Task<string> ChargeAsync(string orderId)
+        {
+            _log.Enqueue("charge");
+            Charged[$"pay-{orderId}"] = true;
+            return Task.FromResult($"pay-{orderId}");
+        }
+
+        public Task RefundAsync(string paymentId)
+        {
+            if (RefundFailures-- > 0)
+            {
+                _log.Enqueue("refund!");
+                throw new HttpRequestException("payment provider down");
+            }
+
+            _log.Enqueue($"refund {paymentId}");
+            Charged.TryRemove(paymentId, out _);
+            return Task.CompletedTask;
+        }
+
+        public async Task ShipAsync(string orderId, CancellationToken cancellationToken)
+        {
+            if (HangShipping)
+            {
+                ShippingStarted.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            if (ShippingFailures-- > 0)
+            {
+                _log.Enqueue("ship!");
+                throw new InvalidOperationException($"no courier for {orderId}");
+            }
+
+            _log.Enqueue("ship");
+        }
+    }
+}
