@@ -34,9 +34,10 @@ internal sealed class SqliteConsumer(SqliteMessageTransport transport, ConsumerE
         _channel.Writer.TryComplete();
         try
         {
-            await Task.WhenAll(_tasks).ConfigureAwait(false);
+            // A handler that ignores cancellation must not hang shutdown; its lease simply expires.
+            await Task.WhenAll(_tasks).WaitAsync(TimeSpan.FromSeconds(10), transport.TimeProvider).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
             // Stopping.
         }

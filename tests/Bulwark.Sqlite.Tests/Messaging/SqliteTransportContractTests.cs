@@ -31,7 +31,7 @@ public sealed class SqliteTransportContractTests : MessageTransportContract
         var hang = new TaskCompletionSource();
 
         // The handler never returns: like a process frozen or killed -9, it neither acks nor releases its lease.
-        await crashed.GetRequiredService<IMessageBus>().SubscribeAsync(SubscriptionDefinition.Create(Name("jobs"), s => s.Handle<Ping>(async (_, _, _) =>
+        await crashed.GetRequiredService<IMessageBus>().SubscribeAsync(SubscriptionDefinition.Create(Name("jobs"), s => s.WithFlowControl(1, 1).Handle<Ping>(async (_, _, _) =>
         {
             started.TrySetResult();
             await hang.Task;
@@ -51,10 +51,16 @@ public sealed class SqliteTransportContractTests : MessageTransportContract
             return Task.CompletedTask;
         })), Ct);
 
-        await Eventually.TrueAsync(() => !received.IsEmpty, "the leased message to be redelivered after the visibility timeout");
-        var redelivered = Assert.Single(received);
-        Assert.Equal(sent.MessageId, redelivered.MessageId);
-        Assert.Equal(2, redelivered.Attempt);
-        hang.SetResult();
+        try
+        {
+            await Eventually.TrueAsync(() => !received.IsEmpty, "the leased message to be redelivered after the visibility timeout");
+            var redelivered = Assert.Single(received);
+            Assert.Equal(sent.MessageId, redelivered.MessageId);
+            Assert.Equal(2, redelivered.Attempt);
+        }
+        finally
+        {
+            hang.SetResult();
+        }
     }
 }
