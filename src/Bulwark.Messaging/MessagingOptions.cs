@@ -4,7 +4,7 @@ using Bulwark.Messaging.Retries;
 namespace Bulwark.Messaging;
 
 /// <summary>Bus-wide messaging defaults. Bound from the <c>Bulwark:Messaging</c> section.</summary>
-public sealed class MessagingOptions
+public sealed class MessagingOptions : IValidatableObject
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Bulwark:Messaging";
@@ -27,4 +27,18 @@ public sealed class MessagingOptions
     /// <value>The default value is 30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan DeadLetterDepthRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <inheritdoc/>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Data-annotation validation does not descend into nested options on its own.
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(Retry, new ValidationContext(Retry), results, validateAllProperties: true);
+        if (Retry.InitialDelay > Retry.MaxDelay)
+        {
+            results.Add(new ValidationResult("Retry.InitialDelay must not exceed Retry.MaxDelay.", [nameof(Retry)]));
+        }
+
+        return results.Select(r => new ValidationResult("Retry: " + r.ErrorMessage, [nameof(Retry)]));
+    }
 }

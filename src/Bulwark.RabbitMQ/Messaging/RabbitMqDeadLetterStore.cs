@@ -17,6 +17,7 @@ internal sealed class RabbitMqDeadLetterStore(RabbitMqMessageTransport transport
         ArgumentNullException.ThrowIfNull(filter);
         return ScanAsync<IReadOnlyList<DeadLetter>>(
             (_, entries) => Task.FromResult<IReadOnlyList<DeadLetter>>([.. entries.Select(e => e.DeadLetter).Where(filter.Matches).OrderBy(d => d.DeadLetteredAt).Take(filter.Limit)]),
+            _ => 0,
             cancellationToken);
     }
 
@@ -39,6 +40,7 @@ internal sealed class RabbitMqDeadLetterStore(RabbitMqMessageTransport transport
 
                 return count;
             },
+            count => count,
             cancellationToken);
     }
 
@@ -57,6 +59,7 @@ internal sealed class RabbitMqDeadLetterStore(RabbitMqMessageTransport transport
 
                 return count;
             },
+            count => count,
             cancellationToken);
     }
 
@@ -73,7 +76,7 @@ internal sealed class RabbitMqDeadLetterStore(RabbitMqMessageTransport transport
         }
     }
 
-    private async Task<T> ScanAsync<T>(Func<IChannel, List<(ulong Tag, DeadLetter DeadLetter)>, Task<T>> action, CancellationToken cancellationToken)
+    private async Task<T> ScanAsync<T>(Func<IChannel, List<(ulong Tag, DeadLetter DeadLetter)>, Task<T>> action, Func<T, int> removed, CancellationToken cancellationToken)
     {
         await transport.EnsureQueueAsync(options.DeadLetterQueue, cancellationToken).ConfigureAwait(false);
         await transport.DeadLetterScanLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -94,12 +97,30 @@ internal sealed class RabbitMqDeadLetterStore(RabbitMqMessageTransport transport
 
                 // Closing returns every entry that was read but not acknowledged to the queue.
                 await channel.CloseAsync(cancellationToken).ConfigureAwait(false);
+                await WaitForReturnsAsync(entries.Count - removed(outcome), cancellationToken).ConfigureAwait(false);
                 return outcome;
             }
         }
         finally
         {
             transport.DeadLetterScanLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Returned entries reappear asynchronously; wait (bounded) until they are countable again so the next admin call
+    /// in this process reads its own writes.
+    /// </summary>
+    private async Task WaitForReturnsAsync(int returned, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 100 && returned > 0; i++)
+        {
+            if (await CountAsync(cancellationToken).ConfigureAwait(false) >= returned)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), transport.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
