@@ -8,12 +8,19 @@ namespace Bulwark.Messaging.ClaimCheck;
 /// Deletes claim-check blobs older than the TTL. Consumers never delete blobs themselves: with fan-out another
 /// subscription (or a later redrive) may still need the payload.
 /// </summary>
-internal sealed partial class ClaimCheckSweeper(
+/// <param name="store">The blob store.</param>
+/// <param name="options">The TTL, interval and key prefix.</param>
+/// <param name="timeProvider">The clock.</param>
+/// <param name="logger">The logger.</param>
+public sealed partial class ClaimCheckSweeper(
     IBlobStore store,
     IOptions<ClaimCheckOptions> options,
     TimeProvider timeProvider,
     ILogger<ClaimCheckSweeper> logger) : BackgroundService
 {
+    /// <summary>Deletes every claim-check blob created more than the TTL ago.</summary>
+    /// <param name="cancellationToken">Cancels the sweep.</param>
+    /// <returns>How many blobs were deleted.</returns>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var cutoff = timeProvider.GetUtcNow() - options.Value.TimeToLive;
@@ -35,6 +42,7 @@ internal sealed partial class ClaimCheckSweeper(
         return deleted;
     }
 
+    /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
