@@ -17,7 +17,7 @@ public sealed record Ping(int Number, string Text);
 /// message (OperationsPerInvoke), so messages/s = 1 / mean. The raw baseline does the same work with RabbitMQ.Client:
 /// JSON body, persistent message, publisher confirm per publish, quorum queue, prefetch 32, 4 dispatchers, manual ack.
 /// </summary>
-[ShortRunJob]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class PublishConsumeBenchmarks
 {
     private const int Messages = 1000;

@@ -20,6 +20,7 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly ConcurrentDictionary<string, bool> _declared = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<IChannel> _publishChannels = [];
+    private readonly SemaphoreSlim _publishSlots;
     private readonly List<RabbitMqConsumer> _consumers = [];
     private readonly RabbitMqDeadLetterStore _deadLetters;
     private IConnection? _connection;
@@ -38,6 +39,7 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
         TimeProvider = timeProvider;
         _logger = logger;
         _deadLetters = new RabbitMqDeadLetterStore(this, options);
+        _publishSlots = new SemaphoreSlim(options.PublishChannels, options.PublishChannels);
     }
 
     /// <inheritdoc/>
@@ -138,6 +140,7 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
         }
 
         _connectLock.Dispose();
+        _publishSlots.Dispose();
         DeadLetterScanLock.Dispose();
     }
 
@@ -185,26 +188,46 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
     /// <summary>Publishes on a pooled confirm channel and returns once the broker confirmed (throws on nack or return).</summary>
     internal async Task PublishRawAsync(string exchange, string routingKey, bool mandatory, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        if (!_publishChannels.TryTake(out var channel) || !channel.IsOpen)
-        {
-            var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
-        }
-
+        // A bounded pool: each channel has one publish awaiting its confirm at a time, and a burst of publishers
+        // waits for a free channel instead of opening hundreds.
+        await _publishSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        IChannel? channel = null;
         try
         {
+            while (_publishChannels.TryTake(out var pooled))
+            {
+                if (pooled.IsOpen)
+                {
+                    channel = pooled;
+                    break;
+                }
+
+                await pooled.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (channel is null)
+            {
+                var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+                channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
+            }
+
             await channel.BasicPublishAsync(exchange, routingKey, mandatory, properties, body, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            if (channel.IsOpen && !_disposed)
+            if (channel is not null)
             {
-                _publishChannels.Add(channel);
+                if (channel.IsOpen && !_disposed)
+                {
+                    _publishChannels.Add(channel);
+                }
+                else
+                {
+                    await channel.DisposeAsync().ConfigureAwait(false);
+                }
             }
-            else
-            {
-                await channel.DisposeAsync().ConfigureAwait(false);
-            }
+
+            _publishSlots.Release();
         }
     }
 

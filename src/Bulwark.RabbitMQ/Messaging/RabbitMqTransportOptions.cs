@@ -36,6 +36,11 @@ public sealed class RabbitMqTransportOptions
     [Range(1, 1_000_000)]
     public int DeadLetterScanLimit { get; set; } = 10_000;
 
+    /// <summary>Confirm channels publishing in parallel; more concurrent publishers wait for a free one.</summary>
+    /// <value>The default value is 16.</value>
+    [Range(1, 512)]
+    public int PublishChannels { get; set; } = 16;
+
     /// <summary>The connection name shown in the management UI.</summary>
     /// <value>The default value is <c>bulwark</c>.</value>
     public string ClientName { get; set; } = "bulwark";
