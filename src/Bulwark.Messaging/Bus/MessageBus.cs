@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Bulwark.Messaging.ClaimCheck;
+using Bulwark.Messaging.DeadLetters;
+using Bulwark.Messaging.Diagnostics;
+using Bulwark.Messaging.Retries;
+using Bulwark.Messaging.Serialization;
+using Bulwark.Messaging.Subscriptions;
+using Bulwark.Messaging.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Messaging.Bus;
+
+internal sealed partial class MessageBus : IMessageBus, IAsyncDisposable
+{
+    private readonly IServiceProvider _services;
+    private readonly Lazy<IMessageTransport> _transport;
+    private readonly MessageTypeRegistry _types;
+    private readonly IMessageSerializer _serializer;
+    private readonly ClaimCheckProcessor _claimCheck;
+    private readonly MessagingOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<MessageBus> _logger;
+    private readonly List<Consumer> _consumers = [];
+    private readonly Lock _lock = new();
+    private bool _disposed;
+
+    public MessageBus(IServiceProvider services)
+    {
+        _services = services;
+        _transport = new Lazy<IMessageTransport>(() => services.GetService<IMessageTransport>()
+            ?? throw new InvalidOperationException("No message transport is configured: call UseSqliteTransport() (embedded) or UseRabbitMq(...) on the builder returned by AddBulwarkMessaging()."));
+        _types = services.GetRequiredService<MessageTypeRegistry>();
+        _serializer = services.GetRequiredService<IMessageSerializer>();
+        _claimCheck = services.GetRequiredService<ClaimCheckProcessor>();
+        _options = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
+        _timeProvider = services.GetRequiredService<TimeProvider>();
+        _logger = services.GetRequiredService<ILogger<MessageBus>>();
+    }
+
+    public async Task<MessageEnvelope> PublishAsync<TMessage>(TMessage message, MessageOptions? options = null, CancellationToken cancellationToken = default)
+        where TMessage : notnull
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var envelope = CreateEnvelope(message, options);
+        await PublishAsync(MessageDestination.Topic(_types.GetTopic(message.GetType())), envelope, cancellationToken).ConfigureAwait(false);
+        return envelope;
+    }
+
+    public async Task<MessageEnvelope> SendAsync<TMessage>(string queue, TMessage message, MessageOptions? options = null, CancellationToken cancellationToken = default)
+        where TMessage : notnull
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var envelope = CreateEnvelope(message, options);
+        await PublishAsync(MessageDestination.Queue(queue), envelope, cancellationToken).ConfigureAwait(false);
+        return envelope;
+    }
+
+    public async Task PublishAsync(MessageDestination destination, MessageEnvelope envelope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var activity = MessagingMetrics.ActivitySource.StartActivity("publish " + destination.Name, ActivityKind.Producer);
+        if (envelope.TraceParent is null && Activity.Current is { } current)
+        {
+            envelope = envelope with { TraceParent = current.Id, TraceState = current.TraceStateString };
+        }
+
+        envelope = await _claimCheck.CheckInAsync(envelope, cancellationToken).ConfigureAwait(false);
+        var transport = _transport.Value;
+        if (destination.Kind == MessageDestinationKind.Topic)
+        {
+            await transport.PublishAsync(destination.Name, envelope, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await transport.SendAsync(destination.Name, envelope, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public MessageEnvelope CreateEnvelope(object message, MessageOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var (type, body) = _serializer.Serialize(message);
+        var activity = Activity.Current;
+        return new MessageEnvelope
+        {
+            MessageId = options?.MessageId ?? Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString(),
+            MessageType = type,
+            CorrelationId = options?.CorrelationId,
+            CausationId = options?.CausationId,
+            TraceParent = activity?.Id,
+            TraceState = activity?.TraceStateString,
+            Deadline = options?.Deadline,
+            Timestamp = _timeProvider.GetUtcNow(),
+            Headers = options?.Headers is { } headers ? new Dictionary<string, string>(headers, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal),
+            Body = body,
+        };
+    }
+
+    public async Task<IAsyncDisposable> SubscribeAsync(SubscriptionDefinition subscription, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var pipeline = new ConsumerPipeline(
+            subscription,
+            subscription.Retry ?? _options.Retry,
+            _serializer,
+            _claimCheck,
+            _services.GetRequiredService<IDeadLetterAdmin>(),
+            _services.GetRequiredService<MessagingMetrics>(),
+            _services.GetRequiredService<IJitterSource>(),
+            _timeProvider,
+            _services.GetRequiredService<IServiceScopeFactory>(),
+            _logger);
+        var endpoint = new ConsumerEndpoint(subscription.Name, subscription.Topics, subscription.Prefetch ?? _options.Prefetch, subscription.Concurrency ?? _options.Concurrency);
+        var running = await _transport.Value.ConsumeAsync(endpoint, pipeline.HandleAsync, cancellationToken).ConfigureAwait(false);
+        LogSubscribed(_logger, subscription.Name, subscription.Topics, _transport.Value.Name);
+        var consumer = new Consumer(this, running);
+        lock (_lock)
+        {
+            _consumers.Add(consumer);
+        }
+
+        return consumer;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Consumer[] consumers;
+        lock (_lock)
+        {
+            _disposed = true;
+            consumers = [.. _consumers];
+            _consumers.Clear();
+        }
+
+        foreach (var consumer in consumers)
+        {
+            await consumer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private sealed class Consumer(MessageBus bus, IAsyncDisposable running) : IAsyncDisposable
+    {
+        private int _disposed;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
+            lock (bus._lock)
+            {
+                bus._consumers.Remove(this);
+            }
+
+            await running.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

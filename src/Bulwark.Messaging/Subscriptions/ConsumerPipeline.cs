@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Bulwark.Messaging.ClaimCheck;
+using Bulwark.Messaging.DeadLetters;
+using Bulwark.Messaging.Diagnostics;
+using Bulwark.Messaging.Retries;
+using Bulwark.Messaging.Serialization;
+using Bulwark.Messaging.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bulwark.Messaging.Subscriptions;
+
+/// <summary>
+/// Handles one delivery and settles it: ack on success; on failure retry with backoff until the attempts run out,
+/// or dead-letter at once when the error is permanent. The queue never blocks on a poison pill.
+/// </summary>
+internal sealed partial class ConsumerPipeline(
+    SubscriptionDefinition subscription,
+    RetryOptions retry,
+    IMessageSerializer serializer,
+    ClaimCheckProcessor claimCheck,
+    IDeadLetterAdmin deadLetters,
+    MessagingMetrics metrics,
+    IJitterSource jitter,
+    TimeProvider timeProvider,
+    IServiceScopeFactory scopes,
+    ILogger logger)
+{
+    public async Task HandleAsync(TransportDelivery delivery, CancellationToken cancellationToken)
+    {
+        var envelope = delivery.Envelope;
+        using var activity = StartActivity(envelope, delivery.Queue);
+        try
+        {
+            await InvokeHandlerAsync(delivery, envelope, cancellationToken).ConfigureAwait(false);
+            await delivery.AckAsync(cancellationToken).ConfigureAwait(false);
+            metrics.Delivered(delivery.Queue, "acked");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The consumer is stopping: leave the delivery unsettled so the transport redelivers it.
+            throw;
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            await SettleFailureAsync(delivery, envelope, e, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task InvokeHandlerAsync(TransportDelivery delivery, MessageEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (envelope.Deadline is { } deadline && deadline <= timeProvider.GetUtcNow())
+        {
+            throw new PermanentMessageException($"Message {envelope.MessageId} missed its deadline {deadline:O}; handling it now would be useless.");
+        }
+
+        var body = await claimCheck.CheckOutAsync(envelope, cancellationToken).ConfigureAwait(false);
+        var message = serializer.Deserialize(envelope, body);
+        if (!subscription.Handlers.TryGetValue(message.GetType(), out var handler))
+        {
+            // A topic carries several types; a subscription only handles the ones it asked for.
+            LogIgnored(logger, envelope.MessageId, envelope.MessageType, delivery.Queue);
+            return;
+        }
+
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            await handler(message, new MessageContext(envelope, delivery.Queue, scope.ServiceProvider), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SettleFailureAsync(TransportDelivery delivery, MessageEnvelope envelope, Exception error, CancellationToken cancellationToken)
+    {
+        var permanent = error is PermanentMessageException or System.ComponentModel.DataAnnotations.ValidationException;
+        if (permanent || envelope.Attempt >= retry.MaxAttempts)
+        {
+            var reason = new DeadLetterReason(error.Message, error.GetType().FullName, error.ToString(), envelope.Attempt, permanent);
+            await delivery.DeadLetterAsync(reason, cancellationToken).ConfigureAwait(false);
+            metrics.Delivered(delivery.Queue, "dead_lettered");
+            LogDeadLettered(logger, error, envelope.MessageId, envelope.MessageType, delivery.Queue, envelope.Attempt, permanent);
+            try
+            {
+                await deadLetters.CountAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The depth monitor refreshes the gauge later; the message is already safe in the DLQ.
+                LogDepthRefreshFailed(logger, e);
+            }
+
+            return;
+        }
+
+        var delay = RetryBackoff.DelayAfter(envelope.Attempt, retry, jitter);
+        await delivery.RetryAsync(delay, cancellationToken).ConfigureAwait(false);
+        metrics.Delivered(delivery.Queue, "retried");
+        LogRetrying(logger, error, envelope.MessageId, envelope.MessageType, delivery.Queue, envelope.Attempt, retry.MaxAttempts, delay);
+    }
+
+    private static Activity? StartActivity(MessageEnvelope envelope, string queue)
+    {
+        ActivityContext.TryParse(envelope.TraceParent, envelope.TraceState, out var parent);
+        var activity = MessagingMetrics.ActivitySource.StartActivity(ActivityKind.Consumer, parent, name: "process " + queue);
+        activity?.SetTag("messaging.message.id", envelope.MessageId);
+        activity?.SetTag("messaging.destination.name", queue);
+        activity?.SetTag("messaging.message.type", envelope.MessageType);
+        return activity;
+    }
+}

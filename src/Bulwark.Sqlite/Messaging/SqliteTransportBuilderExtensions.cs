@@ -1,0 +1,27 @@
+using Bulwark.Messaging;
+using Bulwark.Messaging.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Sqlite.Messaging;
+
+/// <summary>Selects the embedded SQLite transport.</summary>
+public static class SqliteTransportBuilderExtensions
+{
+    /// <summary>Uses the embedded durable transport (one SQLite file; no server). The last <c>Use*</c> transport wins.</summary>
+    /// <param name="builder">The messaging builder.</param>
+    /// <param name="configure">Adjusts the options (database path, visibility timeout, poll interval).</param>
+    /// <returns>The builder.</returns>
+    public static IMessagingBuilder UseSqliteTransport(this IMessagingBuilder builder, Action<SqliteTransportOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<SqliteTransportOptions>().Configure(configure ?? (_ => { })).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMessageTransport>(sp => new SqliteMessageTransport(
+            sp.GetRequiredService<IOptions<SqliteTransportOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SqliteMessageTransport>>())));
+        return builder;
+    }
+}
