@@ -1,5 +1,5 @@
 using Bulwark.AspNetCore.Health;
-using Bulwark.AspNetCore.ProblemDetails;
+using Bulwark.AspNetCore.Problems;
 using Bulwark.Observability.Telemetry;
 using Bulwark.Outbox;
 using Bulwark.Sqlite.Outbox;

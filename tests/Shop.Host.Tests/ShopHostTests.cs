@@ -37,13 +37,14 @@ public sealed class ShopHostTests
     public async Task HealthReady_DatabaseUnreadable_Returns503WhileLiveStays200()
     {
         await using var shop = await RunningShop.StartAsync();
-        // A directory where the database file should be: the file can no longer be opened.
+        // Garbage where the database should be: the file still opens but no longer answers a query. (Deleting it
+        // would not do: SQLite recreates a missing file, and the outbox relay opens it on its own schedule.)
         SqliteConnection.ClearAllPools();
         var file = Path.Combine(shop.DataPath, "shop.db");
-        File.Delete(file);
         File.Delete(file + "-wal");
         File.Delete(file + "-shm");
-        Directory.CreateDirectory(file);
+        await File.WriteAllBytesAsync(file, Enumerable.Repeat((byte)0x5A, 8192).ToArray(), Ct);
+        SqliteConnection.ClearAllPools();
 
         using var ready = await shop.Client.GetAsync("/health/ready", Ct);
         using var live = await shop.Client.GetAsync("/health/live", Ct);

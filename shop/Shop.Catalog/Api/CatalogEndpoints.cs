@@ -1,5 +1,5 @@
 using System.Globalization;
-using Bulwark.AspNetCore.ProblemDetails;
+using Bulwark.AspNetCore.Problems;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,12 +26,12 @@ internal static class CatalogEndpoints
     {
         if (!TryParse(page, 1, out var pageNumber) || pageNumber < 1)
         {
-            return Problems.BadRequest($"'page' must be a whole number of at least 1; got '{page}'.");
+            return ProblemResults.BadRequest($"'page' must be a whole number of at least 1; got '{page}'.");
         }
 
         if (!TryParse(pageSize, DefaultPageSize, out var size) || size < 1)
         {
-            return Problems.BadRequest($"'pageSize' must be a whole number between 1 and {MaxPageSize}; got '{pageSize}'.");
+            return ProblemResults.BadRequest($"'pageSize' must be a whole number between 1 and {MaxPageSize}; got '{pageSize}'.");
         }
 
         // Capped rather than refused: a client asking for too much still gets a useful, bounded page.
@@ -44,12 +44,12 @@ internal static class CatalogEndpoints
     {
         if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var productId) || productId < 1)
         {
-            return Problems.BadRequest($"A product id is a positive whole number; got '{id}'.");
+            return ProblemResults.BadRequest($"A product id is a positive whole number; got '{id}'.");
         }
 
         var product = await catalog.FindProductAsync(productId, cancellationToken);
         return product is null
-            ? Problems.NotFound($"There is no product {productId}.")
+            ? ProblemResults.NotFound($"There is no product {productId}.")
             : TypedResults.Ok(product);
     }
 

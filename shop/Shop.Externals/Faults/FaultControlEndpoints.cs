@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Bulwark.AspNetCore.ProblemDetails;
+using Bulwark.AspNetCore.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Shop.Externals.Faults;
@@ -23,13 +23,13 @@ internal static class FaultControlEndpoints
     {
         if (settings is null)
         {
-            return Problems.BadRequest("Send a JSON body such as {\"latencyMs\":200,\"errorRate\":0.5,\"errorStatus\":503,\"down\":false,\"slowBodyMs\":0}.");
+            return ProblemResults.BadRequest("Send a JSON body such as {\"latencyMs\":200,\"errorRate\":0.5,\"errorStatus\":503,\"down\":false,\"slowBodyMs\":0}.");
         }
 
         var errors = new List<ValidationResult>();
         if (!Validator.TryValidateObject(settings, new ValidationContext(settings), errors, validateAllProperties: true))
         {
-            return Problems.BadRequest(string.Join(" ", errors.Select(e => e.ErrorMessage)));
+            return ProblemResults.BadRequest(string.Join(" ", errors.Select(e => e.ErrorMessage)));
         }
 
         injector.Set(settings);

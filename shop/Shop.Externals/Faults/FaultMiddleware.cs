@@ -1,4 +1,4 @@
-using Bulwark.AspNetCore.ProblemDetails;
+using Bulwark.AspNetCore.Problems;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Shop.Externals.Faults;
@@ -28,7 +28,7 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
 
         if (injector.NextRequestFails(settings))
         {
-            await Problems.Create(settings.ErrorStatus, "Injected fault", "This stand-in was told to fail this share of requests.")
+            await ProblemResults.Create(settings.ErrorStatus, "Injected fault", "This stand-in was told to fail this share of requests.")
                 .ExecuteAsync(context);
             return;
         }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Bulwark.AspNetCore.ProblemDetails;
+using Bulwark.AspNetCore.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.Externals.Hosting;
 
@@ -27,9 +27,9 @@ public static class PaymentProviderApp
         charges.MapPost("/", Charge);
         charges.MapGet("/", (ChargeLedger ledger) => TypedResults.Ok(ledger.All()));
         charges.MapGet("/{id}", Results<Ok<ChargeRecord>, ProblemHttpResult> (string id, ChargeLedger ledger) =>
-            ledger.Find(id) is { } charge ? TypedResults.Ok(charge) : Problems.NotFound($"No charge '{id}'."));
+            ledger.Find(id) is { } charge ? TypedResults.Ok(charge) : ProblemResults.NotFound($"No charge '{id}'."));
         charges.MapPost("/{id}/refund", Results<Ok<ChargeRecord>, ProblemHttpResult> (string id, ChargeLedger ledger) =>
-            ledger.Refund(id) is { } charge ? TypedResults.Ok(charge) : Problems.NotFound($"No charge '{id}'."));
+            ledger.Refund(id) is { } charge ? TypedResults.Ok(charge) : ProblemResults.NotFound($"No charge '{id}'."));
     }
 
     private static Results<Created<ChargeRecord>, Ok<ChargeRecord>, ProblemHttpResult> Charge(
@@ -37,17 +37,17 @@ public static class PaymentProviderApp
     {
         if (request is null || string.IsNullOrWhiteSpace(request.Reference))
         {
-            return Problems.BadRequest("Send {\"reference\":\"order-42\",\"amountCents\":1999,\"currency\":\"EUR\",\"cardToken\":\"tok_visa\"}.");
+            return ProblemResults.BadRequest("Send {\"reference\":\"order-42\",\"amountCents\":1999,\"currency\":\"EUR\",\"cardToken\":\"tok_visa\"}.");
         }
 
         if (request.AmountCents <= 0 || request.Currency is not { Length: 3 })
         {
-            return Problems.Unprocessable("amountCents must be positive and currency a three-letter ISO code.");
+            return ProblemResults.Unprocessable("amountCents must be positive and currency a three-letter ISO code.");
         }
 
         if (request.CardToken == DeclinedCard)
         {
-            return Problems.Create(StatusCodes.Status402PaymentRequired, "Card declined", "The issuer declined this card.");
+            return ProblemResults.Create(StatusCodes.Status402PaymentRequired, "Card declined", "The issuer declined this card.");
         }
 
         var key = http.Headers["Idempotency-Key"].ToString();

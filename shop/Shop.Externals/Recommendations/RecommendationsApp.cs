@@ -1,4 +1,4 @@
-using Bulwark.AspNetCore.ProblemDetails;
+using Bulwark.AspNetCore.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.Externals.Hosting;
 
@@ -20,7 +20,7 @@ public static class RecommendationsApp
             var take = count ?? 4;
             if (productId < 1 || take is < 1 or > 20)
             {
-                return Problems.BadRequest("productId must be positive and count between 1 and 20.");
+                return ProblemResults.BadRequest("productId must be positive and count between 1 and 20.");
             }
 
             // Deterministic, so tests and drills can assert on the content as well as on availability.

@@ -1,4 +1,4 @@
-using Bulwark.AspNetCore.ProblemDetails;
+using Bulwark.AspNetCore.Problems;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +22,7 @@ internal static class IdentityEndpoints
     {
         if (body is null)
         {
-            return Problems.BadRequest("Send {\"email\":\"ada@example.com\",\"displayName\":\"Ada\"}.");
+            return ProblemResults.BadRequest("Send {\"email\":\"ada@example.com\",\"displayName\":\"Ada\"}.");
         }
 
         var result = await registration.RegisterAsync(body.Email, body.DisplayName, cancellationToken);
@@ -32,20 +32,20 @@ internal static class IdentityEndpoints
         }
 
         return result.IsEmailTaken
-            ? Problems.Conflict(result.Errors[0])
-            : Problems.Unprocessable(string.Join(" ", result.Errors));
+            ? ProblemResults.Conflict(result.Errors[0])
+            : ProblemResults.Unprocessable(string.Join(" ", result.Errors));
     }
 
     private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetAsync(string id, RegistrationService registration, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var userId))
         {
-            return Problems.BadRequest($"A user id is a UUID; got '{id}'.");
+            return ProblemResults.BadRequest($"A user id is a UUID; got '{id}'.");
         }
 
         return await registration.FindAsync(userId, cancellationToken) is { } user
             ? TypedResults.Ok(ToDto(user))
-            : Problems.NotFound($"There is no user {userId}.");
+            : ProblemResults.NotFound($"There is no user {userId}.");
     }
 
     private static UserDto ToDto(User user) => new(user.Id, user.Email.Value, user.DisplayName, user.RegisteredAt);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Bulwark.AspNetCore.ProblemDetails;
+using Bulwark.AspNetCore.Problems;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,12 +18,12 @@ internal static class InventoryEndpoints
     {
         if (!int.TryParse(productId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id < 1)
         {
-            return Problems.BadRequest($"A product id is a positive whole number; got '{productId}'.");
+            return ProblemResults.BadRequest($"A product id is a positive whole number; got '{productId}'.");
         }
 
         var stock = await inventory.GetStockAsync(id, cancellationToken);
         return stock is null
-            ? Problems.NotFound($"No stock is kept for product {id}.")
+            ? ProblemResults.NotFound($"No stock is kept for product {id}.")
             : TypedResults.Ok(new StockView(stock.ProductId, stock.OnHand, stock.Reserved, stock.Available));
     }
 

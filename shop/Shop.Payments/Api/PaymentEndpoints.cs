@@ -1,5 +1,5 @@
 using System.Globalization;
-using Bulwark.AspNetCore.ProblemDetails;
+using Bulwark.AspNetCore.Problems;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,12 +19,12 @@ internal static class PaymentEndpoints
     {
         if (body is null || string.IsNullOrWhiteSpace(body.Reference) || string.IsNullOrWhiteSpace(body.CardToken))
         {
-            return Problems.BadRequest("Send {\"reference\":\"order-42\",\"amountCents\":1999,\"currency\":\"EUR\",\"cardToken\":\"tok_visa\"}.");
+            return ProblemResults.BadRequest("Send {\"reference\":\"order-42\",\"amountCents\":1999,\"currency\":\"EUR\",\"cardToken\":\"tok_visa\"}.");
         }
 
         if (body.AmountCents <= 0 || body.Currency is not { Length: 3 })
         {
-            return Problems.Unprocessable("amountCents must be positive and currency a three-letter ISO code.");
+            return ProblemResults.Unprocessable("amountCents must be positive and currency a three-letter ISO code.");
         }
 
         // The caller's Idempotency-Key, when given, becomes the provider's: a retried charge is never a second charge.
@@ -40,11 +40,11 @@ internal static class PaymentEndpoints
             case PaymentOutcome.Charged:
                 return TypedResults.Created($"/api/payments/charges/{result.ChargeId}", new ChargeView(result.ChargeId!, paymentId));
             case PaymentOutcome.Declined:
-                return Problems.Create(StatusCodes.Status402PaymentRequired, "Payment declined", result.Reason ?? "The card was declined.");
+                return ProblemResults.Create(StatusCodes.Status402PaymentRequired, "Payment declined", result.Reason ?? "The card was declined.");
             default:
                 var retryAfter = result.RetryAfter ?? TimeSpan.FromSeconds(5);
                 http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Payments unavailable", result.Reason ?? "The payment provider is unavailable; try again later.");
+                return ProblemResults.Create(StatusCodes.Status503ServiceUnavailable, "Payments unavailable", result.Reason ?? "The payment provider is unavailable; try again later.");
         }
     }
 

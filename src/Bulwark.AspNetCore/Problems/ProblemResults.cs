@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Bulwark.AspNetCore.ProblemDetails;
+namespace Bulwark.AspNetCore.Problems;
 
 /// <summary>Typed problem results for minimal API handlers, each with its stable <c>type</c>.</summary>
-public static class Problems
+public static class ProblemResults
 {
     /// <summary>400: the request itself is malformed.</summary>
     public static ProblemHttpResult BadRequest(string detail, IDictionary<string, object?>? extensions = null) =>

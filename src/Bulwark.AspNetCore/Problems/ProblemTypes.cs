@@ -1,4 +1,4 @@
-namespace Bulwark.AspNetCore.ProblemDetails;
+namespace Bulwark.AspNetCore.Problems;
 
 /// <summary>
 /// Stable <c>type</c> URIs for the problem details Bulwark answers with, so clients can branch on them.

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bulwark.AspNetCore.ProblemDetails;
+namespace Bulwark.AspNetCore.Problems;
 
 /// <summary>RFC 9457 problem details for every error a Bulwark service returns. See docs/http-errors.md.</summary>
 public static class ProblemDetailsServiceCollectionExtensions
