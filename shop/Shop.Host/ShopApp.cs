@@ -1,7 +1,11 @@
+using Bulwark.AspNetCore.Deadlines;
 using Bulwark.AspNetCore.Health;
+using Bulwark.AspNetCore.RateLimiting;
+using Bulwark.AspNetCore.Resilience;
 using Bulwark.AspNetCore.Problems;
 using Bulwark.Observability.Telemetry;
 using Bulwark.Outbox;
+using Bulwark.Resilience.DependencyInjection;
 using Bulwark.Sqlite.Outbox;
 using Microsoft.AspNetCore.HttpLogging;
 using Shop.Catalog;
@@ -10,7 +14,9 @@ using Shop.Infrastructure.Sqlite;
 using Shop.Identity;
 using Shop.Inventory;
 using Shop.Payments;
+using Shop.Reporting;
 using Shop.Reviews;
+using Shop.Storefront;
 
 namespace Shop.Host;
 
@@ -34,6 +40,13 @@ public static partial class ShopApp
         builder.Services.AddBulwarkProblemDetails();
         builder.Services.AddBulwarkHealth();
         builder.Services.AddHttpClient();
+
+        // Group 1 of the Codex: named pipelines (breakers, bulkheads, retry budgets) from Bulwark:Resilience,
+        // a deadline on every request, rate limits per API key, and 503/504 problems for refusals.
+        builder.Services.AddBulwarkResilience(builder.Configuration);
+        builder.Services.AddBulwarkDeadlines(builder.Configuration);
+        builder.Services.AddBulwarkRateLimiting(builder.Configuration);
+        builder.Services.AddExceptionHandler<ResilienceExceptionHandler>();
         // One line per request with method, path, status and duration: the line an incident starts from.
         builder.Services.AddHttpLogging(o =>
         {
@@ -51,7 +64,9 @@ public static partial class ShopApp
         builder.Services.AddIdentityModule();
         builder.Services.AddInventoryModule();
         builder.Services.AddReviewsModule();
-        builder.Services.AddPaymentsModule();
+        builder.Services.AddPaymentsModule().AddBulwarkResilienceHandler(PaymentsModule.ProviderClientName);
+        builder.Services.AddStorefrontModule(builder.Configuration);
+        builder.Services.AddReportingModule();
 
         builder.Services.AddOptions<ExternalsOptions>().BindConfiguration(ExternalsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         if (builder.Configuration.GetValue<bool>($"{ExternalsOptions.SectionName}:{nameof(ExternalsOptions.Launch)}"))
@@ -64,12 +79,17 @@ public static partial class ShopApp
         var app = builder.Build();
         app.UseHttpLogging();
         app.UseBulwarkProblemDetails();
+        app.UseBulwarkDeadlines();
+        // Probes and the tour page are never rate limited: a throttled health check would look like an outage.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseBulwarkRateLimiting());
         app.MapBulwarkHealth();
         app.MapCatalogEndpoints();
         app.MapIdentityEndpoints();
         app.MapInventoryEndpoints();
         app.MapReviewsEndpoints();
         app.MapPaymentsEndpoints();
+        app.MapStorefrontEndpoints();
+        app.MapReportingEndpoints();
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "Bulwark reference shop",

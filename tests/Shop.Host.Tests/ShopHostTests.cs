@@ -36,7 +36,9 @@ public sealed class ShopHostTests
     [Fact]
     public async Task HealthReady_DatabaseUnreadable_Returns503WhileLiveStays200()
     {
-        await using var shop = await RunningShop.StartAsync();
+        // The outbox relay is told to stay away, so nothing rewrites the file between the sabotage and the probe.
+        await using var shop = await RunningShop.StartAsync(null, null, "--Bulwark:Outbox:Relay:PollInterval=00:05:00");
+        await Task.Delay(200, Ct);
         // Garbage where the database should be: the file still opens but no longer answers a query. (Deleting it
         // would not do: SQLite recreates a missing file, and the outbox relay opens it on its own schedule.)
         SqliteConnection.ClearAllPools();

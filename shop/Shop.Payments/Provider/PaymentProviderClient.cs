@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Bulwark.Resilience.Bulkhead;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using Shop.Payments.Contracts;
 
 namespace Shop.Payments.Provider;
@@ -35,6 +38,19 @@ internal sealed class PaymentProviderClient(HttpClient http) : IPaymentsApi
         catch (HttpRequestException e)
         {
             return new PaymentResult(PaymentOutcome.Unavailable, null, $"payment provider unreachable: {e.Message}");
+        }
+        catch (BrokenCircuitException e)
+        {
+            // Refused without a call: the breaker is open after repeated failures.
+            return new PaymentResult(PaymentOutcome.Unavailable, null, "payment provider circuit is open", e.RetryAfter);
+        }
+        catch (BulkheadRejectedException e)
+        {
+            return new PaymentResult(PaymentOutcome.Unavailable, null, $"too many payments in flight ('{e.Compartment}' is full)", e.RetryAfter);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new PaymentResult(PaymentOutcome.Unavailable, null, "payment provider did not answer in time");
         }
 
         using (response)
