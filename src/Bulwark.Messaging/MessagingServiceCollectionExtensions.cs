@@ -42,7 +42,7 @@ public static class MessagingServiceCollectionExtensions
         services.TryAddSingleton(sp => new MessagingMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(sp => new ClaimCheckProcessor(sp.GetRequiredService<IOptions<ClaimCheckOptions>>()));
         services.TryAddSingleton<IDeadLetterAdmin>(sp => new DeadLetterAdmin(
-            sp.GetRequiredService<Transport.IMessageTransport>(),
+            sp.GetService<Transport.IMessageTransport>() ?? throw new InvalidOperationException(MessageBus.NoTransport),
             sp.GetRequiredService<MessagingMetrics>(),
             sp.GetRequiredService<ILogger<DeadLetterAdmin>>()));
         services.TryAddSingleton(sp => new MessageBus(sp));

@@ -14,6 +14,8 @@ namespace Bulwark.Messaging.Bus;
 
 internal sealed partial class MessageBus : IMessageBus, IAsyncDisposable
 {
+    internal const string NoTransport = "No message transport is configured: call UseSqliteTransport() (embedded) or UseRabbitMq(...) on the builder returned by AddBulwarkMessaging().";
+
     private readonly IServiceProvider _services;
     private readonly Lazy<IMessageTransport> _transport;
     private readonly MessageTypeRegistry _types;
@@ -30,7 +32,7 @@ internal sealed partial class MessageBus : IMessageBus, IAsyncDisposable
     {
         _services = services;
         _transport = new Lazy<IMessageTransport>(() => services.GetService<IMessageTransport>()
-            ?? throw new InvalidOperationException("No message transport is configured: call UseSqliteTransport() (embedded) or UseRabbitMq(...) on the builder returned by AddBulwarkMessaging()."));
+            ?? throw new InvalidOperationException(NoTransport));
         _types = services.GetRequiredService<MessageTypeRegistry>();
         _serializer = services.GetRequiredService<IMessageSerializer>();
         _claimCheck = services.GetRequiredService<ClaimCheckProcessor>();

@@ -12,7 +12,7 @@ public sealed record DeadLetterFilter
     /// <summary>Only these entry ids.</summary>
     public IReadOnlyCollection<string>? Ids { get; init; }
 
-    /// <summary>The most entries returned by a listing.</summary>
+    /// <summary>The most entries a listing returns or a redrive/purge affects (use <see cref="All"/> for no limit).</summary>
     /// <value>The default value is 100.</value>
     public int Limit { get; init; } = 100;
 

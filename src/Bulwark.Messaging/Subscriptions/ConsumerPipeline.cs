@@ -33,8 +33,6 @@ internal sealed partial class ConsumerPipeline(
         try
         {
             await InvokeHandlerAsync(delivery, envelope, cancellationToken).ConfigureAwait(false);
-            await delivery.AckAsync(cancellationToken).ConfigureAwait(false);
-            metrics.Delivered(delivery.Queue, "acked");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -45,7 +43,13 @@ internal sealed partial class ConsumerPipeline(
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             await SettleFailureAsync(delivery, envelope, e, cancellationToken).ConfigureAwait(false);
+            return;
         }
+
+        // Outside the handler's try: a failed ack is not a failed handler; the transport redelivers and the
+        // idempotent handler sees a duplicate. Settling is not cancelled: the work is done, record it.
+        await delivery.AckAsync(CancellationToken.None).ConfigureAwait(false);
+        metrics.Delivered(delivery.Queue, "acked");
     }
 
     private async Task InvokeHandlerAsync(TransportDelivery delivery, MessageEnvelope envelope, CancellationToken cancellationToken)
@@ -77,7 +81,7 @@ internal sealed partial class ConsumerPipeline(
         if (permanent || envelope.Attempt >= retry.MaxAttempts)
         {
             var reason = new DeadLetterReason(error.Message, error.GetType().FullName, error.ToString(), envelope.Attempt, permanent);
-            await delivery.DeadLetterAsync(reason, cancellationToken).ConfigureAwait(false);
+            await delivery.DeadLetterAsync(reason, CancellationToken.None).ConfigureAwait(false);
             metrics.Delivered(delivery.Queue, "dead_lettered");
             LogDeadLettered(logger, error, envelope.MessageId, envelope.MessageType, delivery.Queue, envelope.Attempt, permanent);
             try
@@ -94,7 +98,7 @@ internal sealed partial class ConsumerPipeline(
         }
 
         var delay = RetryBackoff.DelayAfter(envelope.Attempt, retry, jitter);
-        await delivery.RetryAsync(delay, cancellationToken).ConfigureAwait(false);
+        await delivery.RetryAsync(delay, CancellationToken.None).ConfigureAwait(false);
         metrics.Delivered(delivery.Queue, "retried");
         LogRetrying(logger, error, envelope.MessageId, envelope.MessageType, delivery.Queue, envelope.Attempt, retry.MaxAttempts, delay);
     }

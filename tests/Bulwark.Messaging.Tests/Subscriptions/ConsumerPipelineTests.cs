@@ -137,6 +137,16 @@ public sealed class ConsumerPipelineTests : IAsyncDisposable
         Assert.Contains("MaxAttempts", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Publish_NoTransportConfigured_FailsNamingTheFix()
+    {
+        var services = new ServiceCollection();
+        services.AddBulwarkMessaging().AddMessageType<Ping>("ping.v1");
+        await using var provider = services.BuildServiceProvider();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => provider.GetRequiredService<IMessageBus>().PublishAsync(new Ping(1), cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Contains("UseSqliteTransport()", error.Message, StringComparison.Ordinal);
+    }
+
     public async ValueTask DisposeAsync() => await _provider.DisposeAsync();
 
     private async Task SubscribeAsync() =>
