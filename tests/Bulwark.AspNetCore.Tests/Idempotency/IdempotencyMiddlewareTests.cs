@@ -15,7 +15,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Bulwark.AspNetCore.Tests.Idempotency;
 
@@ -210,7 +209,7 @@ public sealed class IdempotencyMiddlewareTests : IAsyncDisposable
             Assert.Single(responses.Select(r => r.Body).Distinct());
         }
 
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(RealServers.RedisConfiguration);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RealServers.RedisConfiguration);
         await foreach (var stored in redis.GetServers()[0].KeysAsync(pattern: prefix + "*"))
         {
             await redis.GetDatabase().KeyDeleteAsync(stored);
