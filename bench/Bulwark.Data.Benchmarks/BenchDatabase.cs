@@ -20,6 +20,8 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public NpgsqlDataSource? Postgres { get; private set; }
 
+    public string PostgresConnectionString => new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = _name }.ToString();
+
     public static async Task<BenchDatabase> CreateAsync(string provider)
     {
         var database = new BenchDatabase(provider);
@@ -32,7 +34,7 @@ public sealed class BenchDatabase : IAsyncDisposable
                 await create.ExecuteNonQueryAsync();
             }
 
-            database.Postgres = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = database._name }.ToString());
+            database.Postgres = NpgsqlDataSource.Create(database.PostgresConnectionString);
         }
 
         return database;

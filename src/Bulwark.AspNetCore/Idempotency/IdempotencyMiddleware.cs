@@ -103,9 +103,9 @@ public sealed partial class IdempotencyMiddleware
 
         var storeKey = ScopeKey(_callerAccessor.GetCallerId(context), key);
         var deadline = _timeProvider.GetUtcNow() + options.ConcurrentWait;
+        var begin = await _store.TryBeginAsync(storeKey, fingerprint, options.InFlightTimeout, context.RequestAborted).ConfigureAwait(false);
         while (true)
         {
-            var begin = await _store.TryBeginAsync(storeKey, fingerprint, options.InFlightTimeout, context.RequestAborted).ConfigureAwait(false);
             if (begin.Owner is { } owner)
             {
                 await ExecuteAsync(context, storeKey, owner, options).ConfigureAwait(false);
@@ -138,7 +138,12 @@ public sealed partial class IdempotencyMiddleware
             }
 
             // The first request is running: wait for it to complete (replay) or give the key up (run it here).
+            // Waiting polls with reads; only a vanished or expired record is worth another (write) claim.
             await Task.Delay(options.PollInterval, _timeProvider, context.RequestAborted).ConfigureAwait(false);
+            var current = await _store.GetAsync(storeKey, context.RequestAborted).ConfigureAwait(false);
+            begin = current is null
+                ? await _store.TryBeginAsync(storeKey, fingerprint, options.InFlightTimeout, context.RequestAborted).ConfigureAwait(false)
+                : new IdempotencyBeginResult(null, current);
         }
     }
 

@@ -77,12 +77,19 @@ public sealed class EventSerializer
     {
         ArgumentNullException.ThrowIfNull(recorded);
         var body = JsonNode.Parse(recorded.Data.Span)!.AsObject();
+        Dictionary<string, byte[]?>? keys = null;
         foreach (var (name, value) in body.ToList())
         {
             if (value is JsonObject envelope && envelope[CipherProperty]?.GetValue<string>() is { } cipher)
             {
                 var subject = envelope[SubjectProperty]!.GetValue<string>();
-                var key = _keys is null ? null : await _keys.GetKeyAsync(subject, cancellationToken).ConfigureAwait(false);
+                keys ??= new(StringComparer.Ordinal);
+                if (!keys.TryGetValue(subject, out var key))
+                {
+                    key = _keys is null ? null : await _keys.GetKeyAsync(subject, cancellationToken).ConfigureAwait(false);
+                    keys[subject] = key;
+                }
+
                 body[name] = key is null ? PersonalData.Shredded : Decrypt(key, subject, cipher);
             }
         }

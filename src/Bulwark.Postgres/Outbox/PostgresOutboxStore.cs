@@ -143,17 +143,7 @@ public sealed class PostgresOutboxStore : IOutbox, IOutboxStore, IDisposable
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    messages.Add(new OutboxMessage
-                    {
-                        Position = reader.GetInt64(0),
-                        MessageId = reader.GetGuid(1),
-                        Topic = reader.GetString(2),
-                        PartitionKey = reader.GetString(3),
-                        ContentType = reader.GetString(4),
-                        Headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? [],
-                        Payload = reader.GetFieldValue<byte[]>(6),
-                        CreatedAt = reader.GetFieldValue<DateTimeOffset>(7),
-                    });
+                    messages.Add(Map(reader));
                 }
             }
 
@@ -227,6 +217,53 @@ public sealed class PostgresOutboxStore : IOutbox, IOutboxStore, IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _schema.Dispose();
+
+    /// <summary>Reads the still-unpublished messages at <paramref name="positions"/>, in position order (for the log-tailing relay).</summary>
+    internal async Task<IReadOnlyList<OutboxMessage>> ReadUnpublishedAsync(IReadOnlyCollection<long> positions, CancellationToken cancellationToken)
+    {
+        using var command = _dataSource.CreateCommand("""
+            SELECT position, message_id, topic, partition_key, content_type, headers::text, payload, created_at
+            FROM bulwark_outbox WHERE position = ANY(@positions) AND published_at IS NULL ORDER BY position;
+            """);
+        command.Parameters.AddWithValue("positions", positions.ToArray());
+        var messages = new List<OutboxMessage>(positions.Count);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                messages.Add(Map(reader));
+            }
+        }
+
+        return messages;
+    }
+
+    /// <summary>Marks messages published outside a claim (for the log-tailing relay).</summary>
+    internal async Task MarkPublishedAsync(IReadOnlyCollection<long> positions, CancellationToken cancellationToken)
+    {
+        if (positions.Count == 0)
+        {
+            return;
+        }
+
+        using var command = _dataSource.CreateCommand("UPDATE bulwark_outbox SET published_at = @now WHERE position = ANY(@positions) AND published_at IS NULL;");
+        command.Parameters.AddWithValue("now", _timeProvider.GetUtcNow());
+        command.Parameters.AddWithValue("positions", positions.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static OutboxMessage Map(NpgsqlDataReader reader) => new()
+    {
+        Position = reader.GetInt64(0),
+        MessageId = reader.GetGuid(1),
+        Topic = reader.GetString(2),
+        PartitionKey = reader.GetString(3),
+        ContentType = reader.GetString(4),
+        Headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? [],
+        Payload = reader.GetFieldValue<byte[]>(6),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(7),
+    };
 
     private sealed class Claim(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxMessage> messages, TimeProvider timeProvider) : IOutboxClaim
     {

@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Bulwark.AspNetCore.Idempotency;
+using Bulwark.Idempotency;
+using Bulwark.Redis.Idempotency;
 using Bulwark.Sqlite.Idempotency;
+using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -181,6 +184,39 @@ public sealed class IdempotencyMiddlewareTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Post_TwentyParallelAcrossTwoInstancesSharingRedis_HandlerRunsOnce()
+    {
+        await RealServers.RequireAsync(RealServer.Redis);
+        var prefix = $"bulwark-test:{Guid.NewGuid():N}:";
+        using var first = await StartAsync(useStore: b => b.UseRedis(RealServers.RedisConfiguration, prefix));
+        using var second = await StartAsync(useStore: b => b.UseRedis(RealServers.RedisConfiguration, prefix));
+        for (var round = 0; round < 5; round++)
+        {
+            _executions = 0;
+            _arrivals = 0;
+            _expectedArrivals = 20;
+            _allArrived = NewGate();
+            var key = $"order-{round}";
+
+            var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+            {
+                using var response = await PostAsync(i % 2 == 0 ? first : second, key, new { sku = "A" });
+                return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(Ct));
+            }, Ct)));
+
+            Assert.Equal(1, _executions);
+            Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+            Assert.Single(responses.Select(r => r.Body).Distinct());
+        }
+
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RealServers.RedisConfiguration);
+        await foreach (var stored in redis.GetServers()[0].KeysAsync(pattern: prefix + "*"))
+        {
+            await redis.GetDatabase().KeyDeleteAsync(stored);
+        }
+    }
+
+    [Fact]
     public async Task Start_ExpiryOutsideOneToFortyEightHours_FailsValidation()
     {
         await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(o => o.Expiry = TimeSpan.FromHours(72)));
@@ -200,12 +236,21 @@ public sealed class IdempotencyMiddlewareTests : IAsyncDisposable
         }
     }
 
-    private async Task<HttpClient> StartAsync(Action<IdempotencyOptions>? configure = null)
+    private async Task<HttpClient> StartAsync(Action<IdempotencyOptions>? configure = null, Action<IIdempotencyBuilder>? useStore = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddBulwarkIdempotency(configure).UseSqlite($"Data Source={_dbPath};Default Timeout=60");
+        var idempotency = builder.Services.AddBulwarkIdempotency(configure);
+        if (useStore is null)
+        {
+            idempotency.UseSqlite($"Data Source={_dbPath};Default Timeout=60");
+        }
+        else
+        {
+            useStore(idempotency);
+        }
+
         var app = builder.Build();
         _apps.Add(app);
 

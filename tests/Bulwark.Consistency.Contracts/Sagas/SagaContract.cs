@@ -149,6 +149,31 @@ public abstract class SagaContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Step_FailsOnce_RetryWaitsForBackoffOnTheClock()
+    {
+        var shop = new FakeShop { ShippingFailures = 1 };
+        var saga = await CreateOrchestratorAsync(shop, new SagaStepOptions { MaxAttempts = 2, BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(2) });
+
+        var run = saga.StartAsync(Guid.NewGuid(), new OrderData { OrderId = "o-1" }, Ct);
+        await shop.ShippingFailed.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await Task.Yield();
+        Assert.False(run.IsCompleted);
+        Assert.DoesNotContain("ship", shop.Log);
+
+        // The backoff timer is registered on another thread after the failure; advance until it fires (bounded).
+        for (var i = 0; i < 200 && !run.IsCompleted; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5, Ct);
+        }
+
+        var state = await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(SagaStatus.Confirmed, state.Status);
+        Assert.Equal(["reserve", "charge", "ship!", "ship"], shop.Log);
+    }
+
+    [Fact]
     public async Task Store_StaleVersionOrDuplicateStart_Refused()
     {
         var store = await CreateStoreAsync(Ct);
@@ -207,6 +232,8 @@ public abstract class SagaContract : IAsyncLifetime
 
         public TaskCompletionSource ShippingStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public TaskCompletionSource ShippingFailed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public IReadOnlyList<string> Log => [.. _log];
 
         public Task ReserveAsync(string orderId)
@@ -254,6 +281,7 @@ public abstract class SagaContract : IAsyncLifetime
             if (ShippingFailures-- > 0)
             {
                 _log.Enqueue("ship!");
+                ShippingFailed.TrySetResult();
                 throw new InvalidOperationException($"no courier for {orderId}");
             }
 
