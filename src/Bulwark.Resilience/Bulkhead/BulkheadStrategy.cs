@@ -13,7 +13,6 @@ internal sealed class BulkheadStrategy(BulkheadCompartment compartment) : Resili
         using var lease = await compartment.AcquireAsync(context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
         if (!lease.IsAcquired)
         {
-            compartment.OnRejected();
             return Outcome.FromException<TResult>(compartment.Rejection);
         }
 
