@@ -126,7 +126,7 @@ public sealed class DeadlinePropagationTests : IAsyncLifetime
     public async Task Page_DeadlinePassesWhileDownstreamWorks_Answers504AndTheDownstreamWorkIsCancelled()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_frontAddress, "/page?slow=true"));
-        request.Headers.Add(Deadline.HeaderName, UnixMs(TimeSpan.FromMilliseconds(400)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(Deadline.HeaderName, UnixMs(TimeSpan.FromMilliseconds(1500)).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
 
