@@ -122,6 +122,7 @@ public sealed partial class RedisRateLimiter : IRateLimitDecider
             return Unavailable(policyName, policy, partitionKey);
         }
 
+        var deadlineBound = false;
         try
         {
             var key = new RedisKey(_options.KeyPrefix + policyName + ":" + partitionKey);
@@ -138,12 +139,29 @@ public sealed partial class RedisRateLimiter : IRateLimitDecider
                 _ => throw new NotSupportedException($"The Redis rate limiter does not offer {policy.Algorithm}."),
             };
             // The decision never outlives the request's deadline or the configured timeout, whichever is shorter.
-            var timeout = DeadlineContext.Current?.Remaining(TimeProvider) is { } left && left < _options.Timeout ? left : _options.Timeout;
+            var timeout = _options.Timeout;
+            if (DeadlineContext.Current?.Remaining(TimeProvider) is { } left && left < timeout)
+            {
+                timeout = left;
+                deadlineBound = true;
+            }
+
             var result = (RedisResult[])(await evaluation.WaitAsync(timeout, TimeProvider, cancellationToken).ConfigureAwait(false))!;
             _breaker.Complete(permit, failed: false);
             var allowed = (long)result[0] == 1;
             return new RateLimitDecision(allowed, policy.PermitLimit, (int)Math.Max(0, (long)result[1]),
                 TimeSpan.FromMicroseconds((long)result[2]), TimeSpan.FromMicroseconds((long)result[3]));
+        }
+        catch (OperationCanceledException)
+        {
+            _breaker.Abandon(permit);
+            throw;
+        }
+        catch (TimeoutException) when (deadlineBound)
+        {
+            // The request ran out of time, not Redis: no strike against Redis.
+            _breaker.Abandon(permit);
+            return Unavailable(policyName, policy, partitionKey);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
