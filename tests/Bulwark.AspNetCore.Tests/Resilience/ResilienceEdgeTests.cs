@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bulwark.Resilience.Tests.AspNetCore;
+namespace Bulwark.AspNetCore.Tests.Resilience;
 
 /// <summary>Refusals at the HTTP edge over real Kestrel: endpoint bulkheads and the exception handler.</summary>
 public sealed class ResilienceEdgeTests : IAsyncLifetime

@@ -4,7 +4,7 @@ using Bulwark.Testing;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
-namespace Bulwark.Resilience.Tests.RateLimiting;
+namespace Bulwark.Redis.Tests.RateLimiting;
 
 public sealed class RedisRateLimiterTests
 {

@@ -1,10 +1,10 @@
 using System.Net;
 using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.Resilience.RateLimiting;
-using Bulwark.Resilience.Tests.AspNetCore;
+using Bulwark.AspNetCore.Tests.Resilience;
 using Microsoft.AspNetCore.Builder;
 
-namespace Bulwark.Resilience.Tests.RateLimiting;
+namespace Bulwark.AspNetCore.Tests.RateLimiting;
 
 public sealed class RateLimitingMiddlewareTests : IAsyncLifetime
 {

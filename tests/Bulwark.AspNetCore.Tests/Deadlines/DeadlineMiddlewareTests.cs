@@ -1,14 +1,15 @@
 using System.Net;
 using Bulwark.AspNetCore.Deadlines;
+using Bulwark.AspNetCore.Tests.Resilience;
 using Bulwark.Resilience.Deadlines;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bulwark.Resilience.Tests.AspNetCore;
+namespace Bulwark.AspNetCore.Tests.Deadlines;
 
 /// <summary>Two real HTTP hops: client → front (Kestrel) → downstream (Kestrel).</summary>
-public sealed class DeadlinePropagationTests : IAsyncLifetime
+public sealed class DeadlineMiddlewareTests : IAsyncLifetime
 {
     private WebApplication? _front;
     private WebApplication? _downstream;
