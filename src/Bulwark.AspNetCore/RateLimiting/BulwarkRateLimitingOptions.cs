@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Bulwark.Resilience.RateLimiting;
+using Microsoft.AspNetCore.Http;
 
 namespace Bulwark.AspNetCore.RateLimiting;
 
@@ -32,6 +33,15 @@ public sealed class BulwarkRateLimitingOptions
     /// <value>The default value is <c>anonymous</c>.</value>
     [Required]
     public string AnonymousTier { get; set; } = "anonymous";
+
+    /// <summary>Replaces the built-in API key → user → IP resolution (for example to read a tenant claim); return
+    /// <see langword="null"/> to fall back to it. The tier it names must exist in <see cref="Tiers"/>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public Func<HttpContext, RateLimitPartition?>? PartitionResolver { get; set; }
+
+    /// <summary>Requests that are never limited (for example health probes).</summary>
+    /// <value>The default value is <see langword="null"/>: every request is limited.</value>
+    public Func<HttpContext, bool>? Exempt { get; set; }
 
     /// <summary>The tier of authenticated users without an API key.</summary>
     /// <value>The default value is <c>authenticated</c>.</value>

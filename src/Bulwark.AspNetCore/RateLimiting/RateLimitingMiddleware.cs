@@ -38,8 +38,18 @@ public sealed partial class RateLimitingMiddleware
     {
         ArgumentNullException.ThrowIfNull(context);
         var options = _options.CurrentValue;
-        var partition = Resolve(context, options);
-        var policy = options.Tiers[partition.Tier];
+        if (options.Exempt?.Invoke(context) == true)
+        {
+            await _next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var partition = options.PartitionResolver?.Invoke(context) ?? Resolve(context, options);
+        if (!options.Tiers.TryGetValue(partition.Tier, out var policy))
+        {
+            throw new InvalidOperationException($"The rate-limit partition resolver named tier '{partition.Tier}', which is not configured in Bulwark:RateLimiting:Tiers.");
+        }
+
         var decision = await _decider.DecideAsync(partition.Tier, policy, partition.Key, context.RequestAborted).ConfigureAwait(false);
 
         var headers = context.Response.Headers;

@@ -10,10 +10,11 @@ namespace Bulwark.Redis.RateLimiting;
 /// <summary>
 /// A rate limit shared by every instance through Redis: one atomic Lua script per decision, timed by Redis's own clock
 /// (<c>TIME</c>), so concurrent clients never over-admit and client clock skew does not matter. Token and leaky buckets
-/// run as GCRA (one key per partition), fixed windows as a hash. Behind its own breaker; when Redis is unavailable it
-/// fails open to the in-process limiter or fails closed, as configured.
+/// run as GCRA (one key per partition), fixed windows as a hash, sliding windows as a sliding-window counter (previous
+/// window weighted by its overlap). Behind its own breaker; when Redis is unavailable it fails open to the in-process
+/// limiter or fails closed, as configured.
 /// </summary>
-/// <remarks>Sliding windows are not offered here (use a token bucket). See docs/resilience.md#distributed-rate-limiting.</remarks>
+/// <remarks>See docs/resilience.md#distributed-rate-limiting.</remarks>
 public sealed partial class RedisRateLimiter : IRateLimitDecider
 {
     // GCRA: KEYS[1] holds the theoretical arrival time (µs). ARGV: emission interval µs, tolerance µs, TTL slack ms.
@@ -51,6 +52,33 @@ public sealed partial class RedisRateLimiter : IRateLimitDecider
         end
         redis.call('HINCRBY', @key, 'c', 1)
         return {1, limit - count - 1, reset, 0}
+        """);
+
+    // Sliding window counter: the previous window's count weighted by how much of it still overlaps, plus the current
+    // window's count. ARGV: window µs, limit. Hash fields: s (current window start), c (current), p (previous).
+    private static readonly LuaScript SlidingWindow = LuaScript.Prepare("""
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+        local window = tonumber(@window)
+        local limit = tonumber(@limit)
+        local start = now - (now % window)
+        local s = tonumber(redis.call('HGET', @key, 's') or -1)
+        local c = tonumber(redis.call('HGET', @key, 'c') or 0)
+        local p = tonumber(redis.call('HGET', @key, 'p') or 0)
+        if s ~= start then
+          if s == start - window then p = c else p = 0 end
+          c = 0
+          redis.call('HSET', @key, 's', string.format('%.0f', start), 'c', 0, 'p', p)
+          redis.call('PEXPIRE', @key, math.ceil(2 * window / 1000) + 1000)
+        end
+        local weight = 1 - ((now - start) / window)
+        local used = math.floor(p * weight) + c
+        local nextSegment = math.ceil(window / 10)
+        if used >= limit then
+          return {0, 0, window, nextSegment}
+        end
+        redis.call('HINCRBY', @key, 'c', 1)
+        return {1, limit - used - 1, window, 0}
         """);
 
     private readonly IConnectionMultiplexer _redis;
@@ -94,27 +122,46 @@ public sealed partial class RedisRateLimiter : IRateLimitDecider
             return Unavailable(policyName, policy, partitionKey);
         }
 
+        var deadlineBound = false;
         try
         {
             var key = new RedisKey(_options.KeyPrefix + policyName + ":" + partitionKey);
             var evaluation = policy.Algorithm switch
             {
                 RateLimitAlgorithm.FixedWindow => FixedWindow.EvaluateAsync(_redis.GetDatabase(), new { key, window = Micros(policy.Window), limit = policy.PermitLimit }),
+                RateLimitAlgorithm.SlidingWindow => SlidingWindow.EvaluateAsync(_redis.GetDatabase(), new { key, window = Micros(policy.Window), limit = policy.PermitLimit }),
                 RateLimitAlgorithm.TokenBucket or RateLimitAlgorithm.LeakyBucket => Gcra.EvaluateAsync(_redis.GetDatabase(), new
                 {
                     key,
                     emission = Math.Max(1, Micros(policy.Window) / policy.PermitLimit),
                     tolerance = Math.Max(1, Micros(policy.Window) / policy.PermitLimit) * (policy.Algorithm == RateLimitAlgorithm.TokenBucket ? policy.PermitLimit : policy.Burst),
                 }),
-                _ => throw new NotSupportedException($"The Redis rate limiter does not offer {policy.Algorithm}; use TokenBucket or FixedWindow."),
+                _ => throw new NotSupportedException($"The Redis rate limiter does not offer {policy.Algorithm}."),
             };
             // The decision never outlives the request's deadline or the configured timeout, whichever is shorter.
-            var timeout = DeadlineContext.Current?.Remaining(TimeProvider) is { } left && left < _options.Timeout ? left : _options.Timeout;
+            var timeout = _options.Timeout;
+            if (DeadlineContext.Current?.Remaining(TimeProvider) is { } left && left < timeout)
+            {
+                timeout = left;
+                deadlineBound = true;
+            }
+
             var result = (RedisResult[])(await evaluation.WaitAsync(timeout, TimeProvider, cancellationToken).ConfigureAwait(false))!;
             _breaker.Complete(permit, failed: false);
             var allowed = (long)result[0] == 1;
             return new RateLimitDecision(allowed, policy.PermitLimit, (int)Math.Max(0, (long)result[1]),
                 TimeSpan.FromMicroseconds((long)result[2]), TimeSpan.FromMicroseconds((long)result[3]));
+        }
+        catch (OperationCanceledException)
+        {
+            _breaker.Abandon(permit);
+            throw;
+        }
+        catch (TimeoutException) when (deadlineBound)
+        {
+            // The request ran out of time, not Redis: no strike against Redis.
+            _breaker.Abandon(permit);
+            return Unavailable(policyName, policy, partitionKey);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

@@ -15,7 +15,7 @@ public static class BulkheadBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(compartment);
-        return builder.AddStrategy(_ => new BulkheadStrategy(compartment), new BulkheadStrategyOptions());
+        return builder.AddStrategy(context => new BulkheadStrategy(compartment, context.Telemetry), new BulkheadStrategyOptions());
     }
 
     private sealed class BulkheadStrategyOptions : ResilienceStrategyOptions

@@ -66,26 +66,33 @@ public sealed partial class BulkheadCompartment : IDisposable
     /// <summary>The cached refusal: one instance, so refusing allocates nothing.</summary>
     internal BulkheadRejectedException Rejection { get; }
 
-    /// <summary>Takes a slot, waiting in the queue if there is room in it; a refused lease means the compartment is full.</summary>
+    /// <summary>
+    /// Takes a slot, waiting in the queue if there is room in it. A lease that is not acquired means the compartment is
+    /// full; the refusal is already counted and logged.
+    /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The lease; dispose it when the call ends.</returns>
-    public ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken)
+    public async ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken)
     {
         var lease = _limiter.AttemptAcquire(1);
-        if (lease.IsAcquired || Options.QueueLimit == 0)
+        if (lease.IsAcquired)
         {
-            return new ValueTask<RateLimitLease>(lease);
+            return lease;
         }
 
-        lease.Dispose();
-        return _limiter.AcquireAsync(1, cancellationToken);
-    }
+        if (Options.QueueLimit > 0)
+        {
+            lease.Dispose();
+            lease = await _limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+            if (lease.IsAcquired)
+            {
+                return lease;
+            }
+        }
 
-    /// <summary>Counts and logs a refusal.</summary>
-    internal void OnRejected()
-    {
         Rejections.Add(1, _nameTag);
         LogRejected(_logger, Name, Options.MaxConcurrency, Options.QueueLimit);
+        return lease;
     }
 
     /// <inheritdoc />

@@ -94,9 +94,20 @@ public sealed partial class BulwarkCircuitBreaker
         (CircuitState From, CircuitState To)? change = null;
         lock (_lock)
         {
-            if (_state == CircuitState.Open && _timeProvider.GetUtcNow() >= _openUntil)
+            var now = _timeProvider.GetUtcNow();
+            if (_state == CircuitState.Open && now >= _openUntil)
             {
                 change = MoveTo(CircuitState.HalfOpen);
+                _openUntil = now + _options.BreakDuration;
+            }
+            else if (_state == CircuitState.HalfOpen && now >= _openUntil)
+            {
+                // Probes that never reported back (hung, or lost) would otherwise hold the breaker half-open for good:
+                // after another break duration, a fresh generation of probes is admitted.
+                Interlocked.Increment(ref _generation);
+                _probesAdmitted = 0;
+                _probeSuccesses = 0;
+                _openUntil = now + _options.BreakDuration;
             }
 
             switch (_state)

@@ -17,7 +17,7 @@ public static class CircuitBreakerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(breaker);
-        return builder.AddStrategy(_ => new CircuitBreakerStrategy(breaker), new StrategyOptions("BulwarkCircuitBreaker"));
+        return builder.AddStrategy(context => new CircuitBreakerStrategy(breaker, context.Telemetry), new StrategyOptions("BulwarkCircuitBreaker"));
     }
 
     /// <summary>Adds a new breaker built from <paramref name="options"/> on the pipeline's clock.</summary>
@@ -32,7 +32,7 @@ public static class CircuitBreakerBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         return builder.AddStrategy(
-            context => new CircuitBreakerStrategy(new BulwarkCircuitBreaker(name, options, context.TimeProvider)),
+            context => new CircuitBreakerStrategy(new BulwarkCircuitBreaker(name, options, context.TimeProvider), context.Telemetry),
             new StrategyOptions("BulwarkCircuitBreaker"));
     }
 

@@ -1,9 +1,11 @@
+using Bulwark.Resilience.Diagnostics;
 using Polly;
+using Polly.Telemetry;
 
 namespace Bulwark.Resilience.CircuitBreaker;
 
 /// <summary>Runs calls through a <see cref="BulwarkCircuitBreaker"/>; refusals are outcomes, never thrown here.</summary>
-internal sealed class CircuitBreakerStrategy(BulwarkCircuitBreaker breaker) : ResilienceStrategy
+internal sealed class CircuitBreakerStrategy(BulwarkCircuitBreaker breaker, ResilienceStrategyTelemetry telemetry) : ResilienceStrategy
 {
     protected override async ValueTask<Outcome<TResult>> ExecuteCore<TResult, TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<TResult>>> callback,
@@ -12,6 +14,7 @@ internal sealed class CircuitBreakerStrategy(BulwarkCircuitBreaker breaker) : Re
     {
         if (!breaker.TryEnter(out var permit, out var rejection))
         {
+            telemetry.Report(BulwarkResilienceEvents.CircuitRejected, context, new BulwarkEventArguments(breaker.Name));
             return Outcome.FromException<TResult>(rejection);
         }
 

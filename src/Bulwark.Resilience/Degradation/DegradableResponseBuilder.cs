@@ -59,14 +59,21 @@ public sealed partial class DegradableResponseBuilder : IDisposable
     /// <param name="name">The part's name, as listed in <see cref="Degraded"/>.</param>
     /// <param name="fetch">Produces the live value; honour the token.</param>
     /// <param name="fallback">Produces a substitute (for example the last cached value) when the live value is missing; may return <see langword="default"/>.</param>
-    /// <param name="timeout">How long to wait for it; the composer's default when <see langword="null"/>.</param>
+    /// <param name="timeout">How long to wait for it; the composer's default when <see langword="null"/>; never past the ambient deadline.</param>
     /// <returns>The part.</returns>
     public ComposedPart<T> Optional<T>(string name, Func<CancellationToken, Task<T>> fetch, Func<CancellationToken, ValueTask<T?>>? fallback = null, TimeSpan? timeout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(fetch);
         var part = new ComposedPart<T>(name, critical: false);
-        part.Completion = RunOptional(part, fetch, fallback, timeout ?? _defaultTimeout);
+        // An optional part never waits past the request's own deadline: the page must still answer in time.
+        var wait = timeout ?? _defaultTimeout;
+        if (Deadlines.DeadlineContext.Current?.Remaining(_timeProvider) is { } left && left < wait)
+        {
+            wait = left;
+        }
+
+        part.Completion = RunOptional(part, fetch, fallback, wait);
         _optional.Add(part.Completion);
         return part;
     }

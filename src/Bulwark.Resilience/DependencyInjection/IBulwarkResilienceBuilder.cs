@@ -1,3 +1,6 @@
+using Bulwark.Resilience.Bulkhead;
+using Bulwark.Resilience.CircuitBreaker;
+using Bulwark.Resilience.Retry;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bulwark.Resilience.DependencyInjection;
@@ -14,4 +17,22 @@ public interface IBulwarkResilienceBuilder
     /// <param name="configure">Adjusts the settings in code.</param>
     /// <returns>The builder.</returns>
     IBulwarkResilienceBuilder AddPipeline(string name, Action<BulwarkPipelineOptions>? configure = null);
+
+    /// <summary>Configures the shared circuit breaker <paramref name="name"/> in code (after configuration binding).</summary>
+    /// <param name="name">The breaker's name.</param>
+    /// <param name="configure">Adjusts its settings.</param>
+    /// <returns>The builder.</returns>
+    IBulwarkResilienceBuilder ConfigureCircuitBreaker(string name, Action<BulwarkCircuitBreakerOptions> configure);
+
+    /// <summary>Configures the bulkhead compartment <paramref name="name"/> in code (after configuration binding).</summary>
+    /// <param name="name">The compartment's name.</param>
+    /// <param name="configure">Adjusts its settings.</param>
+    /// <returns>The builder.</returns>
+    IBulwarkResilienceBuilder ConfigureBulkhead(string name, Action<BulkheadOptions> configure);
+
+    /// <summary>Configures the retry budget <paramref name="name"/> in code (after configuration binding).</summary>
+    /// <param name="name">The budget's name.</param>
+    /// <param name="configure">Adjusts its settings.</param>
+    /// <returns>The builder.</returns>
+    IBulwarkResilienceBuilder ConfigureRetryBudget(string name, Action<RetryBudgetOptions> configure);
 }

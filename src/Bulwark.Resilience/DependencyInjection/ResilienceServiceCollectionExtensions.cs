@@ -170,5 +170,20 @@ public static class ResilienceServiceCollectionExtensions
             Services.AddResiliencePipeline(name, (pipeline, context) => pipeline.AddBulwarkPipeline(name, context.ServiceProvider));
             return this;
         }
+
+        public IBulwarkResilienceBuilder ConfigureCircuitBreaker(string name, Action<BulwarkCircuitBreakerOptions> configure) => Configure(name, configure);
+
+        public IBulwarkResilienceBuilder ConfigureBulkhead(string name, Action<BulkheadOptions> configure) => Configure(name, configure);
+
+        public IBulwarkResilienceBuilder ConfigureRetryBudget(string name, Action<RetryBudgetOptions> configure) => Configure(name, configure);
+
+        private Builder Configure<TOptions>(string name, Action<TOptions> configure)
+            where TOptions : class
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(name);
+            ArgumentNullException.ThrowIfNull(configure);
+            Services.AddOptions<TOptions>(name).Configure(configure).ValidateDataAnnotations().ValidateOnStart();
+            return this;
+        }
     }
 }

@@ -15,12 +15,15 @@ namespace Bulwark.Resilience.RateLimiting;
 /// </remarks>
 public sealed class LocalRateLimiter : IRateLimitDecider, IDisposable
 {
+    private const int SweepEvery = 4096;
+
     private static readonly Counter<long> Refusals = ResilienceMeter.Meter.CreateCounter<long>(
         "bulwark.rate_limit.refusals", "{request}", "Requests refused by a rate limit.");
 
     // Nested by tier, then partition: string keys hash faster than a tuple of strings on this hot path.
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, RateCounter>> _counters = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
+    private int _decisions;
 
     /// <summary>Creates the limiter.</summary>
     /// <param name="timeProvider">The clock.</param>
@@ -58,13 +61,37 @@ public sealed class LocalRateLimiter : IRateLimitDecider, IDisposable
             counter = tier.GetOrAdd(partitionKey, static (_, state) => RateCounter.Create(state.policy, state.now, state.frequency), (policy, now, frequency: _timeProvider.TimestampFrequency));
         }
 
+        Volatile.Write(ref counter.LastUsed, now);
         var decision = counter.TryAcquire(now);
+
+        // Partitions keyed by IP or API key would otherwise grow without bound; an idle counter is full again anyway.
+        if ((Interlocked.Increment(ref _decisions) & (SweepEvery - 1)) == 0)
+        {
+            Sweep(now);
+        }
+
         if (!decision.IsAllowed)
         {
             Refusals.Add(1, new KeyValuePair<string, object?>("bulwark.rate_limit.policy", policyName));
         }
 
         return decision;
+    }
+
+    /// <summary>Forgets partitions idle for more than two windows of their policy.</summary>
+    /// <param name="now">The current <see cref="TimeProvider.GetTimestamp"/>.</param>
+    internal void Sweep(long now)
+    {
+        foreach (var tier in _counters.Values)
+        {
+            foreach (var (key, counter) in tier)
+            {
+                if (now - Volatile.Read(ref counter.LastUsed) > counter.IdleAfter && tier.TryRemove(new KeyValuePair<string, RateCounter>(key, counter)))
+                {
+                    (counter as IDisposable)?.Dispose();
+                }
+            }
+        }
     }
 
     /// <inheritdoc />

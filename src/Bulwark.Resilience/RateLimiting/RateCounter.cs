@@ -9,6 +9,12 @@ internal abstract class RateCounter(RateLimitPolicy policy, double frequency)
 
     protected Lock Gate { get; } = new();
 
+    /// <summary>When the counter was last asked; idle counters are evicted by <see cref="LocalRateLimiter"/>.</summary>
+    public long LastUsed;
+
+    /// <summary>How long the counter must be idle before forgetting it loses nothing: it would be full again by then.</summary>
+    public long IdleAfter => Ticks(Policy.Window) * 2;
+
     public static RateCounter Create(RateLimitPolicy policy, long now, long frequency) => policy.Algorithm switch
     {
         RateLimitAlgorithm.FixedWindow => new FixedWindowCounter(policy, now, frequency),

@@ -1,8 +1,10 @@
 using Bulwark.Resilience.Bulkhead;
 using Bulwark.Resilience.Deadlines;
+using Bulwark.Resilience.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.Telemetry;
 
 namespace Bulwark.Resilience.Retry;
 
@@ -12,6 +14,7 @@ internal sealed partial class BulwarkRetryStrategy(
     BulwarkRetryOptions options,
     RetryBudget? budget,
     TimeProvider timeProvider,
+    ResilienceStrategyTelemetry telemetry,
     ILogger logger) : ResilienceStrategy
 {
     protected override async ValueTask<Outcome<TResult>> ExecuteCore<TResult, TState>(
@@ -60,12 +63,14 @@ internal sealed partial class BulwarkRetryStrategy(
             if (budget is not null && !budget.TryWithdraw())
             {
                 LogBudgetExhausted(logger, name, budget.Name);
+                telemetry.Report(BulwarkResilienceEvents.RetryBudgetExhausted, context, outcome, new BulwarkEventArguments(budget.Name, retry + 1));
                 return outcome;
             }
 
             previousDelay = delay;
             options.OnRetry?.Invoke(new RetryAttempt(retry + 1, delay, outcome.Exception));
             LogRetrying(logger, name, retry + 1, delay);
+            telemetry.Report(BulwarkResilienceEvents.Retry, context, outcome, new BulwarkEventArguments(name, retry + 1));
 
             // The discarded response would otherwise hold its connection until finalised.
             (outcome.Result as IDisposable)?.Dispose();

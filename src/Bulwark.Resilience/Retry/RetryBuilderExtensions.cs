@@ -26,7 +26,7 @@ public static class RetryBuilderExtensions
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         return builder.AddStrategy(
-            context => new BulwarkRetryStrategy(name, options, budget, context.TimeProvider, logger ?? NullLogger.Instance),
+            context => new BulwarkRetryStrategy(name, options, budget, context.TimeProvider, context.Telemetry, logger ?? NullLogger.Instance),
             new RetryStrategyOptions());
     }
 

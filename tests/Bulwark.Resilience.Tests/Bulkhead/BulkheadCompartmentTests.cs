@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Bulwark.Resilience.Bulkhead;
 using Polly;
 
@@ -64,5 +65,49 @@ public sealed class BulkheadCompartmentTests
             Assert.Equal(8, reportOutcomes.Count(o => o.Exception is null));
             Assert.Equal(42, reportOutcomes.Count(o => o.Exception is BulkheadRejectedException));
         }
+    }
+
+    [Fact]
+    public async Task Metrics_ReportOccupancyAndRejections()
+    {
+        var name = $"metered-{Guid.NewGuid():N}";
+        using var compartment = new BulkheadCompartment(name, new() { MaxConcurrency = 1 });
+        long inUse = -1, rejections = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Bulwark.Resilience" && instrument.Name.StartsWith("bulwark.bulkhead.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Value as string != name)
+                {
+                    continue;
+                }
+
+                if (instrument.Name == "bulwark.bulkhead.in_use")
+                {
+                    inUse = value;
+                }
+                else if (instrument.Name == "bulwark.bulkhead.rejections")
+                {
+                    rejections += value;
+                }
+            }
+        });
+        listener.Start();
+
+        using var held = await compartment.AcquireAsync(TestContext.Current.CancellationToken);
+        using var refused = await compartment.AcquireAsync(TestContext.Current.CancellationToken);
+        listener.RecordObservableInstruments();
+
+        Assert.False(refused.IsAcquired);
+        Assert.Equal(1, inUse);
+        Assert.Equal(1, rejections);
     }
 }

@@ -278,4 +278,19 @@ public sealed class BulwarkCircuitBreakerTests
         await pipeline.ExecuteOutcomeAsync((_, _) => Outcome.FromExceptionAsValueTask<int>(new OperationCanceledException(cts.Token)), context, 0);
         Assert.Equal(CircuitState.Closed, breaker.State);
     }
+
+    [Fact]
+    public async Task HalfOpen_ProbeNeverReturns_AnotherProbeIsAdmittedAfterABreakDuration()
+    {
+        var breaker = new BulwarkCircuitBreaker("hung-probe", new() { FailureThreshold = 1, BreakDuration = TimeSpan.FromSeconds(5) }, _time);
+        var pipeline = Pipeline(breaker);
+        await Run(pipeline, Fail);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(breaker.TryEnter(out _, out _)); // the probe, which hangs and never completes
+        Assert.False(breaker.TryEnter(out _, out _));
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, (await Run(pipeline, () => 1)).Result);
+        Assert.Equal(CircuitState.Closed, breaker.State);
+    }
 }

@@ -1,4 +1,5 @@
 using Bulwark.Resilience.CircuitBreaker;
+using Bulwark.Resilience.Deadlines;
 using Bulwark.Resilience.Degradation;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -75,6 +76,19 @@ public sealed class DegradableResponseBuilderTests
         Assert.Equal("stock", error.Part);
         Assert.True(optionalToken.CanBeCanceled, "token captured");
         Assert.True(optionalToken.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_DeadlineShorterThanPartTimeout_OptionalPartGivesUpAtTheDeadline()
+    {
+        using var scope = DeadlineContext.Begin(Deadline.After(TimeSpan.FromMilliseconds(100), _time), _time, CancellationToken.None);
+        using var page = Composer().Begin("product-page", TestContext.Current.CancellationToken);
+        page.Critical("details", _ => Task.FromResult(1));
+        page.Optional("reviews", _ => new TaskCompletionSource<int>().Task);
+
+        var completion = page.CompleteAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(["reviews"], await completion.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
     }
 
     private sealed class StaticMonitor(DegradationOptions value) : IOptionsMonitor<DegradationOptions>

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using Bulwark.Resilience.Bulkhead;
 using Bulwark.Resilience.DependencyInjection;
-using Bulwark.Resilience.Tests.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;

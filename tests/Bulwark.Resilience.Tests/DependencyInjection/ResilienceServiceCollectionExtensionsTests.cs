@@ -47,4 +47,19 @@ public sealed class ResilienceServiceCollectionExtensionsTests
         await using var provider = services.BuildServiceProvider();
         Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptionsMonitor<BulkheadOptions>>().Get("reporting"));
     }
+
+    [Fact]
+    public async Task ConfigureBulkhead_InCode_OverridesConfiguration()
+    {
+        var services = new ServiceCollection();
+        services.AddBulwarkResilience(Config(("Bulwark:Resilience:Bulkheads:reporting:MaxConcurrency", "8")))
+            .ConfigureBulkhead("reporting", o => o.QueueLimit = 3)
+            .AddPipeline("reports", o => o.Bulkhead = "reporting");
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline("reports");
+        var options = provider.GetRequiredService<BulkheadRegistry>().Get("reporting").Options;
+        Assert.Equal(8, options.MaxConcurrency);
+        Assert.Equal(3, options.QueueLimit);
+    }
 }

@@ -85,4 +85,23 @@ public sealed class LocalRateLimiterTests
         Assert.Equal(3, Burst(limiter, policy, 10, "key:a"));
         Assert.Equal(3, Burst(limiter, policy, 10, "key:b"));
     }
+
+    [Fact]
+    public void Decide_ManyOneOffPartitions_IdleOnesAreEvicted()
+    {
+        using var limiter = new LocalRateLimiter(_time);
+        var policy = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.TokenBucket, PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
+        for (var i = 0; i < 5000; i++)
+        {
+            limiter.Decide("anonymous", policy, $"ip:{i}");
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(3));
+        for (var i = 0; i < 4096; i++)
+        {
+            limiter.Decide("anonymous", policy, "ip:active");
+        }
+
+        Assert.Equal(1, limiter.PartitionCount);
+    }
 }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Bulwark.Resilience.Tests.AspNetCore;
+namespace Bulwark.AspNetCore.Tests.Resilience;
 
 /// <summary>Starts a real Kestrel server on 127.0.0.1 with a free port.</summary>
 internal static class Kestrel

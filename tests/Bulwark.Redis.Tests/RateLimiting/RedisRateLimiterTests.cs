@@ -4,7 +4,7 @@ using Bulwark.Testing;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
-namespace Bulwark.Resilience.Tests.RateLimiting;
+namespace Bulwark.Redis.Tests.RateLimiting;
 
 public sealed class RedisRateLimiterTests
 {
@@ -22,10 +22,12 @@ public sealed class RedisRateLimiterTests
     [Theory]
     [InlineData(RateLimitAlgorithm.TokenBucket)]
     [InlineData(RateLimitAlgorithm.FixedWindow)]
+    [InlineData(RateLimitAlgorithm.SlidingWindow)]
+    [InlineData(RateLimitAlgorithm.LeakyBucket)]
     public async Task DecideAsync_EightClientsRace200Requests_AdmitsExactlyTheLimit(RateLimitAlgorithm algorithm)
     {
         await RealServers.RequireAsync(RealServer.Redis);
-        var policy = new RateLimitPolicy { Algorithm = algorithm, PermitLimit = 50, Window = TimeSpan.FromHours(1) };
+        var policy = new RateLimitPolicy { Algorithm = algorithm, PermitLimit = 50, Window = TimeSpan.FromHours(1), Burst = 50 };
         var clients = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Connect(RealServers.RedisConfiguration)));
         try
         {

@@ -1,10 +1,10 @@
 using System.Net;
 using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.Resilience.RateLimiting;
-using Bulwark.Resilience.Tests.AspNetCore;
+using Bulwark.AspNetCore.Tests.Resilience;
 using Microsoft.AspNetCore.Builder;
 
-namespace Bulwark.Resilience.Tests.RateLimiting;
+namespace Bulwark.AspNetCore.Tests.RateLimiting;
 
 public sealed class RateLimitingMiddlewareTests : IAsyncLifetime
 {
@@ -21,11 +21,13 @@ public sealed class RateLimitingMiddlewareTests : IAsyncLifetime
                 o.Tiers["anonymous"] = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.FixedWindow, PermitLimit = 3, Window = TimeSpan.FromMinutes(1) };
                 o.Tiers["partner"] = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.FixedWindow, PermitLimit = 100, Window = TimeSpan.FromMinutes(1) };
                 o.ApiKeys["partner-key"] = "partner";
+                o.Exempt = c => c.Request.Path == "/health";
             }),
             app =>
             {
                 app.UseBulwarkRateLimiting();
                 app.MapGet("/products", () => { Interlocked.Increment(ref _handled); return "ok"; });
+                app.MapGet("/health", () => "healthy");
             });
     }
 
@@ -76,5 +78,16 @@ public sealed class RateLimitingMiddlewareTests : IAsyncLifetime
         Assert.Equal("100", partner.Headers.GetValues("X-RateLimit-Limit").Single());
         using var unknown = await Get("made-up");
         Assert.Equal("3", unknown.Headers.GetValues("X-RateLimit-Limit").Single());
+    }
+
+    [Fact]
+    public async Task ExemptPath_IsNeverLimited()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await _client.GetAsync(new Uri(_address, "/health"), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.False(response.Headers.Contains("X-RateLimit-Limit"));
+        }
     }
 }

@@ -1,14 +1,15 @@
 using System.Net;
 using Bulwark.AspNetCore.Deadlines;
+using Bulwark.AspNetCore.Tests.Resilience;
 using Bulwark.Resilience.Deadlines;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bulwark.Resilience.Tests.AspNetCore;
+namespace Bulwark.AspNetCore.Tests.Deadlines;
 
 /// <summary>Two real HTTP hops: client → front (Kestrel) → downstream (Kestrel).</summary>
-public sealed class DeadlinePropagationTests : IAsyncLifetime
+public sealed class DeadlineMiddlewareTests : IAsyncLifetime
 {
     private WebApplication? _front;
     private WebApplication? _downstream;
@@ -16,6 +17,7 @@ public sealed class DeadlinePropagationTests : IAsyncLifetime
     private int _downstreamRequests;
     private string? _downstreamSawDeadline;
     private readonly HttpClient _client = new();
+    private readonly TaskCompletionSource _downstreamCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async ValueTask InitializeAsync()
     {
@@ -31,6 +33,20 @@ public sealed class DeadlinePropagationTests : IAsyncLifetime
                 });
                 app.UseBulwarkDeadlines();
                 app.MapGet("/stock", () => Results.Ok(new { remaining = DeadlineContext.Current?.ToHeaderValue() }));
+                app.MapGet("/slow", async (CancellationToken ct) =>
+                {
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(30), ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        _downstreamCancelled.TrySetResult();
+                        throw;
+                    }
+
+                    return Results.Ok();
+                });
             });
 
         (_front, _frontAddress) = await Kestrel.StartAsync(
@@ -42,7 +58,7 @@ public sealed class DeadlinePropagationTests : IAsyncLifetime
             app =>
             {
                 app.UseBulwarkDeadlines();
-                app.MapGet("/page", async (IHttpClientFactory factory, int? workMs, CancellationToken ct) =>
+                app.MapGet("/page", async (IHttpClientFactory factory, int? workMs, bool? slow, CancellationToken ct) =>
                 {
                     // Work that ignores the deadline, so the outgoing call is what must notice it is spent.
                     if (workMs is { } ms)
@@ -50,7 +66,7 @@ public sealed class DeadlinePropagationTests : IAsyncLifetime
                         await Task.Delay(ms, CancellationToken.None);
                     }
 
-                    return Results.Text(await factory.CreateClient("downstream").GetStringAsync("/stock", ct));
+                    return Results.Text(await factory.CreateClient("downstream").GetStringAsync(slow == true ? "/slow" : "/stock", ct));
                 });
             });
     }
@@ -105,6 +121,19 @@ public sealed class DeadlinePropagationTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Equal(0, Volatile.Read(ref _downstreamRequests));
+    }
+
+    [Fact]
+    public async Task Page_DeadlinePassesWhileDownstreamWorks_Answers504AndTheDownstreamWorkIsCancelled()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_frontAddress, "/page?slow=true"));
+        request.Headers.Add(Deadline.HeaderName, UnixMs(TimeSpan.FromMilliseconds(1500)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        // No ghost work: the downstream handler was cancelled instead of running its 30 seconds.
+        await _downstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
     }
 
     [Fact]
