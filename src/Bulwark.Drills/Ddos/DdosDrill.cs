@@ -90,8 +90,9 @@ public sealed class DdosDrill : IDrill
             new LoadOptions
             {
                 Target = context.Target,
-                Concurrency = _options.QuietCallers,
-                MaxRequests = LoadOptions.RequestCap,
+                Mode = LoadMode.OpenLoop,
+                RatePerSecond = _options.QuietCallers * _options.QuietRatePerSecond,
+                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(_options.QuietCallers * _options.QuietRatePerSecond * duration.TotalSeconds)),
                 MaxDuration = duration,
                 RequestTimeout = _options.RequestTimeout,
             },

@@ -15,10 +15,15 @@ public sealed class DdosOptions
     [Required]
     public string NoisyKey { get; set; } = "drill-noisy";
 
-    /// <summary>Quiet callers (keys <c>drill-quiet-1</c>..N), each one closed-loop worker.</summary>
+    /// <summary>Quiet callers (keys <c>drill-quiet-1</c>..N).</summary>
     /// <value>The default value is 2.</value>
     [Range(1, 16)]
     public int QuietCallers { get; set; } = 2;
+
+    /// <summary>Each quiet caller's request rate (open loop).</summary>
+    /// <value>The default value is 10 requests per second.</value>
+    [Range(0.1, 100)]
+    public double QuietRatePerSecond { get; set; } = 10;
 
     /// <summary>The path everyone calls.</summary>
     /// <value>The default value is <c>/api/products</c>.</value>

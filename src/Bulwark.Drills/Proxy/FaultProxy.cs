@@ -76,12 +76,17 @@ public sealed partial class FaultProxy : IAsyncDisposable
         Validator.ValidateObject(faults, new ValidationContext(faults), validateAllProperties: true);
         Volatile.Write(ref _faults, faults);
         LogFaultsChanged(_logger, EndPoint, faults);
-        if (faults.Refuse)
+        lock (_listenerLock)
         {
-            lock (_listenerLock)
+            if (faults.Refuse)
             {
                 _listener?.Stop();
                 _listener = null;
+            }
+            else if (_listener is null && EndPoint.Port != 0 && !_stopping.IsCancellationRequested)
+            {
+                // Listen again before returning, so a restored dependency accepts connects at once.
+                _listener = Listen(EndPoint.Port);
             }
         }
 

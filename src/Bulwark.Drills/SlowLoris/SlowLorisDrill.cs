@@ -57,8 +57,9 @@ public sealed class SlowLorisDrill : IDrill
             new LoadOptions
             {
                 Target = context.Target,
-                Concurrency = _options.ProbeConcurrency,
-                MaxRequests = LoadOptions.RequestCap,
+                Mode = LoadMode.OpenLoop,
+                RatePerSecond = _options.ProbeRatePerSecond,
+                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(_options.ProbeRatePerSecond * _options.Duration.TotalSeconds)),
                 MaxDuration = _options.Duration,
                 RequestTimeout = TimeSpan.FromSeconds(10),
             },

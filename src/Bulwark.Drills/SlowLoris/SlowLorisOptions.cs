@@ -35,10 +35,10 @@ public sealed class SlowLorisOptions
     [Required]
     public string ProbePath { get; set; } = "/api/products/1";
 
-    /// <summary>Normal users (closed-loop workers).</summary>
-    /// <value>The default value is 2.</value>
-    [Range(1, 32)]
-    public int ProbeConcurrency { get; set; } = 2;
+    /// <summary>Normal users' request rate (open loop: they keep coming whether or not the server keeps up).</summary>
+    /// <value>The default value is 20 requests per second.</value>
+    [Range(0.1, 500)]
+    public double ProbeRatePerSecond { get; set; } = 20;
 
     /// <summary>Normal users' p99 must stay at or under this.</summary>
     /// <value>The default value is 500 ms.</value>

@@ -82,7 +82,7 @@ public static class ZombieJudge
         }
 
         return DrillVerdict.FromChecks(
-            measured.CriticalExercised
+            measured is { CriticalExercised: true, TimeToUnready: not null, TimeToReady: not null }
                 ? $"Liveness stayed 200 throughout; readiness ignored the external outage, dropped {measured.TimeToUnready!.Value.TotalMilliseconds:F0} ms after the critical dependency died and recovered {measured.TimeToReady!.Value.TotalMilliseconds:F0} ms after it returned."
                 : $"Liveness and readiness stayed 200 and browsing kept working through {measured.ExternalRounds} probe rounds with '{options.ExternalDependency}' down.",
             failures,
