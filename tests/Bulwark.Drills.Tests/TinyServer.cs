@@ -46,6 +46,22 @@ internal sealed class TinyServer : IAsyncDisposable
 
             return Results.StatusCode(code);
         });
+        // A readiness probe that depends on a TCP endpoint, like a database check does.
+        app.MapGet("/ready-via/{port:int}", async (int port, CancellationToken ct) =>
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
+            try
+            {
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port, timeout.Token);
+                return Results.Ok();
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
+            {
+                return Results.StatusCode(503);
+            }
+        });
         app.MapGet("/bytes/{n:int}", (int n) => Results.Bytes(new byte[n], "application/octet-stream"));
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

@@ -50,7 +50,9 @@ public sealed class PlugPullDrill : IDrill
             new LoadOptions
             {
                 Target = context.Target,
-                Concurrency = _options.BrowseConcurrency,
+                Mode = LoadMode.OpenLoop,
+                RatePerSecond = _options.BrowseRatePerSecond,
+                MaxInFlight = 256,
                 MaxRequests = _options.BrowseMaxRequests,
                 MaxDuration = _options.Duration,
                 RequestTimeout = _options.RequestTimeout,

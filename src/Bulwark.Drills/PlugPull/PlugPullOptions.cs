@@ -20,10 +20,10 @@ public sealed class PlugPullOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Browse workers (closed loop) on <c>/api/products</c> and <c>/api/products/{id}</c>.</summary>
-    /// <value>The default value is 8.</value>
-    [Range(1, 64)]
-    public int BrowseConcurrency { get; set; } = 8;
+    /// <summary>Browse requests per second (open loop, like shoppers who keep arriving) on <c>/api/products</c> and <c>/api/products/{id}</c>.</summary>
+    /// <value>The default value is 200.</value>
+    [Range(0.1, Load.LoadOptions.RateCap)]
+    public double BrowseRatePerSecond { get; set; } = 200;
 
     /// <summary>Browse requests at most.</summary>
     /// <value>The default value is 20000.</value>

@@ -24,7 +24,7 @@ public sealed class PlugPullDrillTests
         var drill = new PlugPullDrill(new PlugPullOptions
         {
             Duration = TimeSpan.FromSeconds(2),
-            BrowseConcurrency = 4,
+            BrowseRatePerSecond = 150,
             BrowseMaxRequests = 300,
             PaymentMaxRequests = 10,
         });
@@ -46,7 +46,7 @@ public sealed class PlugPullDrillTests
         {
             Fault = DependencyFault.Blackhole,
             Duration = TimeSpan.FromSeconds(1),
-            BrowseConcurrency = 2,
+            BrowseRatePerSecond = 100,
             BrowseMaxRequests = 100,
             PaymentConcurrency = 2,
             PaymentMaxRequests = 2,
