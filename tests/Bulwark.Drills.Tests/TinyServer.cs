@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using System.Threading.RateLimiting;
 
 namespace Bulwark.Drills.Tests;
 
@@ -25,12 +26,27 @@ internal sealed class TinyServer : IAsyncDisposable
 
     public int Port => BaseAddress.Port;
 
-    public static async Task<TinyServer> StartAsync()
+    public static async Task<TinyServer> StartAsync(TimeSpan? headersTimeout = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.RequestHeadersTimeout = headersTimeout ?? k.Limits.RequestHeadersTimeout);
         builder.Logging.ClearProviders();
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                return ValueTask.CompletedTask;
+            };
+            o.AddPolicy("per-key", http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Request.Headers["X-Api-Key"].ToString(),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromSeconds(1) }));
+        });
         var app = builder.Build();
+        app.UseRateLimiter();
+        app.MapGet("/limited", () => "ok").RequireRateLimiting("per-key");
         app.MapGet("/ok", () => "ok");
         app.MapGet("/delay/{ms:int}", async (int ms, CancellationToken ct) =>
         {
