@@ -70,6 +70,15 @@ public sealed class BulwarkCommandTests
     }
 
     [Fact]
+    public async Task DrillRun_PlugPullWithSlowFault_Exits2PointingToSlowLoris()
+    {
+        var (exit, _, error) = await RunAsync("drill", "run", "plug-pull", "--fault", "Slow");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("slow-loris", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DrillRun_NothingListening_Exits2Inconclusive()
     {
         var port = FreePort();

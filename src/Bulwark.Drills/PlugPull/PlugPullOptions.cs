@@ -13,6 +13,7 @@ public sealed class PlugPullOptions
 
     /// <summary>How the plug is pulled: <see cref="DependencyFault.Down"/> (refused/aborted) or <see cref="DependencyFault.Blackhole"/> (hangs, the real cable pull).</summary>
     /// <value>The default value is <see cref="DependencyFault.Down"/>.</value>
+    [AllowedValues(DependencyFault.Down, DependencyFault.Blackhole, ErrorMessage = "Plug-Pull pulls the plug with Down or Blackhole; a slow dependency is the slow-loris drill.")]
     public DependencyFault Fault { get; set; } = DependencyFault.Down;
 
     /// <summary>How long load runs with the plug pulled.</summary>

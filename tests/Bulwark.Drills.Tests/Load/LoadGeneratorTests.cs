@@ -30,6 +30,23 @@ public sealed class LoadGeneratorTests
     }
 
     [Fact]
+    public async Task RunAsync_ManyWorkersRepeatedly_NeverSendsMoreOrFewerThanMaxRequests()
+    {
+        await using var server = await TinyServer.StartAsync();
+
+        for (var round = 0; round < 3; round++)
+        {
+            var result = await Generator.RunAsync(
+                new LoadOptions { Target = server.BaseAddress, Concurrency = 64, MaxRequests = 300 },
+                _ => LoadRequest.Get("/ok"),
+                Ct);
+
+            Assert.Equal(Enumerable.Range(0, 300), result.Samples.Select(s => s.Index));
+            Assert.Equal(300, result.Statistics.CountOf(200));
+        }
+    }
+
+    [Fact]
     public async Task RunAsync_OneInTenSlow_PercentilesReflectTheKnownLatencies()
     {
         await using var server = await TinyServer.StartAsync();

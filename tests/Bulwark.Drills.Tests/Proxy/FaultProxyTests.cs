@@ -36,6 +36,24 @@ public sealed class FaultProxyTests
     }
 
     [Fact]
+    public async Task NoFaults_ManyParallelClients_AllForwardedIntact()
+    {
+        var (server, proxy, client) = await StartAsync(TimeSpan.FromSeconds(10));
+        await using var _ = server;
+        await using var __ = proxy;
+        using var ___ = client;
+
+        for (var round = 0; round < 3; round++)
+        {
+            var bodies = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => client.GetByteArrayAsync($"/bytes/{1000 + i}", Ct)));
+
+            Assert.Equal(Enumerable.Range(0, 50).Select(i => 1000 + i), bodies.Select(b => b.Length));
+        }
+
+        Assert.True(proxy.AcceptedConnections >= 50);
+    }
+
+    [Fact]
     public async Task Latency_AddsDelayPerChunk_AndClearingRemovesIt()
     {
         var (server, proxy, client) = await StartAsync(TimeSpan.FromSeconds(10));
