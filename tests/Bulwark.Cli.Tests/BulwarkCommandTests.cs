@@ -47,7 +47,7 @@ public sealed class BulwarkCommandTests
         var (exit, _, error) = await RunAsync("drill", "run", "chaos-monkey");
 
         Assert.Equal(2, exit);
-        Assert.Contains("plug-pull, ddos, slow-loris, zombie", error, StringComparison.Ordinal);
+        Assert.Contains("plug-pull, ddos, slow-loris, recovery, zombie", error, StringComparison.Ordinal);
     }
 
     [Fact]

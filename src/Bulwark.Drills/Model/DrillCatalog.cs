@@ -1,5 +1,6 @@
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.PlugPull;
+using Bulwark.Drills.Recovery;
 using Bulwark.Drills.SlowLoris;
 using Bulwark.Drills.Switches;
 using Bulwark.Drills.Zombie;
@@ -10,7 +11,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "zombie"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -31,6 +32,7 @@ public static class DrillCatalog
             })),
             "DDOS" => new DdosDrill(With(new DdosOptions(), o => o.Duration = duration ?? o.Duration)),
             "SLOW-LORIS" => new SlowLorisDrill(With(new SlowLorisOptions(), o => o.Duration = duration ?? o.Duration)),
+            "RECOVERY" => new RecoveryDrill(With(new RecoveryOptions(), o => o.Outage = duration ?? o.Outage)),
             "ZOMBIE" => new ZombieDrill(With(new ZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
             _ => null,
         };

@@ -9,7 +9,7 @@ namespace Bulwark.Drills.Switches;
 /// Switches a dependency through its own <c>/_control/faults</c> endpoint (the shop's stand-ins:
 /// <c>PUT</c> <c>{latencyMs, errorRate, errorStatus, down, slowBodyMs}</c>, <c>DELETE</c> to clear).
 /// </summary>
-public sealed class StandInFaultSwitch : IDependencySwitch
+public sealed class StandInFaultSwitch : IDependencySwitch, IRequestCountingDependency
 {
     // The stand-ins accept at most ten minutes: long enough to look like a hang to any sane client timeout.
     private const int BlackholeLatencyMs = 600_000;
@@ -51,6 +51,21 @@ public sealed class StandInFaultSwitch : IDependencySwitch
         await SendAsync(client, c => c.DeleteAsync(new Uri("/_control/faults", UriKind.Relative), cancellationToken)).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<long> GetRequestCountAsync(CancellationToken cancellationToken)
+    {
+        using var client = LoopbackHttp.CreateClient(_control, TimeSpan.FromSeconds(5));
+        try
+        {
+            var status = await client.GetFromJsonAsync<StandInStatus>(new Uri("/_control/faults", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            return status?.Requests ?? throw new DrillPreconditionException($"The {Name} {Description} returned no request count.");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new DrillPreconditionException($"The {Name} {Description} does not answer ({e.Message}); is the stand-in running?", e);
+        }
+    }
+
     private async Task SendAsync(HttpClient client, Func<HttpClient, Task<HttpResponseMessage>> send)
     {
         try
@@ -69,4 +84,6 @@ public sealed class StandInFaultSwitch : IDependencySwitch
     }
 
     private sealed record StandInFaults(int LatencyMs, bool Down);
+
+    private sealed record StandInStatus(long Requests);
 }

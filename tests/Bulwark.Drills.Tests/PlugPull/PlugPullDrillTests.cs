@@ -4,10 +4,7 @@ using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.PlugPull;
 using Bulwark.Drills.Switches;
-using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
-using Shop.Externals.PaymentProvider;
-using Shop.Host;
 
 namespace Bulwark.Drills.Tests.PlugPull;
 
@@ -87,27 +84,7 @@ public sealed class PlugPullDrillTests
         return status.GetProperty("faults").GetProperty("down").GetBoolean();
     }
 
-    private static async Task<WebApplication> StartProviderAsync()
-    {
-        var app = PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning"]);
-        await app.StartAsync(Ct);
-        return app;
-    }
+    private static Task<WebApplication> StartProviderAsync() => ShopUnderTest.StartProviderAsync();
 
-    private static async Task<WebApplication> StartShopAsync(WebApplication provider)
-    {
-        var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-drills-shop-" + Guid.NewGuid().ToString("N"));
-        var app = ShopApp.Build(
-        [
-            $"--urls=http://127.0.0.1:{FreePort.Next()}",
-            $"--Shop:Data:Path={dataPath}",
-            "--Shop:Externals:Launch=false",
-            $"--Shop:Externals:PaymentProviderUrl={provider.Urls.First()}",
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Microsoft.AspNetCore.HttpLogging=Warning",
-            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
-        ]);
-        await app.StartAsync(Ct);
-        return app;
-    }
+    private static Task<WebApplication> StartShopAsync(WebApplication provider) => ShopUnderTest.StartShopAsync(provider);
 }
