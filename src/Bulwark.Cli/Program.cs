@@ -1,0 +1,3 @@
+using Bulwark.Cli;
+
+return await BulwarkCommand.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

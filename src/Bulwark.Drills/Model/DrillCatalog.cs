@@ -1,0 +1,46 @@
+using Bulwark.Drills.Ddos;
+using Bulwark.Drills.PlugPull;
+using Bulwark.Drills.Recovery;
+using Bulwark.Drills.SlowLoris;
+using Bulwark.Drills.Switches;
+using Bulwark.Drills.Zombie;
+
+namespace Bulwark.Drills.Model;
+
+/// <summary>The drills that exist, by command-line name, with their documented default options.</summary>
+public static class DrillCatalog
+{
+    /// <summary>Every drill's name, in checklist order.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie"];
+
+    /// <summary>Every drill with default options.</summary>
+    public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
+
+    /// <summary>
+    /// The drill named <paramref name="name"/> (case-insensitive), or null. <paramref name="duration"/> overrides its
+    /// load duration; <paramref name="fault"/> how Plug-Pull pulls the plug.
+    /// </summary>
+    public static IDrill? Create(string name, TimeSpan? duration = null, DependencyFault? fault = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.ToUpperInvariant() switch
+        {
+            "PLUG-PULL" => new PlugPullDrill(With(new PlugPullOptions(), o =>
+            {
+                o.Duration = duration ?? o.Duration;
+                o.Fault = fault ?? o.Fault;
+            })),
+            "DDOS" => new DdosDrill(With(new DdosOptions(), o => o.Duration = duration ?? o.Duration)),
+            "SLOW-LORIS" => new SlowLorisDrill(With(new SlowLorisOptions(), o => o.Duration = duration ?? o.Duration)),
+            "RECOVERY" => new RecoveryDrill(With(new RecoveryOptions(), o => o.Outage = duration ?? o.Outage)),
+            "ZOMBIE" => new ZombieDrill(With(new ZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
+            _ => null,
+        };
+    }
+
+    private static T With<T>(T options, Action<T> change)
+    {
+        change(options);
+        return options;
+    }
+}

@@ -1,0 +1,60 @@
+using Bulwark.Drills.Load;
+using Bulwark.Drills.Switches;
+using Bulwark.Drills.Targets;
+
+namespace Bulwark.Drills.Model;
+
+/// <summary>What a drill runs against: the target, its dependencies' switches, the clock and the load generator.</summary>
+public sealed class DrillContext
+{
+    /// <summary>Creates a context; <paramref name="target"/> must be loopback.</summary>
+    /// <exception cref="NonLoopbackTargetException">The target is not on loopback.</exception>
+    public DrillContext(Uri target, TimeProvider timeProvider, LoadGenerator load, IEnumerable<IDependencySwitch>? dependencies = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(load);
+        Target = LoopbackTarget.Ensure(target);
+        TimeProvider = timeProvider;
+        Load = load;
+        Dependencies = (dependencies ?? []).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The service under test.</summary>
+    public Uri Target { get; }
+
+    /// <summary>The clock for every delay and measurement.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Sends the drill's load.</summary>
+    public LoadGenerator Load { get; }
+
+    /// <summary>The dependencies a drill can break, by name (e.g. <c>payments</c>).</summary>
+    public IReadOnlyDictionary<string, IDependencySwitch> Dependencies { get; }
+
+    /// <summary>The named dependency's switch, or a precondition failure that says how to supply it.</summary>
+    /// <exception cref="DrillPreconditionException">No such dependency was given.</exception>
+    public IDependencySwitch RequireDependency(string name, string hint) =>
+        Dependencies.TryGetValue(name, out var dependency)
+            ? dependency
+            : throw new DrillPreconditionException($"This drill needs the '{name}' dependency's switch: {hint}");
+
+    /// <summary>Fails the precondition unless GET <paramref name="path"/> on the target answers 2xx.</summary>
+    /// <exception cref="DrillPreconditionException">The target does not answer.</exception>
+    public async Task RequireTargetAnswersAsync(string path, CancellationToken cancellationToken)
+    {
+        using var client = LoopbackHttp.CreateClient(Target, TimeSpan.FromSeconds(5));
+        try
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new DrillPreconditionException($"GET {path} on {Target} answered {(int)response.StatusCode} before any fault; fix that first.");
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DrillPreconditionException($"{Target} does not answer GET {path} ({e.Message}); is it running? e.g. dotnet run --project shop/Shop.Host", e);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Bulwark.Drills.Model;
+
+/// <summary>What a drill concluded.</summary>
+public enum DrillOutcome
+{
+    /// <summary>The system behaved as the Codex says it should, within every threshold.</summary>
+    Passed,
+
+    /// <summary>The system did not: at least one threshold was broken, named in the reason.</summary>
+    Failed,
+
+    /// <summary>The drill could not tell: the fault did not take, the target was down before it started, or it was cancelled.</summary>
+    Inconclusive,
+}

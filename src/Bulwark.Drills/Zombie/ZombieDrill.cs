@@ -1,0 +1,126 @@
+using System.ComponentModel.DataAnnotations;
+using Bulwark.Drills.Model;
+using Bulwark.Drills.Switches;
+using Bulwark.Drills.Targets;
+
+namespace Bulwark.Drills.Zombie;
+
+/// <summary>
+/// Zombie: a process that is alive but useless must leave the load balancer (readiness), a process with a sick
+/// external API must not (and must not be restarted: liveness). Pulls the external dependency and, when given, a
+/// critical local one, and watches <c>/health/live</c>, <c>/health/ready</c> and a browse page.
+/// </summary>
+public sealed class ZombieDrill : IDrill
+{
+    private readonly ZombieOptions _options;
+
+    /// <summary>Creates the drill.</summary>
+    /// <exception cref="ValidationException">An option is out of range.</exception>
+    public ZombieDrill(ZombieOptions? options = null)
+    {
+        _options = options ?? new ZombieOptions();
+        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
+    }
+
+    /// <inheritdoc />
+    public string Name => "zombie";
+
+    /// <inheritdoc />
+    public string Title => "Zombie (Silent Failure)";
+
+    /// <inheritdoc />
+    public string Question => "If the database locks up but the web server process is still running, does the Load Balancer keep sending traffic to the black hole? (Requires Readiness Probes.)";
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Patterns { get; } = ["27 Health Checks"];
+
+    /// <inheritdoc />
+    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await context.RequireTargetAnswersAsync(_options.LivePath, cancellationToken).ConfigureAwait(false);
+        await context.RequireTargetAnswersAsync(_options.ReadyPath, cancellationToken).ConfigureAwait(false);
+        var external = context.RequireDependency(_options.ExternalDependency, "pass --payment-control http://127.0.0.1:5101 (an external API's control endpoint).");
+        await external.BreakAsync(DependencyFault.Down, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        using var client = LoopbackHttp.CreateClient(context.Target, TimeSpan.FromSeconds(5));
+        var time = context.TimeProvider;
+        int rounds = 0, liveBad = 0, readyBad = 0, browseBad = 0;
+        var started = time.GetTimestamp();
+        while (time.GetElapsedTime(started) < _options.ObserveFor)
+        {
+            liveBad += await StatusAsync(client, _options.LivePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
+            readyBad += await StatusAsync(client, _options.ReadyPath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
+            browseBad += await StatusAsync(client, _options.BrowsePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
+            rounds++;
+            await Task.Delay(_options.PollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        await context.Dependencies[_options.ExternalDependency].RestoreAsync(cancellationToken).ConfigureAwait(false);
+
+        TimeSpan? toUnready = null, toReady = null;
+        var critical = context.Dependencies.GetValueOrDefault(_options.CriticalDependency);
+        if (critical is not null)
+        {
+            await critical.BreakAsync(DependencyFault.Down, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            (toUnready, var liveDuringDrop) = await WaitForReadyAsync(client, time, expected: false, _options.ReadyDropWithin, cancellationToken).ConfigureAwait(false);
+            await critical.RestoreAsync(cancellationToken).ConfigureAwait(false);
+            (toReady, var liveDuringRecovery) = await WaitForReadyAsync(client, time, expected: true, _options.RecoverWithin, cancellationToken).ConfigureAwait(false);
+            liveBad += liveDuringDrop + liveDuringRecovery;
+        }
+
+        return ZombieJudge.Judge(new ZombieMeasurements(rounds, liveBad, readyBad, browseBad, critical is not null, toUnready, toReady), _options);
+    }
+
+    /// <inheritdoc />
+    public async Task RestoreAsync(DrillContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var name in new[] { _options.ExternalDependency, _options.CriticalDependency })
+        {
+            if (context.Dependencies.TryGetValue(name, out var dependency))
+            {
+                await dependency.RestoreAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<(TimeSpan? Elapsed, int LiveNot200)> WaitForReadyAsync(
+        HttpClient client, TimeProvider time, bool expected, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var liveBad = 0;
+        while (time.GetElapsedTime(started) <= within)
+        {
+            liveBad += await StatusAsync(client, _options.LivePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
+            var ready = await StatusAsync(client, _options.ReadyPath, cancellationToken).ConfigureAwait(false) == 200;
+            if (ready == expected)
+            {
+                return (time.GetElapsedTime(started), liveBad);
+            }
+
+            await Task.Delay(_options.PollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (null, liveBad);
+    }
+
+    private static async Task<int> StatusAsync(HttpClient client, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            return (int)response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // No answer is as bad as a failing one for a probe.
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Bulwark.Testing;
+using Microsoft.AspNetCore.Builder;
+using Shop.Externals.PaymentProvider;
+using Shop.Host;
+
+namespace Bulwark.Drills.Tests;
+
+/// <summary>The real shop on Kestrel and the real payment-provider stand-in, each on its own free loopback port.</summary>
+internal static class ShopUnderTest
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static async Task<WebApplication> StartProviderAsync()
+    {
+        var app = PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning"]);
+        await app.StartAsync(Ct);
+        return app;
+    }
+
+    public static async Task<WebApplication> StartShopAsync(WebApplication provider)
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-drills-shop-" + Guid.NewGuid().ToString("N"));
+        var app = ShopApp.Build(
+        [
+            $"--urls=http://127.0.0.1:{FreePort.Next()}",
+            $"--Shop:Data:Path={dataPath}",
+            "--Shop:Externals:Launch=false",
+            $"--Shop:Externals:PaymentProviderUrl={provider.Urls.First()}",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.AspNetCore.HttpLogging=Warning",
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+        ]);
+        await app.StartAsync(Ct);
+        return app;
+    }
+}
