@@ -64,7 +64,7 @@ public static partial class ShopApp
         builder.Services.AddIdentityModule();
         builder.Services.AddInventoryModule();
         builder.Services.AddReviewsModule();
-        builder.Services.AddPaymentsModule().AddBulwarkResilienceHandler(PaymentsModule.ProviderClientName);
+        builder.Services.AddPaymentsModule().AddBulwarkResilienceHandler("payments");
         builder.Services.AddStorefrontModule(builder.Configuration);
         builder.Services.AddReportingModule();
 

@@ -55,10 +55,11 @@ internal static class BulwarkCommand
         var criticalProxy = new Option<string?>("--critical-proxy") { Description = "LISTEN:UPSTREAM ports: run a fault proxy on 127.0.0.1:LISTEN in front of 127.0.0.1:UPSTREAM as the 'critical' dependency (point the service at LISTEN)." };
         var reportDir = new Option<string>("--report-dir") { Description = "Where the JSON and Markdown reports go.", DefaultValueFactory = _ => Path.Combine("drills", "reports") };
         var duration = new Option<int?>("--duration") { Description = "Overrides the drill's load (or observation) duration, in seconds." };
+        var apiKey = new Option<string?>("--api-key") { Description = "Sent as X-Api-Key on the drill's own traffic (not the DDoS drill's noisy and quiet callers), so a rate-limited service serves it from its own tier." };
         var fault = new Option<DependencyFault?>("--fault") { Description = "Plug-Pull only: Down (refused, the default) or Blackhole (hangs like a pulled cable)." };
         var run = new Command("run", "Runs one drill: injects its faults, applies its load, judges, restores, writes reports. Exit code 0 passed, 1 failed, 2 inconclusive or bad usage.")
         {
-            name, target, paymentControl, recommendationsControl, criticalProxy, reportDir, duration, fault,
+            name, target, paymentControl, recommendationsControl, criticalProxy, reportDir, duration, fault, apiKey,
         };
         run.SetAction(async (parse, cancellationToken) =>
         {
@@ -74,6 +75,7 @@ internal static class BulwarkCommand
                     parse.GetValue(reportDir)!,
                     parse.GetValue(duration),
                     parse.GetValue(fault),
+                    parse.GetValue(apiKey),
                     cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is NonLoopbackTargetException or ArgumentException or ValidationException or UsageException)
@@ -91,7 +93,7 @@ internal static class BulwarkCommand
 
     private static async Task<int> RunDrillAsync(
         IAnsiConsole console, string name, string targetText, string? paymentControl, string? recommendationsControl,
-        string? criticalProxy, string reportDir, int? durationSeconds, DependencyFault? fault, CancellationToken cancellationToken)
+        string? criticalProxy, string reportDir, int? durationSeconds, DependencyFault? fault, string? apiKey, CancellationToken cancellationToken)
     {
         var target = LoopbackTarget.Parse(targetText);
         if (durationSeconds is <= 0 or > 300)
@@ -122,7 +124,8 @@ internal static class BulwarkCommand
                 dependencies.Add(new ProxyDependencySwitch("critical", proxy));
             }
 
-            return await RunWithAsync(console, drill, target, time, dependencies, reportDir, cancellationToken).ConfigureAwait(false);
+            var headers = apiKey is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["X-Api-Key"] = apiKey };
+            return await RunWithAsync(console, drill, target, time, dependencies, headers, reportDir, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -134,9 +137,9 @@ internal static class BulwarkCommand
     }
 
     private static async Task<int> RunWithAsync(
-        IAnsiConsole console, IDrill drill, Uri target, TimeProvider time, List<IDependencySwitch> dependencies, string reportDir, CancellationToken cancellationToken)
+        IAnsiConsole console, IDrill drill, Uri target, TimeProvider time, List<IDependencySwitch> dependencies, Dictionary<string, string> headers, string reportDir, CancellationToken cancellationToken)
     {
-        var context = new DrillContext(target, time, new LoadGenerator(time), dependencies);
+        var context = new DrillContext(target, time, new LoadGenerator(time), dependencies, headers);
         console.MarkupLine(CultureInfo.InvariantCulture, "[bold]{0}[/] against {1}: {2}", Markup.Escape(drill.Title), Markup.Escape(target.ToString()), Markup.Escape(drill.Question));
         var report = await new DrillRunner(time).RunAsync(drill, context, cancellationToken).ConfigureAwait(false);
         var (jsonPath, markdownPath) = await DrillReportWriter.WriteAsync(report, reportDir, CancellationToken.None).ConfigureAwait(false);

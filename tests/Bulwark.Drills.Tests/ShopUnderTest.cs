@@ -17,7 +17,10 @@ internal static class ShopUnderTest
         return app;
     }
 
-    public static async Task<WebApplication> StartShopAsync(WebApplication provider)
+    /// <summary>The API key drill traffic carries; the shop's appsettings.json maps it to a tier roomy enough for drills.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DrillHeaders = new Dictionary<string, string> { ["X-Api-Key"] = "drill-load" };
+
+    public static async Task<WebApplication> StartShopAsync(WebApplication provider, params string[] extraArgs)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-drills-shop-" + Guid.NewGuid().ToString("N"));
         var app = ShopApp.Build(
@@ -29,6 +32,7 @@ internal static class ShopUnderTest
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore.HttpLogging=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+            .. extraArgs,
         ]);
         await app.StartAsync(Ct);
         return app;

@@ -154,7 +154,7 @@ public sealed partial class LoadGenerator
         var begin = _timeProvider.GetTimestamp();
         using var timeout = new CancellationTokenSource(options.RequestTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        using var message = request.ToMessage(options.Target!);
+        using var message = request.ToMessage(options.Target!, options.DefaultHeaders);
         try
         {
             using var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);

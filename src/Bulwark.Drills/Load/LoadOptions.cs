@@ -33,6 +33,10 @@ public sealed class LoadOptions
     [Range(1, ConcurrencyCap)]
     public int Concurrency { get; set; } = 8;
 
+    /// <summary>Headers sent with every request that does not set them itself (e.g. the caller's API key).</summary>
+    /// <value>The default value is none.</value>
+    public IReadOnlyDictionary<string, string> DefaultHeaders { get; set; } = new Dictionary<string, string>();
+
     /// <summary>Requests started per second in open-loop mode.</summary>
     /// <value>The default value is 50.</value>
     [Range(0.1, RateCap)]

@@ -18,7 +18,7 @@ public sealed record LoadRequest(HttpMethod Method, string Path, string? Label =
     /// <summary>A POST of <paramref name="json"/> to <paramref name="path"/>.</summary>
     public static LoadRequest PostJson(string path, string json, string? label = null) => new(HttpMethod.Post, path, label) { JsonBody = json };
 
-    internal HttpRequestMessage ToMessage(Uri target)
+    internal HttpRequestMessage ToMessage(Uri target, IReadOnlyDictionary<string, string>? defaultHeaders = null)
     {
         // "//elsewhere/x" or an absolute URI would resolve to another host: a request stays on its run's target.
         var uri = new Uri(target, Path);
@@ -31,6 +31,14 @@ public sealed record LoadRequest(HttpMethod Method, string Path, string? Label =
         foreach (var (name, value) in Headers)
         {
             message.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        foreach (var (name, value) in defaultHeaders ?? new Dictionary<string, string>())
+        {
+            if (!Headers.ContainsKey(name))
+            {
+                message.Headers.TryAddWithoutValidation(name, value);
+            }
         }
 
         if (JsonBody is not null)

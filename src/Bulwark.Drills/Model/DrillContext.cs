@@ -9,7 +9,7 @@ public sealed class DrillContext
 {
     /// <summary>Creates a context; <paramref name="target"/> must be loopback.</summary>
     /// <exception cref="NonLoopbackTargetException">The target is not on loopback.</exception>
-    public DrillContext(Uri target, TimeProvider timeProvider, LoadGenerator load, IEnumerable<IDependencySwitch>? dependencies = null)
+    public DrillContext(Uri target, TimeProvider timeProvider, LoadGenerator load, IEnumerable<IDependencySwitch>? dependencies = null, IReadOnlyDictionary<string, string>? defaultHeaders = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -18,7 +18,14 @@ public sealed class DrillContext
         TimeProvider = timeProvider;
         Load = load;
         Dependencies = (dependencies ?? []).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
+        DefaultHeaders = defaultHeaders ?? new Dictionary<string, string>();
     }
+
+    /// <summary>
+    /// Headers every drill request carries unless the drill sets them (e.g. an API key, so the drill's own traffic is
+    /// not mistaken for an attack by the service's rate limiter).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> DefaultHeaders { get; }
 
     /// <summary>The service under test.</summary>
     public Uri Target { get; }

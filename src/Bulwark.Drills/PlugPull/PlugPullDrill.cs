@@ -49,6 +49,7 @@ public sealed class PlugPullDrill : IDrill
         var browse = context.Load.RunAsync(
             new LoadOptions
             {
+                DefaultHeaders = context.DefaultHeaders,
                 Target = context.Target,
                 Mode = LoadMode.OpenLoop,
                 RatePerSecond = _options.BrowseRatePerSecond,
@@ -64,6 +65,7 @@ public sealed class PlugPullDrill : IDrill
         var payments = context.Load.RunAsync(
             new LoadOptions
             {
+                DefaultHeaders = context.DefaultHeaders,
                 Target = context.Target,
                 Concurrency = _options.PaymentConcurrency,
                 MaxRequests = _options.PaymentMaxRequests,

@@ -59,6 +59,7 @@ public sealed class RecoveryDrill : IDrill
         var calls = context.Load.RunAsync(
             new LoadOptions
             {
+                DefaultHeaders = context.DefaultHeaders,
                 Target = context.Target,
                 Mode = LoadMode.OpenLoop,
                 RatePerSecond = _options.ClientRatePerSecond,

@@ -56,6 +56,7 @@ public sealed class SlowLorisDrill : IDrill
         var probes = context.Load.RunAsync(
             new LoadOptions
             {
+                DefaultHeaders = context.DefaultHeaders,
                 Target = context.Target,
                 Mode = LoadMode.OpenLoop,
                 RatePerSecond = _options.ProbeRatePerSecond,
@@ -71,6 +72,7 @@ public sealed class SlowLorisDrill : IDrill
             slowCalls = context.Load.RunAsync(
                 new LoadOptions
                 {
+                    DefaultHeaders = context.DefaultHeaders,
                     Target = context.Target,
                     Concurrency = _options.SlowCallConcurrency,
                     MaxRequests = 10_000,

@@ -109,7 +109,12 @@ public static class ResilienceServiceCollectionExtensions
                 {
                     retry.ForHttp();
                 }
-            });
+            })
+            // A misspelt pipeline name would otherwise give a client with nothing but a timeout, silently.
+            .Validate(
+                o => o.Retry is not null || o.CircuitBreaker is not null || o.Bulkhead is not null || o.RetryBudget is not null,
+                $"The resilience pipeline '{pipelineName}' has no retry, circuit breaker, bulkhead or retry budget; configure Bulwark:Resilience:Pipelines:{pipelineName} or fix the name.")
+            .ValidateOnStart();
         builder.AddResilienceHandler(pipelineName, (pipeline, context) =>
         {
             pipeline.AddBulwarkPipeline(pipelineName, context.ServiceProvider);

@@ -59,8 +59,9 @@ public sealed class LoadGeneratorTests
         var stats = result.Statistics;
         Assert.Equal(100, stats.Sent);
         Assert.True(stats.P50 < TimeSpan.FromMilliseconds(150), $"p50 {stats.P50}");
-        Assert.True(stats.P95 >= TimeSpan.FromMilliseconds(200), $"p95 {stats.P95}");
-        Assert.True(stats.P99 >= TimeSpan.FromMilliseconds(200), $"p99 {stats.P99}");
+        // Timers may fire a millisecond or two early; the slow tenth still dominates the tail.
+        Assert.True(stats.P95 >= TimeSpan.FromMilliseconds(190), $"p95 {stats.P95}");
+        Assert.True(stats.P99 >= TimeSpan.FromMilliseconds(190), $"p99 {stats.P99}");
         Assert.True(stats.Max < TimeSpan.FromSeconds(5), $"max {stats.Max}");
     }
 

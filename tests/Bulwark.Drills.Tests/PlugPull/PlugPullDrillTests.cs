@@ -75,7 +75,8 @@ public sealed class PlugPullDrillTests
         new Uri(shop.Urls.First()),
         TimeProvider.System,
         new LoadGenerator(TimeProvider.System),
-        [new StandInFaultSwitch("payments", new Uri(provider.Urls.First()))]);
+        [new StandInFaultSwitch("payments", new Uri(provider.Urls.First()))],
+        ShopUnderTest.DrillHeaders);
 
     private static async Task<bool> ProviderIsDownAsync(WebApplication provider)
     {

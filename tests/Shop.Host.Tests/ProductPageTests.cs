@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Shop.Host.Tests;
+
+/// <summary>
+/// Codex 04 on the product page: details and stock are critical, reviews and recommendations optional. With the
+/// recommendations engine down, slow or failing, the page still answers 200 fast and says what is missing.
+/// </summary>
+public sealed class ProductPageTests
+{
+    // Well under the engine's injected slowness and the default 5 s request budget.
+    private static readonly TimeSpan FastEnough = TimeSpan.FromSeconds(1.5);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Page_AllHealthy_HasEveryPartAndNothingDegraded()
+    {
+        await using var standIns = await StandIns.StartAsync();
+        await using var shop = await RunningShop.StartAsync(null, null, standIns.ShopArgs);
+
+        var page = await GetPageAsync(shop, 3);
+
+        Assert.Equal(3, page.GetProperty("product").GetProperty("id").GetInt32());
+        Assert.True(page.GetProperty("stock").GetProperty("available").GetInt32() > 0);
+        Assert.NotEqual(JsonValueKind.Null, page.GetProperty("reviews").ValueKind);
+        Assert.NotEmpty(page.GetProperty("recommendations").EnumerateArray());
+        Assert.Empty(page.GetProperty("degraded").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("down")]
+    [InlineData("slow")]
+    [InlineData("erroring")]
+    public async Task Page_RecommendationsEngineBroken_Answers200FastWithRecommendationsDegraded(string fault)
+    {
+        await using var standIns = await StandIns.StartAsync();
+        await using var shop = await RunningShop.StartAsync(null, null, standIns.ShopArgs);
+        await StandIns.SetFaultsAsync(standIns.Recommendations, Fault(fault));
+
+        var clock = Stopwatch.StartNew();
+        var page = await GetPageAsync(shop, 4);
+
+        Assert.True(clock.Elapsed < FastEnough, $"the page took {clock.Elapsed} with the engine {fault}");
+        Assert.Equal(["recommendations"], page.GetProperty("degraded").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("recommendations").ValueKind);
+        Assert.Equal(4, page.GetProperty("product").GetProperty("id").GetInt32());
+    }
+
+    [Fact]
+    public async Task Page_EngineDownAfterAGoodAnswer_ServesTheLastGoodRecommendationsMarkedDegraded()
+    {
+        await using var standIns = await StandIns.StartAsync();
+        await using var shop = await RunningShop.StartAsync(null, null, standIns.ShopArgs);
+        var fresh = await GetPageAsync(shop, 5);
+        await StandIns.SetFaultsAsync(standIns.Recommendations, new { down = true });
+
+        var stale = await GetPageAsync(shop, 5);
+
+        Assert.Equal(
+            fresh.GetProperty("recommendations").EnumerateArray().Select(e => e.GetInt32()),
+            stale.GetProperty("recommendations").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(["recommendations"], stale.GetProperty("degraded").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task Page_EngineKeepsFailing_BreakerOpensAndStopsCallingIt()
+    {
+        await using var standIns = await StandIns.StartAsync();
+        await using var shop = await RunningShop.StartAsync(null, null, standIns.ShopArgs);
+        await StandIns.SetFaultsAsync(standIns.Recommendations, new { errorRate = 1.0 });
+
+        // The ratio breaker needs its minimum throughput (10) of failures before it judges.
+        for (var i = 0; i < 15; i++)
+        {
+            await GetPageAsync(shop, 1 + i);
+        }
+
+        var callsWhenOpen = await StandIns.RequestCountAsync(standIns.Recommendations);
+        for (var i = 0; i < 10; i++)
+        {
+            var page = await GetPageAsync(shop, 20 + i);
+            Assert.Equal(["recommendations"], page.GetProperty("degraded").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        Assert.Equal(callsWhenOpen, await StandIns.RequestCountAsync(standIns.Recommendations));
+    }
+
+    [Fact]
+    public async Task Page_UnknownProduct_Returns404()
+    {
+        await using var standIns = await StandIns.StartAsync();
+        await using var shop = await RunningShop.StartAsync(null, null, standIns.ShopArgs);
+
+        using var response = await shop.Client.GetAsync("/api/products/4242/page", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private static object Fault(string fault) => fault switch
+    {
+        "down" => new { down = true },
+        "slow" => new { latencyMs = 3000 },
+        _ => new { errorRate = 1.0 },
+    };
+
+    private static async Task<JsonElement> GetPageAsync(RunningShop shop, int id)
+    {
+        using var response = await shop.Client.GetAsync($"/api/products/{id}/page", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).Clone();
+    }
+}
