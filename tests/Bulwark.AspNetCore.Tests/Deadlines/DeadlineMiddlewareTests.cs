@@ -1,6 +1,6 @@
+using Bulwark.Testing;
 using System.Net;
 using Bulwark.AspNetCore.Deadlines;
-using Bulwark.AspNetCore.Tests.Resilience;
 using Bulwark.Resilience.Deadlines;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +21,7 @@ public sealed class DeadlineMiddlewareTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        (_downstream, var downstreamAddress) = await Kestrel.StartAsync(
+        (_downstream, var downstreamAddress) = await LoopbackKestrel.StartAsync(
             b => b.Services.AddBulwarkDeadlines(),
             app =>
             {
@@ -49,7 +49,7 @@ public sealed class DeadlineMiddlewareTests : IAsyncLifetime
                 });
             });
 
-        (_front, _frontAddress) = await Kestrel.StartAsync(
+        (_front, _frontAddress) = await LoopbackKestrel.StartAsync(
             b =>
             {
                 b.Services.AddBulwarkDeadlines();

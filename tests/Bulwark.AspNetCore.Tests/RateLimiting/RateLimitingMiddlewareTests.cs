@@ -1,7 +1,7 @@
+using Bulwark.Testing;
 using System.Net;
 using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.Resilience.RateLimiting;
-using Bulwark.AspNetCore.Tests.Resilience;
 using Microsoft.AspNetCore.Builder;
 
 namespace Bulwark.AspNetCore.Tests.RateLimiting;
@@ -15,7 +15,7 @@ public sealed class RateLimitingMiddlewareTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        (_app, _address) = await Kestrel.StartAsync(
+        (_app, _address) = await LoopbackKestrel.StartAsync(
             b => b.Services.AddBulwarkRateLimiting().Configure(o =>
             {
                 o.Tiers["anonymous"] = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.FixedWindow, PermitLimit = 3, Window = TimeSpan.FromMinutes(1) };

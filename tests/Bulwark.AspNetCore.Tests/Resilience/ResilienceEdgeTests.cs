@@ -1,3 +1,4 @@
+using Bulwark.Testing;
 using System.Net;
 using Bulwark.AspNetCore.Resilience;
 using Bulwark.Resilience.Bulkhead;
@@ -20,7 +21,7 @@ public sealed class ResilienceEdgeTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        (_app, _address) = await Kestrel.StartAsync(
+        (_app, _address) = await LoopbackKestrel.StartAsync(
             b =>
             {
                 b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

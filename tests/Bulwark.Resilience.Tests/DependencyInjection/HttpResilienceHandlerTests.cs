@@ -1,3 +1,4 @@
+using Bulwark.Testing;
 using System.Collections.Concurrent;
 using System.Net;
 using Bulwark.Resilience.Bulkhead;
@@ -21,7 +22,7 @@ public sealed class HttpResilienceHandlerTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        (_downstream, var address) = await Kestrel.StartAsync(
+        (_downstream, var address) = await LoopbackKestrel.StartAsync(
             _ => { },
             app =>
             {

@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Bulwark.AspNetCore.Tests.Resilience;
+namespace Bulwark.Testing;
 
-/// <summary>Starts a real Kestrel server on 127.0.0.1 with a free port.</summary>
-internal static class Kestrel
+/// <summary>Starts a real Kestrel server on 127.0.0.1 with a free port (real HTTP, never TestServer).</summary>
+public static class LoopbackKestrel
 {
     public static async Task<(WebApplication App, Uri BaseAddress)> StartAsync(Action<WebApplicationBuilder> configureServices, Action<WebApplication> configureApp)
     {
