@@ -15,10 +15,10 @@ public sealed class RecoveryOptions
     [Range(typeof(TimeSpan), "00:00:00.500", "00:05:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan Outage { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long after it comes back the requests reaching it are counted.</summary>
-    /// <value>The default value is 5 seconds.</value>
+    /// <summary>How long after it comes back the requests reaching it are counted; longer than <see cref="RecoverWithin"/>.</summary>
+    /// <value>The default value is 15 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:05:00", ParseLimitsInInvariantCulture = true)]
-    public TimeSpan RecoveryWindow { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RecoveryWindow { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Client calls that need the dependency, per second (open loop), during the outage and after.</summary>
     /// <value>The default value is 20.</value>
@@ -30,10 +30,13 @@ public sealed class RecoveryOptions
     [Range(1.0, 100.0)]
     public double MaxAmplification { get; set; } = 2;
 
-    /// <summary>Client calls must succeed again within this after the dependency is back.</summary>
-    /// <value>The default value is 3 seconds.</value>
+    /// <summary>
+    /// Client calls must succeed again within this after the dependency is back. A service behind a circuit breaker
+    /// recovers only after the breaker's break duration (10 s in the shop), so this must be longer than that.
+    /// </summary>
+    /// <value>The default value is 12 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00", ParseLimitsInInvariantCulture = true)]
-    public TimeSpan RecoverWithin { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan RecoverWithin { get; set; } = TimeSpan.FromSeconds(12);
 
     /// <summary>The drill's own client gives up on a request after this.</summary>
     /// <value>The default value is 10 seconds.</value>
