@@ -40,7 +40,7 @@ public sealed class RecoveryJudgeTests
 
     [Fact]
     public void Judge_SlowRecovery_Fails() =>
-        Assert.Equal(DrillOutcome.Failed, RecoveryJudge.Judge(new(100, 100, 100, 100, TimeSpan.FromSeconds(4)), Options).Outcome);
+        Assert.Equal(DrillOutcome.Failed, RecoveryJudge.Judge(new(100, 100, 100, 100, Options.RecoverWithin + TimeSpan.FromSeconds(1)), Options).Outcome);
 
     [Fact]
     public void Judge_CallsSucceededDuringTheOutage_IsInconclusive() =>
