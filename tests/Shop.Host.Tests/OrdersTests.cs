@@ -169,6 +169,52 @@ public sealed class OrdersTests
     }
 
     [Fact]
+    public async Task Saga_CrashAfterChargeBeforeSave_RestartRepeatsStepAndChargesOnce()
+    {
+        await using var provider = await StartProviderAsync();
+        var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
+        Guid orderId;
+        await using (var dying = await StartShopAsync(provider, dataPath, "--Shop:Orders:CrashAfterEffectOf=charge-payment"))
+        {
+            orderId = await PlaceAsync(dying.Client, Order(Guid.NewGuid(), "tok_visa", "10115"));
+            await WaitUntilAsync(async () => (await ChargesAsync(provider)).Any(c => c.Reference == orderId.ToString()));
+        }
+
+        // The saga never recorded the charge, so the restart charges again: the payment id derived from the order id
+        // makes the provider answer with the same charge instead of taking the money twice.
+        await using var restarted = await StartShopAsync(provider, dataPath);
+        var order = await WaitForEndAsync(restarted.Client, orderId);
+
+        Assert.Equal("Confirmed", order.GetProperty("status").GetString());
+        Assert.Equal("succeeded", Assert.Single(await ChargesAsync(provider)).Status);
+    }
+
+    [Fact]
+    public async Task Saga_RefundKeepsFailing_OrderShowsParked()
+    {
+        await using var provider = await StartProviderAsync();
+        var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
+        Guid orderId;
+        await using (var dying = await StartShopAsync(provider, dataPath, "--Shop:Orders:StopAfterStep=charge-payment"))
+        {
+            orderId = await PlaceAsync(dying.Client, Order(Guid.NewGuid(), "tok_visa", "00000"));
+            await WaitUntilAsync(async () => (await ChargesAsync(provider)).Any(c => c.Reference == orderId.ToString()));
+        }
+
+        // Shipping will fail and the refund cannot reach the provider: the compensation fails after its retries.
+        using (var control = new HttpClient { BaseAddress = provider.BaseAddress() })
+        {
+            (await control.PutAsJsonAsync("/_control/faults", new { errorRate = 1.0, errorStatus = 500 }, Ct)).EnsureSuccessStatusCode();
+        }
+
+        await using var restarted = await StartShopAsync(provider, dataPath);
+        var order = await WaitForEndAsync(restarted.Client, orderId);
+
+        Assert.Equal("Parked", order.GetProperty("status").GetString());
+        Assert.Contains("refund", order.GetProperty("reason").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task History_RightAfterPlacing_ShowsTheOrderAndRebuildEqualsLive()
     {
         await using var provider = await StartProviderAsync();

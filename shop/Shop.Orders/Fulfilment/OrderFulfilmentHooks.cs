@@ -13,6 +13,13 @@ internal sealed class OrdersOptions
     /// </summary>
     /// <value>The default value is empty (never stop).</value>
     public string? StopAfterStep { get; set; }
+
+    /// <summary>
+    /// Drill hook: die inside this step, after its effect (reservation, charge, booking) but before the saga saved
+    /// it. The next start repeats the step, which must then be idempotent.
+    /// </summary>
+    /// <value>The default value is empty (never crash).</value>
+    public string? CrashAfterEffectOf { get; set; }
 }
 
 /// <summary>Lets a drill "kill" a saga after a given step: the run's token is cancelled, the state is already saved.</summary>
@@ -31,9 +38,19 @@ internal sealed class OrderFulfilmentHooks(IOptions<OrdersOptions> options)
 
     public void After(Guid orderId, string step)
     {
-        if (string.Equals(options.Value.StopAfterStep, step, StringComparison.Ordinal) && _runs.TryGetValue(orderId, out var cts))
+        if (!_runs.TryGetValue(orderId, out var cts))
+        {
+            return;
+        }
+
+        if (string.Equals(options.Value.StopAfterStep, step, StringComparison.Ordinal))
         {
             cts.Cancel();
+        }
+        else if (string.Equals(options.Value.CrashAfterEffectOf, step, StringComparison.Ordinal))
+        {
+            cts.Cancel();
+            throw new OperationCanceledException("drill: the process died after the step's effect", cts.Token);
         }
     }
 }
