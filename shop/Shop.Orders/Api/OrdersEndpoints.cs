@@ -93,8 +93,17 @@ internal static class OrdersEndpoints
 
         var placed = new OrderPlaced(Guid.CreateVersion7(time.GetUtcNow()), body.CustomerId.Value, lines, lines.Sum(l => l.UnitPriceCents * l.Quantity), currency!, time.GetUtcNow());
         await orders.PlaceAsync(placed, body.ShippingPostcode, cancellationToken);
-        // The event log is a second store: appended after the commit, and again (idempotently) by the saga's first step.
-        await log.PlacedAsync(placed, cancellationToken);
+        // Past the commit nothing may fail the request: a 5xx releases the idempotency key and the client's retry would
+        // place a second order. The event log append is best effort here; the saga's first step repeats it idempotently.
+        try
+        {
+            await log.PlacedAsync(placed, CancellationToken.None);
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        {
+            // record-order appends it.
+        }
+
         await runner.BeginAsync(new OrderSagaData
         {
             OrderId = placed.OrderId,

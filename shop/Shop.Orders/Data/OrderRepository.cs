@@ -76,12 +76,13 @@ internal sealed class OrderRepository(OrdersDatabase orders, IOutbox outbox, Tim
             DateTimeOffset.Parse(reader.GetString(8), CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Pending orders whose saga was never begun (the process died between the commit and the saga insert).</summary>
-    public async Task<IReadOnlyList<Guid>> ListPendingAsync(CancellationToken cancellationToken)
+    /// <summary>Pending orders placed before <paramref name="placedBefore"/> (candidates for a saga that was never begun).</summary>
+    public async Task<IReadOnlyList<Guid>> ListPendingAsync(DateTimeOffset placedBefore, CancellationToken cancellationToken)
     {
         await using var connection = await orders.Database.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id FROM orders_orders WHERE status = 'Pending';";
+        query.CommandText = "SELECT id FROM orders_orders WHERE status = 'Pending' AND placed_at < $before;";
+        query.Parameters.AddWithValue("$before", placedBefore.ToString("O", CultureInfo.InvariantCulture));
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         var ids = new List<Guid>();
         while (await reader.ReadAsync(cancellationToken))

@@ -16,8 +16,12 @@ internal sealed partial class OrderFulfilmentRunner(
     SagaOrchestrator<OrderSagaData> orchestrator,
     OrderRepository orders,
     OrderFulfilmentHooks hooks,
+    TimeProvider time,
     ILogger<OrderFulfilmentRunner> logger) : BackgroundService
 {
+    // Only orders of an earlier process can be orphans; a request of this one may sit between its commit and its begin.
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
 
@@ -49,7 +53,7 @@ internal sealed partial class OrderFulfilmentRunner(
 
     private async Task AdoptOrphansAsync(CancellationToken cancellationToken)
     {
-        foreach (var orderId in await orders.ListPendingAsync(cancellationToken))
+        foreach (var orderId in await orders.ListPendingAsync(_startedAt, cancellationToken))
         {
             if (await orchestrator.GetAsync(orderId, cancellationToken) is not null)
             {
