@@ -1,11 +1,13 @@
 using Bulwark.AspNetCore.Deadlines;
 using Bulwark.AspNetCore.Health;
+using Bulwark.AspNetCore.Idempotency;
 using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.AspNetCore.Resilience;
 using Bulwark.AspNetCore.Problems;
 using Bulwark.Observability.Telemetry;
 using Bulwark.Outbox;
 using Bulwark.Resilience.DependencyInjection;
+using Bulwark.Sqlite.Idempotency;
 using Bulwark.Sqlite.Outbox;
 using Microsoft.AspNetCore.HttpLogging;
 using Shop.Catalog;
@@ -13,10 +15,12 @@ using Shop.Host.Externals;
 using Shop.Infrastructure.Sqlite;
 using Shop.Identity;
 using Shop.Inventory;
+using Shop.Orders;
 using Shop.Payments;
 using Shop.Reporting;
 using Shop.Reviews;
 using Shop.Storefront;
+using Shop.Wallet;
 
 namespace Shop.Host;
 
@@ -67,6 +71,10 @@ public static partial class ShopApp
         builder.Services.AddPaymentsModule().AddBulwarkResilienceHandler("payments");
         builder.Services.AddStorefrontModule(builder.Configuration);
         builder.Services.AddReportingModule();
+        // Data consistency (issue 4): idempotency keys, orders (saga + event log) and wallets, all in shop.db.
+        builder.Services.AddBulwarkIdempotency().UseSqlite(ShopDataOptions.ConnectionString(dataPath));
+        builder.Services.AddOrdersModule(ShopDataOptions.ConnectionString(dataPath));
+        builder.Services.AddWalletModule(ShopDataOptions.ConnectionString(dataPath));
 
         builder.Services.AddOptions<ExternalsOptions>().BindConfiguration(ExternalsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         if (builder.Configuration.GetValue<bool>($"{ExternalsOptions.SectionName}:{nameof(ExternalsOptions.Launch)}"))
@@ -82,6 +90,7 @@ public static partial class ShopApp
         app.UseBulwarkDeadlines();
         // Probes and the tour page are never rate limited: a throttled health check would look like an outage.
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseBulwarkRateLimiting());
+        app.UseBulwarkIdempotency();
         app.MapBulwarkHealth();
         app.MapCatalogEndpoints();
         app.MapIdentityEndpoints();
@@ -90,6 +99,8 @@ public static partial class ShopApp
         app.MapPaymentsEndpoints();
         app.MapStorefrontEndpoints();
         app.MapReportingEndpoints();
+        app.MapOrdersEndpoints();
+        app.MapWalletEndpoints();
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "Bulwark reference shop",

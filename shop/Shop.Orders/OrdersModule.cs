@@ -1,17 +1,96 @@
+using Bulwark.EventSourcing;
+using Bulwark.Sagas;
+using Bulwark.Sqlite.Sagas;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Shop.Infrastructure.EventSourcing;
+using Shop.Infrastructure.Sqlite;
+using Shop.Orders.Api;
+using Shop.Orders.Contracts;
+using Shop.Orders.Data;
+using Shop.Orders.Fulfilment;
+using Shop.Orders.History;
 
 namespace Shop.Orders;
 
 /// <summary>The Orders module's one entry point: its services and its endpoints.</summary>
-public static class OrdersModule
+public static partial class OrdersModule
 {
     /// <summary>The module's name, also the prefix of its tables.</summary>
     public const string Name = "orders";
 
-    /// <summary>Registers the orders module.</summary>
-    public static IServiceCollection AddOrdersModule(this IServiceCollection services) => services;
+    /// <summary>
+    /// Registers ordering: the order tables, the fulfilment saga (state in the shop database), the order lifecycle
+    /// events in the shop's event log and the order-history projection. Needs the outbox, the catalogue, the inventory
+    /// and payments; <c>POST /api/orders</c> needs <c>AddBulwarkIdempotency</c> + <c>UseBulwarkIdempotency</c> in the host.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="shopConnectionString">The shop database (<c>ShopDataOptions.ConnectionString</c>).</param>
+    public static IServiceCollection AddOrdersModule(this IServiceCollection services, string shopConnectionString)
+    {
+        services.AddModuleDatabase(Name, OrdersMigrations.All, db => new OrdersDatabase(db));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<OrdersOptions>().BindConfiguration(OrdersOptions.SectionName);
+        services.AddSingleton<OrderRepository>();
+        services.AddSingleton<ShippingDesk>();
+        services.AddSingleton<OrderLog>();
+        services.AddSingleton<OrderFulfilmentHooks>();
+        services.AddSingleton<OrderFulfilmentRunner>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OrderFulfilmentRunner>());
+        services.AddShopEventSourcing(shopConnectionString, events => events
+                .Register<OrderPlaced>("orders.OrderPlaced")
+                .Register<OrderConfirmed>("orders.OrderConfirmed")
+                .Register<OrderRejected>("orders.OrderRejected"))
+            .AddProjection<OrderHistoryProjection>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
+        services.AddBulwarkSagas().UseSqlite(shopConnectionString);
+        services.TryAddSingleton(sp => new SagaOrchestrator<OrderSagaData>(
+            OrderFulfilment.Define(sp, sp.GetRequiredService<OrderFulfilmentHooks>()),
+            sp.GetRequiredService<ISagaStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SagaOrchestrator<OrderSagaData>>>()));
+        services.AddSingleton<IHostedService, SagaResumer>();
+        return services;
+    }
 
-    /// <summary>Maps <c>/api/orders</c>.</summary>
-    public static IEndpointRouteBuilder MapOrdersEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    /// <summary>Maps <c>/api/orders</c> and <c>/api/customers/{id}/orders</c>.</summary>
+    public static IEndpointRouteBuilder MapOrdersEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        OrdersEndpoints.Map(endpoints);
+        return endpoints;
+    }
+
+    /// <summary>Operations: rebuilds the order-history read model from position 0 of the event log.</summary>
+    public static Task RebuildOrderHistoryAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return services.GetRequiredKeyedService<ProjectionRunner>(typeof(OrderHistoryProjection)).RebuildAsync(cancellationToken);
+    }
+
+    // AddSaga needs the definition before the container exists; ours resolves module services lazily, so the
+    // orchestrator is registered by hand and resumed here (the library's recovery service does the same).
+    private sealed partial class SagaResumer(SagaOrchestrator<OrderSagaData> orchestrator, ILogger<SagaResumer> logger) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            try
+            {
+                await orchestrator.ResumeAllAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // The next start resumes again.
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A failure here must not stop the shop; unfinished sagas stay in the store for the next start.
+                LogResumeFailed(logger, e);
+            }
+        }
+
+        [LoggerMessage(EventId = 4100, Level = LogLevel.Error, Message = "Resuming order sagas failed; they stay unfinished until the next start")]
+        private static partial void LogResumeFailed(ILogger logger, Exception exception);
+    }
 }

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json;
+using Bulwark.Outbox;
+using Microsoft.Data.Sqlite;
+using Shop.Orders.Contracts;
+
+namespace Shop.Orders.Data;
+
+internal sealed record OrderRecord(
+    Guid Id, Guid CustomerId, string Status, string? Reason, IReadOnlyList<OrderLine> Lines, long TotalCents, string Currency,
+    string ShippingPostcode, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>The order rows. Placing writes the row and <see cref="OrderPlaced"/> to the outbox in one transaction.</summary>
+internal sealed class OrderRepository(OrdersDatabase orders, IOutbox outbox, TimeProvider time)
+{
+    public async Task PlaceAsync(OrderPlaced placed, string postcode, CancellationToken cancellationToken)
+    {
+        await using var connection = await orders.Database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO orders_orders (id, customer_id, status, lines_json, total_cents, currency, shipping_postcode, placed_at, updated_at)
+                VALUES ($id, $customer, 'Pending', $lines, $total, $currency, $postcode, $at, $at);
+                """;
+            insert.Parameters.AddWithValue("$id", placed.OrderId.ToString());
+            insert.Parameters.AddWithValue("$customer", placed.CustomerId.ToString());
+            insert.Parameters.AddWithValue("$lines", JsonSerializer.Serialize(placed.Lines, JsonSerializerOptions.Web));
+            insert.Parameters.AddWithValue("$total", placed.TotalCents);
+            insert.Parameters.AddWithValue("$currency", placed.Currency);
+            insert.Parameters.AddWithValue("$postcode", postcode);
+            insert.Parameters.AddWithValue("$at", placed.PlacedAt.ToString("O", CultureInfo.InvariantCulture));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await outbox.EnqueueJsonAsync(connection, transaction, OrderPlaced.Topic, placed.OrderId.ToString(), placed, cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Ends a pending order; a second call (a repeated saga step) changes nothing and returns false.</summary>
+    public async Task<bool> FinishAsync(Guid id, string status, string? reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await orders.Database.OpenAsync(cancellationToken);
+        await using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE orders_orders SET status = $status, reason = $reason, updated_at = $at WHERE id = $id AND status = 'Pending';";
+        update.Parameters.AddWithValue("$id", id.ToString());
+        update.Parameters.AddWithValue("$status", status);
+        update.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
+        update.Parameters.AddWithValue("$at", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+        return await update.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<OrderRecord?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await orders.Database.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT customer_id, status, reason, lines_json, total_cents, currency, shipping_postcode, placed_at, updated_at FROM orders_orders WHERE id = $id;";
+        query.Parameters.AddWithValue("$id", id.ToString());
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new OrderRecord(
+            id,
+            Guid.Parse(reader.GetString(0)),
+            reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetString(2),
+            JsonSerializer.Deserialize<List<OrderLine>>(reader.GetString(3), JsonSerializerOptions.Web) ?? [],
+            reader.GetInt64(4),
+            reader.GetString(5),
+            reader.GetString(6),
+            DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(reader.GetString(8), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Pending orders placed before <paramref name="placedBefore"/> (candidates for a saga that was never begun).</summary>
+    public async Task<IReadOnlyList<Guid>> ListPendingAsync(DateTimeOffset placedBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await orders.Database.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT id FROM orders_orders WHERE status = 'Pending' AND placed_at < $before;";
+        query.Parameters.AddWithValue("$before", placedBefore.ToString("O", CultureInfo.InvariantCulture));
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(Guid.Parse(reader.GetString(0)));
+        }
+
+        return ids;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Bulwark.EventSourcing;
+using Shop.Orders.Contracts;
+using Shop.Orders.Data;
+
+namespace Shop.Orders.History;
+
+/// <summary>
+/// The order history read model (<c>orders_history</c>), built only from the event log. Idempotent: a row keeps the
+/// stream version it last applied, so a batch delivered twice changes nothing.
+/// </summary>
+internal sealed class OrderHistoryProjection(OrdersDatabase orders) : IProjection
+{
+    public string Name => "orders.history";
+
+    public async Task ApplyAsync(RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
+    {
+        await using var connection = await orders.Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Parameters.AddWithValue("$v", recorded.Version);
+        switch (domainEvent)
+        {
+            case OrderPlaced placed:
+                command.CommandText = """
+                    INSERT INTO orders_history (order_id, customer_id, status, total_cents, currency, placed_at, version)
+                    VALUES ($id, $customer, 'Pending', $total, $currency, $at, $v) ON CONFLICT (order_id) DO NOTHING;
+                    """;
+                command.Parameters.AddWithValue("$id", placed.OrderId.ToString());
+                command.Parameters.AddWithValue("$customer", placed.CustomerId.ToString());
+                command.Parameters.AddWithValue("$total", placed.TotalCents);
+                command.Parameters.AddWithValue("$currency", placed.Currency);
+                command.Parameters.AddWithValue("$at", placed.PlacedAt.ToString("O", CultureInfo.InvariantCulture));
+                break;
+            case OrderConfirmed confirmed:
+                command.CommandText = "UPDATE orders_history SET status = 'Confirmed', reason = NULL, version = $v WHERE order_id = $id AND version < $v;";
+                command.Parameters.AddWithValue("$id", confirmed.OrderId.ToString());
+                break;
+            case OrderRejected rejected:
+                command.CommandText = "UPDATE orders_history SET status = 'Rejected', reason = $reason, version = $v WHERE order_id = $id AND version < $v;";
+                command.Parameters.AddWithValue("$id", rejected.OrderId.ToString());
+                command.Parameters.AddWithValue("$reason", rejected.Reason);
+                break;
+            default:
+                return;
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await orders.Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM orders_history;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<OrderHistoryEntry>> ForCustomerAsync(Guid customerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await orders.Database.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT order_id, status, reason, total_cents, currency, placed_at FROM orders_history WHERE customer_id = $c ORDER BY placed_at, order_id;";
+        query.Parameters.AddWithValue("$c", customerId.ToString());
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var list = new List<OrderHistoryEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new OrderHistoryEntry(
+                Guid.Parse(reader.GetString(0)),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetInt64(3),
+                reader.GetString(4),
+                DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture)));
+        }
+
+        return list;
+    }
+}
+
+internal sealed record OrderHistoryEntry(Guid OrderId, string Status, string? Reason, long TotalCents, string Currency, DateTimeOffset PlacedAt);

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Bulwark.AspNetCore.Idempotency;
+using Bulwark.AspNetCore.Problems;
+using Bulwark.EventSourcing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Shop.Wallet.Domain;
+
+namespace Shop.Wallet.Api;
+
+internal static class WalletEndpoints
+{
+    private const long MaxAmountCents = 100_000_000;
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var wallets = endpoints.MapGroup("/api/wallets").WithTags("Wallet");
+        wallets.MapPost("/", OpenAsync).WithName("OpenWallet").RequireIdempotencyKey();
+        wallets.MapPost("/{id}/deposits", (string id, Amount? body, AggregateRepository<WalletAccount> repository, CancellationToken ct) =>
+            ChangeAsync(id, body, repository, (w, a) => w.Deposit(a), ct)).WithName("Deposit").RequireIdempotencyKey();
+        wallets.MapPost("/{id}/withdrawals", (string id, Amount? body, AggregateRepository<WalletAccount> repository, CancellationToken ct) =>
+            ChangeAsync(id, body, repository, (w, a) => w.Withdraw(a), ct)).WithName("Withdraw").RequireIdempotencyKey();
+        wallets.MapGet("/{id}", GetAsync).WithName("GetWallet");
+        wallets.MapDelete("/{id}/personal-data", ForgetOwnerAsync).WithName("ShredWalletOwner");
+    }
+
+    private static async Task<Results<Created<WalletView>, ProblemHttpResult>> OpenAsync(OpenWallet? body, AggregateRepository<WalletAccount> repository, CancellationToken cancellationToken)
+    {
+        if (body?.OwnerName is null || body.OwnerEmail is null)
+        {
+            return ProblemResults.BadRequest("Send {\"ownerName\":\"Ada Lovelace\",\"ownerEmail\":\"ada@example.com\"}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.OwnerName) || body.OwnerName.Length > 200 || body.OwnerEmail.Length > 254 || !body.OwnerEmail.Contains('@', StringComparison.Ordinal))
+        {
+            return ProblemResults.Unprocessable("ownerName is 1 to 200 characters and ownerEmail an e-mail address.");
+        }
+
+        var wallet = repository.Create(Guid.NewGuid().ToString("N"));
+        wallet.Open(body.OwnerName.Trim(), body.OwnerEmail.Trim(), "EUR");
+        await repository.SaveAsync(wallet, cancellationToken);
+        return TypedResults.Created($"/api/wallets/{wallet.Id}", View(wallet, wallet));
+    }
+
+    private static async Task<Results<Ok<WalletView>, ProblemHttpResult>> ChangeAsync(
+        string id, Amount? body, AggregateRepository<WalletAccount> repository, Action<WalletAccount, long> change, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return ProblemResults.BadRequest("Send {\"amountCents\":1000}.");
+        }
+
+        if (body.AmountCents is < 1 or > MaxAmountCents)
+        {
+            return ProblemResults.Unprocessable($"amountCents is 1 to {MaxAmountCents}.");
+        }
+
+        var wallet = await repository.LoadAsync(id, cancellationToken);
+        if (wallet is null)
+        {
+            return ProblemResults.NotFound($"There is no wallet {id}.");
+        }
+
+        try
+        {
+            change(wallet, body.AmountCents);
+            await repository.SaveAsync(wallet, cancellationToken);
+        }
+        catch (InsufficientFundsException e)
+        {
+            return TypedResults.Problem(
+                detail: e.Message,
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Insufficient funds",
+                type: "https://bulwark.dev/problems/insufficient-funds",
+                extensions: new Dictionary<string, object?> { ["balanceCents"] = e.BalanceCents, ["requestedCents"] = e.RequestedCents });
+        }
+        catch (ConcurrencyConflictException e)
+        {
+            // Another request changed the wallet between our read and our append: nothing was written, retry.
+            return TypedResults.Problem(
+                detail: e.Message,
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Concurrent change",
+                type: "https://bulwark.dev/problems/concurrency-conflict",
+                extensions: new Dictionary<string, object?> { ["expectedVersion"] = e.ExpectedVersion, ["actualVersion"] = e.ActualVersion });
+        }
+
+        var owner = await repository.LoadAsOfVersionAsync(id, 1, cancellationToken);
+        return TypedResults.Ok(View(wallet, owner!));
+    }
+
+    private static async Task<Results<Ok<WalletView>, ProblemHttpResult>> GetAsync(string id, string? asOf, AggregateRepository<WalletAccount> repository, CancellationToken cancellationToken)
+    {
+        WalletAccount? wallet;
+        if (asOf is null)
+        {
+            wallet = await repository.LoadAsync(id, cancellationToken);
+        }
+        else if (DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var pointInTime))
+        {
+            wallet = await repository.LoadAsOfAsync(id, pointInTime, cancellationToken);
+        }
+        else
+        {
+            return ProblemResults.BadRequest($"asOf is an ISO 8601 time such as 2026-11-25T10:00:00Z; got '{asOf}'.");
+        }
+
+        if (wallet is null)
+        {
+            return ProblemResults.NotFound(asOf is null ? $"There is no wallet {id}." : $"Wallet {id} did not exist at {asOf}.");
+        }
+
+        // Owner fields come from the first event, never from a snapshot (snapshots hold no personal data).
+        var owner = await repository.LoadAsOfVersionAsync(id, 1, cancellationToken);
+        return TypedResults.Ok(View(wallet, owner!));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetOwnerAsync(string id, AggregateRepository<WalletAccount> repository, ISubjectKeyStore keys, CancellationToken cancellationToken)
+    {
+        if (await repository.LoadAsOfVersionAsync(id, 1, cancellationToken) is null)
+        {
+            return ProblemResults.NotFound($"There is no wallet {id}.");
+        }
+
+        // Deleting the key is the whole erasure: every copy of the ciphertext (events, backups) becomes unreadable.
+        await keys.DeleteKeyAsync(id, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static WalletView View(WalletAccount wallet, WalletAccount owner) =>
+        new(wallet.Id, owner.OwnerName ?? PersonalData.Shredded, owner.OwnerEmail ?? PersonalData.Shredded, PersonalData.IsShredded(owner.OwnerName), wallet.BalanceCents, wallet.Currency, wallet.Version);
+
+    internal sealed record OpenWallet(string? OwnerName, string? OwnerEmail);
+
+    internal sealed record Amount(long AmountCents);
+
+    internal sealed record WalletView(string Id, string OwnerName, string OwnerEmail, bool PersonalDataShredded, long BalanceCents, string Currency, long Version);
+}
