@@ -1,4 +1,5 @@
 using Bulwark.Drills.Ddos;
+using Bulwark.Drills.DoubleClick;
 using Bulwark.Drills.PlugPull;
 using Bulwark.Drills.Recovery;
 using Bulwark.Drills.SlowLoris;
@@ -11,7 +12,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -34,6 +35,7 @@ public static class DrillCatalog
             "SLOW-LORIS" => new SlowLorisDrill(With(new SlowLorisOptions(), o => o.Duration = duration ?? o.Duration)),
             "RECOVERY" => new RecoveryDrill(With(new RecoveryOptions(), o => o.Outage = duration ?? o.Outage)),
             "ZOMBIE" => new ZombieDrill(With(new ZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
+            "DOUBLE-CLICK" => new DoubleClickDrill(),
             _ => null,
         };
     }
