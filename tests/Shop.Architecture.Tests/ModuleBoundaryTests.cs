@@ -9,7 +9,7 @@ namespace Shop.Architecture.Tests;
 /// </summary>
 public sealed class ModuleBoundaryTests
 {
-    public static TheoryData<string> Modules => new() { "Shop.Catalog", "Shop.Inventory", "Shop.Reviews", "Shop.Payments", "Shop.Identity" };
+    public static TheoryData<string> Modules => new() { "Shop.Catalog", "Shop.Inventory", "Shop.Reviews", "Shop.Payments", "Shop.Identity", "Shop.Notifications", "Shop.Rewards", "Shop.Analytics", "Shop.Returns" };
 
     private static readonly Dictionary<string, Assembly> Assemblies = new()
     {
@@ -18,6 +18,19 @@ public sealed class ModuleBoundaryTests
         ["Shop.Reviews"] = typeof(Shop.Reviews.ReviewsModule).Assembly,
         ["Shop.Payments"] = typeof(Shop.Payments.PaymentsModule).Assembly,
         ["Shop.Identity"] = typeof(Shop.Identity.IdentityModule).Assembly,
+        ["Shop.Notifications"] = typeof(Shop.Notifications.NotificationsModule).Assembly,
+        ["Shop.Rewards"] = typeof(Shop.Rewards.RewardsModule).Assembly,
+        ["Shop.Analytics"] = typeof(Shop.Analytics.AnalyticsModule).Assembly,
+        ["Shop.Returns"] = typeof(Shop.Returns.ReturnsModule).Assembly,
+    };
+
+    // Subscribers load the publisher's assembly for its event contracts only; the namespace rules below still forbid
+    // everything but <c>Contracts</c> (and the publisher never references its subscribers).
+    private static readonly Dictionary<string, string[]> ContractReferences = new()
+    {
+        ["Shop.Notifications"] = ["Shop.Identity", "Shop.Orders"],
+        ["Shop.Rewards"] = ["Shop.Identity", "Shop.Orders"],
+        ["Shop.Analytics"] = ["Shop.Identity", "Shop.Orders"],
     };
 
     [Theory]
@@ -58,9 +71,25 @@ public sealed class ModuleBoundaryTests
 
         Assert.DoesNotContain("Shop.Host", references);
         Assert.DoesNotContain("Shop.Externals", references);
-        Assert.DoesNotContain(references, r => r is not null && Assemblies.ContainsKey(r) && r != module);
+        var allowed = ContractReferences.GetValueOrDefault(module, []);
+        Assert.DoesNotContain(references, r => r is not null && Assemblies.ContainsKey(r) && r != module && !allowed.Contains(r));
         // A module's core is its own business: only the module itself may load it.
-        Assert.DoesNotContain(references, r => r is not null && r.EndsWith(".Core", StringComparison.Ordinal) && !r.StartsWith(module + ".", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, r => r is not null && r.StartsWith("Shop.", StringComparison.Ordinal) && r.EndsWith(".Core", StringComparison.Ordinal) && !r.StartsWith(module + ".", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void Module_UsesOnlyTheContractsOfThePublishersItSubscribesTo(string module)
+    {
+        foreach (var publisher in ContractReferences.GetValueOrDefault(module, []))
+        {
+            var result = Types.InAssembly(Assemblies[module])
+                .ShouldNot().HaveDependencyOnAny($"{publisher}.Adapters", $"{publisher}.Api", $"{publisher}.Users", $"{publisher}.Ports", $"{publisher}.Data", $"{publisher}.Domain", $"{publisher}.Application")
+                .GetResult();
+            var entry = Types.InAssembly(Assemblies[module]).ShouldNot().HaveDependencyOn($"{publisher}.{publisher["Shop.".Length..]}Module").GetResult();
+
+            Assert.True(result.IsSuccessful && entry.IsSuccessful, $"{module} uses more of {publisher} than its Contracts");
+        }
     }
 
     [Fact]
