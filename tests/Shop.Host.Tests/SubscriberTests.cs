@@ -1,13 +1,16 @@
 using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using Bulwark.Outbox;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Shop.Analytics.Contracts;
 using Shop.Identity.Contracts;
 using Shop.Infrastructure.Messaging;
+using Shop.Infrastructure.Sqlite;
 using Shop.Notifications.Contracts;
+using Shop.Orders.Contracts;
 using Shop.Rewards.Contracts;
 
 namespace Shop.Host.Tests;
@@ -46,6 +49,39 @@ public sealed class SubscriberTests
         Assert.Equal(welcome.MessageId, credit.MessageId);
         Assert.Equal(1, Assert.Single(counts!, c => c.EventType == UserRegistered.Topic).Count);
         Assert.Equal(0, Acked(deliveries, "notifications", "dead_lettered") + Acked(deliveries, "rewards", "retried"));
+    }
+
+    [Fact]
+    public async Task OrderPlaced_FromTheOutbox_ConfirmsAwardsAndCountsWithoutPublisherKnowingSubscribers()
+    {
+        await using var shop = (await RunningShop.StartAsync()).AsPartner();
+        using var signUp = await shop.Client.PostAsJsonAsync("/api/users", new { email = "ord@example.com", displayName = "Ord" }, Ct);
+        var user = (await signUp.Content.ReadFromJsonAsync<UserDto>(Ct))!;
+        await Eventually.WaitAsync(
+            () => shop.Client.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct)!, m => m!.Length == 1, "the welcome mail");
+
+        // What the Orders module does when it accepts an order: OrderPlaced into the outbox, in its own transaction.
+        var placed = new OrderPlaced(Guid.NewGuid(), user.Id, [new OrderLine(1, 2, 1250)], 2500, "EUR", DateTimeOffset.UnixEpoch);
+        await using (var connection = new SqliteConnection(ShopDataOptions.ConnectionString(shop.DataPath)))
+        {
+            await connection.OpenAsync(Ct);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(Ct);
+            await shop.Services.GetRequiredService<IOutbox>().EnqueueJsonAsync(connection, transaction, OrderPlaced.Topic, placed.OrderId.ToString(), placed, cancellationToken: Ct);
+            await transaction.CommitAsync(Ct);
+        }
+
+        var mail = await Eventually.WaitAsync(
+            () => shop.Client.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct)!, m => m!.Length == 2, "the order confirmation");
+        var rewards = await Eventually.WaitAsync(
+            () => shop.Client.GetFromJsonAsync<RewardsDto>($"/api/rewards/{user.Id}", Ct)!, r => r!.Credits.Count == 2, "the order points");
+        var counts = await Eventually.WaitAsync(
+            () => shop.Client.GetFromJsonAsync<EventCountDto[]>("/api/analytics/events", Ct)!, c => c!.Any(e => e.EventType == OrderPlaced.Topic), "the order counted");
+        var confirmation = mail![1];
+        Assert.Equal("order-confirmation", confirmation.Kind);
+        Assert.Equal("ord@example.com", confirmation.Recipient);
+        Assert.Contains("25.00 EUR", confirmation.Body, StringComparison.Ordinal);
+        Assert.Equal(100 + 25, rewards!.Points);
+        Assert.Equal(1, Assert.Single(counts!, c => c.EventType == OrderPlaced.Topic).Count);
     }
 
     [Fact]
