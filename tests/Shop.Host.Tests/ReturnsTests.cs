@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
 using Shop.Returns.Contracts;
 
@@ -49,6 +51,7 @@ public sealed class ReturnsTests
                 o.AcceptedImageFormats += ",heic";
             }
         }))).AsPartner();
+        using var deliveries = new MetricCollector<long>(shop.Services.GetRequiredService<IMeterFactory>(), "Bulwark.Messaging", "bulwark.messaging.deliveries");
 
         // A HEIC photo: a real image, but a format this processor does not understand yet — the poison pill.
         using var poisonResponse = await PostReturnAsync(shop.Client, Guid.NewGuid(), "Wrong size", [Heic()]);
@@ -87,6 +90,12 @@ public sealed class ReturnsTests
         // A second redrive attempt finds nothing: the message was processed once and left the DLQ.
         using var again = await shop.Client.PostAsync($"/admin/dlq/{letter.GetProperty("id").GetString()}/redrive", null, Ct);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        // Processed once: 20 good + the redriven one acked, one dead-lettering, no retries of a permanent error.
+        // (the ack follows the handler's commit, so wait for it rather than race it)
+        await Eventually.WaitAsync(() => Task.FromResult(Count(deliveries, "acked")), n => n >= 21, "21 acks on 'returns'");
+        Assert.Equal(21, Count(deliveries, "acked"));
+        Assert.Equal(1, Count(deliveries, "dead_lettered"));
+        Assert.Equal(0, Count(deliveries, "retried"));
     }
 
     [Fact]
@@ -116,6 +125,11 @@ public sealed class ReturnsTests
         Assert.Equal(HttpStatusCode.BadRequest, notMultipart.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
+
+    private static long Count(MetricCollector<long> collector, string outcome) =>
+        collector.GetMeasurementSnapshot()
+            .Where(m => m.Tags.TryGetValue("queue", out var q) && Equals(q, "returns") && m.Tags.TryGetValue("outcome", out var o) && Equals(o, outcome))
+            .Sum(m => m.Value);
 
     internal static async Task<HttpResponseMessage> PostReturnAsync(HttpClient client, Guid orderId, string reason, byte[][] photos)
     {
