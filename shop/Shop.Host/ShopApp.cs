@@ -10,7 +10,13 @@ using Bulwark.Resilience.DependencyInjection;
 using Bulwark.Sqlite.Idempotency;
 using Bulwark.Sqlite.Outbox;
 using Microsoft.AspNetCore.HttpLogging;
+using Bulwark.Messaging.DeadLetters;
+using Shop.Analytics;
 using Shop.Catalog;
+using Shop.Infrastructure.Messaging;
+using Shop.Notifications;
+using Shop.Returns;
+using Shop.Rewards;
 using Shop.Host.Externals;
 using Shop.Infrastructure.Sqlite;
 using Shop.Identity;
@@ -62,7 +68,14 @@ public static partial class ShopApp
         var dataPath = builder.Configuration[$"{ShopDataOptions.SectionName}:{nameof(ShopDataOptions.Path)}"] ?? new ShopDataOptions().Path;
         // The outbox store migrates before any module does, so the folder must exist before the host starts.
         Directory.CreateDirectory(dataPath);
+        // The bus (embedded SQLite or RabbitMQ, claim check, DLQ) before the outbox: the relay then publishes through it,
+        // and subscriptions are bound before the relay's first publish (docs/shop.md, "Messaging in the shop").
+        builder.Services.AddShopMessaging(builder.Configuration);
         builder.Services.AddBulwarkOutbox().UseSqlite(ShopDataOptions.ConnectionString(dataPath));
+        builder.Services.AddNotificationsModule();
+        builder.Services.AddRewardsModule();
+        builder.Services.AddAnalyticsModule();
+        builder.Services.AddReturnsModule();
 
         builder.Services.AddCatalogModule();
         builder.Services.AddIdentityModule();
@@ -101,6 +114,11 @@ public static partial class ShopApp
         app.MapReportingEndpoints();
         app.MapOrdersEndpoints();
         app.MapWalletEndpoints();
+        app.MapNotificationsEndpoints();
+        app.MapRewardsEndpoints();
+        app.MapAnalyticsEndpoints();
+        app.MapReturnsEndpoints();
+        app.MapBulwarkDeadLetters("/admin/dlq");
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "Bulwark reference shop",

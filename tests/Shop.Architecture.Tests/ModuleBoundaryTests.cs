@@ -9,7 +9,7 @@ namespace Shop.Architecture.Tests;
 /// </summary>
 public sealed class ModuleBoundaryTests
 {
-    public static TheoryData<string> Modules => new() { "Shop.Catalog", "Shop.Inventory", "Shop.Reviews", "Shop.Payments", "Shop.Identity", "Shop.Orders", "Shop.Wallet", "Shop.Storefront", "Shop.Reporting" };
+    public static TheoryData<string> Modules => new() { "Shop.Catalog", "Shop.Inventory", "Shop.Reviews", "Shop.Payments", "Shop.Identity", "Shop.Orders", "Shop.Wallet", "Shop.Storefront", "Shop.Reporting", "Shop.Notifications", "Shop.Rewards", "Shop.Analytics", "Shop.Returns" };
 
     private static readonly Dictionary<string, Assembly> Assemblies = new()
     {
@@ -22,14 +22,22 @@ public sealed class ModuleBoundaryTests
         ["Shop.Wallet"] = typeof(Shop.Wallet.WalletModule).Assembly,
         ["Shop.Storefront"] = typeof(Shop.Storefront.StorefrontModule).Assembly,
         ["Shop.Reporting"] = typeof(Shop.Reporting.ReportingModule).Assembly,
+        ["Shop.Notifications"] = typeof(Shop.Notifications.NotificationsModule).Assembly,
+        ["Shop.Rewards"] = typeof(Shop.Rewards.RewardsModule).Assembly,
+        ["Shop.Analytics"] = typeof(Shop.Analytics.AnalyticsModule).Assembly,
+        ["Shop.Returns"] = typeof(Shop.Returns.ReturnsModule).Assembly,
     };
 
-    // A module that orchestrates others loads their assemblies, and may then use only their Contracts (rule above).
+    // A module that orchestrates others, or subscribes to their events, loads their assemblies and may then use only
+    // their Contracts (the namespace rules below); a publisher never references its subscribers.
     private static readonly Dictionary<string, string[]> AllowedModuleReferences = new()
     {
         ["Shop.Orders"] = ["Shop.Catalog", "Shop.Inventory", "Shop.Payments"],
         ["Shop.Storefront"] = ["Shop.Catalog", "Shop.Inventory", "Shop.Reviews"],
         ["Shop.Reporting"] = ["Shop.Catalog"],
+        ["Shop.Notifications"] = ["Shop.Identity", "Shop.Orders"],
+        ["Shop.Rewards"] = ["Shop.Identity", "Shop.Orders"],
+        ["Shop.Analytics"] = ["Shop.Identity", "Shop.Orders"],
     };
 
     [Theory]
@@ -74,6 +82,21 @@ public sealed class ModuleBoundaryTests
         Assert.DoesNotContain(references, r => r is not null && Assemblies.ContainsKey(r) && r != module && !allowed.Contains(r));
         // A module's core is its own business: only the module itself may load it. Shop cores only: Polly.Core is a library.
         Assert.DoesNotContain(references, r => r is not null && r.StartsWith("Shop.", StringComparison.Ordinal) && r.EndsWith(".Core", StringComparison.Ordinal) && !r.StartsWith(module + ".", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void Module_UsesOnlyTheContractsOfTheModulesItReferences(string module)
+    {
+        foreach (var publisher in AllowedModuleReferences.GetValueOrDefault(module, []))
+        {
+            var result = Types.InAssembly(Assemblies[module])
+                .ShouldNot().HaveDependencyOnAny($"{publisher}.Adapters", $"{publisher}.Api", $"{publisher}.Users", $"{publisher}.Ports", $"{publisher}.Data", $"{publisher}.Domain", $"{publisher}.Application")
+                .GetResult();
+            var entry = Types.InAssembly(Assemblies[module]).ShouldNot().HaveDependencyOn($"{publisher}.{publisher["Shop.".Length..]}Module").GetResult();
+
+            Assert.True(result.IsSuccessful && entry.IsSuccessful, $"{module} uses more of {publisher} than its Contracts");
+        }
     }
 
     [Fact]

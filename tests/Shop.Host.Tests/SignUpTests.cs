@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Bulwark.Outbox;
+using Bulwark.Messaging;
+using Bulwark.Messaging.Subscriptions;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Identity.Contracts;
+using Shop.Notifications.Contracts;
 
 namespace Shop.Host.Tests;
 
-/// <summary>Sign-up over HTTP: the user and <c>UserRegistered</c> leave through the outbox relay.</summary>
+/// <summary>Sign-up over HTTP: the user and <c>UserRegistered</c> leave through the outbox relay onto the bus.</summary>
 public sealed class SignUpTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -16,8 +17,17 @@ public sealed class SignUpTests
     [Fact]
     public async Task SignUp_Valid_Returns201AndRelaysUserRegisteredOnce()
     {
-        var recorder = new RecordingSubscriber();
-        await using var shop = await RunningShop.StartAsync(services: s => s.AddSingleton<IOutboxSubscriber>(recorder));
+        await using var shop = (await RunningShop.StartAsync()).AsPartner();
+        // A subscriber the shop has never heard of, added at run time: no publisher code knows about it (pub/sub).
+        var received = new ConcurrentQueue<(UserRegistered Event, string MessageId)>();
+        var bus = shop.Services.GetRequiredService<IMessageBus>();
+        await using var subscription = await bus.SubscribeAsync(SubscriptionDefinition.Create("test-audit-" + Guid.NewGuid().ToString("N"), s => s
+            .FromTopic(UserRegistered.Topic)
+            .Handle<UserRegistered>((e, context, _) =>
+            {
+                received.Enqueue((e, context.Envelope.MessageId));
+                return Task.CompletedTask;
+            })), Ct);
 
         using var response = await shop.Client.PostAsJsonAsync("/api/users", new { email = "ada@example.com", displayName = "Ada" }, Ct);
         var user = await response.Content.ReadFromJsonAsync<UserDto>(Ct);
@@ -25,9 +35,14 @@ public sealed class SignUpTests
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(user, fetched);
-        var registered = await recorder.WaitForAsync(UserRegistered.Topic);
-        Assert.Equal(user.Id, registered.ReadJson<UserRegistered>()!.UserId);
-        Assert.Single(recorder.Messages, m => m.Topic == UserRegistered.Topic);
+        await Eventually.WaitAsync(() => Task.FromResult(received.Count), n => n >= 1, "the test subscriber receives UserRegistered");
+        // Fan-out, not competition: the shop's own subscriber got the same event too.
+        var mail = await Eventually.WaitAsync(
+            () => shop.Client.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct)!,
+            m => m!.Length >= 1, "the welcome mail is written");
+        var (registered, messageId) = Assert.Single(received);
+        Assert.Equal(user.Id, registered.UserId);
+        Assert.Equal(messageId, Assert.Single(mail!).MessageId);
     }
 
     [Fact]
@@ -55,33 +70,5 @@ public sealed class SignUpTests
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
-
-    private sealed class RecordingSubscriber : IOutboxSubscriber
-    {
-        public ConcurrentQueue<OutboxMessage> Messages { get; } = new();
-
-        public Task HandleAsync(OutboxMessage message, CancellationToken cancellationToken)
-        {
-            Messages.Enqueue(message);
-            return Task.CompletedTask;
-        }
-
-        public async Task<OutboxMessage> WaitForAsync(string topic)
-        {
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < TimeSpan.FromSeconds(10))
-            {
-                if (Messages.FirstOrDefault(m => m.Topic == topic) is { } message)
-                {
-                    return message;
-                }
-
-                await Task.Delay(50, Ct);
-            }
-
-            Assert.Fail($"No {topic} message was relayed within 10 s.");
-            return null!;
-        }
     }
 }

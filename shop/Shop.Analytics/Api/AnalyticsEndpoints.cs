@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Shop.Analytics.Contracts;
+using Shop.Analytics.Data;
+
+namespace Shop.Analytics.Api;
+
+internal static class AnalyticsEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/api/analytics/events", ListAsync).WithTags("Analytics").WithName("CountEvents");
+
+    private static async Task<Ok<EventCountDto[]>> ListAsync(AnalyticsDatabase db, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.Database.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT event_type, count FROM analytics_counters ORDER BY event_type;";
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var list = new List<EventCountDto>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new EventCountDto(reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        return TypedResults.Ok(list.ToArray());
+    }
+}
