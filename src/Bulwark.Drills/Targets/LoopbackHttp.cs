@@ -75,7 +75,16 @@ public static class LoopbackHttp
 
     private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var socket = await ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
-        return new NetworkStream(socket, ownsSocket: true);
+        try
+        {
+            var socket = await ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (SocketException e)
+        {
+            // A connection reset while connecting can surface as a bare SocketException; callers (and the load
+            // generator's classification) expect HttpClient's own connection error.
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"Could not connect to {context.DnsEndPoint}: {e.Message}", e);
+        }
     }
 }
