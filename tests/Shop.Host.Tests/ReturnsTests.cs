@@ -108,8 +108,12 @@ public sealed class ReturnsTests
         var rejected = await WaitForStatusAsync(shop.Client, accepted.Id, "rejected");
 
         Assert.Contains("unknown format", rejected.Error, StringComparison.Ordinal);
-        var letters = await shop.Client.GetFromJsonAsync<JsonElement[]>("/admin/dlq?queue=returns", Ct);
-        Assert.Equal(accepted.Id.ToString(), Assert.Single(letters!).GetProperty("messageId").GetString());
+        // The return is marked rejected before the bus moves its message to the DLQ: wait for the move, don't race it.
+        var letters = await Eventually.WaitAsync(
+            async () => await shop.Client.GetFromJsonAsync<JsonElement[]>("/admin/dlq?queue=returns", Ct) ?? [],
+            l => l.Length > 0,
+            "the poison return in the DLQ");
+        Assert.Equal(accepted.Id.ToString(), Assert.Single(letters).GetProperty("messageId").GetString());
     }
 
     [Fact]

@@ -45,7 +45,8 @@ public sealed class DeadLetterEndpointsTests : IAsyncDisposable
         var inspected = await client.GetFromJsonAsync<JsonElement>($"/admin/dlq/{id}", Ct);
         Assert.Contains("unreadable photo", inspected.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Contains(nameof(DeadLetterEndpointsTests), inspected.GetProperty("stackTrace").GetString(), StringComparison.Ordinal);
-        Assert.Contains("\"number\":0", inspected.GetProperty("body").GetString(), StringComparison.Ordinal);
+        // Three handlers fail concurrently, so the DLQ's order among them is not the send order.
+        Assert.Matches("\"number\":[0-2]", inspected.GetProperty("body").GetString());
 
         var missing = await client.GetAsync("/admin/dlq/999999", Ct);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
