@@ -111,7 +111,7 @@ internal static class LatencyProbe
             await bus.StartAsync();
             try
             {
-                var endpoint = await bus.GetSendEndpoint(new Uri("queue:" + queue));
+                var endpoint = await bus.GetSendEndpoint(new Uri("exchange:" + queue));
                 return await MeasureAsync(count, async i =>
                 {
                     Volatile.Write(ref pending, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));

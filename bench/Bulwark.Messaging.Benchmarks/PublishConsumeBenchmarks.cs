@@ -79,7 +79,7 @@ public class PublishConsumeBenchmarks
     {
         (_massTransit, _massTransitBus) = MassTransitBus.Create(Broker, MassTransitQueue, concurrency: 4, Handled);
         await _massTransitBus.StartAsync();
-        _massTransitEndpoint = await _massTransitBus.GetSendEndpoint(new Uri("queue:" + MassTransitQueue));
+        _massTransitEndpoint = await _massTransitBus.GetSendEndpoint(new Uri("exchange:" + MassTransitQueue));
     }
 
     [IterationSetup]
