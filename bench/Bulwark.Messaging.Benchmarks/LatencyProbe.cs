@@ -35,15 +35,19 @@ internal static class LatencyProbe
                 o.DeadLetterQueue = "lat.dlq." + suffix;
             }), "lat.bulwark." + suffix);
             Print("Raw RabbitMQ.Client", await RawAsync(count, "lat.raw." + suffix));
+            Print("MassTransit over RabbitMQ", await MassTransitAsync(count, "lat.mt." + suffix));
         }
         finally
         {
             await using var connection = await new ConnectionFactory { Uri = Broker }.CreateConnectionAsync();
             await using var channel = await connection.CreateChannelAsync();
-            foreach (var queue in new[] { "lat.bulwark." + suffix, "lat.raw." + suffix, "lat.dlq." + suffix })
+            foreach (var queue in new[] { "lat.bulwark." + suffix, "lat.raw." + suffix, "lat.dlq." + suffix, "lat.mt." + suffix })
             {
                 await channel.QueueDeleteAsync(queue, false, false);
             }
+
+            await channel.ExchangeDeleteAsync("lat.topics." + suffix);
+            await channel.ExchangeDeleteAsync("lat.mt." + suffix);
 
             if (Directory.Exists(folder))
             {
@@ -96,6 +100,30 @@ internal static class LatencyProbe
             await publish.BasicPublishAsync(string.Empty, queue, true, properties, JsonSerializer.SerializeToUtf8Bytes(new Ping(i, "hello"), JsonSerializerOptions.Web));
             await Volatile.Read(ref pending).Task;
         });
+    }
+
+    private static async Task<List<double>> MassTransitAsync(int count, string queue)
+    {
+        TaskCompletionSource pending = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (provider, bus) = MassTransitBus.Create(Broker, queue, concurrency: 1, () => Volatile.Read(ref pending).TrySetResult());
+        await using (provider)
+        {
+            await bus.StartAsync();
+            try
+            {
+                var endpoint = await bus.GetSendEndpoint(new Uri("exchange:" + queue));
+                return await MeasureAsync(count, async i =>
+                {
+                    Volatile.Write(ref pending, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                    await endpoint.Send(new Ping(i, "hello"));
+                    await Volatile.Read(ref pending).Task;
+                });
+            }
+            finally
+            {
+                await bus.StopAsync();
+            }
+        }
     }
 
     private static async Task<List<double>> MeasureAsync(int count, Func<int, Task> roundTrip)
