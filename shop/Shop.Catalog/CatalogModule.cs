@@ -1,8 +1,13 @@
+using Bulwark.EventSourcing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Shop.Catalog.Api;
 using Shop.Catalog.Contracts;
 using Shop.Catalog.Data;
+using Shop.Catalog.Domain;
+using Shop.Catalog.ReadModel;
+using Shop.Infrastructure.EventSourcing;
 using Shop.Infrastructure.Sqlite;
 
 namespace Shop.Catalog;
@@ -10,14 +15,25 @@ namespace Shop.Catalog;
 /// <summary>The Catalog module's one entry point: its services and its endpoints.</summary>
 public static class CatalogModule
 {
-    /// <summary>The module's name, also its database file name.</summary>
+    /// <summary>The module's name, also the prefix of its tables and event type names.</summary>
     public const string Name = "catalog";
 
-    /// <summary>Registers the catalogue's database, migrations and <see cref="ICatalogApi"/>.</summary>
-    public static IServiceCollection AddCatalogModule(this IServiceCollection services)
+    /// <summary>
+    /// Registers the catalogue: products as event streams in the shop's event log (the write side), the product list
+    /// read model fed by a projection (the read side, behind <see cref="ICatalogApi"/>), and the start-up import.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="shopConnectionString">The shop database (<c>ShopDataOptions.ConnectionString</c>).</param>
+    public static IServiceCollection AddCatalogModule(this IServiceCollection services, string shopConnectionString)
     {
         services.AddModuleDatabase(Name, CatalogMigrations.All, db => new CatalogDatabase(db));
-        services.AddSingleton<ICatalogApi, CatalogRepository>();
+        services.AddShopEventSourcing(shopConnectionString, events => events
+                .Register<ProductListed>("catalog.ProductListed")
+                .Register<ProductPriceChanged>("catalog.ProductPriceChanged"))
+            .AddProjection<ProductListProjection>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
+        services.AddSingleton<ICatalogApi, ProductListReader>();
+        // After the module's migrations (registered above), before Kestrel listens.
+        services.AddSingleton<IHostedService, CatalogImport>();
         return services;
     }
 
@@ -26,5 +42,12 @@ public static class CatalogModule
     {
         CatalogEndpoints.Map(endpoints);
         return endpoints;
+    }
+
+    /// <summary>Operations: rebuilds the product list read model from position 0 of the event log.</summary>
+    public static Task RebuildProductListAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return services.GetRequiredKeyedService<ProjectionRunner>(typeof(ProductListProjection)).RebuildAsync(cancellationToken);
     }
 }

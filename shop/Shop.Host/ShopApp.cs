@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.HttpLogging;
 using Bulwark.Messaging.DeadLetters;
 using Shop.Analytics;
 using Shop.Catalog;
+using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Messaging;
 using Shop.Notifications;
 using Shop.Returns;
@@ -77,7 +78,8 @@ public static partial class ShopApp
         builder.Services.AddAnalyticsModule();
         builder.Services.AddReturnsModule();
 
-        builder.Services.AddCatalogModule();
+        builder.Services.AddShopAdmin();
+        builder.Services.AddCatalogModule(ShopDataOptions.ConnectionString(dataPath));
         builder.Services.AddIdentityModule();
         builder.Services.AddInventoryModule();
         builder.Services.AddReviewsModule();
@@ -118,7 +120,7 @@ public static partial class ShopApp
         app.MapRewardsEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapReturnsEndpoints();
-        app.MapBulwarkDeadLetters("/admin/dlq");
+        app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin();
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "Bulwark reference shop",

@@ -70,7 +70,7 @@ public sealed class RabbitMqShopTests
             Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo)), Assert.Single(done.Photos).Sha256);
             await ReturnsTests.WaitForStatusAsync(shop.Client, poisonId, "rejected");
             var letters = await Eventually.WaitAsync(
-                () => shop.Client.GetFromJsonAsync<JsonElement[]>("/admin/dlq?queue=returns", Ct)!, l => l!.Length >= 1, "the poison return in the RabbitMQ DLQ");
+                () => shop.Admin.GetFromJsonAsync<JsonElement[]>("/admin/dlq?queue=returns", Ct)!, l => l!.Length >= 1, "the poison return in the RabbitMQ DLQ");
             Assert.Equal(poisonId.ToString(), Assert.Single(letters!).GetProperty("messageId").GetString());
         }
         finally

@@ -71,7 +71,7 @@ public sealed class ReturnsTests
 
         var rejected = await WaitForStatusAsync(shop.Client, poison.Id, "rejected");
         Assert.Contains("heic", rejected.Error, StringComparison.Ordinal);
-        var letters = await shop.Client.GetFromJsonAsync<JsonElement[]>("/admin/dlq?queue=returns", Ct);
+        var letters = await shop.Admin.GetFromJsonAsync<JsonElement[]>("/admin/dlq?queue=returns", Ct);
         var letter = Assert.Single(letters!);
         Assert.Equal(poison.Id.ToString(), letter.GetProperty("messageId").GetString());
         Assert.True(letter.GetProperty("permanent").GetBoolean());
@@ -80,15 +80,15 @@ public sealed class ReturnsTests
         // The fix ships (the processor learns HEIC), then ops redrive the dead letter over the admin API.
         heicFixed = true;
         shop.Services.GetRequiredService<IOptionsMonitorCache<ReturnsOptions>>().Clear();
-        using var redrive = await shop.Client.PostAsync($"/admin/dlq/{letter.GetProperty("id").GetString()}/redrive", null, Ct);
+        using var redrive = await shop.Admin.PostAsync($"/admin/dlq/{letter.GetProperty("id").GetString()}/redrive", null, Ct);
         Assert.Equal(HttpStatusCode.OK, redrive.StatusCode);
 
         var completed = await WaitForStatusAsync(shop.Client, poison.Id, "completed");
         Assert.Equal("heic", Assert.Single(completed.Photos).Format);
-        var depth = await shop.Client.GetFromJsonAsync<JsonElement>("/admin/dlq/depth", Ct);
+        var depth = await shop.Admin.GetFromJsonAsync<JsonElement>("/admin/dlq/depth", Ct);
         Assert.Equal(0, depth.GetProperty("depth").GetInt64());
         // A second redrive attempt finds nothing: the message was processed once and left the DLQ.
-        using var again = await shop.Client.PostAsync($"/admin/dlq/{letter.GetProperty("id").GetString()}/redrive", null, Ct);
+        using var again = await shop.Admin.PostAsync($"/admin/dlq/{letter.GetProperty("id").GetString()}/redrive", null, Ct);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
         // Processed once: 20 good + the redriven one acked, one dead-lettering, no retries of a permanent error.
         // (the ack follows the handler's commit, so wait for it rather than race it)
@@ -110,7 +110,7 @@ public sealed class ReturnsTests
         Assert.Contains("unknown format", rejected.Error, StringComparison.Ordinal);
         // The return is marked rejected before the bus moves its message to the DLQ: wait for the move, don't race it.
         var letters = await Eventually.WaitAsync(
-            async () => await shop.Client.GetFromJsonAsync<JsonElement[]>("/admin/dlq?queue=returns", Ct) ?? [],
+            async () => await shop.Admin.GetFromJsonAsync<JsonElement[]>("/admin/dlq?queue=returns", Ct) ?? [],
             l => l.Length > 0,
             "the poison return in the DLQ");
         Assert.Equal(accepted.Id.ToString(), Assert.Single(letters).GetProperty("messageId").GetString());

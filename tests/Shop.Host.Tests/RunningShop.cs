@@ -9,16 +9,24 @@ internal sealed class RunningShop : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
+    /// <summary>The admin key in the shop's appsettings.json (operator endpoints).</summary>
+    public const string AdminKey = "demo-admin-key-change-me";
+
     private RunningShop(WebApplication app, string dataPath, HttpClient client)
     {
         _app = app;
         DataPath = dataPath;
         Client = client;
+        Admin = new HttpClient { BaseAddress = client.BaseAddress };
+        Admin.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
     }
 
     public string DataPath { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>A client that sends the admin key, for operator endpoints.</summary>
+    public HttpClient Admin { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -42,6 +50,7 @@ internal sealed class RunningShop : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Admin.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }

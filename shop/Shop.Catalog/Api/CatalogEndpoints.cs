@@ -1,10 +1,17 @@
 using System.Globalization;
 using Bulwark.AspNetCore.Problems;
+using Bulwark.EventSourcing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
 using Shop.Catalog.Contracts;
+using Shop.Catalog.Domain;
+using Shop.Catalog.ReadModel;
+using Shop.Infrastructure.Admin;
 
 namespace Shop.Catalog.Api;
 
@@ -12,12 +19,14 @@ internal static class CatalogEndpoints
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
+    private const int MaxPriceChangeAttempts = 3;
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var products = endpoints.MapGroup("/api/products").WithTags("Catalog");
         products.MapGet("/", ListAsync).WithName("ListProducts");
         products.MapGet("/{id}", GetAsync).WithName("GetProduct");
+        products.MapPut("/{id}/price", ChangePriceAsync).WithName("ChangeProductPrice").RequireShopAdmin();
     }
 
     // Query values arrive as strings so a malformed one gets a problem that names it, not a bare binder 400.
@@ -40,18 +49,129 @@ internal static class CatalogEndpoints
     }
 
     private static async Task<Results<Ok<ProductDto>, ProblemHttpResult>> GetAsync(
-        ICatalogApi catalog, string id, CancellationToken cancellationToken)
+        ICatalogApi catalog, HttpResponse response, string id, CancellationToken cancellationToken)
     {
-        if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var productId) || productId < 1)
+        if (!TryParseId(id, out var productId))
         {
             return ProblemResults.BadRequest($"A product id is a positive whole number; got '{id}'.");
         }
 
         var product = await catalog.FindProductAsync(productId, cancellationToken);
-        return product is null
-            ? ProblemResults.NotFound($"There is no product {productId}.")
-            : TypedResults.Ok(product);
+        if (product is null)
+        {
+            return ProblemResults.NotFound($"There is no product {productId}.");
+        }
+
+        response.Headers.ETag = EntityTag(product.Version);
+        return TypedResults.Ok(product);
     }
+
+    // The write side: load the product from its stream, check the rules and the client's If-Match, append, then wait
+    // for the read model to include the change so the answer (and the client's next GET) shows it.
+    private static async Task<Results<Ok<ProductDto>, ProblemHttpResult>> ChangePriceAsync(
+        string id,
+        [FromBody] PriceChange? body,
+        HttpRequest request,
+        HttpResponse response,
+        AggregateRepository<Product> products,
+        [FromKeyedServices(typeof(ProductListProjection))] ProjectionRunner productList,
+        ICatalogApi catalog,
+        CancellationToken cancellationToken)
+    {
+        if (!TryParseId(id, out var productId))
+        {
+            return ProblemResults.BadRequest($"A product id is a positive whole number; got '{id}'.");
+        }
+
+        if (body?.PriceCents is not { } price)
+        {
+            return ProblemResults.BadRequest("Send {\"priceCents\":1299}.");
+        }
+
+        if (price is < 0 or > Product.MaxPriceCents)
+        {
+            return ProblemResults.Unprocessable($"priceCents is 0 to {Product.MaxPriceCents}; got {price}.");
+        }
+
+        if (!TryParseIfMatch(request.Headers.IfMatch.ToString(), out var expected))
+        {
+            return ProblemResults.BadRequest($"If-Match is a product version in quotes, such as \"3\", from the product's ETag; got '{request.Headers.IfMatch}'.");
+        }
+
+        // Without If-Match the client asked for "this price, whatever it was": a concurrent change is re-read and the
+        // price applied on top. With If-Match, someone else's change wins and the client is told to decide again.
+        AppendResult appended = default;
+        for (var attempt = 1; ; attempt++)
+        {
+            var product = await products.LoadAsync(Product.IdOf(productId), cancellationToken);
+            if (product is null)
+            {
+                return ProblemResults.NotFound($"There is no product {productId}.");
+            }
+
+            if (expected is { } version && version != product.Version)
+            {
+                return Stale(productId, version, product.Version);
+            }
+
+            product.ChangePrice(price);
+            try
+            {
+                appended = await products.SaveAsync(product, cancellationToken);
+                break;
+            }
+            catch (ConcurrencyConflictException e)
+            {
+                if (expected is not null)
+                {
+                    return Stale(productId, e.ExpectedVersion, e.ActualVersion);
+                }
+
+                if (attempt == MaxPriceChangeAttempts)
+                {
+                    return ProblemResults.Conflict($"Product {productId} kept changing while we applied the price; nothing was written, try again.");
+                }
+            }
+        }
+
+        // Read-your-own-writes, bounded by the request's deadline (a stuck projection answers 504, the change is kept).
+        if (appended.LastPosition > 0)
+        {
+            await productList.WaitForPositionAsync(appended.LastPosition, cancellationToken);
+        }
+
+        var changed = (await catalog.FindProductAsync(productId, cancellationToken))!;
+        response.Headers.ETag = EntityTag(changed.Version);
+        return TypedResults.Ok(changed);
+    }
+
+    private static ProblemHttpResult Stale(int productId, long expected, long actual) =>
+        ProblemResults.PreconditionFailed(
+            $"Product {productId} is at version {actual}, not {expected}: someone changed it first. GET it again and decide on the new state.",
+            new Dictionary<string, object?> { ["expectedVersion"] = expected, ["currentVersion"] = actual });
+
+    private static string EntityTag(long version) => new EntityTagHeaderValue($"\"{version.ToString(CultureInfo.InvariantCulture)}\"").ToString();
+
+    private static bool TryParseIfMatch(string header, out long? version)
+    {
+        version = null;
+        if (string.IsNullOrEmpty(header) || header == "*")
+        {
+            return true;
+        }
+
+        if (!EntityTagHeaderValue.TryParse(header, out var tag) || tag.IsWeak
+            || !long.TryParse(tag.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < 1)
+        {
+            return false;
+        }
+
+        version = parsed;
+        return true;
+    }
+
+    private static bool TryParseId(string id, out int productId) =>
+        int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out productId) && productId >= 1;
 
     private static bool TryParse(string? value, int fallback, out int result)
     {
@@ -63,4 +183,6 @@ internal static class CatalogEndpoints
 
         return int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result);
     }
+
+    internal sealed record PriceChange(long? PriceCents);
 }

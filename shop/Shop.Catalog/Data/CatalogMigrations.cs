@@ -19,13 +19,27 @@ internal static class CatalogMigrations
             );
             """),
         new Migration(2, "seed demo catalogue", SeedAsync),
+        // CQRS (Codex 15): the rows above became the import list; products now live in event streams, and clients
+        // read this table, which only the product-list projection writes.
+        Migration.Sql(3, "create product list read model", """
+            CREATE TABLE catalog_product_list (
+                id          INTEGER PRIMARY KEY,
+                sku         TEXT    NOT NULL,
+                name        TEXT    NOT NULL,
+                description TEXT    NOT NULL,
+                category    TEXT    NOT NULL,
+                price_cents INTEGER NOT NULL,
+                currency    TEXT    NOT NULL,
+                version     INTEGER NOT NULL
+            );
+            """),
     ];
 
     private static readonly string[] Categories = ["Kitchen", "Outdoor", "Books", "Audio", "Office", "Toys"];
     private static readonly string[] Adjectives = ["Sturdy", "Compact", "Deluxe", "Classic", "Featherweight", "Weatherproof", "Quiet", "Smart", "Vintage", "Modular"];
     private static readonly string[] Nouns = ["Kettle", "Lantern", "Notebook", "Headphones", "Desk Lamp", "Kite"];
 
-    /// <summary>The demo catalogue: deterministic, so every fresh data folder holds the same 60 products.</summary>
+    /// <summary>The demo catalogue (the import list <c>catalog_products</c>): deterministic, so every fresh data folder holds the same 60 products.</summary>
     public static IEnumerable<(int Id, string Sku, string Name, string Description, string Category, long PriceCents)> DemoProducts()
     {
         for (var i = 1; i <= 60; i++)

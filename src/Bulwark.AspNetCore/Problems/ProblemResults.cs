@@ -10,6 +10,14 @@ public static class ProblemResults
     public static ProblemHttpResult BadRequest(string detail, IDictionary<string, object?>? extensions = null) =>
         Create(StatusCodes.Status400BadRequest, "Bad request", detail, extensions);
 
+    /// <summary>401: no credentials, or unknown ones.</summary>
+    public static ProblemHttpResult Unauthorized(string detail) =>
+        Create(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+
+    /// <summary>403: the caller is known but may not do this.</summary>
+    public static ProblemHttpResult Forbidden(string detail) =>
+        Create(StatusCodes.Status403Forbidden, "Forbidden", detail);
+
     /// <summary>404: the resource does not exist.</summary>
     public static ProblemHttpResult NotFound(string detail) =>
         Create(StatusCodes.Status404NotFound, "Not found", detail);
@@ -17,6 +25,10 @@ public static class ProblemResults
     /// <summary>409: the request conflicts with the resource's current state.</summary>
     public static ProblemHttpResult Conflict(string detail, IDictionary<string, object?>? extensions = null) =>
         Create(StatusCodes.Status409Conflict, "Conflict", detail, extensions);
+
+    /// <summary>412: an <c>If-Match</c> precondition failed; the client should re-read and decide again.</summary>
+    public static ProblemHttpResult PreconditionFailed(string detail, IDictionary<string, object?>? extensions = null) =>
+        Create(StatusCodes.Status412PreconditionFailed, "Precondition failed", detail, extensions);
 
     /// <summary>422: well-formed but cannot be processed.</summary>
     public static ProblemHttpResult Unprocessable(string detail, IDictionary<string, object?>? extensions = null) =>

@@ -27,6 +27,15 @@ public static class ProblemTypes
     /// <summary>An unexpected fault; details are in the logs under the trace id, never in the body (500).</summary>
     public const string InternalError = Base + "internal-error";
 
+    /// <summary>The request carries no credentials, or unknown ones (401).</summary>
+    public const string Unauthorized = Base + "unauthorized";
+
+    /// <summary>The caller is known but may not do this (403).</summary>
+    public const string Forbidden = Base + "forbidden";
+
+    /// <summary>An <c>If-Match</c> precondition no longer holds: someone changed the resource first (412).</summary>
+    public const string PreconditionFailed = Base + "precondition-failed";
+
     /// <summary>The service is temporarily unable to take the request (503).</summary>
     public const string Unavailable = Base + "unavailable";
 
@@ -37,8 +46,11 @@ public static class ProblemTypes
     public static string ForStatus(int statusCode) => statusCode switch
     {
         400 => BadRequest,
+        401 => Unauthorized,
+        403 => Forbidden,
         404 => NotFound,
         409 => Conflict,
+        412 => PreconditionFailed,
         422 => Unprocessable,
         429 => TooManyRequests,
         503 => Unavailable,

@@ -1,17 +1,23 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Shop.Catalog.Contracts;
+using Shop.Catalog.Data;
 
-namespace Shop.Catalog.Data;
+namespace Shop.Catalog.ReadModel;
 
-internal sealed class CatalogRepository(CatalogDatabase catalog) : ICatalogApi
+/// <summary>
+/// The query side of the catalogue: every read (HTTP and <see cref="ICatalogApi"/>) comes from the product list read
+/// model, never from the event streams, so a busy shelf costs one indexed query however long a product's history is.
+/// </summary>
+internal sealed class ProductListReader(CatalogDatabase catalog) : ICatalogApi
 {
-    private const string Columns = "id, sku, name, description, category, price_cents, currency";
+    private const string Columns = "id, sku, name, description, category, price_cents, currency, version";
 
     public async Task<ProductDto?> FindProductAsync(int id, CancellationToken cancellationToken)
     {
         await using var connection = await catalog.Database.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM catalog_products WHERE id = $id;";
+        query.CommandText = $"SELECT {Columns} FROM catalog_product_list WHERE id = $id;";
         query.Parameters.AddWithValue("$id", id);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -24,11 +30,11 @@ internal sealed class CatalogRepository(CatalogDatabase catalog) : ICatalogApi
 
         await using var connection = await catalog.Database.OpenAsync(cancellationToken);
         await using var count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM catalog_products;";
-        var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        count.CommandText = "SELECT COUNT(*) FROM catalog_product_list;";
+        var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
 
         await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM catalog_products ORDER BY id LIMIT $limit OFFSET $offset;";
+        query.CommandText = $"SELECT {Columns} FROM catalog_product_list ORDER BY id LIMIT $limit OFFSET $offset;";
         query.Parameters.AddWithValue("$limit", pageSize);
         query.Parameters.AddWithValue("$offset", (long)(page - 1) * pageSize);
         var items = new List<ProductDto>(pageSize);
@@ -48,5 +54,6 @@ internal sealed class CatalogRepository(CatalogDatabase catalog) : ICatalogApi
         reader.GetString(3),
         reader.GetString(4),
         reader.GetInt64(5),
-        reader.GetString(6));
+        reader.GetString(6),
+        reader.GetInt64(7));
 }

@@ -1,0 +1,54 @@
+using Bulwark.EventSourcing;
+using Shop.Catalog.Data;
+using Shop.Catalog.Domain;
+
+namespace Shop.Catalog.ReadModel;
+
+/// <summary>
+/// Builds the product list clients read (<c>catalog_product_list</c>) from the catalogue's events, and only from them.
+/// Idempotent: each row keeps the stream version it last applied, so a batch delivered twice changes nothing.
+/// </summary>
+internal sealed class ProductListProjection(CatalogDatabase catalog) : IProjection
+{
+    public string Name => "catalog.product-list";
+
+    public async Task ApplyAsync(RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
+    {
+        await using var connection = await catalog.Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Parameters.AddWithValue("$v", recorded.Version);
+        switch (domainEvent)
+        {
+            case ProductListed listed:
+                command.CommandText = """
+                    INSERT INTO catalog_product_list (id, sku, name, description, category, price_cents, currency, version)
+                    VALUES ($id, $sku, $name, $description, $category, $price, $currency, $v) ON CONFLICT (id) DO NOTHING;
+                    """;
+                command.Parameters.AddWithValue("$id", listed.ProductId);
+                command.Parameters.AddWithValue("$sku", listed.Sku);
+                command.Parameters.AddWithValue("$name", listed.Name);
+                command.Parameters.AddWithValue("$description", listed.Description);
+                command.Parameters.AddWithValue("$category", listed.Category);
+                command.Parameters.AddWithValue("$price", listed.PriceCents);
+                command.Parameters.AddWithValue("$currency", listed.Currency);
+                break;
+            case ProductPriceChanged changed:
+                command.CommandText = "UPDATE catalog_product_list SET price_cents = $price, version = $v WHERE id = $id AND version < $v;";
+                command.Parameters.AddWithValue("$id", changed.ProductId);
+                command.Parameters.AddWithValue("$price", changed.NewPriceCents);
+                break;
+            default:
+                return;
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await catalog.Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM catalog_product_list;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
