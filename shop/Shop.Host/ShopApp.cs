@@ -1,6 +1,7 @@
 using Bulwark.AspNetCore.Deadlines;
 using Bulwark.AspNetCore.Health;
 using Bulwark.AspNetCore.Idempotency;
+using Bulwark.AspNetCore.Projections;
 using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.AspNetCore.Resilience;
 using Bulwark.AspNetCore.Problems;
@@ -121,6 +122,7 @@ public static partial class ShopApp
         app.MapAnalyticsEndpoints();
         app.MapReturnsEndpoints();
         app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin();
+        app.MapBulwarkProjections("/admin/projections").RequireShopAdmin();
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "Bulwark reference shop",

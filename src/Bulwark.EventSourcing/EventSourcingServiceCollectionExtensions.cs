@@ -75,6 +75,8 @@ public static class EventSourcingServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ProjectionRunner>>()));
         builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<ProjectionRunner>(typeof(TProjection)));
+        // Also as a plain ProjectionRunner, so operations (lag, rebuild) can enumerate every projection.
+        builder.Services.AddSingleton(sp => sp.GetRequiredKeyedService<ProjectionRunner>(typeof(TProjection)));
         return builder;
     }
 

@@ -2,6 +2,7 @@ using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
 using Bulwark.Drills.PlugPull;
 using Bulwark.Drills.Recovery;
+using Bulwark.Drills.Replay;
 using Bulwark.Drills.SlowLoris;
 using Bulwark.Drills.Switches;
 using Bulwark.Drills.Zombie;
@@ -12,7 +13,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -36,6 +37,7 @@ public static class DrillCatalog
             "RECOVERY" => new RecoveryDrill(With(new RecoveryOptions(), o => o.Outage = duration ?? o.Outage)),
             "ZOMBIE" => new ZombieDrill(With(new ZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
             "DOUBLE-CLICK" => new DoubleClickDrill(),
+            "REPLAY" => new ReplayDrill(),
             _ => null,
         };
     }

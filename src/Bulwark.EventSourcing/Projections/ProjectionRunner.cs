@@ -55,6 +55,9 @@ public sealed partial class ProjectionRunner : BackgroundService
         _logger = logger;
     }
 
+    /// <summary>The name of the projection this runner feeds (its checkpoint key).</summary>
+    public string ProjectionName => _projection.Name;
+
     /// <summary>The position the read model has reached (-1 before the first batch).</summary>
     public long Position => Interlocked.Read(ref _position);
 

@@ -1,0 +1,178 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Net.Http.Json;
+using Bulwark.Drills.Model;
+using Bulwark.Drills.Targets;
+
+namespace Bulwark.Drills.Replay;
+
+/// <summary>
+/// Replay: reads the target's read models, rebuilds every projection from position 0 of the event log, and checks the
+/// read models answer exactly as before. Meanwhile it keeps reading, to count what users see during a rebuild.
+/// </summary>
+public sealed class ReplayDrill : IDrill
+{
+    private readonly ReplayOptions _options;
+
+    /// <summary>Creates the drill.</summary>
+    /// <exception cref="ValidationException">An option is out of range.</exception>
+    public ReplayDrill(ReplayOptions? options = null)
+    {
+        _options = options ?? new ReplayOptions();
+        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
+    }
+
+    /// <inheritdoc />
+    public string Name => "replay";
+
+    /// <inheritdoc />
+    public string Title => "Replay";
+
+    /// <inheritdoc />
+    public string Question => "If a bug corrupted the data last Tuesday, can we replay the event log to fix the state, or is the data lost forever? (Event Sourcing.)";
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Patterns { get; } = ["13 Event Sourcing", "12 CQRS"];
+
+    /// <inheritdoc />
+    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await context.RequireTargetAnswersAsync("/health/live", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        using var http = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
+        foreach (var (name, value) in context.DefaultHeaders)
+        {
+            http.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
+        }
+
+        // The "before" picture is only meaningful once every write already made is in the read models.
+        var projections = await WaitForCatchUpAsync(http, context, cancellationToken).ConfigureAwait(false);
+        var before = new List<string>();
+        foreach (var path in _options.ReadPaths)
+        {
+            before.Add(await ReadAsync(http, path, cancellationToken).ConfigureAwait(false));
+        }
+
+        var replays = new List<ProjectionReplay>();
+        foreach (var projection in projections)
+        {
+            replays.Add(await RebuildAsync(http, context, projection.Name, before[0], cancellationToken).ConfigureAwait(false));
+        }
+
+        var different = new List<string>();
+        for (var i = 0; i < _options.ReadPaths.Count; i++)
+        {
+            if (!string.Equals(before[i], await ReadAsync(http, _options.ReadPaths[i], cancellationToken).ConfigureAwait(false), StringComparison.Ordinal))
+            {
+                different.Add(_options.ReadPaths[i]);
+            }
+        }
+
+        return ReplayJudge.Judge(new ReplayMeasurement(replays, [.. _options.ReadPaths], different, _options.MaxRebuild));
+    }
+
+    /// <inheritdoc />
+    public Task RestoreAsync(DrillContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task<IReadOnlyList<ProjectionState>> WaitForCatchUpAsync(HttpClient http, DrillContext context, CancellationToken cancellationToken)
+    {
+        var started = context.TimeProvider.GetTimestamp();
+        while (true)
+        {
+            using var response = await http.GetAsync(_options.ProjectionsPath, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new DrillPreconditionException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"GET {_options.ProjectionsPath} answered {(int)response.StatusCode}: map MapBulwarkProjections there and pass a key allowed to use it (--api-key)."));
+            }
+
+            var states = await response.Content.ReadFromJsonAsync<List<ProjectionState>>(cancellationToken).ConfigureAwait(false) ?? [];
+            if (states.All(s => s.Lag == 0) || context.TimeProvider.GetElapsedTime(started) > _options.CatchUpTimeout)
+            {
+                return states;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), context.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ProjectionReplay> RebuildAsync(HttpClient http, DrillContext context, string name, string live, CancellationToken cancellationToken)
+    {
+        using var probing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var probe = ProbeAsync(http, context, live, probing.Token);
+        var started = context.TimeProvider.GetTimestamp();
+        int status;
+        long position = 0;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{_options.ProjectionsPath}/{Uri.EscapeDataString(name)}/rebuild");
+            // The rebuild may take longer than the target's default request budget: give it the drill's own timeout.
+            var deadline = context.TimeProvider.GetUtcNow().Add(_options.RequestTimeout).ToUnixTimeMilliseconds();
+            request.Headers.TryAddWithoutValidation("X-Deadline", deadline.ToString(CultureInfo.InvariantCulture));
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                position = (await response.Content.ReadFromJsonAsync<ProjectionState>(cancellationToken).ConfigureAwait(false))?.Position ?? 0;
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            status = 0;
+        }
+
+        var duration = context.TimeProvider.GetElapsedTime(started);
+        await probing.CancelAsync().ConfigureAwait(false);
+        var (reads, different) = await probe.ConfigureAwait(false);
+        return new ProjectionReplay(name, status, position, duration, reads, different);
+    }
+
+    private async Task<(int Reads, int Different)> ProbeAsync(HttpClient http, DrillContext context, string live, CancellationToken cancellationToken)
+    {
+        var reads = 0;
+        var different = 0;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var seen = await ReadAsync(http, _options.ReadPaths[0], cancellationToken).ConfigureAwait(false);
+                reads++;
+                if (!string.Equals(seen, live, StringComparison.Ordinal))
+                {
+                    different++;
+                }
+
+                await Task.Delay(_options.ProbeInterval, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The rebuild ended.
+        }
+
+        return (reads, different);
+    }
+
+    private static async Task<string> ReadAsync(HttpClient http, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(path, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? body : string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}: {body}");
+        }
+        catch (HttpRequestException e)
+        {
+            return "no answer: " + e.Message;
+        }
+    }
+
+    private sealed record ProjectionState(string Name, long Position, long Lag);
+}
