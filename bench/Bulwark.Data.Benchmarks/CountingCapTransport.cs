@@ -53,7 +53,7 @@ internal sealed class CountingCapTransportExtension(DeliveryCounter counter) : I
 {
     public void AddServices(IServiceCollection services)
     {
-        services.AddSingleton<CapMessageQueueMakerService>();
+        services.AddSingleton(new CapMessageQueueMakerService("Counting"));
         services.AddSingleton(counter);
         services.AddSingleton<ITransport, CountingCapTransport>();
         services.AddSingleton<IConsumerClientFactory, IdleConsumerClientFactory>();

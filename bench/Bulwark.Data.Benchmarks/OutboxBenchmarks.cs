@@ -36,12 +36,15 @@ public class OutboxBenchmarks
     public async Task SetupBulwarkSqliteAsync() => _candidate = await BulwarkCandidate.CreateAsync("sqlite");
 
     [GlobalSetup(Targets = [nameof(Write_Cap), nameof(Drain_Cap)])]
-    public async Task SetupCapAsync() => _candidate = await CapCandidate.CreateAsync();
+    public async Task SetupCapAsync() => _candidate = await CapCandidate.CreateAsync(parallelSend: false);
+
+    [GlobalSetup(Target = nameof(Drain_CapParallelSend))]
+    public async Task SetupCapParallelSendAsync() => _candidate = await CapCandidate.CreateAsync(parallelSend: true);
 
     [GlobalCleanup]
     public async Task CleanupAsync() => await _candidate.DisposeAsync();
 
-    [IterationSetup(Targets = [nameof(Drain_BulwarkPostgres), nameof(Drain_BulwarkSqlite), nameof(Drain_Cap)])]
+    [IterationSetup(Targets = [nameof(Drain_BulwarkPostgres), nameof(Drain_BulwarkSqlite), nameof(Drain_Cap), nameof(Drain_CapParallelSend)])]
     public void StageDrain() => _candidate.StageAsync(DrainCount).GetAwaiter().GetResult();
 
     [Benchmark(Baseline = true), BenchmarkCategory(Write)]
@@ -58,6 +61,10 @@ public class OutboxBenchmarks
 
     [Benchmark(OperationsPerInvoke = DrainCount), BenchmarkCategory(Drain)]
     public Task Drain_Cap() => _candidate.CommitAndDrainAsync();
+
+    /// <summary>CAP with <c>EnablePublishParallelSend</c> (off by default): sends and status updates run concurrently.</summary>
+    [Benchmark(OperationsPerInvoke = DrainCount), BenchmarkCategory(Drain)]
+    public Task Drain_CapParallelSend() => _candidate.CommitAndDrainAsync();
 
     [Benchmark(OperationsPerInvoke = DrainCount), BenchmarkCategory(Drain)]
     public Task Drain_BulwarkSqlite() => _candidate.CommitAndDrainAsync();
@@ -205,7 +212,7 @@ public class OutboxBenchmarks
             _counter = services.GetRequiredService<DeliveryCounter>();
         }
 
-        public static async Task<IOutboxCandidate> CreateAsync()
+        public static async Task<IOutboxCandidate> CreateAsync(bool parallelSend)
         {
             var database = await BenchDatabase.CreateAsync("postgres");
             var services = new ServiceCollection();
@@ -214,6 +221,7 @@ public class OutboxBenchmarks
             {
                 options.UsePostgreSql(postgres => postgres.DataSource = database.Postgres);
                 options.RegisterExtension(new CountingCapTransportExtension(new DeliveryCounter()));
+                options.EnablePublishParallelSend = parallelSend;
             });
             var provider = services.BuildServiceProvider();
             await provider.GetRequiredService<IBootstrapper>().BootstrapAsync(CancellationToken.None);
