@@ -39,7 +39,13 @@ public class EventStoreBenchmarks
     public async Task SetupMartenAsync() => _candidate = await MartenCandidate.CreateAsync();
 
     [GlobalCleanup]
-    public async Task CleanupAsync() => await _candidate.DisposeAsync();
+    public async Task CleanupAsync()
+    {
+        if (_candidate is not null)
+        {
+            await _candidate.DisposeAsync();
+        }
+    }
 
     [Benchmark(Baseline = true), BenchmarkCategory(Append)]
     public Task Append_BulwarkPostgres() => _candidate.AppendOneAsync();
@@ -95,35 +101,37 @@ public class EventStoreBenchmarks
             _repository = new AggregateRepository<Account>(store, _serializer, snapshots, Options.Create(new AggregateRepositoryOptions { SnapshotEvery = 1_000 }));
         }
 
-        public static async Task<IEventStoreCandidate> CreateAsync(string provider)
+        public static Task<IEventStoreCandidate> CreateAsync(string provider)
         {
-            var database = await BenchDatabase.CreateAsync(provider);
-            BulwarkCandidate candidate;
-            if (database.Postgres is { } postgres)
+            return BenchDatabase.BuildAsync<IEventStoreCandidate>(provider, async database =>
             {
-                var store = new PostgresEventStore(postgres, TimeProvider.System);
-                await store.MigrateAsync();
-                candidate = new BulwarkCandidate(database, store, store);
-            }
-            else
-            {
-                var store = new SqliteEventStore(database.SqliteConnectionString, TimeProvider.System);
-                await store.MigrateAsync();
-                candidate = new BulwarkCandidate(database, store, store);
-            }
-
-            // 50,000 deposits saved 1,000 at a time, so the repository takes a snapshot every 1,000 events.
-            var account = candidate._repository.Create("long");
-            for (var i = 0; i < LongStream; i++)
-            {
-                account.Deposit(1);
-                if (account.PendingEvents.Count == 1_000)
+                BulwarkCandidate candidate;
+                if (database.Postgres is { } postgres)
                 {
-                    await candidate._repository.SaveAsync(account, CancellationToken.None);
+                    var store = new PostgresEventStore(postgres, TimeProvider.System);
+                    await store.MigrateAsync();
+                    candidate = new BulwarkCandidate(database, store, store);
                 }
-            }
+                else
+                {
+                    var store = new SqliteEventStore(database.SqliteConnectionString, TimeProvider.System);
+                    await store.MigrateAsync();
+                    candidate = new BulwarkCandidate(database, store, store);
+                }
 
-            return candidate;
+                // 50,000 deposits saved 1,000 at a time, so the repository takes a snapshot every 1,000 events.
+                var account = candidate._repository.Create("long");
+                for (var i = 0; i < LongStream; i++)
+                {
+                    account.Deposit(1);
+                    if (account.PendingEvents.Count == 1_000)
+                    {
+                        await candidate._repository.SaveAsync(account, CancellationToken.None);
+                    }
+                }
+
+                return candidate;
+            });
         }
 
         public async Task AppendOneAsync()
@@ -149,25 +157,27 @@ public class EventStoreBenchmarks
         private readonly string _appendStream = $"append-{Guid.NewGuid():N}";
         private long _appendVersion;
 
-        public static async Task<IEventStoreCandidate> CreateAsync()
+        public static Task<IEventStoreCandidate> CreateAsync()
         {
-            var database = await BenchDatabase.CreateAsync("postgres");
-            var store = DocumentStore.For(options =>
+            return BenchDatabase.BuildAsync<IEventStoreCandidate>("postgres", async database =>
             {
-                options.Connection(database.PostgresConnectionString);
-                options.AutoCreateSchemaObjects = AutoCreate.All;
-                options.Events.StreamIdentity = StreamIdentity.AsString;
-                options.Projections.Snapshot<MartenAccount>(SnapshotLifecycle.Inline);
+                var store = DocumentStore.For(options =>
+                {
+                    options.Connection(database.PostgresConnectionString);
+                    options.AutoCreateSchemaObjects = AutoCreate.All;
+                    options.Events.StreamIdentity = StreamIdentity.AsString;
+                    options.Projections.Snapshot<MartenAccount>(SnapshotLifecycle.Inline);
+                });
+
+                for (var batch = 0; batch < LongStream / 1_000; batch++)
+                {
+                    await using var session = store.LightweightSession();
+                    session.Events.Append("long", Enumerable.Range(0, 1_000).Select(_ => (object)new MartenDeposited(1)).ToArray());
+                    await session.SaveChangesAsync();
+                }
+
+                return new MartenCandidate(database, store);
             });
-
-            for (var batch = 0; batch < LongStream / 1_000; batch++)
-            {
-                await using var session = store.LightweightSession();
-                session.Events.Append("long", Enumerable.Range(0, 1_000).Select(_ => (object)new MartenDeposited(1)).ToArray());
-                await session.SaveChangesAsync();
-            }
-
-            return new MartenCandidate(database, store);
         }
 
         /// <summary>Marten's expected version is the version after the append.</summary>

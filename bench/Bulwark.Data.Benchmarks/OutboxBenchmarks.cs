@@ -42,7 +42,13 @@ public class OutboxBenchmarks
     public async Task SetupCapParallelSendAsync() => _candidate = await CapCandidate.CreateAsync(parallelSend: true);
 
     [GlobalCleanup]
-    public async Task CleanupAsync() => await _candidate.DisposeAsync();
+    public async Task CleanupAsync()
+    {
+        if (_candidate is not null)
+        {
+            await _candidate.DisposeAsync();
+        }
+    }
 
     [IterationSetup(Targets = [nameof(Drain_BulwarkPostgres), nameof(Drain_BulwarkSqlite), nameof(Drain_Cap), nameof(Drain_CapParallelSend)])]
     public void StageDrain() => _candidate.StageAsync(DrainCount).GetAwaiter().GetResult();
@@ -104,28 +110,30 @@ public class OutboxBenchmarks
             _relay = new OutboxRelay(store, new CountingTransport(_counter), Options.Create(new OutboxRelayOptions { BatchSize = 200 }), TimeProvider.System, NullLogger<OutboxRelay>.Instance);
         }
 
-        public static async Task<IOutboxCandidate> CreateAsync(string provider)
+        public static Task<IOutboxCandidate> CreateAsync(string provider)
         {
-            var database = await BenchDatabase.CreateAsync(provider);
-            BulwarkCandidate candidate;
-            if (database.Postgres is { } postgres)
+            return BenchDatabase.BuildAsync<IOutboxCandidate>(provider, async database =>
             {
-                var outbox = new PostgresOutboxStore(postgres, TimeProvider.System);
-                await outbox.MigrateAsync();
-                candidate = new BulwarkCandidate(database, outbox, outbox);
-            }
-            else
-            {
-                var outbox = new SqliteOutboxStore(database.SqliteConnectionString, TimeProvider.System);
-                await outbox.MigrateAsync();
-                candidate = new BulwarkCandidate(database, outbox, outbox);
-            }
+                BulwarkCandidate candidate;
+                if (database.Postgres is { } postgres)
+                {
+                    var outbox = new PostgresOutboxStore(postgres, TimeProvider.System);
+                    await outbox.MigrateAsync();
+                    candidate = new BulwarkCandidate(database, outbox, outbox);
+                }
+                else
+                {
+                    var outbox = new SqliteOutboxStore(database.SqliteConnectionString, TimeProvider.System);
+                    await outbox.MigrateAsync();
+                    candidate = new BulwarkCandidate(database, outbox, outbox);
+                }
 
-            await using var connection = await database.OpenAsync();
-            await using var create = connection.CreateCommand();
-            create.CommandText = "CREATE TABLE bench_users (id VARCHAR(64) PRIMARY KEY, name VARCHAR(64) NOT NULL)";
-            await create.ExecuteNonQueryAsync();
-            return candidate;
+                await using var connection = await database.OpenAsync();
+                await using var create = connection.CreateCommand();
+                create.CommandText = "CREATE TABLE bench_users (id VARCHAR(64) PRIMARY KEY, name VARCHAR(64) NOT NULL)";
+                await create.ExecuteNonQueryAsync();
+                return candidate;
+            });
         }
 
         public async Task WriteAndEnqueueAsync()
@@ -216,27 +224,29 @@ public class OutboxBenchmarks
             _counter = services.GetRequiredService<DeliveryCounter>();
         }
 
-        public static async Task<IOutboxCandidate> CreateAsync(bool parallelSend)
+        public static Task<IOutboxCandidate> CreateAsync(bool parallelSend)
         {
-            var database = await BenchDatabase.CreateAsync("postgres");
-            var services = new ServiceCollection();
-            services.AddLogging();
-            services.AddCap(options =>
+            return BenchDatabase.BuildAsync<IOutboxCandidate>("postgres", async database =>
             {
-                options.UsePostgreSql(postgres => postgres.DataSource = database.Postgres);
-                options.RegisterExtension(new CountingCapTransportExtension(new DeliveryCounter()));
-                options.EnablePublishParallelSend = parallelSend;
+                var services = new ServiceCollection();
+                services.AddLogging();
+                services.AddCap(options =>
+                {
+                    options.UsePostgreSql(postgres => postgres.DataSource = database.Postgres);
+                    options.RegisterExtension(new CountingCapTransportExtension(new DeliveryCounter()));
+                    options.EnablePublishParallelSend = parallelSend;
+                });
+                var provider = services.BuildServiceProvider();
+                await provider.GetRequiredService<IBootstrapper>().BootstrapAsync(CancellationToken.None);
+
+                await using (var connection = await database.Postgres!.OpenConnectionAsync())
+                await using (var create = new NpgsqlCommand("CREATE TABLE bench_users (id VARCHAR(64) PRIMARY KEY, name VARCHAR(64) NOT NULL)", connection))
+                {
+                    await create.ExecuteNonQueryAsync();
+                }
+
+                return new CapCandidate(database, provider);
             });
-            var provider = services.BuildServiceProvider();
-            await provider.GetRequiredService<IBootstrapper>().BootstrapAsync(CancellationToken.None);
-
-            await using (var connection = await database.Postgres!.OpenConnectionAsync())
-            await using (var create = new NpgsqlCommand("CREATE TABLE bench_users (id VARCHAR(64) PRIMARY KEY, name VARCHAR(64) NOT NULL)", connection))
-            {
-                await create.ExecuteNonQueryAsync();
-            }
-
-            return new CapCandidate(database, provider);
         }
 
         public async Task WriteAndEnqueueAsync()
