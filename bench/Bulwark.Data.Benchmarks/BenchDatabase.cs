@@ -40,6 +40,21 @@ public sealed class BenchDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>Creates a database and builds on it; drops the database again when building fails.</summary>
+    public static async Task<T> BuildAsync<T>(string provider, Func<BenchDatabase, Task<T>> build)
+    {
+        var database = await CreateAsync(provider);
+        try
+        {
+            return await build(database);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task<DbConnection> OpenAsync()
     {
         if (Postgres is not null)
