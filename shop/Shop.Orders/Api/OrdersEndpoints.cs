@@ -143,17 +143,22 @@ internal static class OrdersEndpoints
             reason = saga.Error;
         }
 
-        // "Reconciling" on a rejected order: the money is not settled yet, the payments reconciler is on it.
-        var payment = saga is null ? (OrderPayment?)null : sagas.ReadData(saga).Payment;
-        if (payment == OrderPayment.Reconciling && saga is not null)
+        // "Reconciling" on a rejected order: the money is not settled yet. The saga is finished by then, so the
+        // payments reconciler's table has the newer word.
+        OrderPayment? payment = null;
+        if (saga is not null)
         {
-            // The saga is finished; the reconciler settles the money later and its table has the newer word.
-            payment = (await payments.FindReversalAsync(sagas.ReadData(saga).PaymentId, cancellationToken))?.Outcome switch
+            var data = sagas.ReadData(saga);
+            payment = data.Payment;
+            if (payment == OrderPayment.Reconciling)
             {
-                ReversalOutcome.Refunded => OrderPayment.Refunded,
-                ReversalOutcome.NothingCharged => OrderPayment.NothingCharged,
-                _ => OrderPayment.Reconciling,
-            };
+                payment = (await payments.FindReversalAsync(data.PaymentId, cancellationToken))?.Outcome switch
+                {
+                    ReversalOutcome.Refunded => OrderPayment.Refunded,
+                    ReversalOutcome.NothingCharged => OrderPayment.NothingCharged,
+                    _ => OrderPayment.Reconciling,
+                };
+            }
         }
 
         return TypedResults.Ok(new OrderView(order.Id, order.CustomerId, status, reason, order.Lines, order.TotalCents, order.Currency, order.PlacedAt, payment?.ToString()));

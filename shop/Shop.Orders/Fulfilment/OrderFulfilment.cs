@@ -69,8 +69,8 @@ internal enum OrderPayment
 }
 
 /// <summary>
-/// Reserve stock → prepare payment → charge → book shipping → confirm, compensating in reverse. The first step's compensation is the
-/// one that runs last on the way back, so it records the rejection.
+/// Reserve stock → prepare payment → charge → book shipping → confirm, compensating in reverse. The first step's
+/// compensation is the one that runs last on the way back, so it records the rejection.
 /// </summary>
 internal static class OrderFulfilment
 {
