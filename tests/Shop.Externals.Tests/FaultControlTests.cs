@@ -105,6 +105,8 @@ public sealed class FaultControlTests
     [InlineData("{\"errorRate\":2}")]
     [InlineData("{\"latencyMs\":-5}")]
     [InlineData("{\"errorStatus\":200}")]
+    [InlineData("{\"loseResponseRate\":1.5}")]
+    [InlineData("{\"lostResponseStatus\":404}")]
     public async Task SetFaults_OutOfRange_Returns400AndKeepsPreviousFaults(string body)
     {
         await using var app = await StartAsync(RecommendationsApp.Create("http://127.0.0.1:0"));
@@ -147,6 +149,73 @@ public sealed class FaultControlTests
         using var response = await client.PostAsJsonAsync("/charges", new { reference = "o", amountCents = 5, currency = "EUR", cardToken = PaymentProviderApp.DeclinedCard }, Ct);
 
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task LoseResponse_Abort_ChargeRecordedButCallerGetsNoAnswer()
+    {
+        await using var app = await StartAsync(PaymentProviderApp.Create("http://127.0.0.1:0"));
+        using var client = new HttpClient { BaseAddress = app.BaseAddress() };
+        (await client.PutAsJsonAsync("/_control/faults", new { loseResponseRate = 1.0 }, Ct)).EnsureSuccessStatusCode();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => ChargeAsync(client, $"lost-{i}"));
+        }
+
+        // Reads are not lost: the ledger and the lookup by key show what the callers never heard about.
+        var all = await client.GetFromJsonAsync<List<PaymentProviderApp.ChargeRecord>>("/charges", Ct);
+        var found = await client.GetFromJsonAsync<List<PaymentProviderApp.ChargeRecord>>("/charges?idempotencyKey=lost-3", Ct);
+        var status = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/_control/faults", Ct);
+        Assert.Equal(5, all!.Count);
+        Assert.All(all, c => Assert.Equal("succeeded", c.Status));
+        var charge = Assert.Single(found!);
+        Assert.Equal("lost-3", charge.IdempotencyKey);
+        Assert.Equal(5, status.GetProperty("lostResponses").GetInt64());
+    }
+
+    [Fact]
+    public async Task LoseResponse_Status503_ChargeRecordedRetryWithSameKeyReturnsIt()
+    {
+        await using var app = await StartAsync(PaymentProviderApp.Create("http://127.0.0.1:0"));
+        using var client = new HttpClient { BaseAddress = app.BaseAddress() };
+        (await client.PutAsJsonAsync("/_control/faults", new { loseResponseRate = 1.0, lostResponseStatus = 503 }, Ct)).EnsureSuccessStatusCode();
+
+        using var lost = await ChargeAsync(client, "k-503");
+        (await client.DeleteAsync("/_control/faults", Ct)).EnsureSuccessStatusCode();
+        using var retried = await ChargeAsync(client, "k-503");
+        var retriedCharge = await retried.Content.ReadFromJsonAsync<PaymentProviderApp.ChargeRecord>(Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+        // The idempotent retry answers with the charge the lost answer was about, not a second one.
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        var only = Assert.Single((await client.GetFromJsonAsync<List<PaymentProviderApp.ChargeRecord>>("/charges", Ct))!);
+        Assert.Equal(only.Id, retriedCharge!.Id);
+    }
+
+    [Fact]
+    public async Task LookupByKey_UnknownKey_ReturnsEmptyAndCreatesNothing()
+    {
+        await using var app = await StartAsync(PaymentProviderApp.Create("http://127.0.0.1:0"));
+        using var client = new HttpClient { BaseAddress = app.BaseAddress() };
+        using (await ChargeAsync(client, "known"))
+        {
+        }
+
+        var found = await client.GetFromJsonAsync<List<PaymentProviderApp.ChargeRecord>>("/charges?idempotencyKey=never-sent", Ct);
+
+        Assert.Empty(found!);
+        Assert.Single((await client.GetFromJsonAsync<List<PaymentProviderApp.ChargeRecord>>("/charges", Ct))!);
+    }
+
+    private static async Task<HttpResponseMessage> ChargeAsync(HttpClient client, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/charges")
+        {
+            Content = JsonContent.Create(new { reference = "order-" + key, amountCents = 1999, currency = "EUR", cardToken = "tok_visa" }),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request, Ct);
     }
 
     private static async Task<WebApplication> StartAsync(WebApplication app)

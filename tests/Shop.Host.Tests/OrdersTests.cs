@@ -190,7 +190,7 @@ public sealed class OrdersTests
     }
 
     [Fact]
-    public async Task Saga_RefundKeepsFailing_OrderShowsParked()
+    public async Task Saga_RefundKeepsFailing_OrderRejectedAndReconcilerRefundsLater()
     {
         await using var provider = await StartProviderAsync();
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
@@ -201,17 +201,23 @@ public sealed class OrdersTests
             await WaitUntilAsync(async () => (await ChargesAsync(provider)).Any(c => c.Reference == orderId.ToString()));
         }
 
-        // Shipping will fail and the refund cannot reach the provider: the compensation fails after its retries.
-        using (var control = new HttpClient { BaseAddress = provider.BaseAddress() })
-        {
-            (await control.PutAsJsonAsync("/_control/faults", new { errorRate = 1.0, errorStatus = 500 }, Ct)).EnsureSuccessStatusCode();
-        }
+        // Shipping will fail and the refund cannot reach the provider: the saga does not park on money it can hand
+        // over. The order is rejected (stock released) and the payments reconciler owns the refund, durably.
+        using var control = new HttpClient { BaseAddress = provider.BaseAddress() };
+        (await control.PutAsJsonAsync("/_control/faults", new { errorRate = 1.0, errorStatus = 500 }, Ct)).EnsureSuccessStatusCode();
 
-        await using var restarted = await StartShopAsync(provider, dataPath);
+        await using var restarted = await StartShopAsync(provider, dataPath, "--Shop:Payments:Reconciliation:PollInterval=00:00:00.050", "--Shop:Payments:Reconciliation:BaseDelay=00:00:00.050", "--Shop:Payments:Reconciliation:MaxDelay=00:00:00.300");
         var order = await WaitForEndAsync(restarted.Client, orderId);
 
-        Assert.Equal("Parked", order.GetProperty("status").GetString());
-        Assert.Contains("refund", order.GetProperty("reason").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("Rejected", order.GetProperty("status").GetString());
+        Assert.Equal("Reconciling", order.GetProperty("payment").GetString());
+
+        (await control.DeleteAsync("/_control/faults", Ct)).EnsureSuccessStatusCode();
+        await Eventually.WaitAsync(() => ChargesAsync(provider), all => all.Single().Status == "refunded", "the reconciler refunds once the provider answers");
+        await Eventually.WaitAsync(
+            async () => (await restarted.Client.GetFromJsonAsync<JsonElement>($"/api/orders/{orderId}", Ct)).GetProperty("payment").GetString(),
+            p => p == "Refunded",
+            "the order shows the refund");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -113,6 +114,56 @@ public sealed class WalletTests
         Assert.Equal(0, (await GetAsync(shop.Client, id)).GetProperty("balanceCents").GetInt64());
     }
 
+    [Fact]
+    public async Task Open_WithPersonalData_IdempotencyStoreHoldsNoPlainTextPersonalData()
+    {
+        await using var shop = await StartAsync(new FakeTimeProvider(Start));
+        // Unique values, so a hit can only come from this test's requests.
+        var name = "Grace Brewster " + Guid.NewGuid().ToString("N");
+        var email = $"grace.{Guid.NewGuid():N}@example.com";
+        string id;
+        using (var opened = await SendAsync(shop.Client, "/api/wallets", new { ownerName = name, ownerEmail = email }))
+        {
+            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+            id = (await opened.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        }
+
+        await MoveAsync(shop.Client, id, "deposits", 250);
+        await MoveAsync(shop.Client, id, "withdrawals", 50);
+
+        // The idempotency store keeps each answer for 24 h, outside the reach of crypto-shredding: it must hold none.
+        var stored = await IdempotencyRecordsAsync(shop.DataPath);
+        Assert.Equal(3, stored.Count);
+        Assert.All(stored, record =>
+        {
+            Assert.DoesNotContain(name, record, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(email, record, StringComparison.OrdinalIgnoreCase);
+        });
+
+        // The owner is still readable where it is decrypted on each read, and forgettable.
+        var wallet = await GetAsync(shop.Client, id);
+        Assert.Equal(name, wallet.GetProperty("ownerName").GetString());
+        Assert.Equal(200, wallet.GetProperty("balanceCents").GetInt64());
+    }
+
+    [Fact]
+    public async Task Open_Replayed_AnswersTheSameWithoutPersonalData()
+    {
+        await using var shop = await StartAsync(new FakeTimeProvider(Start));
+        var key = Guid.NewGuid().ToString("N");
+
+        using var first = await SendAsync(shop.Client, "/api/wallets", new { ownerName = "Ada Lovelace", ownerEmail = "ada@example.com" }, key);
+        using var again = await SendAsync(shop.Client, "/api/wallets", new { ownerName = "Ada Lovelace", ownerEmail = "ada@example.com" }, key);
+        var firstBody = await first.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(firstBody, await again.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(first.Headers.Location, again.Headers.Location);
+        Assert.DoesNotContain("Ada Lovelace", firstBody, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("ada@example.com", firstBody, StringComparison.OrdinalIgnoreCase);
+    }
+
     // Snapshots every 3 events, so loads and shredded replays go through snapshot + tail, not only full replays.
     private static Task<RunningShop> StartAsync(FakeTimeProvider time) =>
         RunningShop.StartAsync(null, s => s.AddSingleton<TimeProvider>(time), "--Bulwark:EventSourcing:SnapshotEvery=3", "--Bulwark:RateLimiting:Tiers:anonymous:PermitLimit=1000000");
@@ -130,11 +181,30 @@ public sealed class WalletTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string path, object body)
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string path, object body, string? key = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString("N"));
         return await client.SendAsync(request, Ct);
+    }
+
+    // Every column of every idempotency record as text (the body is a BLOB of the answer's bytes).
+    private static async Task<List<string>> IdempotencyRecordsAsync(string dataPath)
+    {
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataPath, "shop.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT key, fingerprint, owner, headers, body FROM bulwark_idempotency;";
+        await using var reader = await query.ExecuteReaderAsync(Ct);
+        var records = new List<string>();
+        while (await reader.ReadAsync(Ct))
+        {
+            var body = reader.IsDBNull(4) ? string.Empty : System.Text.Encoding.UTF8.GetString((byte[])reader.GetValue(4));
+            records.Add(string.Join("|", reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? string.Empty : reader.GetString(3), body));
+        }
+
+        return records;
     }
 
     private static Task<JsonElement> GetAsync(HttpClient client, string id, DateTimeOffset? asOf = null) =>

@@ -23,7 +23,7 @@ internal static class FaultControlEndpoints
     {
         if (settings is null)
         {
-            return ProblemResults.BadRequest("Send a JSON body such as {\"latencyMs\":200,\"errorRate\":0.5,\"errorStatus\":503,\"down\":false,\"slowBodyMs\":0}.");
+            return ProblemResults.BadRequest("Send a JSON body such as {\"latencyMs\":200,\"errorRate\":0.5,\"errorStatus\":503,\"down\":false,\"slowBodyMs\":0,\"loseResponseRate\":0,\"lostResponseStatus\":0}.");
         }
 
         var errors = new List<ValidationResult>();
@@ -36,7 +36,7 @@ internal static class FaultControlEndpoints
         return TypedResults.Ok(Status(injector));
     }
 
-    private static FaultStatus Status(FaultInjector injector) => new(injector.Settings, injector.Requests, injector.InjectedErrors);
+    private static FaultStatus Status(FaultInjector injector) => new(injector.Settings, injector.Requests, injector.InjectedErrors, injector.LostResponses);
 
-    internal sealed record FaultStatus(FaultSettings Faults, long Requests, long InjectedErrors);
+    internal sealed record FaultStatus(FaultSettings Faults, long Requests, long InjectedErrors, long LostResponses);
 }

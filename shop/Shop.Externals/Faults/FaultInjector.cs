@@ -6,6 +6,7 @@ public sealed class FaultInjector(Random random)
     private FaultSettings _settings = FaultSettings.None;
     private long _requests;
     private long _injectedErrors;
+    private long _lostResponses;
 
     /// <summary>The faults in force.</summary>
     public FaultSettings Settings => Volatile.Read(ref _settings);
@@ -15,6 +16,9 @@ public sealed class FaultInjector(Random random)
 
     /// <summary>Requests answered with an injected error.</summary>
     public long InjectedErrors => Interlocked.Read(ref _injectedErrors);
+
+    /// <summary>Requests processed whose answer was then thrown away.</summary>
+    public long LostResponses => Interlocked.Read(ref _lostResponses);
 
     /// <summary>Replaces the faults in force.</summary>
     public void Set(FaultSettings settings) => Volatile.Write(ref _settings, settings ?? throw new ArgumentNullException(nameof(settings)));
@@ -36,5 +40,23 @@ public sealed class FaultInjector(Random random)
         }
 
         return fail;
+    }
+
+    /// <summary>Decides whether this state-changing request, once processed, loses its answer.</summary>
+    public bool NextResponseLost(FaultSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        bool lose;
+        lock (random)
+        {
+            lose = settings.LoseResponseRate > 0 && random.NextDouble() < settings.LoseResponseRate;
+        }
+
+        if (lose)
+        {
+            Interlocked.Increment(ref _lostResponses);
+        }
+
+        return lose;
     }
 }

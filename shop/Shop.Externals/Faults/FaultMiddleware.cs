@@ -33,6 +33,13 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
             return;
         }
 
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+            && !HttpMethods.IsOptions(context.Request.Method) && injector.NextResponseLost(settings))
+        {
+            await ProcessAndLoseAnswerAsync(context, settings.LostResponseStatus);
+            return;
+        }
+
         if (settings.SlowBodyMs <= 0)
         {
             await next(context);
@@ -65,5 +72,32 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
             await original.WriteAsync(bytes.AsMemory(offset, Math.Min(chunk, bytes.Length - offset)), context.RequestAborted);
             await original.FlushAsync(context.RequestAborted);
         }
+    }
+
+    // The handler runs to completion (the charge is in the ledger); only then is its answer discarded, so the caller
+    // sees exactly what it sees when the provider took the money and the network or a gateway lost the reply.
+    private async Task ProcessAndLoseAnswerAsync(HttpContext context, int lostStatus)
+    {
+        var original = context.Response.Body;
+        using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        if (lostStatus == 0)
+        {
+            context.Abort();
+            return;
+        }
+
+        context.Response.Clear();
+        await ProblemResults.Create(lostStatus, "Injected lost answer", "This stand-in processed the request and was told to lose its answer.")
+            .ExecuteAsync(context);
     }
 }

@@ -25,7 +25,9 @@ public static class PaymentProviderApp
     {
         var charges = endpoints.MapGroup("/charges").WithTags("Payments");
         charges.MapPost("/", Charge);
-        charges.MapGet("/", (ChargeLedger ledger) => TypedResults.Ok(ledger.All()));
+        // ?idempotencyKey=... is the reconciliation lookup real providers offer: a read that never creates a charge.
+        charges.MapGet("/", (string? idempotencyKey, ChargeLedger ledger) =>
+            TypedResults.Ok(idempotencyKey is null ? ledger.All() : ledger.FindByKey(idempotencyKey) is { } charge ? [charge] : Array.Empty<ChargeRecord>()));
         charges.MapGet("/{id}", Results<Ok<ChargeRecord>, ProblemHttpResult> (string id, ChargeLedger ledger) =>
             ledger.Find(id) is { } charge ? TypedResults.Ok(charge) : ProblemResults.NotFound($"No charge '{id}'."));
         charges.MapPost("/{id}/refund", Results<Ok<ChargeRecord>, ProblemHttpResult> (string id, ChargeLedger ledger) =>
@@ -58,8 +60,8 @@ public static class PaymentProviderApp
     /// <summary>A charge request.</summary>
     public sealed record ChargeRequest(string Reference, long AmountCents, string Currency, string? CardToken);
 
-    /// <summary>A charge as the provider records it.</summary>
-    public sealed record ChargeRecord(string Id, string Reference, long AmountCents, string Currency, string Status);
+    /// <summary>A charge as the provider records it, with the idempotency key it was created under (if any).</summary>
+    public sealed record ChargeRecord(string Id, string Reference, long AmountCents, string Currency, string Status, string? IdempotencyKey = null);
 
     private sealed class ChargeLedger
     {
@@ -71,20 +73,23 @@ public static class PaymentProviderApp
         {
             if (idempotencyKey is null)
             {
-                var charge = New(request);
+                var charge = New(request, null);
                 return (charge, true);
             }
 
             var created = false;
-            var id = _byKey.GetOrAdd(idempotencyKey, _ =>
+            var id = _byKey.GetOrAdd(idempotencyKey, key =>
             {
                 created = true;
-                return New(request).Id;
+                return New(request, key).Id;
             });
             return (_charges[id], created);
         }
 
         public ChargeRecord? Find(string id) => _charges.GetValueOrDefault(id);
+
+        public ChargeRecord? FindByKey(string idempotencyKey) =>
+            _byKey.TryGetValue(idempotencyKey, out var id) ? _charges.GetValueOrDefault(id) : null;
 
         public ChargeRecord? Refund(string id)
         {
@@ -101,10 +106,10 @@ public static class PaymentProviderApp
 
         public IReadOnlyList<ChargeRecord> All() => [.. _charges.Values.OrderBy(c => c.Id, StringComparer.Ordinal)];
 
-        private ChargeRecord New(ChargeRequest request)
+        private ChargeRecord New(ChargeRequest request, string? idempotencyKey)
         {
             var id = $"ch_{Interlocked.Increment(ref _next):D6}";
-            var charge = new ChargeRecord(id, request.Reference, request.AmountCents, request.Currency, "succeeded");
+            var charge = new ChargeRecord(id, request.Reference, request.AmountCents, request.Currency, "succeeded", idempotencyKey);
             _charges[id] = charge;
             return charge;
         }

@@ -11,6 +11,7 @@ using Shop.Catalog.Contracts;
 using Shop.Orders.Contracts;
 using Shop.Orders.Data;
 using Shop.Orders.Fulfilment;
+using Shop.Payments.Contracts;
 using Shop.Orders.History;
 
 namespace Shop.Orders.Api;
@@ -116,10 +117,10 @@ internal static class OrdersEndpoints
             PlacedAt = placed.PlacedAt,
         }, CancellationToken.None);
 
-        return TypedResults.Accepted($"/api/orders/{placed.OrderId}", new OrderView(placed.OrderId, placed.CustomerId, "Pending", null, lines, placed.TotalCents, placed.Currency, placed.PlacedAt));
+        return TypedResults.Accepted($"/api/orders/{placed.OrderId}", new OrderView(placed.OrderId, placed.CustomerId, "Pending", null, lines, placed.TotalCents, placed.Currency, placed.PlacedAt, nameof(OrderPayment.None)));
     }
 
-    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetAsync(string id, OrderRepository orders, SagaOrchestrator<OrderSagaData> sagas, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetAsync(string id, OrderRepository orders, SagaOrchestrator<OrderSagaData> sagas, IPaymentsApi payments, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var orderId))
         {
@@ -134,14 +135,33 @@ internal static class OrdersEndpoints
 
         var status = order.Status;
         var reason = order.Reason;
-        if (await sagas.GetAsync(orderId, cancellationToken) is { Status: SagaStatus.Parked } parked)
+        var saga = await sagas.GetAsync(orderId, cancellationToken);
+        if (saga is { Status: SagaStatus.Parked })
         {
             // A compensation kept failing: someone must look. Never shown as a quiet Pending.
             status = "Parked";
-            reason = parked.Error;
+            reason = saga.Error;
         }
 
-        return TypedResults.Ok(new OrderView(order.Id, order.CustomerId, status, reason, order.Lines, order.TotalCents, order.Currency, order.PlacedAt));
+        // "Reconciling" on a rejected order: the money is not settled yet. The saga is finished by then, so the
+        // payments reconciler's table has the newer word.
+        OrderPayment? payment = null;
+        if (saga is not null)
+        {
+            var data = sagas.ReadData(saga);
+            payment = data.Payment;
+            if (payment == OrderPayment.Reconciling)
+            {
+                payment = (await payments.FindReversalAsync(data.PaymentId, cancellationToken))?.Outcome switch
+                {
+                    ReversalOutcome.Refunded => OrderPayment.Refunded,
+                    ReversalOutcome.NothingCharged => OrderPayment.NothingCharged,
+                    _ => OrderPayment.Reconciling,
+                };
+            }
+        }
+
+        return TypedResults.Ok(new OrderView(order.Id, order.CustomerId, status, reason, order.Lines, order.TotalCents, order.Currency, order.PlacedAt, payment?.ToString()));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<OrderHistoryEntry>>, ProblemHttpResult>> HistoryAsync(
@@ -163,5 +183,5 @@ internal static class OrdersEndpoints
 
     internal sealed record PlaceOrderItem(int ProductId, int Quantity);
 
-    internal sealed record OrderView(Guid Id, Guid CustomerId, string Status, string? Reason, IReadOnlyList<OrderLine> Lines, long TotalCents, string Currency, DateTimeOffset PlacedAt);
+    internal sealed record OrderView(Guid Id, Guid CustomerId, string Status, string? Reason, IReadOnlyList<OrderLine> Lines, long TotalCents, string Currency, DateTimeOffset PlacedAt, string? Payment);
 }

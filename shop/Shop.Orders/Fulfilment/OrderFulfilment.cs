@@ -28,6 +28,12 @@ internal sealed class OrderSagaData
 
     public string? ChargeId { get; set; }
 
+    /// <summary>What the shop knows about the money. <see cref="OrderPayment.Uncertain"/> is saved before a charge request leaves.</summary>
+    public OrderPayment Payment { get; set; }
+
+    /// <summary>When the last charge request left: a "no such charge" lookup is trusted only a settle delay after it.</summary>
+    public DateTimeOffset? LastChargeAttemptAt { get; set; }
+
     public string? RejectionReason { get; set; }
 
     /// <summary>Derived from the order id, so every retry and every restart reserves under the same id.</summary>
@@ -37,9 +43,34 @@ internal sealed class OrderSagaData
     public string PaymentId => $"order-{OrderId:N}";
 }
 
+/// <summary>The money side of an order, as far as the shop knows it.</summary>
+internal enum OrderPayment
+{
+    /// <summary>No charge request was sent.</summary>
+    None,
+
+    /// <summary>A charge request was sent and no answer arrived: the provider may or may not hold the money.</summary>
+    Uncertain,
+
+    /// <summary>The provider answered with a charge.</summary>
+    Charged,
+
+    /// <summary>The provider declined the card: nothing was taken.</summary>
+    Declined,
+
+    /// <summary>The order was rejected and the provider shows the charge refunded.</summary>
+    Refunded,
+
+    /// <summary>The order was rejected and the provider confirmed it never took the money.</summary>
+    NothingCharged,
+
+    /// <summary>The order was rejected; the payments reconciler is still settling the money (see <c>/api/payments/reconciliations</c>).</summary>
+    Reconciling,
+}
+
 /// <summary>
-/// Reserve stock → charge → book shipping → confirm, compensating in reverse. The first step's compensation is the
-/// one that runs last on the way back, so it records the rejection.
+/// Reserve stock → prepare payment → charge → book shipping → confirm, compensating in reverse. The first step's
+/// compensation is the one that runs last on the way back, so it records the rejection.
 /// </summary>
 internal static class OrderFulfilment
 {
@@ -88,6 +119,36 @@ internal static class OrderFulfilment
                 (d, c) => Get<IInventoryApi>().ReleaseAsync(d.ReservationId, c.CancellationToken),
                 quick)
             .Step(
+                // No effect of its own. It is saved as done before any charge request leaves, so its compensation runs
+                // whenever a later step fails — the charge step included, whose own compensation the orchestrator never
+                // runs. That is where a charge whose answer was lost gets reconciled instead of forgotten.
+                "prepare-payment",
+                (d, c) =>
+                {
+                    hooks.After(d.OrderId, "prepare-payment");
+                    return Task.CompletedTask;
+                },
+                async (d, c) =>
+                {
+                    if (d.Payment is not (OrderPayment.Uncertain or OrderPayment.Charged or OrderPayment.Reconciling))
+                    {
+                        return;
+                    }
+
+                    // Refund the known charge, or ask the provider by idempotency key and refund what it holds; if it
+                    // cannot answer, the payments module records the payment and its reconciler settles it later.
+                    var reversal = await Get<IPaymentsApi>().ReverseAsync(
+                        new ReversePaymentCommand(d.PaymentId, d.OrderId.ToString(), d.ChargeId, d.LastChargeAttemptAt), c.CancellationToken);
+                    d.ChargeId ??= reversal.ChargeId;
+                    d.Payment = reversal.Outcome switch
+                    {
+                        ReversalOutcome.Refunded => OrderPayment.Refunded,
+                        ReversalOutcome.NothingCharged => OrderPayment.NothingCharged,
+                        _ => OrderPayment.Reconciling,
+                    };
+                },
+                quick)
+            .Step(
                 "charge-payment",
                 async (d, c) =>
                 {
@@ -97,13 +158,19 @@ internal static class OrderFulfilment
                         throw new OrderStepFailedException(d.RejectionReason);
                     }
 
+                    // Every attempt (the step retries with the same key: the provider answers a repeat with the charge
+                    // it already made) is first marked uncertain; only an answer clears it.
+                    d.Payment = OrderPayment.Uncertain;
+                    d.LastChargeAttemptAt = Get<TimeProvider>().GetUtcNow();
                     var result = await Get<IPaymentsApi>().ChargeAsync(new ChargeCommand(d.PaymentId, d.OrderId.ToString(), d.TotalCents, d.Currency, d.CardToken), c.CancellationToken);
                     switch (result.Outcome)
                     {
                         case PaymentOutcome.Charged:
                             d.ChargeId = result.ChargeId;
+                            d.Payment = OrderPayment.Charged;
                             break;
                         case PaymentOutcome.Declined:
+                            d.Payment = OrderPayment.Declined;
                             d.RejectionReason = "payment declined: " + (result.Reason ?? "card declined");
                             throw new OrderStepFailedException(d.RejectionReason);
                         default:
@@ -113,21 +180,7 @@ internal static class OrderFulfilment
 
                     hooks.After(d.OrderId, "charge-payment");
                 },
-                async (d, c) =>
-                {
-                    if (d.ChargeId is null)
-                    {
-                        return;
-                    }
-
-                    var refund = await Get<IPaymentsApi>().RefundAsync(d.ChargeId, c.CancellationToken);
-                    if (refund.Outcome != PaymentOutcome.Charged)
-                    {
-                        // Retried by the step's policy; if it keeps failing the saga parks, visibly.
-                        throw new InvalidOperationException($"refund of {d.ChargeId} failed: {refund.Reason}");
-                    }
-                },
-                new SagaStepOptions { MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(5), Timeout = TimeSpan.FromSeconds(15) })
+                options: new SagaStepOptions { MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(5), Timeout = TimeSpan.FromSeconds(15) })
             .Step(
                 "arrange-shipping",
                 async (d, c) =>

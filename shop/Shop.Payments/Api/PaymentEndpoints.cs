@@ -5,14 +5,24 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Shop.Payments.Contracts;
+using Shop.Payments.Reconciliation;
 
 namespace Shop.Payments.Api;
 
 internal static class PaymentEndpoints
 {
-    public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGroup("/api/payments").WithTags("Payments")
-            .MapPost("/charges", ChargeAsync).WithName("Charge");
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var payments = endpoints.MapGroup("/api/payments").WithTags("Payments");
+        payments.MapPost("/charges", ChargeAsync).WithName("Charge");
+        // Operations: the payments whose money is not settled yet (and the settled ones, for the audit trail).
+        payments.MapGet("/reconciliations", async (string? status, ReconciliationStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.ListAsync(status, ct))).WithName("ListReconciliations");
+        payments.MapPost("/reconciliations/{paymentId}/retry", async Task<Results<NoContent, ProblemHttpResult>> (string paymentId, ReconciliationStore store, TimeProvider time, CancellationToken ct) =>
+            await store.ReopenAsync(paymentId, time.GetUtcNow(), ct)
+                ? TypedResults.NoContent()
+                : ProblemResults.NotFound($"No unsettled payment '{paymentId}'.")).WithName("RetryReconciliation");
+    }
 
     private static async Task<Results<Created<ChargeView>, ProblemHttpResult>> ChargeAsync(
         ChargeBody? body, HttpContext http, IPaymentsApi payments, CancellationToken cancellationToken)

@@ -7,8 +7,30 @@ using Shop.Payments.Contracts;
 
 namespace Shop.Payments.Provider;
 
+/// <summary>What a lookup by idempotency key learned.</summary>
+internal enum LookupOutcome
+{
+    /// <summary>The provider has a charge under the key.</summary>
+    Found,
+
+    /// <summary>The provider answered and has no charge under the key.</summary>
+    NotFound,
+
+    /// <summary>The provider did not answer: nothing is known.</summary>
+    Unavailable,
+}
+
+/// <summary>The result of a lookup; <paramref name="Charge"/> is set when found.</summary>
+internal sealed record ChargeLookup(LookupOutcome Outcome, ProviderChargeRecord? Charge, string? Reason);
+
+/// <summary>A charge as the provider reports it (<c>succeeded</c> or <c>refunded</c>).</summary>
+internal sealed record ProviderChargeRecord(string Id, string Status)
+{
+    public bool IsRefunded => string.Equals(Status, "refunded", StringComparison.Ordinal);
+}
+
 /// <summary>The provider's HTTP API, translated into payment outcomes. Resilience sits in the HttpClient's handlers.</summary>
-internal sealed class PaymentProviderClient(HttpClient http) : IPaymentsApi
+internal sealed class PaymentProviderClient(HttpClient http)
 {
     public async Task<PaymentResult> ChargeAsync(ChargeCommand command, CancellationToken cancellationToken)
     {
@@ -26,6 +48,38 @@ internal sealed class PaymentProviderClient(HttpClient http) : IPaymentsApi
         ArgumentException.ThrowIfNullOrWhiteSpace(chargeId);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"charges/{Uri.EscapeDataString(chargeId)}/refund");
         return await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks the provider which charge, if any, it holds under an idempotency key. A read: unlike re-sending the charge
+    /// with the same key, it can never take money for an order that is being rejected.
+    /// </summary>
+    public async Task<ChargeLookup> LookupAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"charges?idempotencyKey={Uri.EscapeDataString(idempotencyKey)}");
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or BrokenCircuitException or BulkheadRejectedException or TimeoutRejectedException)
+        {
+            return new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup failed: {e.Message}");
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                return new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup answered {(int)response.StatusCode}");
+            }
+
+            var charges = await response.Content.ReadFromJsonAsync<List<ProviderChargeRecord>>(cancellationToken) ?? [];
+            return charges.Count == 0
+                ? new ChargeLookup(LookupOutcome.NotFound, null, null)
+                : new ChargeLookup(LookupOutcome.Found, charges[0], null);
+        }
     }
 
     private async Task<PaymentResult> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -72,6 +126,4 @@ internal sealed class PaymentProviderClient(HttpClient http) : IPaymentsApi
     }
 
     private sealed record ProviderCharge(string Reference, long AmountCents, string Currency, string CardToken);
-
-    private sealed record ProviderChargeRecord(string Id, string Status);
 }
