@@ -60,7 +60,7 @@ public sealed class PaymentReconciliationTests
             await Eventually.WaitAsync(() => OrderAsync(shop.Client, orderId), o => o.GetProperty("payment").GetString() == "Refunded", $"order {orderId} shows the refund");
         }
 
-        await Eventually.WaitAsync(() => ReconciliationsAsync(shop.Client), r => r.All(e => e.GetProperty("status").GetString() is "refunded"), "nothing left unreconciled");
+        await Eventually.WaitAsync(() => ReconciliationsAsync(shop.Admin), r => r.All(e => e.GetProperty("status").GetString() is "refunded"), "nothing left unreconciled");
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class PaymentReconciliationTests
         // Visible, durable, and still being worked on while the provider is down.
         var paymentId = $"order-{orderId:N}";
         var pending = await Eventually.WaitAsync(
-            () => ReconciliationAsync(shop.Client, paymentId),
+            () => ReconciliationAsync(shop.Admin, paymentId),
             r => r is { } e && e.GetProperty("attempts").GetInt32() >= 3,
             "the reconciler keeps trying while the provider is down");
         Assert.Equal("pending", pending!.Value.GetProperty("status").GetString());
@@ -95,7 +95,7 @@ public sealed class PaymentReconciliationTests
 
         (await control.DeleteAsync("/_control/faults", Ct)).EnsureSuccessStatusCode();
 
-        var settled = await Eventually.WaitAsync(() => ReconciliationAsync(shop.Client, paymentId), r => r?.GetProperty("status").GetString() == "refunded", "the reconciler refunds once the provider is back");
+        var settled = await Eventually.WaitAsync(() => ReconciliationAsync(shop.Admin, paymentId), r => r?.GetProperty("status").GetString() == "refunded", "the reconciler refunds once the provider is back");
         var charge = Assert.Single(await ChargesAsync(control));
         Assert.Equal("refunded", charge.Status);
         Assert.Equal(charge.Id, settled!.Value.GetProperty("chargeId").GetString());

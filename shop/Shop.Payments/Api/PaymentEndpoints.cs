@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Shop.Infrastructure.Admin;
 using Shop.Payments.Contracts;
 using Shop.Payments.Reconciliation;
 
@@ -17,11 +18,11 @@ internal static class PaymentEndpoints
         payments.MapPost("/charges", ChargeAsync).WithName("Charge");
         // Operations: the payments whose money is not settled yet (and the settled ones, for the audit trail).
         payments.MapGet("/reconciliations", async (string? status, ReconciliationStore store, CancellationToken ct) =>
-            TypedResults.Ok(await store.ListAsync(status, ct))).WithName("ListReconciliations");
+            TypedResults.Ok(await store.ListAsync(status, ct))).WithName("ListReconciliations").RequireShopAdmin();
         payments.MapPost("/reconciliations/{paymentId}/retry", async Task<Results<NoContent, ProblemHttpResult>> (string paymentId, ReconciliationStore store, TimeProvider time, CancellationToken ct) =>
             await store.ReopenAsync(paymentId, time.GetUtcNow(), ct)
                 ? TypedResults.NoContent()
-                : ProblemResults.NotFound($"No unsettled payment '{paymentId}'.")).WithName("RetryReconciliation");
+                : ProblemResults.NotFound($"No unsettled payment '{paymentId}'.")).WithName("RetryReconciliation").RequireShopAdmin();
     }
 
     private static async Task<Results<Created<ChargeView>, ProblemHttpResult>> ChargeAsync(
