@@ -116,6 +116,47 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public async Task Rebuild_WhileClientsRead_TheyAlwaysSeeTheWholeShelf()
+    {
+        await using var shop = await RunningShop.StartAsync();
+        // A long history for one product, so the replay takes a while: 2,000 price changes in one append.
+        var store = shop.Services.GetRequiredService<IEventStore>();
+        var changes = Enumerable.Range(1, 2000).Select(i => new EventData(
+            Guid.NewGuid(),
+            "catalog.ProductPriceChanged.v1",
+            JsonSerializer.SerializeToUtf8Bytes(new { productId = 1, oldPriceCents = 1000 + i - 1, newPriceCents = 1000 + i }))).ToList();
+        var appended = await store.AppendAsync("Product-1", 1, changes, Ct);
+        await Eventually.WaitAsync(
+            () => shop.Client.GetFromJsonAsync<JsonElement>("/api/products/1", Ct),
+            p => p.GetProperty("version").GetInt64() == 2001,
+            "the live read model has the whole history");
+        var live = await shop.Client.GetStringAsync("/api/products?pageSize=100", Ct);
+
+        using var rebuilding = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        // The admin key maps to the internal rate-limit tier: a tight read loop as anonymous would be throttled.
+        var reader = Task.Run(async () =>
+        {
+            var seen = new List<int>();
+            while (!rebuilding.IsCancellationRequested)
+            {
+                var page = await shop.Admin.GetFromJsonAsync<JsonElement>("/api/products?pageSize=100", CancellationToken.None);
+                seen.Add(page.GetProperty("totalItems").GetInt32());
+            }
+
+            return seen;
+        }, Ct);
+        using var rebuild = await shop.Admin.PostAsync("/admin/projections/catalog.product-list/rebuild", null, Ct);
+        await rebuilding.CancelAsync();
+        var totals = await reader;
+
+        Assert.Equal(HttpStatusCode.OK, rebuild.StatusCode);
+        Assert.True(totals.Count >= 3, $"only {totals.Count} reads ran during the rebuild");
+        Assert.All(totals, total => Assert.Equal(ImportedProducts, total));
+        Assert.Equal(live, await shop.Client.GetStringAsync("/api/products?pageSize=100", Ct));
+        Assert.True(appended.LastPosition > 0);
+    }
+
+    [Fact]
     public async Task Restart_SameDataFolder_KeepsPriceChangesAndImportsNothingTwice()
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));

@@ -102,11 +102,20 @@ public sealed partial class ProjectionRunner : BackgroundService
         }
     }
 
-    /// <summary>Empties the read model and replays the whole log from position 0.</summary>
+    /// <summary>
+    /// Replays the whole log from position 0: into a shadow swapped in at the end when the projection is an
+    /// <see cref="IShadowRebuildProjection"/> (readers keep the whole read model), otherwise by emptying the read model first.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the rebuild (the next run continues from the last saved batch).</param>
     /// <returns>A task that completes when the rebuilt read model has caught up.</returns>
     public async Task RebuildAsync(CancellationToken cancellationToken)
     {
+        if (_projection is IShadowRebuildProjection shadow)
+        {
+            await RebuildBesideAsync(shadow, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -121,6 +130,44 @@ public sealed partial class ProjectionRunner : BackgroundService
         }
 
         await CatchUpAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Replays the whole log into the shadow while the live read model keeps answering (it only stops moving: the gate
+    // holds the live batches back), then swaps and moves the checkpoint. A crash between the swap and the checkpoint
+    // re-applies the events after the old checkpoint to the swapped model, which idempotent projections ignore.
+    private async Task RebuildBesideAsync(IShadowRebuildProjection shadow, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            LogRebuildingBeside(_logger, _projection.Name);
+            await shadow.BeginShadowAsync(cancellationToken).ConfigureAwait(false);
+            var reached = 0L;
+            while (true)
+            {
+                var batch = await _events.ReadAllAsync(reached, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var recorded in batch)
+                {
+                    var @event = await _serializer.DeserializeAsync(recorded, cancellationToken).ConfigureAwait(false);
+                    await shadow.ApplyToShadowAsync(recorded, @event, cancellationToken).ConfigureAwait(false);
+                }
+
+                reached = batch[^1].Position;
+            }
+
+            await shadow.SwapShadowAsync(cancellationToken).ConfigureAwait(false);
+            await _checkpoints.SaveCheckpointAsync(_projection.Name, reached, cancellationToken).ConfigureAwait(false);
+            Advance(reached);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>
@@ -211,6 +258,9 @@ public sealed partial class ProjectionRunner : BackgroundService
 
     [LoggerMessage(EventId = 1700, Level = LogLevel.Information, Message = "Rebuilding projection {Projection} from position 0")]
     private static partial void LogRebuilding(ILogger logger, string projection);
+
+    [LoggerMessage(EventId = 1702, Level = LogLevel.Information, Message = "Rebuilding projection {Projection} from position 0 beside the live read model")]
+    private static partial void LogRebuildingBeside(ILogger logger, string projection);
 
     [LoggerMessage(EventId = 1701, Level = LogLevel.Error, Message = "Projection {Projection} failed a batch; retrying after the backoff")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string projection);

@@ -277,6 +277,36 @@ public abstract class EventStoreContract<TStore> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Projection_ShadowRebuild_LiveReadModelStaysWholeUntilTheSwap()
+    {
+        var (repository, store, keys) = await CreateRepositoryAsync(snapshotEvery: 0);
+        var projection = new ShadowBalanceProjection($"balances-{Guid.NewGuid():N}");
+        using var runner = CreateRunner(store, keys, projection);
+        var ids = new List<string>();
+        for (var w = 0; w < 4; w++)
+        {
+            var wallet = repository.Create(NewStream());
+            wallet.Open($"cust-{w}", "Name", "e@example.org");
+            wallet.Deposit(100 * (w + 1));
+            await repository.SaveAsync(wallet, Ct);
+            ids.Add(wallet.Id);
+        }
+
+        await runner.CatchUpAsync(Ct);
+        var live = projection.Snapshot(ids);
+        projection.Watch(ids);
+
+        await runner.RebuildAsync(Ct);
+
+        // Every read taken while the shadow was filling saw the whole live read model, never a partial one.
+        Assert.NotEmpty(projection.SeenDuringRebuild);
+        Assert.All(projection.SeenDuringRebuild, seen => Assert.Equal(live, seen));
+        Assert.Equal(live, projection.Snapshot(ids));
+        Assert.Equal(1, projection.Swaps);
+        Assert.Equal(await store.GetHeadPositionAsync(Ct), await store.GetCheckpointAsync(projection.Name, Ct));
+    }
+
+    [Fact]
     public async Task Projection_WaitForPosition_CompletesWhenProjectedAndHonoursDeadline()
     {
         var (repository, store, keys) = await CreateRepositoryAsync(snapshotEvery: 0);
@@ -323,6 +353,49 @@ public abstract class EventStoreContract<TStore> : IAsyncLifetime
         Options.Create(new ProjectionRunnerOptions { BatchSize = 3 }),
         Time,
         NullLogger<ProjectionRunner>.Instance);
+
+    /// <summary>Balances, rebuilt into a second dictionary swapped in at the end; records what readers saw meanwhile.</summary>
+    private sealed class ShadowBalanceProjection(string name) : IShadowRebuildProjection
+    {
+        private BalanceProjection _live = new(name);
+        private BalanceProjection? _shadow;
+        private List<string> _watched = [];
+
+        public string Name { get; } = name;
+
+        public int Swaps { get; private set; }
+
+        public List<long[]> SeenDuringRebuild { get; } = [];
+
+        public void Watch(List<string> ids) => _watched = ids;
+
+        public Task ApplyAsync(RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken) =>
+            _live.ApplyAsync(recorded, domainEvent, cancellationToken);
+
+        public Task ResetAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("A shadow rebuild never empties the live read model.");
+
+        public Task BeginShadowAsync(CancellationToken cancellationToken)
+        {
+            _shadow = new BalanceProjection(Name);
+            return Task.CompletedTask;
+        }
+
+        public Task ApplyToShadowAsync(RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
+        {
+            SeenDuringRebuild.Add(_live.Snapshot(_watched));
+            return _shadow!.ApplyAsync(recorded, domainEvent, cancellationToken);
+        }
+
+        public Task SwapShadowAsync(CancellationToken cancellationToken)
+        {
+            _live = _shadow!;
+            _shadow = null;
+            Swaps++;
+            return Task.CompletedTask;
+        }
+
+        public long[] Snapshot(IEnumerable<string> walletIds) => _live.Snapshot(walletIds);
+    }
 
     /// <summary>A read model of balances per wallet stream; idempotent by (stream, version).</summary>
     private sealed class BalanceProjection(string name) : IProjection
