@@ -248,6 +248,12 @@ public sealed class OrdersTests
         var rebuilt = await HistoryAsync(shop.Client, customer);
 
         Assert.Equal(live.Select(e => e.GetRawText()), rebuilt.Select(e => e.GetRawText()));
+        // The shadow rebuild swapped tables: the customer index must have come along, or history reads scan the table.
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(shop.DataPath, "shop.db")};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var index = connection.CreateCommand();
+        index.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'orders_history_by_customer' AND tbl_name = 'orders_history';";
+        Assert.Equal(1L, await index.ExecuteScalarAsync(Ct));
     }
 
     internal static object Order(Guid customer, string card, string postcode) =>

@@ -1,6 +1,7 @@
 using Bulwark.EventSourcing;
 using Shop.Catalog.Data;
 using Shop.Catalog.Domain;
+using Shop.Infrastructure.Sqlite;
 
 namespace Shop.Catalog.ReadModel;
 
@@ -24,34 +25,9 @@ internal sealed class ProductListProjection(CatalogDatabase catalog) : IShadowRe
 
     public Task ResetAsync(CancellationToken cancellationToken) => ExecuteAsync($"DELETE FROM {Live};", cancellationToken);
 
-    // Same columns as migration 3 creates; a later migration that changes the live table must change this too.
-    public Task BeginShadowAsync(CancellationToken cancellationToken) => ExecuteAsync(
-        $"""
-        DROP TABLE IF EXISTS {Shadow};
-        CREATE TABLE {Shadow} (
-            id          INTEGER PRIMARY KEY,
-            sku         TEXT    NOT NULL,
-            name        TEXT    NOT NULL,
-            description TEXT    NOT NULL,
-            category    TEXT    NOT NULL,
-            price_cents INTEGER NOT NULL,
-            currency    TEXT    NOT NULL,
-            version     INTEGER NOT NULL
-        );
-        """,
-        cancellationToken);
+    public Task BeginShadowAsync(CancellationToken cancellationToken) => ShadowTable.CreateAsync(catalog.Database, Live, Shadow, cancellationToken);
 
-    // One transaction: a reader sees the old table or the new one, never neither.
-    public async Task SwapShadowAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await catalog.Database.OpenAsync(cancellationToken);
-        await using var swap = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = swap;
-        command.CommandText = $"DROP TABLE {Live}; ALTER TABLE {Shadow} RENAME TO {Live};";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await swap.CommitAsync(cancellationToken);
-    }
+    public Task SwapShadowAsync(CancellationToken cancellationToken) => ShadowTable.SwapAsync(catalog.Database, Live, Shadow, cancellationToken);
 
     private async Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
     {

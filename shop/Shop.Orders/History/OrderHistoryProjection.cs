@@ -2,6 +2,7 @@ using System.Globalization;
 using Bulwark.EventSourcing;
 using Shop.Orders.Contracts;
 using Shop.Orders.Data;
+using Shop.Infrastructure.Sqlite;
 
 namespace Shop.Orders.History;
 
@@ -23,43 +24,9 @@ internal sealed class OrderHistoryProjection(OrdersDatabase orders) : IShadowReb
     public Task ApplyToShadowAsync(RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken) =>
         ApplyToAsync(Shadow, recorded, domainEvent, cancellationToken);
 
-    // Same columns and index as the live table's migration; a later migration that changes it must change this too.
-    public async Task BeginShadowAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await orders.Database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            DROP TABLE IF EXISTS {Shadow};
-            CREATE TABLE {Shadow} (
-                order_id    TEXT PRIMARY KEY,
-                customer_id TEXT    NOT NULL,
-                status      TEXT    NOT NULL,
-                reason      TEXT,
-                total_cents INTEGER NOT NULL,
-                currency    TEXT    NOT NULL,
-                placed_at   TEXT    NOT NULL,
-                version     INTEGER NOT NULL
-            );
-            """;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task BeginShadowAsync(CancellationToken cancellationToken) => ShadowTable.CreateAsync(orders.Database, Live, Shadow, cancellationToken);
 
-    // One transaction: readers see the old table or the new one. The index moves with its table on rename, so the
-    // new table's index is created under the live name after the old one (and its index) is dropped.
-    public async Task SwapShadowAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await orders.Database.OpenAsync(cancellationToken);
-        await using var swap = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = swap;
-        command.CommandText = $"""
-            DROP TABLE {Live};
-            ALTER TABLE {Shadow} RENAME TO {Live};
-            CREATE INDEX orders_history_by_customer ON {Live} (customer_id, placed_at);
-            """;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await swap.CommitAsync(cancellationToken);
-    }
+    public Task SwapShadowAsync(CancellationToken cancellationToken) => ShadowTable.SwapAsync(orders.Database, Live, Shadow, cancellationToken);
 
     private async Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
     {
