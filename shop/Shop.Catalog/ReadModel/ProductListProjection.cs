@@ -1,7 +1,7 @@
 using Bulwark.EventSourcing;
 using Shop.Catalog.Data;
 using Shop.Catalog.Domain;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.EventSourcing;
 
 namespace Shop.Catalog.ReadModel;
 
@@ -10,28 +10,12 @@ namespace Shop.Catalog.ReadModel;
 /// Idempotent: each row keeps the stream version it last applied, so a batch delivered twice changes nothing.
 /// Rebuilt beside the live table (<c>catalog_product_list_rebuild</c>) and swapped in, so the shelf never looks empty.
 /// </summary>
-internal sealed class ProductListProjection(CatalogDatabase catalog) : IShadowRebuildProjection
+internal sealed class ProductListProjection(CatalogDatabase catalog)
+    : ShadowTableProjection(catalog.Database, "catalog.product-list", "catalog_product_list")
 {
-    private const string Live = "catalog_product_list";
-    private const string Shadow = "catalog_product_list_rebuild";
-
-    public string Name => "catalog.product-list";
-
-    public Task ApplyAsync(RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken) =>
-        ApplyToAsync(Live, recorded, domainEvent, cancellationToken);
-
-    public Task ApplyToShadowAsync(RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken) =>
-        ApplyToAsync(Shadow, recorded, domainEvent, cancellationToken);
-
-    public Task ResetAsync(CancellationToken cancellationToken) => ExecuteAsync($"DELETE FROM {Live};", cancellationToken);
-
-    public Task BeginShadowAsync(CancellationToken cancellationToken) => ShadowTable.CreateAsync(catalog.Database, Live, Shadow, cancellationToken);
-
-    public Task SwapShadowAsync(CancellationToken cancellationToken) => ShadowTable.SwapAsync(catalog.Database, Live, Shadow, cancellationToken);
-
-    private async Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
+    protected override async Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
     {
-        await using var connection = await catalog.Database.OpenAsync(cancellationToken);
+        await using var connection = await Database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Parameters.AddWithValue("$v", recorded.Version);
         switch (domainEvent)
@@ -58,14 +42,6 @@ internal sealed class ProductListProjection(CatalogDatabase catalog) : IShadowRe
                 return;
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = await catalog.Database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Bulwark.EventSourcing;
 using Shop.Orders.Contracts;
+using Shop.Infrastructure.EventSourcing;
 using Shop.Orders.Data;
-using Shop.Infrastructure.Sqlite;
 
 namespace Shop.Orders.History;
 
@@ -11,26 +11,12 @@ namespace Shop.Orders.History;
 /// stream version it last applied, so a batch delivered twice changes nothing. Rebuilt beside the live table
 /// (<c>orders_history_rebuild</c>) and swapped in, so a customer's history never looks empty during a rebuild.
 /// </summary>
-internal sealed class OrderHistoryProjection(OrdersDatabase orders) : IShadowRebuildProjection
+internal sealed class OrderHistoryProjection(OrdersDatabase orders)
+    : ShadowTableProjection(orders.Database, "orders.history", "orders_history")
 {
-    private const string Live = "orders_history";
-    private const string Shadow = "orders_history_rebuild";
-
-    public string Name => "orders.history";
-
-    public Task ApplyAsync(RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken) =>
-        ApplyToAsync(Live, recorded, domainEvent, cancellationToken);
-
-    public Task ApplyToShadowAsync(RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken) =>
-        ApplyToAsync(Shadow, recorded, domainEvent, cancellationToken);
-
-    public Task BeginShadowAsync(CancellationToken cancellationToken) => ShadowTable.CreateAsync(orders.Database, Live, Shadow, cancellationToken);
-
-    public Task SwapShadowAsync(CancellationToken cancellationToken) => ShadowTable.SwapAsync(orders.Database, Live, Shadow, cancellationToken);
-
-    private async Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
+    protected override async Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
     {
-        await using var connection = await orders.Database.OpenAsync(cancellationToken);
+        await using var connection = await Database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Parameters.AddWithValue("$v", recorded.Version);
         switch (domainEvent)
@@ -62,19 +48,11 @@ internal sealed class OrderHistoryProjection(OrdersDatabase orders) : IShadowReb
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task ResetAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await orders.Database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM orders_history;";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     public async Task<IReadOnlyList<OrderHistoryEntry>> ForCustomerAsync(Guid customerId, CancellationToken cancellationToken)
     {
-        await using var connection = await orders.Database.OpenAsync(cancellationToken);
+        await using var connection = await Database.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT order_id, status, reason, total_cents, currency, placed_at FROM orders_history WHERE customer_id = $c ORDER BY placed_at, order_id;";
+        query.CommandText = $"SELECT order_id, status, reason, total_cents, currency, placed_at FROM {Table} WHERE customer_id = $c ORDER BY placed_at, order_id;";
         query.Parameters.AddWithValue("$c", customerId.ToString());
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         var list = new List<OrderHistoryEntry>();

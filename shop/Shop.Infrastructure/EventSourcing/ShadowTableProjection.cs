@@ -1,0 +1,69 @@
+using Bulwark.EventSourcing;
+using Shop.Infrastructure.Sqlite;
+
+namespace Shop.Infrastructure.EventSourcing;
+
+/// <summary>
+/// A projection into one table of a module's database, rebuilt into <c>{table}_rebuild</c> and swapped in
+/// (<see cref="ShadowTable"/>), so readers keep the whole read model during a rebuild. Subclasses write one event into
+/// the table they are given, which is the live one or the shadow; they must be idempotent (see <see cref="IProjection"/>).
+/// </summary>
+public abstract class ShadowTableProjection : IShadowRebuildProjection
+{
+    private readonly string _shadow;
+
+    /// <summary>Creates the projection.</summary>
+    /// <param name="database">The module's database.</param>
+    /// <param name="name">The projection's name (its checkpoint key).</param>
+    /// <param name="table">The live read-model table.</param>
+    protected ShadowTableProjection(ModuleDatabase database, string name, string table)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(table);
+        Database = database;
+        Name = name;
+        Table = table;
+        _shadow = table + "_rebuild";
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The module's database.</summary>
+    protected ModuleDatabase Database { get; }
+
+    /// <summary>The live read-model table, for queries.</summary>
+    protected string Table { get; }
+
+    /// <inheritdoc />
+    public Task ApplyAsync(RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken) =>
+        ApplyToAsync(Table, recorded, domainEvent, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ApplyToShadowAsync(RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken) =>
+        ApplyToAsync(_shadow, recorded, domainEvent, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"DELETE FROM {Table};";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task BeginShadowAsync(CancellationToken cancellationToken) => ShadowTable.CreateAsync(Database, Table, _shadow, cancellationToken);
+
+    /// <inheritdoc />
+    public Task SwapShadowAsync(CancellationToken cancellationToken) => ShadowTable.SwapAsync(Database, Table, _shadow, cancellationToken);
+
+    /// <summary>Applies one event to <paramref name="table"/> (the live table or its shadow).</summary>
+    /// <param name="table">Where to write.</param>
+    /// <param name="recorded">The stored event.</param>
+    /// <param name="domainEvent">The deserialized event.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>A task that completes when the table is updated.</returns>
+    protected abstract Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken);
+}
