@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Bulwark.Cli.DeadLetters;
 using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.Proxy;
@@ -11,7 +12,7 @@ using Spectre.Console;
 
 namespace Bulwark.Cli;
 
-/// <summary><c>bulwark drill list</c> and <c>bulwark drill run &lt;name&gt;</c>.</summary>
+/// <summary><c>bulwark drill list</c>, <c>bulwark drill run &lt;name&gt;</c> and <c>bulwark dlq ...</c>.</summary>
 internal static class BulwarkCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -88,6 +89,7 @@ internal static class BulwarkCommand
         return new RootCommand("bulwark: the Codex's checklist questions as fault-and-load drills against a loopback service.")
         {
             new Command("drill", "Lists and runs drills.") { list, run },
+            DeadLetterCommand.Build(console, error),
         };
     }
 

@@ -1,0 +1,241 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Bulwark.Cli.DeadLetters;
+
+/// <summary>
+/// <c>bulwark dlq list|show|redrive|purge|depth</c>: the dead-letter admin API (<c>MapBulwarkDeadLetters</c>) from a
+/// terminal, so the Codex's "investigate → fix → redrive" loop needs no hand-written curl.
+/// </summary>
+internal static class DeadLetterCommand
+{
+    private const string ApiKeyVariable = "BULWARK_API_KEY";
+
+    public static Command Build(IAnsiConsole console, TextWriter error)
+    {
+        var target = new Option<string>("--target") { Description = "The service (http only on loopback; https elsewhere, the key must not travel in clear text).", DefaultValueFactory = _ => "http://127.0.0.1:5100" };
+        var prefix = new Option<string>("--prefix") { Description = "Where the service maps its dead-letter API.", DefaultValueFactory = _ => "/admin/dlq" };
+        var apiKey = new Option<string?>("--api-key") { Description = $"An operator key, sent as X-Api-Key (default: the {ApiKeyVariable} environment variable)." };
+        var queue = new Option<string?>("--queue") { Description = "Only dead letters from this queue." };
+        var type = new Option<string?>("--type") { Description = "Only dead letters of this message type." };
+        var limit = new Option<int>("--limit") { Description = "At most this many (1 to 1000).", DefaultValueFactory = _ => 100 };
+        var all = new Option<bool>("--all") { Description = "Every dead letter matching --queue/--type instead of one id." };
+        var yes = new Option<bool>("--yes") { Description = "Confirms purging more than one dead letter (there is no undo)." };
+        var id = new Argument<string?>("id") { Description = "The dead letter's id (from list).", Arity = ArgumentArity.ZeroOrOne };
+        var showId = new Argument<string>("id") { Description = "The dead letter's id (from list)." };
+
+        var list = new Command("list", "Lists dead letters: id, type, queue, attempts, reason, when.") { queue, type, limit };
+        list.SetAction((parse, ct) => RunAsync(parse, error, async api =>
+        {
+            var count = parse.GetValue(limit);
+            if (count is < 1 or > 1000)
+            {
+                throw new UsageException($"--limit {count} is out of range; give 1 to 1000.");
+            }
+
+            using var letters = await api.GetAsync(Query("", ("queue", parse.GetValue(queue)), ("type", parse.GetValue(type)), ("limit", count.ToString(CultureInfo.InvariantCulture))), ct).ConfigureAwait(false);
+            var table = new Table().AddColumn("Id").AddColumn("Type").AddColumn("Queue").AddColumn(new TableColumn("Attempts").RightAligned()).AddColumn("Reason").AddColumn("Dead-lettered");
+            foreach (var letter in letters.RootElement.EnumerateArray())
+            {
+                table.AddRow(
+                    Markup.Escape(letter.GetProperty("id").GetString() ?? ""),
+                    Markup.Escape(letter.GetProperty("messageType").GetString() ?? ""),
+                    Markup.Escape(letter.GetProperty("sourceQueue").GetString() ?? ""),
+                    letter.GetProperty("attempts").GetInt32().ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(Shorten(letter.GetProperty("reason").GetString() ?? "", 60)),
+                    Markup.Escape(letter.GetProperty("deadLetteredAt").GetString() ?? ""));
+            }
+
+            console.Write(table);
+            console.MarkupLine(CultureInfo.InvariantCulture, "{0} dead letter(s)", letters.RootElement.GetArrayLength());
+        }));
+
+        var show = new Command("show", "Prints one dead letter with its body, headers and stack trace.") { showId };
+        show.SetAction((parse, ct) => RunAsync(parse, error, async api =>
+        {
+            using var letter = await api.GetAsync("/" + Uri.EscapeDataString(parse.GetValue(showId)!), ct).ConfigureAwait(false);
+            console.WriteLine(JsonSerializer.Serialize(letter.RootElement, Indented));
+        }));
+
+        var redrive = new Command("redrive", "Sends dead letters back to their queue (after the fix shipped), keeping their message ids.") { id, all, queue, type };
+        redrive.SetAction((parse, ct) => RunAsync(parse, error, async api =>
+        {
+            var path = OneOrAll(parse.GetValue(id), parse.GetValue(all), "redrive", parse.GetValue(queue), parse.GetValue(type));
+            using var result = await api.SendAsync(HttpMethod.Post, path, ct).ConfigureAwait(false);
+            console.MarkupLine(CultureInfo.InvariantCulture, "redriven: {0}", result.RootElement.GetProperty("redriven").GetInt32());
+        }));
+
+        var purge = new Command("purge", "Deletes dead letters for good.") { id, all, yes, queue, type };
+        purge.SetAction((parse, ct) => RunAsync(parse, error, async api =>
+        {
+            if (parse.GetValue(all) && !parse.GetValue(yes))
+            {
+                throw new UsageException("purge --all deletes every matching dead letter with no undo; add --yes to confirm (see them first with: bulwark dlq list).");
+            }
+
+            var path = OneOrAll(parse.GetValue(id), parse.GetValue(all), null, parse.GetValue(queue), parse.GetValue(type));
+            using var result = await api.SendAsync(HttpMethod.Delete, path, ct).ConfigureAwait(false);
+            console.MarkupLine(CultureInfo.InvariantCulture, "purged: {0}", result.RootElement.GetProperty("purged").GetInt32());
+        }));
+
+        var depth = new Command("depth", "Prints how many dead letters wait (the figure an alert watches).");
+        depth.SetAction((parse, ct) => RunAsync(parse, error, async api =>
+        {
+            using var result = await api.GetAsync("/depth", ct).ConfigureAwait(false);
+            console.WriteLine(result.RootElement.GetProperty("depth").GetInt64().ToString(CultureInfo.InvariantCulture));
+        }));
+
+        var command = new Command("dlq", "Inspects, redrives and purges a service's dead letters over its admin API.") { list, show, redrive, purge, depth };
+        foreach (var option in new Option[] { target, prefix, apiKey })
+        {
+            option.Recursive = true;
+            command.Options.Add(option);
+        }
+
+        return command;
+
+        async Task<int> RunAsync(ParseResult parse, TextWriter errors, Func<DeadLetterApi, Task> action)
+        {
+            try
+            {
+                using var api = DeadLetterApi.Create(
+                    parse.GetValue(target)!,
+                    parse.GetValue(prefix)!,
+                    parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ApiKeyVariable));
+                await action(api).ConfigureAwait(false);
+                return ExitCodes.Passed;
+            }
+            catch (UsageException e)
+            {
+                await errors.WriteLineAsync(e.Message).ConfigureAwait(false);
+                return ExitCodes.InconclusiveOrUsage;
+            }
+            catch (DeadLetterApiException e)
+            {
+                await errors.WriteLineAsync(e.Message).ConfigureAwait(false);
+                return e.Status is HttpStatusCode.NotFound ? ExitCodes.Failed : ExitCodes.InconclusiveOrUsage;
+            }
+        }
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static string OneOrAll(string? id, bool all, string? action, string? queue, string? type)
+    {
+        if (id is null == !all)
+        {
+            throw new UsageException("Give one dead letter's id, or --all (with --queue/--type to narrow it), not both and not neither.");
+        }
+
+        var suffix = action is null ? "" : "/" + action;
+        return id is not null
+            ? "/" + Uri.EscapeDataString(id) + suffix
+            : Query(suffix, ("queue", queue), ("type", type));
+    }
+
+    private static string Query(string path, params (string Name, string? Value)[] parameters)
+    {
+        var given = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => p.Name + "=" + Uri.EscapeDataString(p.Value!)).ToList();
+        return given.Count == 0 ? path : path + "?" + string.Join("&", given);
+    }
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    /// <summary>The HTTP side: one client with the key, problem details turned into messages that name the fix.</summary>
+    private sealed class DeadLetterApi : IDisposable
+    {
+        private readonly HttpClient _http;
+        private readonly string _prefix;
+
+        private DeadLetterApi(HttpClient http, string prefix)
+        {
+            _http = http;
+            _prefix = prefix;
+        }
+
+        public static DeadLetterApi Create(string target, string prefix, string? apiKey)
+        {
+            if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new UsageException($"--target '{target}' is not an http(s) URL; e.g. --target http://127.0.0.1:5100.");
+            }
+
+            if (uri.Scheme == "http" && !uri.IsLoopback)
+            {
+                throw new UsageException($"--target {target} is plain http to another machine: the operator key would travel in clear text. Use https.");
+            }
+
+            if (!prefix.StartsWith('/'))
+            {
+                throw new UsageException($"--prefix '{prefix}' must start with '/', e.g. /admin/dlq.");
+            }
+
+            var http = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(30) };
+            if (!string.IsNullOrEmpty(apiKey))
+            {
+                http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+            }
+
+            http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            return new DeadLetterApi(http, prefix.TrimEnd('/'));
+        }
+
+        public Task<JsonDocument> GetAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, path, cancellationToken);
+
+        public async Task<JsonDocument> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+        {
+            using var request = new HttpRequestMessage(method, _prefix + path);
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new DeadLetterApiException(0, $"{_http.BaseAddress} does not answer ({e.Message}); is it running, and is --target right?");
+            }
+
+            using (response)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return JsonDocument.Parse(body);
+                }
+
+                var detail = Detail(body);
+                throw response.StatusCode switch
+                {
+                    HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new DeadLetterApiException(
+                        response.StatusCode,
+                        $"{(int)response.StatusCode} from {method} {_prefix}{path}: {detail} Pass an operator key with --api-key or {ApiKeyVariable}."),
+                    _ => new DeadLetterApiException(response.StatusCode, $"{(int)response.StatusCode} from {method} {_prefix}{path}: {detail}"),
+                };
+            }
+        }
+
+        public void Dispose() => _http.Dispose();
+
+        private static string Detail(string body)
+        {
+            try
+            {
+                using var problem = JsonDocument.Parse(body);
+                return problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() ?? body : body;
+            }
+            catch (JsonException)
+            {
+                return body.Length == 0 ? "(no body)" : Shorten(body, 200);
+            }
+        }
+    }
+
+    private sealed class DeadLetterApiException(HttpStatusCode status, string message) : Exception(message)
+    {
+        public HttpStatusCode Status { get; } = status;
+    }
+}
