@@ -93,7 +93,7 @@ public sealed partial class IdempotencyMiddleware
             return;
         }
 
-        var fingerprint = await FingerprintAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        var fingerprint = await FingerprintAsync(context.Request, options.MaxBodyBytes, options.FingerprintKey, context.RequestAborted).ConfigureAwait(false);
         if (fingerprint is null)
         {
             await ProblemAsync(context, "body_too_large", StatusCodes.Status413PayloadTooLarge, IdempotencyProblems.BodyTooLarge, "Request body too large",
@@ -244,11 +244,16 @@ public sealed partial class IdempotencyMiddleware
         return caller + ":" + key;
     }
 
-    /// <summary>SHA-256 over method, path, query and body; <see langword="null"/> when the body is over the limit.</summary>
-    private static async Task<string?> FingerprintAsync(HttpRequest request, int maxBodyBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// SHA-256 (or HMAC-SHA256 with <paramref name="key"/>) over method, path, query and body; <see langword="null"/>
+    /// when the body is over the limit.
+    /// </summary>
+    private static async Task<string?> FingerprintAsync(HttpRequest request, int maxBodyBytes, string? key, CancellationToken cancellationToken)
     {
         request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: maxBodyBytes);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hash = key is null
+            ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256)
+            : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(key));
         hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method}\n{request.Path}\n{request.QueryString}\n"));
         var chunk = new byte[16 * 1024];
         long total = 0;

@@ -48,6 +48,15 @@ public sealed class IdempotencyOptions
     [Required]
     public string ApiKeyHeaderName { get; set; } = "X-Api-Key";
 
+    /// <summary>
+    /// A secret that turns the stored request fingerprint into an HMAC-SHA256 instead of a plain SHA-256, so a record
+    /// cannot be used to confirm a guessed body (a name, an e-mail address). At least 32 characters; keep it in a
+    /// secret store. Changing it makes retries of in-flight keys answer 422 (never run twice) until they expire.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: plain SHA-256.</value>
+    [MinLength(32)]
+    public string? FingerprintKey { get; set; }
+
     /// <summary>How often expired keys are deleted from the store.</summary>
     /// <value>The default value is 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]

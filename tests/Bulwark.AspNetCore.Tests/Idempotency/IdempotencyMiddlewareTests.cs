@@ -100,6 +100,32 @@ public sealed class IdempotencyMiddlewareTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Post_WithFingerprintKey_StoresAKeyedFingerprintAndStillReplaysAndRefusesOtherBodies()
+    {
+        const string Secret = "a-fingerprint-secret-of-32-chars-or-more";
+        using var client = await StartAsync(o => o.FingerprintKey = Secret);
+
+        using var first = await PostAsync(client, "order-1", new { sku = "Ada Lovelace" });
+        using var retry = await PostAsync(client, "order-1", new { sku = "Ada Lovelace" });
+        using var other = await PostAsync(client, "order-1", new { sku = "Grace Hopper" });
+        var stored = await StoredFingerprintAsync();
+
+        Assert.Equal("true", retry.Headers.GetValues(IdempotencyMiddleware.ReplayedHeader).Single());
+        Assert.Equal((HttpStatusCode)422, other.StatusCode);
+        Assert.Equal(1, _executions);
+        // Someone holding the store and guessing the body cannot confirm the guess without the secret.
+        var canonical = System.Text.Encoding.UTF8.GetBytes("POST\n/orders\n\n" + JsonSerializer.Serialize(new { sku = "Ada Lovelace" }));
+        Assert.NotEqual(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(canonical)), stored);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Secret), canonical)), stored);
+    }
+
+    [Fact]
+    public async Task Options_ShortFingerprintKey_FailsAtStart()
+    {
+        await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(o => o.FingerprintKey = "too-short"));
+    }
+
+    [Fact]
     public async Task Post_SameKeyOtherCaller_RunsSeparately()
     {
         using var client = await StartAsync();
@@ -234,6 +260,15 @@ public sealed class IdempotencyMiddlewareTests : IAsyncDisposable
         {
             File.Delete(file);
         }
+    }
+
+    private async Task<string> StoredFingerprintAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={_dbPath};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT fingerprint FROM bulwark_idempotency;";
+        return (string)(await query.ExecuteScalarAsync(Ct))!;
     }
 
     private async Task<HttpClient> StartAsync(Action<IdempotencyOptions>? configure = null, Action<IIdempotencyBuilder>? useStore = null)
