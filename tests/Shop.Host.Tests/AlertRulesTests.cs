@@ -104,7 +104,7 @@ public sealed partial class AlertRulesTests
     }
 
     [Fact]
-    public async Task Promtool_RulesAndTheirUnitTests_Pass()
+    public async Task Promtool_RulesTheirUnitTestsAndTheSampleConfig_Pass()
     {
         var promtool = FindOnPath("promtool");
         if (promtool is null)
@@ -117,6 +117,8 @@ public sealed partial class AlertRulesTests
         Assert.True(check.ExitCode == 0, check.Output);
         var test = await RunAsync(promtool, dir, "test", "rules", "alerts.test.yml");
         Assert.True(test.ExitCode == 0, test.Output);
+        var config = await RunAsync(promtool, dir, "check", "config", "prometheus.yml");
+        Assert.True(config.ExitCode == 0, config.Output);
     }
 
     private static List<Rule> LoadRules()
