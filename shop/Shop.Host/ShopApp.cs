@@ -48,7 +48,8 @@ public static partial class ShopApp
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        builder.AddBulwarkObservability();
+        // The shop's own meters (Shop.Payments: unreconciled charges) ride along with Bulwark.*, ASP.NET Core and HttpClient.
+        builder.AddBulwarkObservability(o => o.Meters.Add("Shop.*"));
         builder.Services.AddBulwarkProblemDetails();
         builder.Services.AddBulwarkHealth();
         builder.Services.AddHttpClient();
@@ -108,6 +109,8 @@ public static partial class ShopApp
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseBulwarkRateLimiting());
         app.UseBulwarkIdempotency();
         app.MapBulwarkHealth();
+        // Prometheus scrapes /metrics (Bulwark:Observability:Prometheus); outside /api, so never rate limited.
+        app.MapBulwarkMetrics();
         app.MapCatalogEndpoints();
         app.MapIdentityEndpoints();
         app.MapInventoryEndpoints();

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -43,6 +44,7 @@ public static class EventSourcingServiceCollectionExtensions
         services.TryAddSingleton(registry);
         services.TryAddSingleton(sp => new EventSerializer(sp.GetRequiredService<EventTypeRegistry>(), sp.GetService<ISubjectKeyStore>()));
         services.TryAddSingleton(typeof(AggregateRepository<>));
+        services.TryAddSingleton(sp => new ProjectionMetrics(sp.GetService<IMeterFactory>()));
         return new Builder(services);
     }
 
@@ -66,14 +68,19 @@ public static class EventSourcingServiceCollectionExtensions
         }
 
         builder.Services.TryAddSingleton<TProjection>();
-        builder.Services.TryAddKeyedSingleton(typeof(TProjection), (sp, _) => new ProjectionRunner(
-            sp.GetRequiredService<IEventStore>(),
-            sp.GetRequiredService<EventSerializer>(),
-            sp.GetRequiredService<ICheckpointStore>(),
-            sp.GetRequiredService<TProjection>(),
-            Options.Create(sp.GetRequiredService<IOptionsMonitor<ProjectionRunnerOptions>>().Get(name)),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ProjectionRunner>>()));
+        builder.Services.TryAddKeyedSingleton(typeof(TProjection), (sp, _) =>
+        {
+            var runner = new ProjectionRunner(
+                sp.GetRequiredService<IEventStore>(),
+                sp.GetRequiredService<EventSerializer>(),
+                sp.GetRequiredService<ICheckpointStore>(),
+                sp.GetRequiredService<TProjection>(),
+                Options.Create(sp.GetRequiredService<IOptionsMonitor<ProjectionRunnerOptions>>().Get(name)),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ProjectionRunner>>());
+            sp.GetRequiredService<ProjectionMetrics>().Track(runner);
+            return runner;
+        });
         builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<ProjectionRunner>(typeof(TProjection)));
         // Also as a plain ProjectionRunner, so operations (lag, rebuild) can enumerate every projection.
         builder.Services.AddSingleton(sp => sp.GetRequiredKeyedService<ProjectionRunner>(typeof(TProjection)));

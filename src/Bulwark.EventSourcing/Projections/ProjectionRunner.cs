@@ -21,6 +21,7 @@ public sealed partial class ProjectionRunner : BackgroundService
     private readonly Lock _waitersLock = new();
     private readonly List<(long Position, TaskCompletionSource Done)> _waiters = [];
     private long _position = -1;
+    private long _lag;
 
     /// <summary>Creates a runner.</summary>
     /// <param name="events">The event store.</param>
@@ -60,6 +61,12 @@ public sealed partial class ProjectionRunner : BackgroundService
 
     /// <summary>The position the read model has reached (-1 before the first batch).</summary>
     public long Position => Interlocked.Read(ref _position);
+
+    /// <summary>
+    /// How many events of the log the read model had not applied when last measured by the background loop: zero after a
+    /// batch that reached the head, otherwise the head position minus <see cref="Position"/> (after a full batch or a failed one).
+    /// </summary>
+    public long Lag => Interlocked.Read(ref _lag);
 
     /// <summary>Applies the next batch of events.</summary>
     /// <param name="cancellationToken">Cancels the batch; the checkpoint then stays at the last saved batch.</param>
@@ -206,7 +213,18 @@ public sealed partial class ProjectionRunner : BackgroundService
             TimeSpan wait;
             try
             {
-                wait = await RunOnceAsync(stoppingToken).ConfigureAwait(false) < _options.BatchSize ? _options.PollInterval : TimeSpan.Zero;
+                var applied = await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                if (applied < _options.BatchSize)
+                {
+                    // A short batch read everything there was: caught up, without asking the store for its head.
+                    Interlocked.Exchange(ref _lag, 0);
+                    wait = _options.PollInterval;
+                }
+                else
+                {
+                    await MeasureLagAsync(stoppingToken).ConfigureAwait(false);
+                    wait = TimeSpan.Zero;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -214,9 +232,11 @@ public sealed partial class ProjectionRunner : BackgroundService
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The checkpoint did not move, so the failed batch is retried; a poison event stops this projection only.
+                // The checkpoint did not move, so the failed batch is retried; a poison event stops this projection only,
+                // and its lag grows with every event appended meanwhile: that is what the projection-lag alert watches.
                 LogBatchFailed(_logger, e, _projection.Name);
                 wait = _options.FailureBackoff;
+                await TryMeasureLagAsync(stoppingToken).ConfigureAwait(false);
             }
 
             if (wait > TimeSpan.Zero)
@@ -230,6 +250,25 @@ public sealed partial class ProjectionRunner : BackgroundService
                     return;
                 }
             }
+        }
+    }
+
+    private async Task MeasureLagAsync(CancellationToken cancellationToken)
+    {
+        var head = await _events.GetHeadPositionAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _lag, Math.Max(0, head - Math.Max(0, Position)));
+    }
+
+    private async Task TryMeasureLagAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await MeasureLagAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The store itself is failing: the gauge keeps its last value and the batch error is already logged.
+            LogLagUnknown(_logger, e, _projection.Name);
         }
     }
 
@@ -261,6 +300,9 @@ public sealed partial class ProjectionRunner : BackgroundService
 
     [LoggerMessage(EventId = 1702, Level = LogLevel.Information, Message = "Rebuilding projection {Projection} from position 0 beside the live read model")]
     private static partial void LogRebuildingBeside(ILogger logger, string projection);
+
+    [LoggerMessage(EventId = 1703, Level = LogLevel.Debug, Message = "Projection {Projection} could not read the head of the log to measure its lag")]
+    private static partial void LogLagUnknown(ILogger logger, Exception exception, string projection);
 
     [LoggerMessage(EventId = 1701, Level = LogLevel.Error, Message = "Projection {Projection} failed a batch; retrying after the backoff")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string projection);

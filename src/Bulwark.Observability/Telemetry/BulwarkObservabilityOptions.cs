@@ -28,4 +28,20 @@ public sealed class BulwarkObservabilityOptions
     /// <summary>Whether logs are written as one JSON object per line on stdout.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool JsonConsoleLogs { get; set; } = true;
+
+    /// <summary>
+    /// Meters exported besides every <c>Bulwark.*</c> meter, ASP.NET Core's and HttpClient's (a trailing <c>*</c> is a
+    /// wildcard), for example the application's own <c>Shop.*</c>.
+    /// </summary>
+    /// <value>The default value is an empty list.</value>
+    public IList<string> Meters { get; } = [];
+
+    /// <summary>The health-check tag that marks a check as part of readiness, copied to the <c>ready</c> label of <c>bulwark.health.status</c>.</summary>
+    /// <value>The default value is <c>ready</c> (the tag Bulwark's <c>/health/ready</c> probe selects).</value>
+    [Required]
+    public string ReadinessTag { get; set; } = "ready";
+
+    /// <summary>The Prometheus scrape endpoint.</summary>
+    public BulwarkPrometheusOptions Prometheus { get; } = new();
 }
+

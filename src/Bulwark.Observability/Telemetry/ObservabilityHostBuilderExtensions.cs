@@ -1,8 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+using Bulwark.Observability.Health;
 using Bulwark.Observability.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
@@ -16,7 +19,10 @@ public static class ObservabilityHostBuilderExtensions
 {
     /// <summary>
     /// Adds tracing (ASP.NET Core, HttpClient and every <c>Bulwark.*</c> source, continuing an incoming W3C
-    /// <c>traceparent</c>), metrics, and JSON console logs carrying trace and span ids.
+    /// <c>traceparent</c>), metrics (every <c>Bulwark.*</c> meter, ASP.NET Core, HttpClient and
+    /// <see cref="BulwarkObservabilityOptions.Meters"/>; a Prometheus exporter when
+    /// <c>Bulwark:Observability:Prometheus:Enabled</c>, served by <c>MapBulwarkMetrics</c>), health-check results as a
+    /// gauge, and JSON console logs carrying trace and span ids.
     /// </summary>
     public static IHostApplicationBuilder AddBulwarkObservability(
         this IHostApplicationBuilder builder,
@@ -39,10 +45,26 @@ public static class ObservabilityHostBuilderExtensions
                 o.OtlpEndpoint = options.OtlpEndpoint;
                 o.SamplingRatio = options.SamplingRatio;
                 o.JsonConsoleLogs = options.JsonConsoleLogs;
+                o.ReadinessTag = options.ReadinessTag;
+                foreach (var meter in options.Meters)
+                {
+                    o.Meters.Add(meter);
+                }
+
+                o.Prometheus.Enabled = options.Prometheus.Enabled;
+                o.Prometheus.Path = options.Prometheus.Path;
+                o.Prometheus.ScrapeResponseCacheMilliseconds = options.Prometheus.ScrapeResponseCacheMilliseconds;
             })
             .ValidateDataAnnotations()
+            // Data annotations stop at the top level; the nested Prometheus section is checked here.
+            .Validate(
+                o => Validator.TryValidateObject(o.Prometheus, new ValidationContext(o.Prometheus), null, validateAllProperties: true),
+                "Bulwark:Observability:Prometheus is invalid: Path must start with '/' (letters, digits, '/', '_', '.', '-'), ScrapeResponseCacheMilliseconds 0 to 60000.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        // Every health check's last result becomes a gauge, so readiness failing is alertable (docs/runbook.md#readinessfailing).
+        builder.Services.AddHealthChecks();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthCheckPublisher, HealthMetricsPublisher>());
 
         if (options.JsonConsoleLogs)
         {
@@ -69,8 +91,13 @@ public static class ObservabilityHostBuilderExtensions
             {
                 metrics
                     .AddMeter(BulwarkTelemetry.SourcePrefix)
+                    .AddMeter([.. options.Meters])
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation();
+                if (options.Prometheus.Enabled)
+                {
+                    metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = options.Prometheus.ScrapeResponseCacheMilliseconds);
+                }
             });
 
         if (options.OtlpEndpoint is not null)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using Bulwark.Consistency.Contracts.EventSourcing;
 using Bulwark.EventSourcing;
@@ -7,6 +8,7 @@ using Bulwark.Sqlite.EventSourcing;
 using Bulwark.Sqlite.Outbox;
 using Bulwark.Sqlite.Sagas;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -104,7 +106,60 @@ public sealed class SqliteCompositionTests : IDisposable
         await host.StopAsync(Ct);
     }
 
+    [Fact]
+    public async Task Host_PoisonedProjection_LagGaugeCountsTheUnappliedEventsAndDropsToZeroAfterTheFix()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddBulwarkEventSourcing(TestWallet.RegisterEvents)
+            .UseSqlite(_database.ConnectionString)
+            .AddProjection<BreakableProjection>(o =>
+            {
+                o.PollInterval = TimeSpan.FromMilliseconds(10);
+                o.FailureBackoff = TimeSpan.FromMilliseconds(10);
+            });
+        using var host = builder.Build();
+        using var lag = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), "Bulwark.EventSourcing", "bulwark.projections.lag");
+        var projection = host.Services.GetRequiredService<BreakableProjection>();
+        projection.Broken = true;
+        await host.StartAsync(Ct);
+
+        var repository = host.Services.GetRequiredService<AggregateRepository<TestWallet>>();
+        var wallet = repository.Create("w-lag");
+        wallet.Open("cust-1", "Ada", "ada@example.org");
+        wallet.Deposit(100);
+        wallet.Deposit(50);
+        await repository.SaveAsync(wallet, Ct);
+        var head = await host.Services.GetRequiredService<IEventStore>().GetHeadPositionAsync(Ct);
+
+        // The service still answers, but the read model is stuck: only the lag gauge tells (the projection-lag alert).
+        Assert.Equal(head, await ObserveUntilAsync(lag, v => v == head));
+        Assert.Equal(3, head);
+
+        projection.Broken = false;
+        Assert.Equal(0, await ObserveUntilAsync(lag, v => v == 0));
+        Assert.Equal(3, projection.Applied);
+        await host.StopAsync(Ct);
+    }
+
     public void Dispose() => _database.Dispose();
+
+    private static async Task<long> ObserveUntilAsync(MetricCollector<long> collector, Func<long, bool> done)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            collector.RecordObservableInstruments();
+            var last = collector.LastMeasurement;
+            if (last is not null && last.Tags["projection"] as string == "breakable" && done(last.Value))
+            {
+                return last.Value;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"Lag gauge never satisfied the condition; last seen {last?.Value}");
+            await Task.Delay(20, Ct);
+        }
+    }
 
     private sealed record Order(string Id);
 
@@ -115,6 +170,34 @@ public sealed class SqliteCompositionTests : IDisposable
         public Task HandleAsync(OutboxMessage message, CancellationToken cancellationToken)
         {
             Received.TrySetResult(message);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class BreakableProjection : IProjection
+    {
+        private int _applied;
+
+        public string Name => "breakable";
+
+        public volatile bool Broken;
+
+        public int Applied => Volatile.Read(ref _applied);
+
+        public Task ApplyAsync(RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
+        {
+            if (Broken)
+            {
+                throw new InvalidOperationException("poison: the read model cannot take this event");
+            }
+
+            Interlocked.Increment(ref _applied);
+            return Task.CompletedTask;
+        }
+
+        public Task ResetAsync(CancellationToken cancellationToken)
+        {
+            _applied = 0;
             return Task.CompletedTask;
         }
     }

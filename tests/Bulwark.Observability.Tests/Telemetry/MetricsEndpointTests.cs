@@ -1,0 +1,147 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Bulwark.Observability.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Observability.Tests.Telemetry;
+
+public sealed class MetricsEndpointTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task MapBulwarkMetrics_Enabled_ServesBulwarkAndExtraMetersInPrometheusText()
+    {
+        await using var app = await StartAsync(["--Bulwark:Observability:Prometheus:Enabled=true"], o => o.Meters.Add("Demo.*"));
+        using var bulwark = new Meter("Bulwark.Demo");
+        using var demo = new Meter("Demo.Orders");
+        using var ignored = new Meter("Other.Thing");
+        bulwark.CreateCounter<long>("bulwark.demo.things").Add(3);
+        demo.CreateCounter<long>("demo.orders.placed").Add(2);
+        ignored.CreateCounter<long>("other.thing.count").Add(1);
+        using var client = Client(app);
+
+        using var response = await client.GetAsync("/metrics", Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("bulwark_demo_things_total{", text, StringComparison.Ordinal);
+        Assert.Contains("demo_orders_placed_total{", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("other_thing_count", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MapBulwarkMetrics_CustomPath_ServesThereOnly()
+    {
+        await using var app = await StartAsync(["--Bulwark:Observability:Prometheus:Enabled=true", "--Bulwark:Observability:Prometheus:Path=/internal/metrics"]);
+        using var client = Client(app);
+
+        using var custom = await client.GetAsync("/internal/metrics", Ct);
+        using var standard = await client.GetAsync("/metrics", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, custom.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, standard.StatusCode);
+    }
+
+    [Fact]
+    public async Task MapBulwarkMetrics_DisabledByDefault_NoEndpoint()
+    {
+        await using var app = await StartAsync([]);
+        using var client = Client(app);
+
+        using var response = await client.GetAsync("/metrics", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("metrics")]
+    [InlineData("/me trics")]
+    [InlineData("")]
+    public async Task AddBulwarkObservability_InvalidPrometheusPath_FailsAtStart(string path)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            StartAsync(["--Bulwark:Observability:Prometheus:Enabled=true", $"--Bulwark:Observability:Prometheus:Path={path}"]));
+
+        Assert.Contains("Prometheus", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthPublisher_CheckResults_BecomeTheStatusGaugeWithReadyLabel()
+    {
+        var healthy = true;
+        await using var app = await StartAsync(
+            ["--Bulwark:Observability:Prometheus:Enabled=true"],
+            configureServices: s =>
+            {
+                s.AddHealthChecks()
+                    .AddCheck("db", () => healthy ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(), ["ready"])
+                    .AddCheck("cache", () => HealthCheckResult.Degraded());
+                s.Configure<HealthCheckPublisherOptions>(o =>
+                {
+                    o.Delay = TimeSpan.Zero;
+                    o.Period = TimeSpan.FromSeconds(1);
+                });
+            });
+        using var client = Client(app);
+
+        var up = await ScrapeUntilAsync(client, t => t.Contains("check=\"db\"", StringComparison.Ordinal));
+        Assert.Contains("bulwark_health_status{otel_scope_name=\"Bulwark.Health\",check=\"db\",ready=\"true\"} 2", up, StringComparison.Ordinal);
+        Assert.Contains("bulwark_health_status{otel_scope_name=\"Bulwark.Health\",check=\"cache\",ready=\"false\"} 1", up, StringComparison.Ordinal);
+
+        healthy = false;
+        await ScrapeUntilAsync(client, t => t.Contains("check=\"db\",ready=\"true\"} 0", StringComparison.Ordinal));
+    }
+
+    private static async Task<string> ScrapeUntilAsync(HttpClient client, Func<string, bool> done)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var text = await client.GetStringAsync("/metrics", Ct);
+            if (done(text))
+            {
+                return text;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the health gauge never showed the expected value:\n" + text);
+            await Task.Delay(100, Ct);
+        }
+    }
+
+    private static HttpClient Client(WebApplication app) =>
+        new() { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+
+    private static async Task<WebApplication> StartAsync(
+        string[] args,
+        Action<BulwarkObservabilityOptions>? configure = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateBuilder([.. args, "--Bulwark:Observability:JsonConsoleLogs=false"]);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.AddBulwarkObservability(configure);
+        configureServices?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.MapBulwarkMetrics();
+        try
+        {
+            await app.StartAsync(Ct);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return app;
+    }
+}
