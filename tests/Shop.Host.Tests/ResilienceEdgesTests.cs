@@ -166,6 +166,23 @@ public sealed class ResilienceEdgesTests
     }
 
     [Fact]
+    public async Task Payments_PaymentBudgetRunsOutWhileTheRequestHasTime_503WithRetryAfterNot504()
+    {
+        await using var standIns = await StandIns.StartAsync();
+        // No attempt timeout to speak of: the payments pipeline's 1.5 s budget is what cuts a hung attempt, while the
+        // caller's 5 s deadline has time left. (Its timeout and the deadline handler inside fire at the same instant;
+        // the handler's side of that race is pinned down in Shop.Payments.Tests' PaymentProviderClientTests.)
+        await using var shop = await RunningShop.StartAsync(null, null, [.. standIns.ShopArgs, "--Bulwark:Resilience:Pipelines:payments:AttemptTimeout=00:00:30"]);
+        await StandIns.SetFaultsAsync(standIns.Payments, new { latencyMs = 600_000 });
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TimedChargeAsync(shop)));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
+        Assert.All(answers, a => Assert.True(a.RetryAfter, "a 503 without Retry-After"));
+        Assert.All(answers, a => Assert.InRange(a.Took, TimeSpan.FromSeconds(1.4), TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
     public async Task Deadline_AlreadyExpired_504WithoutCallingTheProvider()
     {
         await using var standIns = await StandIns.StartAsync();
