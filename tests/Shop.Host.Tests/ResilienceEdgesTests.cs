@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.Payments;
 
 namespace Shop.Host.Tests;
 
@@ -125,6 +127,62 @@ public sealed class ResilienceEdgesTests
     }
 
     [Fact]
+    public async Task Payments_ProviderBlackholed_EveryChargeFailsFastAndTheBreakerOpensAfterAFewHungCalls()
+    {
+        await using var standIns = await StandIns.StartAsync();
+        // The stand-in counts a request only once it answers, so the shop's side counts the attempts that hang:
+        // a handler added after the host's own is innermost, below the retry, and sees every attempt.
+        var attempts = new AttemptCounter();
+        await using var shop = await RunningShop.StartAsync(
+            null,
+            services => services.AddHttpClient(PaymentsModule.ProviderClientName).AddHttpMessageHandler(() => new CountingHandler(attempts)),
+            standIns.ShopArgs);
+        // Connections open, answers never come: the pulled cable of the Plug-Pull drill's Blackhole fault.
+        await StandIns.SetFaultsAsync(standIns.Payments, new { latencyMs = 600_000 });
+
+        // Two callers at a time, like the drill, until the open breaker answers for the provider.
+        var answers = new List<(HttpStatusCode Status, bool RetryAfter, TimeSpan Took)>();
+        for (var round = 0; round < 5; round++)
+        {
+            var pair = await Task.WhenAll(TimedChargeAsync(shop), TimedChargeAsync(shop));
+            answers.AddRange(pair);
+            if (pair.All(a => a.Took < TimeSpan.FromMilliseconds(500)))
+            {
+                break;
+            }
+        }
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
+        Assert.All(answers, a => Assert.True(a.RetryAfter, "a 503 without Retry-After"));
+        // The drill's fail-fast threshold. With 1 s attempts retried inside a 3 s budget the first charges took 3.1 s.
+        var slowest = answers.Max(a => a.Took);
+        Assert.True(slowest < TimeSpan.FromSeconds(2), $"the slowest charge took {slowest}");
+        // Five hung attempts open the breaker (two callers: at most one more in flight), one attempt per charge:
+        // no retry is spent on an attempt that timed out against a hanging provider.
+        var hung = answers.Count(a => a.Took >= TimeSpan.FromMilliseconds(900));
+        Assert.InRange(hung, 5, 6);
+        Assert.Equal(hung, attempts.Value);
+        Assert.True(answers[^1].Took < TimeSpan.FromMilliseconds(500), $"the breaker did not open: last charge took {answers[^1].Took}");
+    }
+
+    [Fact]
+    public async Task Payments_PaymentBudgetRunsOutWhileTheRequestHasTime_503WithRetryAfterNot504()
+    {
+        await using var standIns = await StandIns.StartAsync();
+        // No attempt timeout to speak of: the payments pipeline's 1.5 s budget is what cuts a hung attempt, while the
+        // caller's 5 s deadline has time left. (Its timeout and the deadline handler inside fire at the same instant;
+        // the handler's side of that race is pinned down in Shop.Payments.Tests' PaymentProviderClientTests.)
+        await using var shop = await RunningShop.StartAsync(null, null, [.. standIns.ShopArgs, "--Bulwark:Resilience:Pipelines:payments:AttemptTimeout=00:00:30"]);
+        await StandIns.SetFaultsAsync(standIns.Payments, new { latencyMs = 600_000 });
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TimedChargeAsync(shop)));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
+        Assert.All(answers, a => Assert.True(a.RetryAfter, "a 503 without Retry-After"));
+        Assert.All(answers, a => Assert.InRange(a.Took, TimeSpan.FromSeconds(1.4), TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
     public async Task Deadline_AlreadyExpired_504WithoutCallingTheProvider()
     {
         await using var standIns = await StandIns.StartAsync();
@@ -149,6 +207,31 @@ public sealed class ResilienceEdgesTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static async Task<(HttpStatusCode Status, bool RetryAfter, TimeSpan Took)> TimedChargeAsync(RunningShop shop)
+    {
+        var clock = Stopwatch.StartNew();
+        using var response = await shop.Client.PostAsJsonAsync("/api/payments/charges", Charge(), Ct);
+        return (response.StatusCode, response.Headers.RetryAfter is not null, clock.Elapsed);
+    }
+
+    private sealed class AttemptCounter
+    {
+        private int _value;
+
+        public int Value => Volatile.Read(ref _value);
+
+        public void Add() => Interlocked.Increment(ref _value);
+    }
+
+    private sealed class CountingHandler(AttemptCounter counter) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            counter.Add();
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private static object Charge() => new { reference = "order-9", amountCents = 1999, currency = "EUR", cardToken = "tok_visa" };

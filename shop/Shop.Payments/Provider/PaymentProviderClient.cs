@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Bulwark.Resilience.Bulkhead;
+using Bulwark.Resilience.Deadlines;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Shop.Payments.Contracts;
@@ -30,7 +31,7 @@ internal sealed record ProviderChargeRecord(string Id, string Status)
 }
 
 /// <summary>The provider's HTTP API, translated into payment outcomes. Resilience sits in the HttpClient's handlers.</summary>
-internal sealed class PaymentProviderClient(HttpClient http)
+internal sealed class PaymentProviderClient(HttpClient http, TimeProvider timeProvider)
 {
     public async Task<PaymentResult> ChargeAsync(ChargeCommand command, CancellationToken cancellationToken)
     {
@@ -63,7 +64,8 @@ internal sealed class PaymentProviderClient(HttpClient http)
         {
             response = await http.SendAsync(request, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or BrokenCircuitException or BulkheadRejectedException or TimeoutRejectedException)
+        catch (Exception e) when (e is HttpRequestException or BrokenCircuitException or BulkheadRejectedException or TimeoutRejectedException
+            || IsProviderBudgetSpent(e))
         {
             return new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup failed: {e.Message}");
         }
@@ -102,7 +104,7 @@ internal sealed class PaymentProviderClient(HttpClient http)
         {
             return new PaymentResult(PaymentOutcome.Unavailable, null, $"too many payments in flight ('{e.Compartment}' is full)", e.RetryAfter);
         }
-        catch (TimeoutRejectedException)
+        catch (Exception e) when (e is TimeoutRejectedException || IsProviderBudgetSpent(e))
         {
             return new PaymentResult(PaymentOutcome.Unavailable, null, "payment provider did not answer in time");
         }
@@ -124,6 +126,14 @@ internal sealed class PaymentProviderClient(HttpClient http)
             };
         }
     }
+
+    /// <summary>
+    /// The payments pipeline's own budget (<c>Bulwark:Resilience:Pipelines:payments:Timeout</c>) ran out while the caller's
+    /// deadline had time left: the provider did not answer in time (503), not a late caller (504). The pipeline's timeout
+    /// and the deadline handler inside it fire at the same instant, so either exception can come out.
+    /// </summary>
+    private bool IsProviderBudgetSpent(Exception e) =>
+        e is DeadlineExceededException && DeadlineContext.Current?.IsExpired(timeProvider) != true;
 
     private sealed record ProviderCharge(string Reference, long AmountCents, string Currency, string CardToken);
 }

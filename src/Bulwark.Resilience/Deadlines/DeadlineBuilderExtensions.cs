@@ -25,12 +25,13 @@ public static class DeadlineBuilderExtensions
 
     /// <summary>
     /// Adds Polly's timeout strategy sized to the ambient deadline, preceded by a check that refuses the call outright
-    /// when the deadline is already spent. With no ambient deadline, <paramref name="timeoutWithoutDeadline"/> becomes the
-    /// call's deadline (ambient inside the call, so retries and outgoing HTTP requests size themselves to it).
+    /// when the deadline is already spent. The earlier of the ambient deadline and now + <paramref name="timeoutWithoutDeadline"/>
+    /// becomes the call's deadline (ambient inside the call, so retries and outgoing HTTP requests size themselves to it);
+    /// with no ambient deadline, that is the timeout alone.
     /// </summary>
     /// <typeparam name="TBuilder">A Polly pipeline builder, generic or not.</typeparam>
     /// <param name="builder">The builder.</param>
-    /// <param name="timeoutWithoutDeadline">The timeout when no deadline is in scope.</param>
+    /// <param name="timeoutWithoutDeadline">The call's own budget: the timeout when no deadline is in scope, a cap when one is.</param>
     /// <returns>The builder.</returns>
     public static TBuilder AddBulwarkDeadline<TBuilder>(this TBuilder builder, TimeSpan timeoutWithoutDeadline)
         where TBuilder : ResiliencePipelineBuilderBase

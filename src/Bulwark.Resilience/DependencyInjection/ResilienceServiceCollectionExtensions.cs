@@ -68,7 +68,7 @@ public static class ResilienceServiceCollectionExtensions
         if (options.Retry is { } retry)
         {
             var budget = options.RetryBudget is { } budgetName ? services.GetRequiredService<RetryBudgetRegistry>().Get(budgetName) : null;
-            builder.AddBulwarkRetry(name, retry, budget, services.GetRequiredService<ILoggerFactory>().CreateLogger("Bulwark.Resilience.Retry"));
+            builder.AddBulwarkRetry(name, retry, budget, services.GetRequiredService<ILoggerFactory>().CreateLogger("Bulwark.Resilience.Retry"), options.AttemptTimeout);
         }
 
         if (options.CircuitBreaker is { } breaker)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Telemetry;
+using Polly.Timeout;
 
 namespace Bulwark.Resilience.Retry;
 
@@ -13,6 +14,7 @@ internal sealed partial class BulwarkRetryStrategy(
     string name,
     BulwarkRetryOptions options,
     RetryBudget? budget,
+    TimeSpan? attemptTimeout,
     TimeProvider timeProvider,
     ResilienceStrategyTelemetry telemetry,
     ILogger logger) : ResilienceStrategy
@@ -53,10 +55,20 @@ internal sealed partial class BulwarkRetryStrategy(
                 delay = requested;
             }
 
-            var remaining = DeadlineContext.Current?.Remaining(timeProvider);
-            if (remaining < delay + options.ExpectedAttemptDuration)
+            // An attempt that timed out says the dependency may be hanging: the next one is then expected to take the
+            // whole attempt timeout, not a typical attempt. Starting it without that much time left would only end in
+            // the deadline cutting it, holding a bulkhead slot and a connection to a hung dependency meanwhile, and a
+            // cut attempt is the caller's cancellation to the breaker, so it would not even count towards opening it.
+            var attempt = options.ExpectedAttemptDuration;
+            if (attemptTimeout > attempt && outcome.Exception is TimeoutRejectedException)
             {
-                LogNoTimeLeft(logger, name, remaining.Value, delay);
+                attempt = attemptTimeout.Value;
+            }
+
+            var remaining = DeadlineContext.Current?.Remaining(timeProvider);
+            if (remaining < delay + attempt)
+            {
+                LogNoTimeLeft(logger, name, remaining.Value, delay, attempt);
                 return outcome;
             }
 

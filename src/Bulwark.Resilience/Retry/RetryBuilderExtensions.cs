@@ -18,15 +18,21 @@ public static class RetryBuilderExtensions
     /// <param name="options">The retry's settings.</param>
     /// <param name="budget">The retry budget, or <see langword="null"/> for none.</param>
     /// <param name="logger">Where retries are logged.</param>
+    /// <param name="attemptTimeout">
+    /// The per-attempt timeout added inside this retry, if any. After an attempt timed out (a
+    /// <see cref="Polly.Timeout.TimeoutRejectedException"/>), a retry is made only when the deadline still holds the delay
+    /// plus this whole timeout, not just <see cref="BulwarkRetryOptions.ExpectedAttemptDuration"/>: a hanging dependency
+    /// is not given another attempt that the deadline would cut.
+    /// </param>
     /// <returns>The builder.</returns>
-    public static TBuilder AddBulwarkRetry<TBuilder>(this TBuilder builder, string name, BulwarkRetryOptions options, RetryBudget? budget = null, ILogger? logger = null)
+    public static TBuilder AddBulwarkRetry<TBuilder>(this TBuilder builder, string name, BulwarkRetryOptions options, RetryBudget? budget = null, ILogger? logger = null, TimeSpan? attemptTimeout = null)
         where TBuilder : ResiliencePipelineBuilderBase
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         return builder.AddStrategy(
-            context => new BulwarkRetryStrategy(name, options, budget, context.TimeProvider, context.Telemetry, logger ?? NullLogger.Instance),
+            context => new BulwarkRetryStrategy(name, options, budget, attemptTimeout, context.TimeProvider, context.Telemetry, logger ?? NullLogger.Instance),
             new RetryStrategyOptions());
     }
 

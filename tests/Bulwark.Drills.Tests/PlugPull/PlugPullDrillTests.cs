@@ -35,7 +35,31 @@ public sealed class PlugPullDrillTests
     }
 
     [Fact]
-    public async Task Run_ProviderBlackholed_FailsBecauseChargesHang()
+    public async Task Run_ProviderBlackholed_PassesBecauseChargesFailFast()
+    {
+        await using var provider = await StartProviderAsync();
+        await using var shop = await StartShopAsync(provider);
+        // The drill's own thresholds (2 s for a charge); long enough for the breaker to open: five hung calls at two
+        // at a time take three one-second rounds, then charges are refused at once.
+        var drill = new PlugPullDrill(new PlugPullOptions
+        {
+            Fault = DependencyFault.Blackhole,
+            Duration = TimeSpan.FromSeconds(4),
+            BrowseRatePerSecond = 100,
+            BrowseMaxRequests = 200,
+            PaymentMaxRequests = 10,
+        });
+
+        var report = await new DrillRunner(TimeProvider.System).RunAsync(drill, Context(shop, provider), Ct);
+
+        Assert.True(report.Verdict.Outcome == DrillOutcome.Passed, report.Verdict.Reason);
+        Assert.Contains(report.Verdict.Figures, f => f.Name == "charge attempts" && f.Value == 10);
+        Assert.Contains(report.Verdict.Figures, f => f.Name == "charge 503 with Retry-After" && f.Value == 10);
+        Assert.True(report.Restored);
+    }
+
+    [Fact]
+    public async Task Run_ProviderBlackholedWithAThresholdBelowTheAttemptTimeout_FailsBecauseChargesHang()
     {
         await using var provider = await StartProviderAsync();
         await using var shop = await StartShopAsync(provider);

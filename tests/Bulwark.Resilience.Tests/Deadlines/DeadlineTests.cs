@@ -59,4 +59,28 @@ public sealed class DeadlineTests
         Assert.IsType<DeadlineExceededException>(outcome.Exception);
         Assert.False(ran);
     }
+
+    [Fact]
+    public async Task AddBulwarkDeadline_AmbientDeadlineLaterThanTheBudget_TheBudgetIsTheCallsDeadline()
+    {
+        // A request's 5 s deadline must not hide the dependency's 1.5 s budget from retries and X-Deadline.
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = _time }.AddBulwarkDeadline(TimeSpan.FromSeconds(1.5)).Build();
+        using var request = DeadlineContext.Begin(Deadline.After(TimeSpan.FromSeconds(5), _time), _time, CancellationToken.None);
+
+        var inside = await pipeline.ExecuteAsync(_ => ValueTask.FromResult(DeadlineContext.Current), TestContext.Current.CancellationToken);
+
+        Assert.Equal(Deadline.After(TimeSpan.FromSeconds(1.5), _time), inside);
+        Assert.Equal(request.Deadline, DeadlineContext.Current);
+    }
+
+    [Fact]
+    public async Task AddBulwarkDeadline_AmbientDeadlineEarlierThanTheBudget_KeepsTheAmbientOne()
+    {
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = _time }.AddBulwarkDeadline(TimeSpan.FromSeconds(30)).Build();
+        using var request = DeadlineContext.Begin(Deadline.After(TimeSpan.FromSeconds(1), _time), _time, CancellationToken.None);
+
+        var inside = await pipeline.ExecuteAsync(_ => ValueTask.FromResult(DeadlineContext.Current), TestContext.Current.CancellationToken);
+
+        Assert.Equal(request.Deadline, inside);
+    }
 }

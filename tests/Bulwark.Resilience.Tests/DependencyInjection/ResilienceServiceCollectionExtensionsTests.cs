@@ -1,9 +1,11 @@
 using Bulwark.Resilience.Bulkhead;
 using Bulwark.Resilience.CircuitBreaker;
+using Bulwark.Resilience.Deadlines;
 using Bulwark.Resilience.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.Registry;
 
@@ -34,6 +36,56 @@ public sealed class ResilienceServiceCollectionExtensionsTests
         {
             var context = ResilienceContextPool.Shared.Get(TestContext.Current.CancellationToken);
             await pipeline.ExecuteOutcomeAsync((_, _) => Outcome.FromExceptionAsValueTask<int>(new InvalidOperationException()), context, 0);
+        }
+
+        Assert.Equal(Polly.CircuitBreaker.CircuitState.Open, breaker.State);
+    }
+
+    [Fact]
+    public async Task AddBulwarkResilience_HungDependencyUnderALongerRequestDeadline_OneAttemptPerCallAndEachHangCountsForTheBreaker()
+    {
+        // The shop's payments shape: a 5 s request deadline around a 1.5 s pipeline budget with 1 s attempts.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddBulwarkResilience(Config(
+            ("Bulwark:Resilience:Pipelines:payments:Timeout", "00:00:01.500"),
+            ("Bulwark:Resilience:Pipelines:payments:AttemptTimeout", "00:00:01"),
+            ("Bulwark:Resilience:Pipelines:payments:Retry:MaxRetryAttempts", "2"),
+            ("Bulwark:Resilience:Pipelines:payments:Retry:BaseDelay", "00:00:00.200"),
+            ("Bulwark:Resilience:Pipelines:payments:Retry:Jitter", "None"),
+            ("Bulwark:Resilience:Pipelines:payments:CircuitBreaker", "payments"),
+            ("Bulwark:Resilience:CircuitBreakers:payments:FailureThreshold", "3")));
+        await using var provider = services.BuildServiceProvider();
+        var pipeline = provider.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline("payments");
+        var breaker = provider.GetRequiredService<CircuitBreakerRegistry>().Get("payments");
+        using var request = DeadlineContext.Begin(Deadline.After(TimeSpan.FromSeconds(5), time), time, TestContext.Current.CancellationToken);
+
+        for (var call = 0; call < 3; call++)
+        {
+            var attempts = 0;
+            var started = time.GetUtcNow();
+            var context = ResilienceContextPool.Shared.Get(TestContext.Current.CancellationToken);
+            var run = pipeline.ExecuteOutcomeAsync(
+                async (ctx, _) =>
+                {
+                    attempts++;
+                    await Task.Delay(Timeout.InfiniteTimeSpan, time, ctx.CancellationToken);
+                    return Outcome.FromResult(0);
+                },
+                context,
+                0).AsTask();
+            for (var step = 0; !run.IsCompleted && step < 100; step++)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(50));
+                await Task.Delay(1, TestContext.Current.CancellationToken);
+            }
+
+            var outcome = await run;
+            ResilienceContextPool.Shared.Return(context);
+            Assert.IsType<Polly.Timeout.TimeoutRejectedException>(outcome.Exception);
+            Assert.Equal(1, attempts);
+            Assert.InRange(time.GetUtcNow() - started, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.1));
         }
 
         Assert.Equal(Polly.CircuitBreaker.CircuitState.Open, breaker.State);

@@ -3,6 +3,7 @@ using Bulwark.Resilience.Deadlines;
 using Bulwark.Resilience.Retry;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
+using Polly.Timeout;
 
 namespace Bulwark.Resilience.Tests.Retry;
 
@@ -14,6 +15,24 @@ public sealed class BulwarkRetryStrategyTests
         new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
             .AddBulwarkRetry("test", options.ForHttp(), budget)
             .Build();
+
+    // The retry outside, the attempt timeout inside it and told to the retry, as AddBulwarkPipeline builds them.
+    private ResiliencePipeline<HttpResponseMessage> TimedPipeline(BulwarkRetryOptions options, TimeSpan attemptTimeout) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
+            .AddBulwarkRetry("test", options.ForHttp(), attemptTimeout: attemptTimeout)
+            .AddTimeout(attemptTimeout)
+            .Build();
+
+    private async Task<T> DriveInSteps<T>(Task<T> task, TimeSpan step)
+    {
+        for (var i = 0; !task.IsCompleted && i < 1000; i++)
+        {
+            _time.Advance(step);
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+
+        return await task;
+    }
 
     private async Task<T> Drive<T>(Func<Task<T>> run)
     {
@@ -162,5 +181,50 @@ public sealed class BulwarkRetryStrategyTests
         using var scope = DeadlineContext.Begin(Deadline.After(TimeSpan.FromMilliseconds(250), _time), _time, TestContext.Current.CancellationToken);
         using var response = await pipeline.ExecuteAsync(_ => { calls++; return ValueTask.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)); }, TestContext.Current.CancellationToken);
         Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task Execute_AttemptTimedOutAndTheDeadlineCannotHoldAWholeAttempt_DoesNotRetry()
+    {
+        // 1.5 s budget, 1 s attempts: after the first attempt hangs, 0.5 s is left. That holds delay (200 ms) plus a
+        // typical attempt (100 ms), but not another 1 s attempt, which the deadline would only cut short.
+        var calls = 0;
+        var pipeline = TimedPipeline(new() { MaxRetryAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(200), Jitter = BackoffJitter.None }, TimeSpan.FromSeconds(1));
+        using var scope = DeadlineContext.Begin(Deadline.After(TimeSpan.FromSeconds(1.5), _time), _time, TestContext.Current.CancellationToken);
+
+        var run = pipeline.ExecuteAsync(async ct => { calls++; await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct); return new HttpResponseMessage(); }, TestContext.Current.CancellationToken).AsTask();
+
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => DriveInSteps(run, TimeSpan.FromMilliseconds(50)));
+        Assert.Equal(1, calls);
+        Assert.InRange(_time.GetUtcNow() - scope.Deadline.At.AddSeconds(-1.5), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.1));
+    }
+
+    [Fact]
+    public async Task Execute_AttemptTimedOutWithRoomForAWholeAttempt_RetriesOnceMore()
+    {
+        // 3 s budget: the first hung attempt leaves 2 s, room for 200 ms + 1 s; the second leaves 0.8 s, not 400 ms + 1 s.
+        var calls = 0;
+        var pipeline = TimedPipeline(new() { MaxRetryAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(200), Jitter = BackoffJitter.None }, TimeSpan.FromSeconds(1));
+        using var scope = DeadlineContext.Begin(Deadline.After(TimeSpan.FromSeconds(3), _time), _time, TestContext.Current.CancellationToken);
+
+        var run = pipeline.ExecuteAsync(async ct => { calls++; await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct); return new HttpResponseMessage(); }, TestContext.Current.CancellationToken).AsTask();
+
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => DriveInSteps(run, TimeSpan.FromMilliseconds(50)));
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task Execute_FastFailureWithLessThanAnAttemptTimeoutLeft_IsStillRetried()
+    {
+        // Only a timed-out attempt is expected to take the whole attempt timeout; a fast 503 keeps its cheap retries.
+        var calls = 0;
+        var pipeline = TimedPipeline(new() { MaxRetryAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(200), Jitter = BackoffJitter.None }, TimeSpan.FromSeconds(1));
+        using var scope = DeadlineContext.Begin(Deadline.After(TimeSpan.FromSeconds(0.9), _time), _time, TestContext.Current.CancellationToken);
+
+        var run = pipeline.ExecuteAsync(_ => { calls++; return ValueTask.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)); }, TestContext.Current.CancellationToken).AsTask();
+
+        using var response = await DriveInSteps(run, TimeSpan.FromMilliseconds(50));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(3, calls);
     }
 }
