@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
 using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
 using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
@@ -67,11 +68,11 @@ public static class CachingServiceCollectionExtensions
                 .WithSerializer(new FusionCacheSystemTextJsonSerializer())
                 .WithDistributedCache(sp => new RedisCache(new RedisCacheOptions
                 {
-                    Configuration = sp.GetRequiredService<IOptions<BulwarkCachingOptions>>().Value.RedisConfiguration,
+                    ConfigurationOptions = RedisOptions(sp.GetRequiredService<IOptions<BulwarkCachingOptions>>().Value),
                 }))
                 .WithBackplane(sp => new RedisBackplane(new RedisBackplaneOptions
                 {
-                    Configuration = sp.GetRequiredService<IOptions<BulwarkCachingOptions>>().Value.RedisConfiguration,
+                    ConfigurationOptions = RedisOptions(sp.GetRequiredService<IOptions<BulwarkCachingOptions>>().Value),
                 }));
         }
 
@@ -79,6 +80,22 @@ public static class CachingServiceCollectionExtensions
         services.ConfigureOpenTelemetryTracerProvider(t => t.AddSource(CachingTelemetry.ActivitySourceNames));
         services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter(CachingTelemetry.MeterNames));
         return builder;
+    }
+
+    // A cache that waits for a missing Redis is worse than no cache: commands fail at once while it is disconnected
+    // (instead of queueing until the command timeout) and the connection is retried in the background.
+    internal static ConfigurationOptions RedisOptions(BulwarkCachingOptions source)
+    {
+        var redis = ConfigurationOptions.Parse(source.RedisConfiguration!);
+        redis.AbortOnConnectFail = false;
+        redis.BacklogPolicy = BacklogPolicy.FailFast;
+        // The first connect is awaited by whoever touches L2 first; unless told otherwise, it is kept short.
+        if (!source.RedisConfiguration!.Contains("connectTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            redis.ConnectTimeout = (int)Math.Min(redis.ConnectTimeout, source.DistributedCacheHardTimeout.TotalMilliseconds * 2);
+        }
+
+        return redis;
     }
 
     internal static void Apply(BulwarkCachingOptions source, FusionCacheOptions target)
