@@ -112,7 +112,7 @@ public sealed class RedisSecondLevelTests : IAsyncDisposable
         {
             await using var redis = await ConnectionMultiplexer.ConnectAsync(RealServers.RedisConfiguration);
             var server = redis.GetServers()[0];
-            await foreach (var key in server.KeysAsync(pattern: _prefix + "*"))
+            await foreach (var key in server.KeysAsync(pattern: "*" + _prefix + "*"))
             {
                 await redis.GetDatabase().KeyDeleteAsync(key);
             }
