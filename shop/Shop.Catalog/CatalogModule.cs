@@ -31,7 +31,9 @@ public static class CatalogModule
                 .Register<ProductListed>("catalog.ProductListed")
                 .Register<ProductPriceChanged>("catalog.ProductPriceChanged"))
             .AddProjection<ProductListProjection>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
-        services.AddSingleton<ICatalogApi, ProductListReader>();
+        // Cache-aside for single products: needs an IFusionCache (the host's AddBulwarkCaching).
+        services.AddSingleton<ProductListReader>();
+        services.AddSingleton<ICatalogApi, CachedCatalogApi>();
         // After the module's migrations (registered above), before Kestrel listens.
         services.AddSingleton<IHostedService, CatalogImport>();
         return services;

@@ -5,6 +5,7 @@ using Bulwark.AspNetCore.Projections;
 using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.AspNetCore.Resilience;
 using Bulwark.AspNetCore.Problems;
+using Bulwark.Caching.CacheAside;
 using Bulwark.Observability.Telemetry;
 using Bulwark.Outbox;
 using Bulwark.Resilience.DependencyInjection;
@@ -81,6 +82,9 @@ public static partial class ShopApp
         builder.Services.AddReturnsModule();
 
         builder.Services.AddShopAdmin();
+        // Cache-aside (Codex 18): in memory on the embedded defaults; Bulwark:Caching:RedisConfiguration adds Redis as
+        // the shared second level and the backplane between shop instances.
+        builder.Services.AddBulwarkCaching(builder.Configuration);
         builder.Services.AddCatalogModule(ShopDataOptions.ConnectionString(dataPath));
         builder.Services.AddIdentityModule();
         builder.Services.AddInventoryModule();

@@ -2,6 +2,7 @@ using Bulwark.EventSourcing;
 using Shop.Catalog.Data;
 using Shop.Catalog.Domain;
 using Shop.Infrastructure.EventSourcing;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace Shop.Catalog.ReadModel;
 
@@ -9,10 +10,25 @@ namespace Shop.Catalog.ReadModel;
 /// Builds the product list clients read (<c>catalog_product_list</c>) from the catalogue's events, and only from them.
 /// Idempotent: each row keeps the stream version it last applied, so a batch delivered twice changes nothing.
 /// Rebuilt beside the live table (<c>catalog_product_list_rebuild</c>) and swapped in, so the shelf never looks empty.
+/// Cache-aside: after a live row changes, the product's cache entry is deleted (never updated: two updates racing could
+/// leave the older one cached), and a swap drops every product entry. Both happen before the runner's position moves,
+/// so a caller waiting for its write's position reads the new row.
 /// </summary>
-internal sealed class ProductListProjection(CatalogDatabase catalog)
+internal sealed class ProductListProjection(CatalogDatabase catalog, IFusionCache cache)
     : ShadowTableProjection(catalog.Database, "catalog.product-list", "catalog_product_list")
 {
+    public override async Task SwapShadowAsync(CancellationToken cancellationToken)
+    {
+        await base.SwapShadowAsync(cancellationToken);
+        await cache.RemoveByTagAsync(CachedCatalogApi.ProductsTag, token: cancellationToken);
+    }
+
+    public override async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        await base.ResetAsync(cancellationToken);
+        await cache.RemoveByTagAsync(CachedCatalogApi.ProductsTag, token: cancellationToken);
+    }
+
     protected override async Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(cancellationToken);
@@ -43,5 +59,16 @@ internal sealed class ProductListProjection(CatalogDatabase catalog)
         }
 
         await command.ExecuteNonQueryAsync(cancellationToken);
+        if (table == Table)
+        {
+            await cache.RemoveAsync(CachedCatalogApi.KeyOf(ProductIdOf(domainEvent)), token: cancellationToken);
+        }
     }
+
+    private static int ProductIdOf(object domainEvent) => domainEvent switch
+    {
+        ProductListed listed => listed.ProductId,
+        ProductPriceChanged changed => changed.ProductId,
+        _ => throw new ArgumentOutOfRangeException(nameof(domainEvent), domainEvent.GetType().Name, "Not a product list event."),
+    };
 }

@@ -45,7 +45,7 @@ public abstract class ShadowTableProjection : IShadowRebuildProjection
         ApplyToAsync(_shadow, recorded, domainEvent, cancellationToken);
 
     /// <inheritdoc />
-    public async Task ResetAsync(CancellationToken cancellationToken)
+    public virtual async Task ResetAsync(CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -57,7 +57,7 @@ public abstract class ShadowTableProjection : IShadowRebuildProjection
     public Task BeginShadowAsync(CancellationToken cancellationToken) => ShadowTable.CreateAsync(Database, Table, _shadow, cancellationToken);
 
     /// <inheritdoc />
-    public Task SwapShadowAsync(CancellationToken cancellationToken) => ShadowTable.SwapAsync(Database, Table, _shadow, cancellationToken);
+    public virtual Task SwapShadowAsync(CancellationToken cancellationToken) => ShadowTable.SwapAsync(Database, Table, _shadow, cancellationToken);
 
     /// <summary>Applies one event to <paramref name="table"/> (the live table or its shadow).</summary>
     /// <param name="table">Where to write.</param>
