@@ -75,17 +75,16 @@ public sealed class ResilienceServiceCollectionExtensionsTests
                 },
                 context,
                 0).AsTask();
-            for (var step = 0; !run.IsCompleted && step < 100; step++)
-            {
-                time.Advance(TimeSpan.FromMilliseconds(50));
-                await Task.Delay(1, TestContext.Current.CancellationToken);
-            }
-
-            var outcome = await run;
+            // Once the attempt hangs, move the clock by exactly one attempt timeout: the call must end right there
+            // (a retry would need more fake time and never finish). Stepping the clock in small increments instead
+            // raced the continuations on a loaded machine and overshot.
+            await Eventually(() => Volatile.Read(ref attempts) == 1);
+            time.Advance(TimeSpan.FromSeconds(1));
+            var outcome = await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
             ResilienceContextPool.Shared.Return(context);
             Assert.IsType<Polly.Timeout.TimeoutRejectedException>(outcome.Exception);
             Assert.Equal(1, attempts);
-            Assert.InRange(time.GetUtcNow() - started, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.1));
+            Assert.Equal(TimeSpan.FromSeconds(1), time.GetUtcNow() - started);
         }
 
         Assert.Equal(Polly.CircuitBreaker.CircuitState.Open, breaker.State);
@@ -113,5 +112,16 @@ public sealed class ResilienceServiceCollectionExtensionsTests
         var options = provider.GetRequiredService<BulkheadRegistry>().Get("reporting").Options;
         Assert.Equal(8, options.MaxConcurrency);
         Assert.Equal(3, options.QueueLimit);
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Yield();
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(condition(), "the attempt never started");
     }
 }
