@@ -26,37 +26,32 @@ public sealed class FaultInjector(Random random)
     /// <summary>Counts a request and decides whether it gets an injected error.</summary>
     public bool NextRequestFails(FaultSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         Interlocked.Increment(ref _requests);
-        bool fail;
-        lock (random)
-        {
-            // ErrorRate 1 must fail every request and 0 none, whatever the generator returns.
-            fail = settings.ErrorRate > 0 && random.NextDouble() < settings.ErrorRate;
-        }
-
-        if (fail)
-        {
-            Interlocked.Increment(ref _injectedErrors);
-        }
-
-        return fail;
+        return Draw(settings.ErrorRate, ref _injectedErrors);
     }
 
     /// <summary>Decides whether this state-changing request, once processed, loses its answer.</summary>
     public bool NextResponseLost(FaultSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        bool lose;
+        return Draw(settings.LoseResponseRate, ref _lostResponses);
+    }
+
+    // A rate of 1 must hit every request and 0 none, whatever the generator returns; hits are counted.
+    private bool Draw(double rate, ref long hits)
+    {
+        bool hit;
         lock (random)
         {
-            lose = settings.LoseResponseRate > 0 && random.NextDouble() < settings.LoseResponseRate;
+            hit = rate > 0 && random.NextDouble() < rate;
         }
 
-        if (lose)
+        if (hit)
         {
-            Interlocked.Increment(ref _lostResponses);
+            Interlocked.Increment(ref hits);
         }
 
-        return lose;
+        return hit;
     }
 }
