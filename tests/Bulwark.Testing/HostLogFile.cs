@@ -16,6 +16,9 @@ public sealed class HostLogFile : ILoggerProvider
     /// <summary>Command-line arguments that keep a host's console logger silent (its lines go to the file instead).</summary>
     public static readonly IReadOnlyList<string> ConsoleOff = ["--Logging:Console:LogLevel:Default=None"];
 
+    // Files of earlier runs are pruned once per test process; a day is long enough to read a failed run's logs.
+    private static readonly Lazy<bool> Pruned = new(PruneOldFiles);
+
     private readonly StreamWriter _writer;
     private readonly Lock _lock = new();
     private bool _disposed;
@@ -39,6 +42,7 @@ public sealed class HostLogFile : ILoggerProvider
     /// <returns>The provider; add it to the host's logging and dispose it after the host.</returns>
     public static HostLogFile ForCurrentTest(string host)
     {
+        _ = Pruned.Value;
         var test = TestContext.Current.Test?.TestDisplayName ?? "no-test";
         var name = new StringBuilder();
         foreach (var c in test.Length > 100 ? test[..100] : test)
@@ -78,6 +82,32 @@ public sealed class HostLogFile : ILoggerProvider
             _disposed = true;
             _writer.Dispose();
         }
+    }
+
+    private static bool PruneOldFiles()
+    {
+        if (!Directory.Exists(Folder))
+        {
+            return true;
+        }
+
+        var cutoff = TimeProvider.System.GetUtcNow().UtcDateTime - TimeSpan.FromDays(1);
+        foreach (var file in Directory.EnumerateFiles(Folder, "*.log"))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(file) < cutoff)
+                {
+                    File.Delete(file);
+                }
+            }
+            catch (IOException)
+            {
+                // Another test process may be pruning or writing the same folder; its file is not ours to fight over.
+            }
+        }
+
+        return true;
     }
 
     private void Write(string line)
