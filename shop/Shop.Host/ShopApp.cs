@@ -65,7 +65,10 @@ public static partial class ShopApp
         builder.Services.AddBulwarkDeadlines(builder.Configuration);
         builder.Services.AddBulwarkRateLimiting(builder.Configuration);
         builder.Services.AddExceptionHandler<ResilienceExceptionHandler>();
-        // One line per request with method, path, status and duration: the line an incident starts from.
+        // One line per request with method, path, status and duration: the line an incident starts from. Off by default
+        // (appsettings.json: Microsoft.AspNetCore.HttpLogging at Warning): formatted and written for every request it
+        // cost more CPU than a cached product read (issue 10, docs/benchmarks/http.md). Turn it on with
+        // --Logging:LogLevel:Microsoft.AspNetCore.HttpLogging=Information.
         builder.Services.AddHttpLogging(o =>
         {
             o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath

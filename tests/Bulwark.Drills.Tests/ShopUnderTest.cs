@@ -12,7 +12,9 @@ internal static class ShopUnderTest
 
     public static async Task<WebApplication> StartProviderAsync()
     {
-        var app = PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning"]);
+        var app = HostLogFile.LogToFile(
+            PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning", .. HostLogFile.ConsoleOff]),
+            "payments");
         await app.StartAsync(Ct);
         return app;
     }
@@ -25,16 +27,21 @@ internal static class ShopUnderTest
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-drills-shop-" + Guid.NewGuid().ToString("N"));
         var app = ShopApp.Build(
         [
-            $"--urls=http://127.0.0.1:{FreePort.Next()}",
+            // Port 0: Kestrel binds a free port itself (read back from Urls after start).
+            "--urls=http://127.0.0.1:0",
             "--environment=Development",
             $"--Shop:Data:Path={dataPath}",
             "--Shop:Externals:Launch=false",
             $"--Shop:Externals:PaymentProviderUrl={provider.Urls.First()}",
+            // Not the shipped 127.0.0.1:5102, which anything else on the machine may serve.
+            $"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{FreePort.Refusing}",
+            .. HostLogFile.ConsoleOff,
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore.HttpLogging=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
             .. extraArgs,
         ]);
+        HostLogFile.LogToFile(app, "shop");
         await app.StartAsync(Ct);
         return app;
     }

@@ -39,6 +39,9 @@ public sealed class CatalogTests
     {
         await using var shop = await RunningShop.StartAsync();
         var (before, etag) = await GetProductAsync(shop.Client, 7);
+        // The page is cached now too: the change below must drop it, not leave the old price on the shelf.
+        var listBefore = await shop.Client.GetFromJsonAsync<JsonElement>("/api/products?pageSize=10", Ct);
+        Assert.Equal(before.GetProperty("priceCents").GetInt64(), listBefore.GetProperty("items")[6].GetProperty("priceCents").GetInt64());
 
         using var response = await ChangePriceAsync(shop.Admin, 7, 1234, etag);
         var changed = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);

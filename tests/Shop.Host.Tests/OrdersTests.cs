@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
 using Shop.Externals.Hosting;
 using Shop.Externals.PaymentProvider;
@@ -336,7 +337,7 @@ public sealed class OrdersTests
 
     private static async Task<WebApplication> StartProviderAsync()
     {
-        var app = PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning"]);
+        var app = HostLogFile.LogToFile(PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning", .. HostLogFile.ConsoleOff]), "payments");
         await app.StartAsync(Ct);
         return app;
     }

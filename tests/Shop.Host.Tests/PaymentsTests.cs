@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
 using Shop.Externals.Hosting;
 using Shop.Externals.PaymentProvider;
@@ -89,7 +90,7 @@ public sealed class PaymentsTests
 
     private static async Task<WebApplication> StartProviderAsync()
     {
-        var app = PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning"]);
+        var app = HostLogFile.LogToFile(PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning", .. HostLogFile.ConsoleOff]), "payments");
         await app.StartAsync(Ct);
         return app;
     }

@@ -1,20 +1,28 @@
 using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Shop.Host.Tests;
 
-/// <summary>The real shop host on Kestrel, on a free loopback port, with its own data folder.</summary>
+/// <summary>
+/// The real shop host on Kestrel, on a loopback port it binds itself (port 0, so no other process can race for it),
+/// with its own data folder and its logs in a file of its own (<see cref="HostLogFile"/>). Its third-party stand-ins
+/// point at a port that refuses connections unless a test passes real ones: the shipped defaults (127.0.0.1:5101/5102)
+/// may be served by anything else on the machine.
+/// </summary>
 internal sealed class RunningShop : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly HostLogFile _logs;
 
     /// <summary>The admin key in the shop's appsettings.json (operator endpoints).</summary>
     public const string AdminKey = "demo-admin-key-change-me";
 
-    private RunningShop(WebApplication app, string dataPath, HttpClient client)
+    private RunningShop(WebApplication app, HostLogFile logs, string dataPath, HttpClient client)
     {
         _app = app;
+        _logs = logs;
         DataPath = dataPath;
         Client = client;
         Admin = new HttpClient { BaseAddress = client.BaseAddress };
@@ -33,19 +41,28 @@ internal sealed class RunningShop : IAsyncDisposable
     public static async Task<RunningShop> StartAsync(string? dataPath = null, Action<IServiceCollection>? services = null, params string[] extraArgs)
     {
         dataPath ??= Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
+        var logs = HostLogFile.ForCurrentTest("shop");
         var app = ShopApp.Build(
             [
-                $"--urls=http://127.0.0.1:{FreePort.Next()}",
+                "--urls=http://127.0.0.1:0",
                 "--environment=Development",
                 $"--Shop:Data:Path={dataPath}",
                 "--Shop:Externals:Launch=false",
+                $"--Shop:Externals:PaymentProviderUrl=http://127.0.0.1:{FreePort.Refusing}",
+                $"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{FreePort.Refusing}",
                 "--Logging:LogLevel:Default=Warning",
+                // Later arguments win: a test's own stand-in URLs and settings replace the defaults above.
                 .. extraArgs,
             ],
-            builder => services?.Invoke(builder.Services));
+            builder =>
+            {
+                builder.Logging.ClearProviders().AddProvider(logs);
+                services?.Invoke(builder.Services);
+            });
         await app.StartAsync(TestContext.Current.CancellationToken);
+        // After start, Urls holds the port Kestrel actually bound for port 0.
         var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-        return new RunningShop(app, dataPath, client);
+        return new RunningShop(app, logs, dataPath, client);
     }
 
     /// <summary>
@@ -73,5 +90,6 @@ internal sealed class RunningShop : IAsyncDisposable
         Admin.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        _logs.Dispose();
     }
 }

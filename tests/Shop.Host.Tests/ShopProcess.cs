@@ -1,29 +1,28 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Bulwark.Testing;
 
 namespace Shop.Host.Tests;
 
 /// <summary>The built shop host started as its own process, its stdout captured line by line.</summary>
-internal sealed class ShopProcess : IAsyncDisposable
+internal sealed partial class ShopProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly string _dataPath;
 
-    private ShopProcess(Process process, string dataPath, Uri baseAddress)
+    private ShopProcess(Process process, string dataPath)
     {
         _process = process;
         _dataPath = dataPath;
-        Client = new HttpClient { BaseAddress = baseAddress };
     }
 
-    public HttpClient Client { get; }
+    public HttpClient Client { get; private set; } = null!;
 
-    public static async Task<ShopProcess> StartAsync(bool launchExternals, int paymentPort = 0, int recommendationsPort = 0)
+    public static async Task<ShopProcess> StartAsync(bool launchExternals, int paymentPort = 0, int recommendationsPort = 0, params string[] extraArgs)
     {
         var dll = typeof(ShopApp).Assembly.Location;
-        var port = FreePort.Next();
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet")
         {
@@ -33,7 +32,8 @@ internal sealed class ShopProcess : IAsyncDisposable
             WorkingDirectory = Path.GetTempPath(),
         };
         start.ArgumentList.Add(dll);
-        start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        // Port 0: the shop binds a free port itself and names it in its ready line, so nothing can take it in between.
+        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         start.ArgumentList.Add("--environment=Development");
         start.ArgumentList.Add($"--Shop:Data:Path={dataPath}");
         start.ArgumentList.Add($"--Shop:Externals:Launch={launchExternals}");
@@ -42,14 +42,28 @@ internal sealed class ShopProcess : IAsyncDisposable
             start.ArgumentList.Add($"--Shop:Externals:PaymentProviderUrl=http://127.0.0.1:{paymentPort}");
             start.ArgumentList.Add($"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{recommendationsPort}");
         }
+        else
+        {
+            // Not the shipped 5101/5102, which anything else on the machine may serve.
+            start.ArgumentList.Add($"--Shop:Externals:PaymentProviderUrl=http://127.0.0.1:{FreePort.Refusing}");
+            start.ArgumentList.Add($"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{FreePort.Refusing}");
+        }
+
+        foreach (var argument in extraArgs)
+        {
+            start.ArgumentList.Add(argument);
+        }
 
         var process = Process.Start(start)!;
-        var shop = new ShopProcess(process, dataPath, new Uri($"http://127.0.0.1:{port}"));
+        var shop = new ShopProcess(process, dataPath);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) shop._lines.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) shop._lines.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await shop.WaitForLineAsync(l => l.Contains("Shop ready at", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        var ready = await shop.WaitForLineAsync(l => l.Contains("Shop ready at", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        var url = ReadyUrl().Match(ready);
+        Assert.True(url.Success, $"The ready line names no address: {ready}");
+        shop.Client = new HttpClient { BaseAddress = new Uri(url.Value) };
         return shop;
     }
 
@@ -79,7 +93,7 @@ internal sealed class ShopProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
+        Client?.Dispose();
         if (!_process.HasExited)
         {
             // SIGTERM-like graceful stop is what an orchestrator sends; Kill is the fallback.
@@ -96,4 +110,7 @@ internal sealed class ShopProcess : IAsyncDisposable
         {
         }
     }
+
+    [GeneratedRegex(@"http://127\.0\.0\.1:[0-9]+")]
+    private static partial Regex ReadyUrl();
 }

@@ -15,7 +15,8 @@ public sealed class ShopProcessTests
     [Fact]
     public async Task Process_RequestWithTraceparent_LogsLineCarryingThatTraceId()
     {
-        await using var shop = await ShopProcess.StartAsync(launchExternals: false);
+        // The per-request line is off by default (docs/observability.md); this is the switch an operator turns on.
+        await using var shop = await ShopProcess.StartAsync(launchExternals: false, extraArgs: "--Logging:LogLevel:Microsoft.AspNetCore.HttpLogging=Information");
         const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         // A raw socket, so no HttpClient instrumentation in this test process can touch the traceparent we send.
         var statusLine = await RawGetAsync(shop.Client.BaseAddress!, "/api/products/1", $"traceparent: 00-{TraceId}-00f067aa0ba902b7-01");

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
 using Shop.Externals.Hosting;
 using Shop.Externals.PaymentProvider;
@@ -33,8 +34,8 @@ internal sealed class StandIns : IAsyncDisposable
 
     public static async Task<StandIns> StartAsync()
     {
-        var payments = PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning"]);
-        var recommendations = RecommendationsApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning"]);
+        var payments = HostLogFile.LogToFile(PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning", .. HostLogFile.ConsoleOff]), "payments");
+        var recommendations = HostLogFile.LogToFile(RecommendationsApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning", .. HostLogFile.ConsoleOff]), "recommendations");
         await payments.StartAsync(TestContext.Current.CancellationToken);
         await recommendations.StartAsync(TestContext.Current.CancellationToken);
         return new StandIns(payments, recommendations);

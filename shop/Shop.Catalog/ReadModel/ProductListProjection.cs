@@ -10,9 +10,9 @@ namespace Shop.Catalog.ReadModel;
 /// Builds the product list clients read (<c>catalog_product_list</c>) from the catalogue's events, and only from them.
 /// Idempotent: each row keeps the stream version it last applied, so a batch delivered twice changes nothing.
 /// Rebuilt beside the live table (<c>catalog_product_list_rebuild</c>) and swapped in, so the shelf never looks empty.
-/// Cache-aside: after a live row changes, the product's cache entry is deleted (never updated: two updates racing could
-/// leave the older one cached), and a swap drops every product entry. Both happen before the runner's position moves,
-/// so a caller waiting for its write's position reads the new row.
+/// Cache-aside: after a live row changes, the product's cache entry and every cached list page are deleted (never
+/// updated: two updates racing could leave the older one cached), and a swap drops every product entry and page. Both
+/// happen before the runner's position moves, so a caller waiting for its write's position reads the new row.
 /// </summary>
 internal sealed class ProductListProjection(CatalogDatabase catalog, IFusionCache cache)
     : ShadowTableProjection(catalog.Database, "catalog.product-list", "catalog_product_list")
@@ -21,12 +21,14 @@ internal sealed class ProductListProjection(CatalogDatabase catalog, IFusionCach
     {
         await base.SwapShadowAsync(cancellationToken);
         await cache.RemoveByTagAsync(CachedCatalogApi.ProductsTag, token: cancellationToken);
+        await cache.RemoveByTagAsync(CachedCatalogApi.PagesTag, token: cancellationToken);
     }
 
     public override async Task ResetAsync(CancellationToken cancellationToken)
     {
         await base.ResetAsync(cancellationToken);
         await cache.RemoveByTagAsync(CachedCatalogApi.ProductsTag, token: cancellationToken);
+        await cache.RemoveByTagAsync(CachedCatalogApi.PagesTag, token: cancellationToken);
     }
 
     protected override async Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
@@ -62,6 +64,7 @@ internal sealed class ProductListProjection(CatalogDatabase catalog, IFusionCach
         if (table == Table)
         {
             await cache.RemoveAsync(CachedCatalogApi.KeyOf(ProductIdOf(domainEvent)), token: cancellationToken);
+            await cache.RemoveByTagAsync(CachedCatalogApi.PagesTag, token: cancellationToken);
         }
     }
 

@@ -19,6 +19,14 @@ public static class StandInApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [], ApplicationName = name });
         builder.WebHost.UseUrls(url);
         builder.AddBulwarkObservability(o => o.ServiceName = name);
+        // ASP.NET Core writes six Information lines per request (starting, endpoint, result, finished); a stand-in
+        // answering a burst of product pages spent more CPU on them than on the answer, and the launched stand-ins'
+        // lines pass through the shop's own stdout. A configured level for the category still wins.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        }
+
         builder.Services.AddBulwarkProblemDetails();
         builder.Services.AddBulwarkHealth();
         builder.Services.AddSingleton(new FaultInjector(new Random()));
