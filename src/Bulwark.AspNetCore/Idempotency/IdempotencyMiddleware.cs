@@ -250,7 +250,15 @@ public sealed partial class IdempotencyMiddleware
     /// </summary>
     private static async Task<string?> FingerprintAsync(HttpRequest request, int maxBodyBytes, string? key, CancellationToken cancellationToken)
     {
-        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: maxBodyBytes);
+        // A declared length over the limit is refused before a byte is read (or buffered to disk).
+        if (request.ContentLength > maxBodyBytes)
+        {
+            return null;
+        }
+
+        // No buffer limit here: the loop below stops at maxBodyBytes itself. The buffering stream's own limit throws an
+        // IOException on the read that would cross it, before the count shows the crossing: that was a 500 (issue 9).
+        request.EnableBuffering(bufferThreshold: 64 * 1024);
         using var hash = key is null
             ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256)
             : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(key));
@@ -271,9 +279,9 @@ public sealed partial class IdempotencyMiddleware
                 hash.AppendData(chunk, 0, read);
             }
         }
-        catch (IOException) when (total >= maxBodyBytes)
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            // The buffering stream refuses to grow past its limit.
+            // The server's own body limit is lower than ours: the same answer, the same problem.
             return null;
         }
 
