@@ -142,3 +142,118 @@ internal static class LimitsCaller
         return client;
     }
 }
+
+/// <summary>Issue 9: returns stream photos to the blob store, within limits, and leave nothing behind when refused or cut off.</summary>
+public sealed class ReturnLimitsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Return_PhotoOverItsLimit_Answers413NamingPhotos_AndKeepsNothing()
+    {
+        await using var shop = (await RunningShop.StartAsync()).AsPartner();
+        var order = await ReturnsTests.PlaceOrderAsync(shop.Client);
+
+        // 31 MB: over the old server-wide 30 MB default (a 500 then) and over the 10 MiB per-photo limit now.
+        using var response = await ReturnsTests.PostReturnAsync(shop.Client, order, "Too big", [ReturnsTests.Png(31 * 1000 * 1000)]);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("photos", await ProblemFieldAsync(response));
+        Assert.Empty(StoredFiles(shop));
+    }
+
+    [Fact]
+    public async Task Return_TooManyPhotosLongReasonOrUnknownOrder_Answers422NamingTheField()
+    {
+        await using var shop = (await RunningShop.StartAsync()).AsPartner();
+        var placed = await ReturnsTests.PlaceOrderAsync(shop.Client);
+
+        using var tooMany = await ReturnsTests.PostReturnAsync(shop.Client, placed, "Six photos", [.. Enumerable.Range(0, 6).Select(i => ReturnsTests.Png(1024 + i))]);
+        using var longReason = await ReturnsTests.PostReturnAsync(shop.Client, placed, new string('r', 5 * 1000 * 1000), [ReturnsTests.Png(1024)]);
+        using var noOrder = await ReturnsTests.PostReturnAsync(shop.Client, Guid.NewGuid(), "No such order", [ReturnsTests.Png(1024)]);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany.StatusCode);
+        Assert.Equal("photos", await ProblemFieldAsync(tooMany));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, longReason.StatusCode);
+        Assert.Equal("reason", await ProblemFieldAsync(longReason));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noOrder.StatusCode);
+        Assert.Equal("orderId", await ProblemFieldAsync(noOrder));
+        Assert.Empty(StoredFiles(shop));
+    }
+
+    [Fact]
+    public async Task Return_UploadCutOffMidPhoto_LeavesNoBlobAndNoTempFile()
+    {
+        await using var shop = (await RunningShop.StartAsync()).AsPartner();
+        var order = await ReturnsTests.PlaceOrderAsync(shop.Client);
+
+        for (var round = 0; round < 5; round++)
+        {
+            // The first photo is stored whole; the client dies 2 MB into the second.
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent(order.ToString()), "orderId" },
+                { new StringContent("Cut off"), "reason" },
+                { new ByteArrayContent(ReturnsTests.Png(1024 * 1024)), "photos", "whole.png" },
+                { new StreamContent(new FailingStream(ReturnsTests.Png(4 * 1024 * 1024), failAfter: 2 * 1024 * 1024)), "photos", "cut.png" },
+            };
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => shop.Client.PostAsync("/api/returns", form, Ct));
+        }
+
+        // The server notices the cut on its own time: wait (bounded) for its cleanup, never for a fixed delay.
+        await Eventually.WaitAsync(() => Task.FromResult(StoredFiles(shop).Count), n => n == 0, "the cut-off uploads' files are deleted");
+        Assert.Empty(StoredFiles(shop));
+    }
+
+    internal static List<string> StoredFiles(RunningShop shop)
+    {
+        var root = Path.Combine(shop.DataPath, "claim-checks");
+        return Directory.Exists(root) ? [.. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)] : [];
+    }
+
+    internal static async Task<string?> ProblemFieldAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        return problem.RootElement.GetProperty("errors").EnumerateObject().Single().Name;
+    }
+
+    /// <summary>A request body whose sender dies part-way (a phone losing signal).</summary>
+    private sealed class FailingStream(byte[] bytes, int failAfter) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position >= failAfter ? throw new IOException("The sender went away.") : base.ReadAsync(buffer[..Math.Min(buffer.Length, failAfter - (int)Position)], cancellationToken);
+    }
+}
+
+/// <summary>Alone, so the process-wide allocation count measures this upload and nothing else.</summary>
+[CollectionDefinition(nameof(ReturnMemoryTests), DisableParallelization = true)]
+public sealed class ReturnMemoryCollection;
+
+[Collection(nameof(ReturnMemoryTests))]
+public sealed class ReturnMemoryTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Return_TwentyFourMegabytes_StreamsWithoutAllocatingTheBody()
+    {
+        await using var shop = (await RunningShop.StartAsync()).AsPartner();
+        var order = await ReturnsTests.PlaceOrderAsync(shop.Client);
+        var photos = Enumerable.Range(0, 3).Select(i => ReturnsTests.Png((8 * 1024 * 1024) + i)).ToArray();
+        // Warm-up: the first request pays for JIT and pools.
+        using (await ReturnsTests.PostReturnAsync(shop.Client, order, "Warm-up", [ReturnsTests.Png(4096)]))
+        {
+        }
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        using var response = await ReturnsTests.PostReturnAsync(shop.Client, order, "Large", photos);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        // Buffering would allocate the body at least once (it used to be about five times: copy, array, base64 JSON).
+        Assert.True(allocated < 6 * 1024 * 1024, $"The 24 MiB upload allocated {allocated:N0} bytes in the process.");
+    }
+}
