@@ -112,6 +112,46 @@ public sealed class HostLimitsTests
         Assert.Equal(150, statuses.Count);
     }
 
+    [Fact]
+    public async Task RejectedKeyedRequests_FiveHundred_LeaveNoIdempotencyRows()
+    {
+        await using var shop = await RunningShop.StartAsync();
+        using var client = LimitsCaller.Create(shop);
+        var before = await IdempotencyRowsAsync(shop.DataPath);
+
+        // 16 at a time: one test client is one address, and the host allows it 100 connections.
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 500), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (i, ct) =>
+        {
+            // Well-formed, keyed, and refused by validation (no owner name): it must not cost a row for 24 hours.
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/wallets")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { ownerName = "", ownerEmail = "nobody@example.com" }),
+            };
+            request.Headers.Add("Idempotency-Key", $"rejected-{i}-{Guid.NewGuid():N}");
+            using var response = await client.SendAsync(request, ct);
+            statuses.Add(response.StatusCode);
+        });
+
+        Assert.Equal(500, statuses.Count);
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.UnprocessableEntity, s));
+        Assert.Equal(before, await IdempotencyRowsAsync(shop.DataPath));
+    }
+
+    private static async Task<long> IdempotencyRowsAsync(string dataPath)
+    {
+        var connectionString = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataPath, "shop.db"), Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false,
+        }.ToString();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT COUNT(*) FROM bulwark_idempotency;";
+        return (long)(await query.ExecuteScalarAsync(Ct))!;
+    }
+
     private static HttpContent JsonBody(int size, bool chunked)
     {
         // Valid JSON, so only the size can be the reason for the refusal.
@@ -230,7 +270,7 @@ public sealed class ReturnLimitsTests
 
 /// <summary>Alone, so the process-wide allocation count measures this upload and nothing else.</summary>
 [CollectionDefinition(nameof(ReturnMemoryTests), DisableParallelization = true)]
-public sealed class ReturnMemoryCollection;
+public sealed class ReturnMemoryGroup;
 
 [Collection(nameof(ReturnMemoryTests))]
 public sealed class ReturnMemoryTests
