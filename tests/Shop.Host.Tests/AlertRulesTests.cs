@@ -83,7 +83,7 @@ public sealed partial class AlertRulesTests
         using (await shop.Client.GetAsync("/api/products", Ct))
         using (await shop.Client.GetAsync("/api/products/1/page", Ct))
         using (await shop.Client.PostAsJsonAsync("/api/users", new { email = $"{Guid.NewGuid():N}@example.com", displayName = "Ada" }, Ct))
-        using (await ReturnsTests.PostReturnAsync(shop.Client, Guid.NewGuid(), "Broken", ["not a photo"u8.ToArray()]))
+        using (await ReturnsTests.PostReturnAsync(shop.Client, await ReturnsTests.PlaceOrderAsync(shop.Client), "Broken", ["not a photo"u8.ToArray()]))
         {
         }
 

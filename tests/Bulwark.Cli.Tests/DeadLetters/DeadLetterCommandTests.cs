@@ -92,9 +92,18 @@ public sealed class DeadLetterCommandTests
     private static async Task<string> PostPoisonReturnAsync(string target)
     {
         using var http = new HttpClient { BaseAddress = new Uri(target) };
+        // A return is for an order that exists: place one (its payment may fail later; the order stays).
+        using var orderRequest = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(new { customerId = Guid.NewGuid(), items = new[] { new { productId = 1, quantity = 1 } }, cardToken = "tok_visa", shippingPostcode = "10115" }),
+        };
+        orderRequest.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var placed = await http.SendAsync(orderRequest, Ct);
+        placed.EnsureSuccessStatusCode();
+        var orderId = (await placed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
         using var form = new MultipartFormDataContent
         {
-            { new StringContent(Guid.NewGuid().ToString()), "orderId" },
+            { new StringContent(orderId), "orderId" },
             { new StringContent("Broken"), "reason" },
             { new ByteArrayContent("just text, not a photo"u8.ToArray()), "photos", "photo-0.png" },
         };
