@@ -1,6 +1,7 @@
 using Bulwark.AspNetCore.Deadlines;
 using Bulwark.AspNetCore.Health;
 using Bulwark.AspNetCore.Idempotency;
+using Bulwark.AspNetCore.Limits;
 using Bulwark.AspNetCore.Projections;
 using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.AspNetCore.Resilience;
@@ -57,6 +58,9 @@ public static partial class ShopApp
         // A body that does not bind is a 400 problem in every environment (Development would otherwise throw it as a 500).
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddBulwarkHealth();
+        // Kestrel limits chosen on purpose (Bulwark:Limits): connections in all and per client address, keep-alive,
+        // headers, a 1 MiB body unless an endpoint (returns) says otherwise. See docs/limits.md.
+        builder.Services.AddBulwarkConnectionLimits();
         builder.Services.AddHttpClient();
 
         // Group 1 of the Codex: named pipelines (breakers, bulkheads, retry budgets) from Bulwark:Resilience,

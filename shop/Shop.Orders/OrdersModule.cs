@@ -35,6 +35,7 @@ public static partial class OrdersModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<OrdersOptions>().BindConfiguration(OrdersOptions.SectionName);
         services.AddSingleton<OrderRepository>();
+        services.TryAddSingleton<IOrdersApi, OrdersApi>();
         services.AddSingleton<ShippingDesk>();
         services.AddSingleton<OrderLog>();
         services.AddSingleton<OrderFulfilmentHooks>();

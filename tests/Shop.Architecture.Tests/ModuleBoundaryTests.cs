@@ -38,6 +38,7 @@ public sealed class ModuleBoundaryTests
         ["Shop.Notifications"] = ["Shop.Identity", "Shop.Orders"],
         ["Shop.Rewards"] = ["Shop.Identity", "Shop.Orders"],
         ["Shop.Analytics"] = ["Shop.Identity", "Shop.Orders"],
+        ["Shop.Returns"] = ["Shop.Orders"],
     };
 
     [Theory]

@@ -77,13 +77,14 @@ public sealed partial class AlertRulesTests
     {
         var rules = LoadRules();
         await using var shop = await MetricsTests.StartAsync();
+        using var customer = await shop.NewCustomerAsync();
 
         // Traffic (the product page degrades recommendations: the stand-in is not running), an integration event
         // through the outbox (sign-up), and a poison return in the DLQ.
         using (await shop.Client.GetAsync("/api/products", Ct))
         using (await shop.Client.GetAsync("/api/products/1/page", Ct))
         using (await shop.Client.PostAsJsonAsync("/api/users", new { email = $"{Guid.NewGuid():N}@example.com", displayName = "Ada", password = ShopCustomer.Password }, Ct))
-        using (await ReturnsTests.PostReturnAsync(shop.Client, Guid.NewGuid(), "Broken", ["not a photo"u8.ToArray()]))
+        using (await ReturnsTests.PostReturnAsync(customer.Client, await ReturnsTests.PlaceOrderAsync(customer.Client), "Broken", ["not a photo"u8.ToArray()]))
         {
         }
 

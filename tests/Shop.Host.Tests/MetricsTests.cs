@@ -66,7 +66,7 @@ public sealed class MetricsTests
         await using var shop = await StartAsync();
         Assert.Equal(0, (await PrometheusScrape.FetchAsync(shop.Client, Ct)).Max("bulwark_messaging_dead_letter_depth"));
 
-        using var accepted = await ReturnsTests.PostReturnAsync(shop.Client, Guid.NewGuid(), "Broken", ["just text, not a photo"u8.ToArray()]);
+        using var accepted = await ReturnsTests.PostReturnAsync(shop.Client, await ReturnsTests.PlaceOrderAsync(shop.Client), "Broken", ["just text, not a photo"u8.ToArray()]);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
 
         var depth = await Eventually.WaitAsync(

@@ -59,8 +59,9 @@ public sealed class RabbitMqShopTests
             Assert.Equal(100, rewards!.Points);
 
             var photo = ReturnsTests.Png(3 * 1024 * 1024);
-            using var good = await ReturnsTests.PostReturnAsync(shop.Client, Guid.NewGuid(), "Too small", [photo]);
-            using var poison = await ReturnsTests.PostReturnAsync(shop.Client, Guid.NewGuid(), "Broken", ["not an image"u8.ToArray()]);
+            var order = await ReturnsTests.PlaceOrderAsync(shop.Client);
+            using var good = await ReturnsTests.PostReturnAsync(shop.Client, order, "Too small", [photo]);
+            using var poison = await ReturnsTests.PostReturnAsync(shop.Client, order, "Broken", ["not an image"u8.ToArray()]);
             var goodId = (await good.Content.ReadFromJsonAsync<ReturnDto>(Ct))!.Id;
             var poisonId = (await poison.Content.ReadFromJsonAsync<ReturnDto>(Ct))!.Id;
 

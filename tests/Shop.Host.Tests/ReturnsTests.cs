@@ -22,22 +22,26 @@ public sealed class ReturnsTests
     public async Task Return_ThreeMegabytePhotos_CompletesWithASmallMessageAndVerifiedChecksums()
     {
         await using var shop = (await RunningShop.StartAsync()).AsPartner();
+        using var customer = await shop.NewCustomerAsync();
         var photos = new[] { Png(3 * 1024 * 1024), Png(3 * 1024 * 1024 + 17) };
+        var order = await PlaceOrderAsync(customer.Client);
 
-        using var response = await PostReturnAsync(shop.Client, Guid.NewGuid(), "Arrived broken", photos);
+        using var response = await PostReturnAsync(customer.Client, order, "Arrived broken", photos);
         var accepted = (await response.Content.ReadFromJsonAsync<ReturnDto>(Ct))!;
-        var done = await WaitForStatusAsync(shop.Client, accepted.Id, "completed");
+        var done = await WaitForStatusAsync(customer.Client, accepted.Id, "completed");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal($"/api/returns/{accepted.Id}", response.Headers.Location?.OriginalString);
-        // The queue carried a reference, not 6 MB of photos (the JSON body alone would be ~8 MB).
+        // The queue carried references, not 6 MB of photos (as base64 JSON the body would be ~8 MB).
         Assert.True(done.ClaimChecked);
         Assert.InRange(done.MessageBodyBytes!.Value, 0, 4 * 1024);
+        Assert.Equal(order, done.OrderId);
         Assert.Equal(photos.Select(p => (long)p.Length), done.Photos.Select(p => p.SizeBytes));
         Assert.Equal(photos.Select(p => Convert.ToHexStringLower(SHA256.HashData(p))), done.Photos.Select(p => p.Sha256));
         Assert.All(done.Photos, p => Assert.Equal("png", p.Format));
-        // ...and the payload sits in the blob store under the data folder.
-        Assert.Contains(Directory.EnumerateFiles(Path.Combine(shop.DataPath, "claim-checks"), "*", SearchOption.AllDirectories), f => new FileInfo(f).Length > 6 * 1024 * 1024);
+        // ...and the photos sit in the blob store under the data folder, byte for byte (no base64, no envelope).
+        var stored = Directory.EnumerateFiles(Path.Combine(shop.DataPath, "claim-checks"), "*", SearchOption.AllDirectories).Select(f => new FileInfo(f).Length).Order();
+        Assert.Equal(photos.Select(p => (long)p.Length).Order(), stored);
     }
 
     [Fact]
@@ -51,25 +55,27 @@ public sealed class ReturnsTests
                 o.AcceptedImageFormats += ",heic";
             }
         }))).AsPartner();
+        using var customer = await shop.NewCustomerAsync();
         using var deliveries = new MetricCollector<long>(shop.Services.GetRequiredService<IMeterFactory>(), "Bulwark.Messaging", "bulwark.messaging.deliveries");
 
         // A HEIC photo: a real image, but a format this processor does not understand yet — the poison pill.
-        using var poisonResponse = await PostReturnAsync(shop.Client, Guid.NewGuid(), "Wrong size", [Heic()]);
+        var order = await PlaceOrderAsync(customer.Client);
+        using var poisonResponse = await PostReturnAsync(customer.Client, order, "Wrong size", [Heic()]);
         var poison = (await poisonResponse.Content.ReadFromJsonAsync<ReturnDto>(Ct))!;
         var good = new List<Guid>();
         for (var i = 0; i < 20; i++)
         {
-            using var response = await PostReturnAsync(shop.Client, Guid.NewGuid(), $"Reason {i}", [Png(4096 + i)]);
+            using var response = await PostReturnAsync(customer.Client, order, $"Reason {i}", [Png(4096 + i)]);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             good.Add((await response.Content.ReadFromJsonAsync<ReturnDto>(Ct))!.Id);
         }
 
         foreach (var id in good)
         {
-            await WaitForStatusAsync(shop.Client, id, "completed");
+            await WaitForStatusAsync(customer.Client, id, "completed");
         }
 
-        var rejected = await WaitForStatusAsync(shop.Client, poison.Id, "rejected");
+        var rejected = await WaitForStatusAsync(customer.Client, poison.Id, "rejected");
         Assert.Contains("heic", rejected.Error, StringComparison.Ordinal);
         var letters = await shop.Admin.GetFromJsonAsync<JsonElement[]>("/admin/dlq?queue=returns", Ct);
         var letter = Assert.Single(letters!);
@@ -83,7 +89,7 @@ public sealed class ReturnsTests
         using var redrive = await shop.Admin.PostAsync($"/admin/dlq/{letter.GetProperty("id").GetString()}/redrive", null, Ct);
         Assert.Equal(HttpStatusCode.OK, redrive.StatusCode);
 
-        var completed = await WaitForStatusAsync(shop.Client, poison.Id, "completed");
+        var completed = await WaitForStatusAsync(customer.Client, poison.Id, "completed");
         Assert.Equal("heic", Assert.Single(completed.Photos).Format);
         var depth = await shop.Admin.GetFromJsonAsync<JsonElement>("/admin/dlq/depth", Ct);
         Assert.Equal(0, depth.GetProperty("depth").GetInt64());
@@ -102,10 +108,11 @@ public sealed class ReturnsTests
     public async Task Return_NotAnImage_IsRejectedToTheDlq()
     {
         await using var shop = (await RunningShop.StartAsync()).AsPartner();
+        using var customer = await shop.NewCustomerAsync();
 
-        using var response = await PostReturnAsync(shop.Client, Guid.NewGuid(), "Broken", ["just text, not a photo"u8.ToArray()]);
+        using var response = await PostReturnAsync(customer.Client, await PlaceOrderAsync(customer.Client), "Broken", ["just text, not a photo"u8.ToArray()]);
         var accepted = (await response.Content.ReadFromJsonAsync<ReturnDto>(Ct))!;
-        var rejected = await WaitForStatusAsync(shop.Client, accepted.Id, "rejected");
+        var rejected = await WaitForStatusAsync(customer.Client, accepted.Id, "rejected");
 
         Assert.Contains("unknown format", rejected.Error, StringComparison.Ordinal);
         // The return is marked rejected before the bus moves its message to the DLQ: wait for the move, don't race it.
@@ -120,10 +127,11 @@ public sealed class ReturnsTests
     public async Task Return_BadShape_IsRefusedAtTheEdge()
     {
         await using var shop = (await RunningShop.StartAsync()).AsPartner();
+        using var customer = await shop.NewCustomerAsync();
 
-        using var noPhotos = await PostReturnAsync(shop.Client, Guid.NewGuid(), "Broken", []);
-        using var notMultipart = await shop.Client.PostAsJsonAsync("/api/returns", new { orderId = Guid.NewGuid() }, Ct);
-        using var unknown = await shop.Client.GetAsync($"/api/returns/{Guid.NewGuid()}", Ct);
+        using var noPhotos = await PostReturnAsync(customer.Client, await PlaceOrderAsync(customer.Client), "Broken", []);
+        using var notMultipart = await customer.Client.PostAsJsonAsync("/api/returns", new { orderId = Guid.NewGuid() }, Ct);
+        using var unknown = await customer.Client.GetAsync($"/api/returns/{Guid.NewGuid()}", Ct);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, noPhotos.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, notMultipart.StatusCode);
@@ -134,6 +142,19 @@ public sealed class ReturnsTests
         collector.GetMeasurementSnapshot()
             .Where(m => m.Tags.TryGetValue("queue", out var q) && Equals(q, "returns") && m.Tags.TryGetValue("outcome", out var o) && Equals(o, outcome))
             .Sum(m => m.Value);
+
+    /// <summary>Places a real order (a return needs one); its payment may fail later, the order still exists.</summary>
+    internal static async Task<Guid> PlaceOrderAsync(HttpClient client)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(new { items = new[] { new { productId = 1, quantity = 1 } }, cardToken = "tok_visa", shippingPostcode = "10115" }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await client.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+    }
 
     internal static async Task<HttpResponseMessage> PostReturnAsync(HttpClient client, Guid orderId, string reason, byte[][] photos)
     {

@@ -14,7 +14,9 @@ namespace Bulwark.AspNetCore.Idempotency;
 /// Enforces <c>Idempotency-Key</c> on endpoints marked with <see cref="RequireIdempotencyKeyAttribute"/>: a missing or
 /// malformed key is 400, a reuse with another request is 422, a duplicate of a running request waits (bounded) and
 /// then gets 409, and a retry of a finished request gets the stored response with <c>Idempotent-Replayed: true</c>.
-/// The handler runs once per caller and key. See <c>docs/data-consistency.md</c>.
+/// The handler runs once per caller and key. Only accepted requests are kept: a 4xx or 5xx answer gives its key up, and
+/// a caller holding <see cref="IdempotencyOptions.MaxLiveKeysPerCaller"/> live keys gets 429 for a new one.
+/// See <c>docs/data-consistency.md</c> and <c>docs/limits.md</c>.
 /// </summary>
 public sealed partial class IdempotencyMiddleware
 {
@@ -101,13 +103,22 @@ public sealed partial class IdempotencyMiddleware
             return;
         }
 
-        var storeKey = ScopeKey(_callerAccessor.GetCallerId(context), key);
+        var scope = ScopeOf(_callerAccessor.GetCallerId(context));
+        var storeKey = scope + ":" + key;
         var deadline = _timeProvider.GetUtcNow() + options.ConcurrentWait;
         var begin = await _store.TryBeginAsync(storeKey, fingerprint, options.InFlightTimeout, context.RequestAborted).ConfigureAwait(false);
         while (true)
         {
             if (begin.Owner is { } owner)
             {
+                if (await OverCallerLimitAsync(storeKey, scope, owner, options, context.RequestAborted).ConfigureAwait(false))
+                {
+                    await ProblemAsync(context, "caller_key_limit", StatusCodes.Status429TooManyRequests, IdempotencyProblems.CallerKeyLimit, "Too many idempotency keys",
+                        $"This caller already holds {options.MaxLiveKeysPerCaller} live {options.HeaderName} values (the MaxLiveKeysPerCaller cap); " +
+                        $"retry an earlier key, or wait until keys expire ({options.Expiry} after their request).").ConfigureAwait(false);
+                    return;
+                }
+
                 await ExecuteAsync(context, storeKey, owner, options).ConfigureAwait(false);
                 return;
             }
@@ -147,6 +158,22 @@ public sealed partial class IdempotencyMiddleware
         }
     }
 
+    /// <summary>
+    /// Counts after claiming, so the claim itself is in the count: parallel new keys can only be refused too eagerly,
+    /// never let past the cap. A retry of a key already held never gets here (it replays or waits), so it is never refused.
+    /// </summary>
+    private async Task<bool> OverCallerLimitAsync(string storeKey, string scope, Guid owner, IdempotencyOptions options, CancellationToken cancellationToken)
+    {
+        if (options.MaxLiveKeysPerCaller == 0
+            || await _store.CountLiveAsync(scope, cancellationToken).ConfigureAwait(false) <= options.MaxLiveKeysPerCaller)
+        {
+            return false;
+        }
+
+        await _store.ReleaseAsync(storeKey, owner, CancellationToken.None).ConfigureAwait(false);
+        return true;
+    }
+
     private async Task ExecuteAsync(HttpContext context, string storeKey, Guid owner, IdempotencyOptions options)
     {
         var response = context.Response;
@@ -168,11 +195,13 @@ public sealed partial class IdempotencyMiddleware
             response.Body = originalBody;
         }
 
-        // A 5xx says "try again": keeping it would turn a transient failure into a permanent one.
-        if (response.StatusCode >= 500)
+        // A 5xx says "try again": keeping it would turn a transient failure into a permanent one. A 4xx (validation,
+        // not found, a conflict, a refusal) changed nothing, so there is nothing to protect from a second run, and
+        // keeping it would let anyone fill the store with rejected requests (issue 9). The retry runs and answers afresh.
+        if (response.StatusCode >= 400)
         {
             await _store.ReleaseAsync(storeKey, owner, CancellationToken.None).ConfigureAwait(false);
-            _requests.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+            _requests.Add(1, new KeyValuePair<string, object?>("outcome", response.StatusCode >= 500 ? "failed" : "rejected"));
         }
         else
         {
@@ -237,12 +266,8 @@ public sealed partial class IdempotencyMiddleware
         return true;
     }
 
-    private static string ScopeKey(string callerId, string key)
-    {
-        // Hashing the caller keeps the store key short and free of personal data.
-        var caller = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(callerId)))[..32];
-        return caller + ":" + key;
-    }
+    // Hashing the caller keeps the store key short and free of personal data; the hash is the store's scope.
+    private static string ScopeOf(string callerId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(callerId)))[..32];
 
     /// <summary>
     /// SHA-256 (or HMAC-SHA256 with <paramref name="key"/>) over method, path, query and body; <see langword="null"/>
@@ -250,7 +275,15 @@ public sealed partial class IdempotencyMiddleware
     /// </summary>
     private static async Task<string?> FingerprintAsync(HttpRequest request, int maxBodyBytes, string? key, CancellationToken cancellationToken)
     {
-        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: maxBodyBytes);
+        // A declared length over the limit is refused before a byte is read (or buffered to disk).
+        if (request.ContentLength > maxBodyBytes)
+        {
+            return null;
+        }
+
+        // No buffer limit here: the loop below stops at maxBodyBytes itself. The buffering stream's own limit throws an
+        // IOException on the read that would cross it, before the count shows the crossing: that was a 500 (issue 9).
+        request.EnableBuffering(bufferThreshold: 64 * 1024);
         using var hash = key is null
             ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256)
             : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(key));
@@ -271,9 +304,9 @@ public sealed partial class IdempotencyMiddleware
                 hash.AppendData(chunk, 0, read);
             }
         }
-        catch (IOException) when (total >= maxBodyBytes)
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            // The buffering stream refuses to grow past its limit.
+            // The server's own body limit is lower than ours: the same answer, the same problem.
             return null;
         }
 

@@ -43,6 +43,14 @@ public sealed class IdempotencyOptions
     [Range(0, 64 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// The most live keys (in flight or kept for replay) one caller may hold; a new key over it is answered 429 and
+    /// stored nowhere. Answers with a 4xx are never kept, so only accepted requests count. 0 turns the cap off.
+    /// </summary>
+    /// <value>The default value is 1,000 per caller (a key is kept for <see cref="Expiry"/>).</value>
+    [Range(0, 10_000_000)]
+    public int MaxLiveKeysPerCaller { get; set; } = 1_000;
+
     /// <summary>The request header whose value (hashed) scopes keys to an API client.</summary>
     /// <value>The default value is <c>X-Api-Key</c>.</value>
     [Required]

@@ -15,6 +15,9 @@ public static class IdempotencyProblems
     /// <summary>409: the first request with this key is still running after the wait.</summary>
     public const string RequestInFlight = "https://bulwark.dev/problems/idempotency-request-in-flight";
 
+    /// <summary>429: the caller already holds the most live keys allowed (<c>MaxLiveKeysPerCaller</c>).</summary>
+    public const string CallerKeyLimit = "https://bulwark.dev/problems/idempotency-caller-key-limit";
+
     /// <summary>413: the body is larger than the middleware fingerprints.</summary>
     public const string BodyTooLarge = "https://bulwark.dev/problems/idempotency-body-too-large";
 }

@@ -33,6 +33,8 @@ public static class ProblemDetailsServiceCollectionExtensions
                 problem.Detail = "An unexpected error occurred. Quote the traceId when reporting it.";
             }
         });
+        // Kestrel's own refusals (body too large, too slow) keep their 4xx instead of becoming a 500.
+        services.AddExceptionHandler<BadHttpRequestExceptionHandler>();
         return services;
     }
 

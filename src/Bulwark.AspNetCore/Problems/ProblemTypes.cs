@@ -21,6 +21,12 @@ public static class ProblemTypes
     /// <summary>The request was well-formed but cannot be processed (422).</summary>
     public const string Unprocessable = Base + "unprocessable";
 
+    /// <summary>The request body is larger than the endpoint or the server accepts (413).</summary>
+    public const string PayloadTooLarge = Base + "payload-too-large";
+
+    /// <summary>The request (usually its body) arrived too slowly (408).</summary>
+    public const string RequestTimeout = Base + "request-timeout";
+
     /// <summary>The caller sent too many requests (429).</summary>
     public const string TooManyRequests = Base + "too-many-requests";
 
@@ -49,8 +55,10 @@ public static class ProblemTypes
         401 => Unauthorized,
         403 => Forbidden,
         404 => NotFound,
+        408 => RequestTimeout,
         409 => Conflict,
         412 => PreconditionFailed,
+        413 => PayloadTooLarge,
         422 => Unprocessable,
         429 => TooManyRequests,
         503 => Unavailable,

@@ -36,14 +36,31 @@ public sealed class AzureBlobStore : IBlobStore
     public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         await _created.Value.ConfigureAwait(false);
-        var upload = new BlobUploadOptions
+        await _container.GetBlobClient(BlobKey.Validate(key)).UploadAsync(BinaryData.FromBytes(content), UploadOptions(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task PutAsync(string key, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        await _created.Value.ConfigureAwait(false);
+        // A block blob is committed only after its last block: a stream that fails mid-way leaves no blob.
+        await _container.GetBlobClient(BlobKey.Validate(key)).UploadAsync(content, UploadOptions(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        await _created.Value.ConfigureAwait(false);
+        try
         {
-            Metadata = new Dictionary<string, string>
-            {
-                [CreatedAtKey] = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            },
-        };
-        await _container.GetBlobClient(BlobKey.Validate(key)).UploadAsync(BinaryData.FromBytes(content), upload, cancellationToken).ConfigureAwait(false);
+            var result = await _container.GetBlobClient(BlobKey.Validate(key)).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return result.Value.Content;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
     }
 
     /// <inheritdoc/>
@@ -85,4 +102,12 @@ public sealed class AzureBlobStore : IBlobStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when deleted.</returns>
     public Task DeleteContainerAsync(CancellationToken cancellationToken) => _container.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+
+    private BlobUploadOptions UploadOptions() => new()
+    {
+        Metadata = new Dictionary<string, string>
+        {
+            [CreatedAtKey] = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        },
+    };
 }

@@ -2,7 +2,8 @@ namespace Bulwark.Idempotency;
 
 /// <summary>
 /// Remembers idempotency keys and the response of the request that first used each one. A claim is atomic
-/// (a unique key or <c>SET NX</c>), so of many identical requests exactly one runs the handler.
+/// (a unique key or <c>SET NX</c>), so of many identical requests exactly one runs the handler. A store key is
+/// <c>scope:client-key</c>; the scope (everything before the first <c>:</c>) is the caller, so records can be counted per caller.
 /// See <c>docs/data-consistency.md</c>.
 /// </summary>
 public interface IIdempotencyStore
@@ -39,6 +40,16 @@ public interface IIdempotencyStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The record, or <see langword="null"/>.</returns>
     Task<IdempotencyRecord?> GetAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts the live records (in flight or completed, not expired) in <paramref name="scope"/>: the keys that start
+    /// with the scope and a <c>:</c> (see <see cref="IdempotencyArguments.ScopeOf"/>). Released claims do not count.
+    /// Used to cap how many keys one caller may hold.
+    /// </summary>
+    /// <param name="scope">The scope (a caller id, hashed).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>How many live records the scope holds.</returns>
+    Task<int> CountLiveAsync(string scope, CancellationToken cancellationToken);
 
     /// <summary>Deletes expired records (stores with native expiry may do nothing).</summary>
     /// <param name="cancellationToken">Cancels the delete.</param>

@@ -24,22 +24,56 @@ public sealed class FileSystemBlobStore : IBlobStore
     }
 
     /// <inheritdoc/>
-    public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        WriteAsync(key, (stream, ct) => stream.WriteAsync(content, ct).AsTask(), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task PutAsync(string key, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return WriteAsync(key, (stream, ct) => content.CopyToAsync(stream, 81920, ct), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return Task.FromResult<Stream?>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
+    private async Task WriteAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
 
         // Write to a temporary name and rename, so a reader never sees half a blob.
         var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
+            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            await using (stream.ConfigureAwait(false))
+            {
+                await write(stream, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-        File.SetLastWriteTimeUtc(temp, _timeProvider.GetUtcNow().UtcDateTime);
-        File.Move(temp, path, overwrite: true);
+            File.SetLastWriteTimeUtc(temp, _timeProvider.GetUtcNow().UtcDateTime);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            // A cancelled or failed write (a client gone, a 504, a full disk) must not leave its temporary file behind
+            // (issue 9: orphan .tmp- files after 504s). The rename is the last step, so the temp is never the blob.
+            File.Delete(temp);
+            throw;
+        }
     }
 
     /// <inheritdoc/>

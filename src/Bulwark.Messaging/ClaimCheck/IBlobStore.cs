@@ -10,6 +10,22 @@ public interface IBlobStore
     /// <returns>A task that completes when the blob is durable.</returns>
     Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores (or overwrites) a blob from a stream without holding it in memory. If reading <paramref name="content"/>
+    /// fails or is cancelled, nothing is stored and nothing is left behind (no partial or temporary blob).
+    /// </summary>
+    /// <param name="key">The key: letters, digits, '-', '_', '.' and '/' only.</param>
+    /// <param name="content">The bytes, read to the end.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the blob is durable.</returns>
+    Task PutAsync(string key, Stream content, CancellationToken cancellationToken);
+
+    /// <summary>Opens a blob for reading without loading it into memory.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stream (the caller disposes it), or null when there is no such blob.</returns>
+    Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);
+
     /// <summary>Reads a blob.</summary>
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

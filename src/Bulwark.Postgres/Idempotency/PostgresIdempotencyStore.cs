@@ -26,6 +26,12 @@ public sealed class PostgresIdempotencyStore : IIdempotencyStore, IDisposable
             expires_at timestamptz NOT NULL);
         CREATE INDEX ix_bulwark_idempotency_expires ON bulwark_idempotency (expires_at);
         """,
+        // The caller scope as a column, so the per-caller cap counts with an index instead of a prefix scan.
+        """
+        ALTER TABLE bulwark_idempotency ADD COLUMN scope text NOT NULL DEFAULT '';
+        UPDATE bulwark_idempotency SET scope = split_part(key, ':', 1) WHERE strpos(key, ':') > 0;
+        CREATE INDEX ix_bulwark_idempotency_scope ON bulwark_idempotency (scope, expires_at);
+        """,
     ];
 
     private readonly NpgsqlDataSource _dataSource;
@@ -64,14 +70,15 @@ public sealed class PostgresIdempotencyStore : IIdempotencyStore, IDisposable
                 var now = _timeProvider.GetUtcNow();
                 var owner = Guid.CreateVersion7(now);
                 using (var claim = new NpgsqlCommand("""
-                    INSERT INTO bulwark_idempotency (key, fingerprint, owner, state, status, headers, body, expires_at)
-                    VALUES (@key, @fingerprint, @owner, 0, NULL, NULL, NULL, @expires)
+                    INSERT INTO bulwark_idempotency (key, scope, fingerprint, owner, state, status, headers, body, expires_at)
+                    VALUES (@key, @scope, @fingerprint, @owner, 0, NULL, NULL, NULL, @expires)
                     ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, owner = excluded.owner, state = 0,
                         status = NULL, headers = NULL, body = NULL, expires_at = excluded.expires_at
                     WHERE bulwark_idempotency.expires_at <= @now;
                     """, connection))
                 {
                     claim.Parameters.AddWithValue("key", key);
+                    claim.Parameters.AddWithValue("scope", IdempotencyArguments.ScopeOf(key));
                     claim.Parameters.AddWithValue("fingerprint", fingerprint);
                     claim.Parameters.AddWithValue("owner", owner);
                     claim.Parameters.AddWithValue("expires", now + lockTimeout);
@@ -134,6 +141,17 @@ public sealed class PostgresIdempotencyStore : IIdempotencyStore, IDisposable
         {
             return await ReadAsync(connection, key, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> CountLiveAsync(string scope, CancellationToken cancellationToken)
+    {
+        IdempotencyArguments.ValidateScope(scope);
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        using var command = _dataSource.CreateCommand("SELECT COUNT(*) FROM bulwark_idempotency WHERE scope = @scope AND expires_at > @now;");
+        command.Parameters.AddWithValue("scope", scope);
+        command.Parameters.AddWithValue("now", _timeProvider.GetUtcNow());
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <inheritdoc />

@@ -8,7 +8,9 @@ namespace Bulwark.Redis.Idempotency;
 /// <summary>
 /// Idempotency keys in Redis, shared by every instance of a service. The claim is <c>SET key value NX PX ttl</c>;
 /// expiry is also checked against the injected clock, and an abandoned in-flight claim is taken over with a
-/// compare-and-set script so two takers can never both win.
+/// compare-and-set script so two takers can never both win. Each scope (caller) also has a sorted set of its keys scored
+/// by expiry, for the per-caller count: it is written after the record, so a crash between the two over-counts a key
+/// only until that key's expiry.
 /// </summary>
 public sealed class RedisIdempotencyStore : IIdempotencyStore
 {
@@ -75,6 +77,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
             var claim = Serialize(new Entry { Fingerprint = fingerprint, Owner = owner, State = 0, ExpiresAt = (now + lockTimeout).ToUnixTimeMilliseconds() });
             if (await db.StringSetAsync(redisKey, claim, lockTimeout + PhysicalGrace, When.NotExists).ConfigureAwait(false))
             {
+                await TrackAsync(db, key, now + lockTimeout).ConfigureAwait(false);
                 return new IdempotencyBeginResult(owner, null);
             }
 
@@ -96,6 +99,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
                 [current, claim, (long)(lockTimeout + PhysicalGrace).TotalMilliseconds]).ConfigureAwait(false);
             if (takenOver == 1)
             {
+                await TrackAsync(db, key, now + lockTimeout).ConfigureAwait(false);
                 return new IdempotencyBeginResult(owner, null);
             }
         }
@@ -132,6 +136,11 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
             CompleteScript,
             [RedisKey(key)],
             [owner.ToString(), completed, (long)(retention + PhysicalGrace).TotalMilliseconds]).ConfigureAwait(false);
+        if (done == 1)
+        {
+            await TrackAsync(_redis.GetDatabase(), key, now + retention).ConfigureAwait(false);
+        }
+
         return done == 1;
     }
 
@@ -140,7 +149,13 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
     {
         IdempotencyArguments.ValidateKey(key);
         cancellationToken.ThrowIfCancellationRequested();
-        var released = (long)await _redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [RedisKey(key)], [owner.ToString()]).ConfigureAwait(false);
+        var db = _redis.GetDatabase();
+        var released = (long)await db.ScriptEvaluateAsync(ReleaseScript, [RedisKey(key)], [owner.ToString()]).ConfigureAwait(false);
+        if (released == 1)
+        {
+            await db.SortedSetRemoveAsync(ScopeKey(IdempotencyArguments.ScopeOf(key)), key).ConfigureAwait(false);
+        }
+
         return released == 1;
     }
 
@@ -159,12 +174,44 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
         return entry.ExpiresAt > _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() ? ToRecord(key, entry) : null;
     }
 
+    /// <inheritdoc />
+    public async Task<int> CountLiveAsync(string scope, CancellationToken cancellationToken)
+    {
+        IdempotencyArguments.ValidateScope(scope);
+        cancellationToken.ThrowIfCancellationRequested();
+        var db = _redis.GetDatabase();
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        // Expired members are dropped as they are counted, so the set stays as small as the live keys.
+        await db.SortedSetRemoveRangeByScoreAsync(ScopeKey(scope), double.NegativeInfinity, now).ConfigureAwait(false);
+        return (int)await db.SortedSetLengthAsync(ScopeKey(scope), now, double.PositiveInfinity, Exclude.Start).ConfigureAwait(false);
+    }
+
     /// <summary>Redis expires keys itself; nothing to purge.</summary>
     /// <param name="cancellationToken">Unused.</param>
     /// <returns>Zero.</returns>
     public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken) => Task.FromResult(0);
 
     private RedisKey RedisKey(string key) => _keyPrefix + key;
+
+    // A ':' cannot appear in a scope, so "scopes:" can never collide with a record's key.
+    private RedisKey ScopeKey(string scope) => _keyPrefix + "scopes:" + scope;
+
+    private async Task TrackAsync(IDatabase db, string key, DateTimeOffset expiresAt)
+    {
+        var scope = IdempotencyArguments.ScopeOf(key);
+        if (scope.Length == 0)
+        {
+            return;
+        }
+
+        var scopeKey = ScopeKey(scope);
+        await db.SortedSetAddAsync(scopeKey, key, expiresAt.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+        // The set lives as long as its longest-lived key (plus the grace the records get), then Redis drops it.
+        // GT alone never sets a first TTL (no TTL counts as infinite), hence NX first.
+        var ttl = expiresAt - _timeProvider.GetUtcNow() + PhysicalGrace;
+        await db.KeyExpireAsync(scopeKey, ttl, ExpireWhen.HasNoExpiry).ConfigureAwait(false);
+        await db.KeyExpireAsync(scopeKey, ttl, ExpireWhen.GreaterThanCurrentExpiry).ConfigureAwait(false);
+    }
 
     private static string Serialize(Entry entry) => JsonSerializer.Serialize(entry);
 

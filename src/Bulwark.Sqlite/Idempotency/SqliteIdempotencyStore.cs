@@ -25,6 +25,12 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
             expires_at INTEGER NOT NULL);
         CREATE INDEX ix_bulwark_idempotency_expires ON bulwark_idempotency (expires_at);
         """,
+        // The caller scope as a column, so the per-caller cap counts with an index instead of a prefix scan.
+        """
+        ALTER TABLE bulwark_idempotency ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+        UPDATE bulwark_idempotency SET scope = substr(key, 1, instr(key, ':') - 1) WHERE instr(key, ':') > 0;
+        CREATE INDEX ix_bulwark_idempotency_scope ON bulwark_idempotency (scope, expires_at);
+        """,
     ];
 
     private readonly string _connectionString;
@@ -66,13 +72,14 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
                 using (var claim = connection.CreateCommand())
                 {
                     claim.CommandText = """
-                        INSERT INTO bulwark_idempotency (key, fingerprint, owner, state, status, headers, body, expires_at)
-                        VALUES ($key, $fingerprint, $owner, 0, NULL, NULL, NULL, $expires)
+                        INSERT INTO bulwark_idempotency (key, scope, fingerprint, owner, state, status, headers, body, expires_at)
+                        VALUES ($key, $scope, $fingerprint, $owner, 0, NULL, NULL, NULL, $expires)
                         ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, owner = excluded.owner, state = 0,
                             status = NULL, headers = NULL, body = NULL, expires_at = excluded.expires_at
                         WHERE bulwark_idempotency.expires_at <= $now;
                         """;
                     claim.Parameters.AddWithValue("$key", key);
+                    claim.Parameters.AddWithValue("$scope", IdempotencyArguments.ScopeOf(key));
                     claim.Parameters.AddWithValue("$fingerprint", fingerprint);
                     claim.Parameters.AddWithValue("$owner", owner.ToString());
                     claim.Parameters.AddWithValue("$expires", (now + lockTimeout).ToUnixTimeMilliseconds());
@@ -144,6 +151,22 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
         await using (connection.ConfigureAwait(false))
         {
             return await ReadAsync(connection, key, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> CountLiveAsync(string scope, CancellationToken cancellationToken)
+    {
+        IdempotencyArguments.ValidateScope(scope);
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM bulwark_idempotency WHERE scope = $scope AND expires_at > $now;";
+            command.Parameters.AddWithValue("$scope", scope);
+            command.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 

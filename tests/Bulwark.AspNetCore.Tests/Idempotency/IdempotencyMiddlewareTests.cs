@@ -173,6 +173,94 @@ public sealed class IdempotencyMiddlewareTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Post_HandlerAnswers4xx_NoRecordKeptAndRetryRunsHandlerAgain()
+    {
+        using var client = await StartAsync();
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var rejected = await PostAsync(client, $"rejected-{i}", new { sku = "invalid" });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, rejected.StatusCode);
+        }
+
+        using var retry = await PostAsync(client, "rejected-0", new { sku = "invalid" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, retry.StatusCode);
+        Assert.False(retry.Headers.Contains(IdempotencyMiddleware.ReplayedHeader));
+        Assert.Equal(21, _executions);
+        Assert.Equal(0, await StoredRowsAsync());
+    }
+
+    [Fact]
+    public async Task Post_NewKeyOverPerCallerCap_Returns429NamingTheCap_AndHeldKeysStillReplay()
+    {
+        using var client = await StartAsync(o => o.MaxLiveKeysPerCaller = 3);
+        for (var i = 0; i < 3; i++)
+        {
+            using var accepted = await PostAsync(client, $"held-{i}", new { sku = "A" });
+            Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+        }
+
+        using var over = await PostAsync(client, "one-too-many", new { sku = "A" });
+        using var replay = await PostAsync(client, "held-0", new { sku = "A" });
+        using var otherCaller = await PostAsync(client, "held-0", new { sku = "A" }, apiKey: "another-client");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
+        Assert.Equal(IdempotencyProblems.CallerKeyLimit, await ProblemTypeAsync(over));
+        Assert.Contains("MaxLiveKeysPerCaller", await over.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal("true", replay.Headers.GetValues(IdempotencyMiddleware.ReplayedHeader).Single());
+        Assert.Equal(HttpStatusCode.Created, otherCaller.StatusCode);
+        Assert.Equal(4, _executions);
+        Assert.Equal(4, await StoredRowsAsync());
+    }
+
+    [Fact]
+    public async Task Post_ManyParallelNewKeysOverTheCap_NeverMoreKeptThanTheCap()
+    {
+        const int cap = 10;
+        using var client = await StartAsync(o => o.MaxLiveKeysPerCaller = cap);
+
+        for (var round = 0; round < 5; round++)
+        {
+            var statuses = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+            {
+                using var response = await PostAsync(client, $"round-{round}-{i}", new { sku = "A" });
+                return response.StatusCode;
+            }));
+
+            Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Created or HttpStatusCode.TooManyRequests, $"unexpected {s}"));
+            Assert.InRange(await StoredRowsAsync(), 1, cap);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Post_BodyOverTheFingerprintLimit_Returns413ProblemEveryTime(bool chunked)
+    {
+        // 20,000 bytes is crossed inside the second 16 KiB read: the read the buffering stream used to refuse with a 500.
+        using var client = await StartAsync(o => o.MaxBodyBytes = 20_000);
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"sku\":\"" + new string('x', 30_000) + "\"}");
+
+        for (var round = 0; round < 20; round++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
+            {
+                Content = chunked ? new StreamContent(new UnseekableStream(body)) : new ByteArrayContent(body),
+            };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.Add("Idempotency-Key", $"big-{round}");
+            request.Headers.ExpectContinue = true;
+            using var response = await client.SendAsync(request, Ct);
+
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Equal(IdempotencyProblems.BodyTooLarge, await ProblemTypeAsync(response));
+        }
+
+        Assert.Equal(0, _executions);
+    }
+
+    [Fact]
     public async Task Requests_GetOrUnmarkedEndpoint_PassThroughWithoutKey()
     {
         using var client = await StartAsync();
@@ -262,6 +350,20 @@ public sealed class IdempotencyMiddlewareTests : IAsyncDisposable
         }
     }
 
+    private async Task<long> StoredRowsAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={_dbPath};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT COUNT(*) FROM bulwark_idempotency;";
+        return (long)(await query.ExecuteScalarAsync(Ct))!;
+    }
+
+    private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
     private async Task<string> StoredFingerprintAsync()
     {
         await using var connection = new SqliteConnection($"Data Source={_dbPath};Pooling=False");
@@ -306,6 +408,11 @@ public sealed class IdempotencyMiddlewareTests : IAsyncDisposable
             if (body.GetProperty("sku").GetString() == "fail")
             {
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+
+            if (body.GetProperty("sku").GetString() == "invalid")
+            {
+                return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, detail: "sku 'invalid' does not exist.");
             }
 
             _executing.TrySetResult();

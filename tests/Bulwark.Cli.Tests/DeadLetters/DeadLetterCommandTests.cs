@@ -93,9 +93,25 @@ public sealed class DeadLetterCommandTests
     private static async Task<string> PostPoisonReturnAsync(string target)
     {
         using var http = new HttpClient { BaseAddress = new Uri(target) };
+        // A customer returns their own order: sign up, sign in, place one (its payment may fail later; the order stays).
+        var email = $"dlq-{Guid.NewGuid():N}@example.com";
+        const string password = "correct-horse-battery-staple";
+        (await http.PostAsJsonAsync("/api/users", new { email, displayName = "Dlq", password }, Ct)).EnsureSuccessStatusCode();
+        using var signIn = await http.PostAsJsonAsync("/api/users/sign-in", new { email, password }, Ct);
+        signIn.EnsureSuccessStatusCode();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", (await signIn.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accessToken").GetString());
+        using var orderRequest = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(new { items = new[] { new { productId = 1, quantity = 1 } }, cardToken = "tok_visa", shippingPostcode = "10115" }),
+        };
+        orderRequest.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var placed = await http.SendAsync(orderRequest, Ct);
+        placed.EnsureSuccessStatusCode();
+        var orderId = (await placed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
         using var form = new MultipartFormDataContent
         {
-            { new StringContent(Guid.NewGuid().ToString()), "orderId" },
+            { new StringContent(orderId), "orderId" },
             { new StringContent("Broken"), "reason" },
             { new ByteArrayContent("just text, not a photo"u8.ToArray()), "photos", "photo-0.png" },
         };

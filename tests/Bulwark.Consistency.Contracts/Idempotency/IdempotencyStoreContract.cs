@@ -17,6 +17,9 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
     /// <summary>A key unique to this test run (shared servers keep keys of other runs).</summary>
     protected static string NewKey() => $"caller-1:{Guid.NewGuid():N}";
 
+    /// <summary>A caller scope unique to this test run, so counts never include another run's keys.</summary>
+    protected static string NewScope() => $"caller-{Guid.NewGuid():N}";
+
     public abstract ValueTask InitializeAsync();
 
     public virtual ValueTask DisposeAsync()
@@ -88,6 +91,60 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
 
         Assert.Null(await store.GetAsync(key, Ct));
         Assert.True((await store.TryBeginAsync(key, "fp", Lock, Ct)).Acquired);
+    }
+
+    [Fact]
+    public async Task Release_ByOwner_LeavesNothingCountedForTheScope()
+    {
+        var store = await CreateStoreAsync(Ct);
+        var scope = NewScope();
+        var keys = Enumerable.Range(0, 5).Select(i => $"{scope}:rejected-{i}").ToList();
+        foreach (var key in keys)
+        {
+            var begin = await store.TryBeginAsync(key, "fp", Lock, Ct);
+            Assert.True(await store.ReleaseAsync(key, begin.Owner!.Value, Ct));
+        }
+
+        Assert.Equal(0, await store.CountLiveAsync(scope, Ct));
+        foreach (var key in keys)
+        {
+            Assert.Null(await store.GetAsync(key, Ct));
+        }
+    }
+
+    [Fact]
+    public async Task CountLive_CountsInFlightAndCompletedOfItsScopeOnly_UntilTheyExpire()
+    {
+        var store = await CreateStoreAsync(Ct);
+        var scope = NewScope();
+        var other = NewScope();
+        var completed = await store.TryBeginAsync($"{scope}:completed", "fp", Lock, Ct);
+        await store.CompleteAsync($"{scope}:completed", completed.Owner!.Value, new IdempotentResponse(201, new Dictionary<string, string[]>(), Array.Empty<byte>()), Retention, Ct);
+        await store.TryBeginAsync($"{scope}:in-flight", "fp", Lock, Ct);
+        var released = await store.TryBeginAsync($"{scope}:released", "fp", Lock, Ct);
+        await store.ReleaseAsync($"{scope}:released", released.Owner!.Value, Ct);
+        await store.TryBeginAsync($"{other}:elsewhere", "fp", Lock, Ct);
+
+        Assert.Equal(2, await store.CountLiveAsync(scope, Ct));
+        Assert.Equal(1, await store.CountLiveAsync(other, Ct));
+
+        // The in-flight claim is abandoned after its lock timeout; the completed one lives for its retention.
+        Time.Advance(Lock + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await store.CountLiveAsync(scope, Ct));
+        Time.Advance(Retention);
+        Assert.Equal(0, await store.CountLiveAsync(scope, Ct));
+    }
+
+    [Fact]
+    public async Task CountLive_ManyConcurrentClaimsInOneScope_CountsEach()
+    {
+        var store = await CreateStoreAsync(Ct);
+        var scope = NewScope();
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => store.TryBeginAsync($"{scope}:parallel-{i}", "fp", Lock, Ct)));
+
+        Assert.All(claims, c => Assert.True(c.Acquired));
+        Assert.Equal(40, await store.CountLiveAsync(scope, Ct));
     }
 
     [Fact]

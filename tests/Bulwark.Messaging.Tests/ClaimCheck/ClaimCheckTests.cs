@@ -92,7 +92,27 @@ public sealed class ClaimCheckTests : IDisposable
         Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ClaimCheckOptions>>().Value);
     }
 
-    public void Dispose()
+    [Fact]
+    public async Task PutStream_ReadFailsOrIsCancelledMidway_LeavesNoBlobAndNoTempFile()
+    {
+        var store = Store;
+        var payload = new byte[1024 * 1024];
+
+        // Issue 9: a write cut off by a 504 or a client gone used to leave its ".tmp-" file for ever.
+        await Assert.ThrowsAsync<IOException>(() => store.PutAsync("claim-checks/failed", new BrokenStream(payload, failAfter: 300_000), Ct));
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.PutAsync("claim-checks/cancelled", new MemoryStream(payload), cancelled.Token));
+        await store.PutAsync("claim-checks/whole", new MemoryStream(payload), Ct);
+
+        var files = Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(_root, f)).ToList();
+        Assert.Equal([Path.Combine("claim-checks", "whole")], files);
+        await using var read = await store.OpenReadAsync("claim-checks/whole", Ct);
+        Assert.Equal(payload.Length, read!.Length);
+        Assert.Null(await store.OpenReadAsync("claim-checks/failed", Ct));
+    }
+
+        public void Dispose()
     {
         if (Directory.Exists(_root))
         {
@@ -102,4 +122,10 @@ public sealed class ClaimCheckTests : IDisposable
 
     private static MessageEnvelope Envelope(int size) =>
         new() { MessageId = "m1", MessageType = "t", Body = Enumerable.Range(0, size).Select(i => (byte)i).ToArray() };
+
+    private sealed class BrokenStream(byte[] bytes, int failAfter) : MemoryStream(bytes)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position >= failAfter ? throw new IOException("The source went away.") : base.ReadAsync(buffer[..Math.Min(buffer.Length, failAfter - (int)Position)], cancellationToken);
+    }
 }
