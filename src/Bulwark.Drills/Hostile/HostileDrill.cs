@@ -430,7 +430,27 @@ public sealed class HostileDrill : IDrill
 
     private sealed record Answer(int Status, string Body)
     {
-        public string Excerpt => Body.Length <= 160 ? Body.ReplaceLineEndings(" ") : Body[..160].ReplaceLineEndings(" ") + "…";
+        /// <summary>The start of the body with control and bidi characters escaped: a report must not be re-ordered by what it quotes.</summary>
+        public string Excerpt
+        {
+            get
+            {
+                var text = new StringBuilder();
+                foreach (var ch in Body.Length <= 160 ? Body : Body[..160])
+                {
+                    if (char.IsControl(ch) || ch is '\u200E' or '\u200F' or >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
+                    {
+                        text.Append(CultureInfo.InvariantCulture, $"\\u{(int)ch:X4}");
+                    }
+                    else
+                    {
+                        text.Append(ch);
+                    }
+                }
+
+                return Body.Length <= 160 ? text.ToString() : text + "…";
+            }
+        }
 
         public string? Read(string property)
         {

@@ -113,7 +113,8 @@ public static class HostileJudge
             figures.Add(new DrillFigure($"[{check}] provider charges under the order's key not equal to its total", wrong, "charges", "<= 0", wrong == 0));
             if (wrong > 0)
             {
-                failures.Add(new Failure(check, $"The payment provider holds {Join(charges)} cents under the order's key against a total of {o.OrderTotalCents}; the {settled}."));
+                var held = string.Join(" + ", charges) + (charges.Sum() == 1 ? " cent" : " cents");
+                failures.Add(new Failure(check, $"The payment provider holds {held} under the order's key against a total of {o.OrderTotalCents}; the {settled}."));
             }
         }
         else if (o.ChargeStatus is >= 200 and < 300 && o.OrderStatus is "Confirmed")
