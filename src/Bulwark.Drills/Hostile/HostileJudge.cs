@@ -32,7 +32,11 @@ public static class HostileJudge
             JudgeProbe(probe, figures, failures, unsure);
         }
 
-        if (m.Wallet is { } wallet)
+        if (m.Wallet is { ReadStatusAfter: RateLimited })
+        {
+            unsure.Add("A's read of its own wallet afterwards was rate limited (429), so its balance could not be compared.");
+        }
+        else if (m.Wallet is { } wallet)
         {
             JudgeWallet(wallet, figures, failures);
         }

@@ -145,6 +145,10 @@ public sealed class HostileJudgeTests
     }
 
     [Fact]
+    public void Judge_VictimWalletReadRateLimited_IsInconclusive() =>
+        Assert.Equal(DrillOutcome.Inconclusive, HostileJudge.Judge(Secure() with { Wallet = new WalletObservation(5_000, null, "Hostile A", null, 429) }).Outcome);
+
+    [Fact]
     public void Judge_KeyReuseReturnsVictimsOrder_Fails()
     {
         var verdict = HostileJudge.Judge(Secure() with { KeyReuse = new KeyReuseObservation("victim", [new KeyReuseAnswer("same", 202, "victim"), new KeyReuseAnswer("other", 422, null)]) });
