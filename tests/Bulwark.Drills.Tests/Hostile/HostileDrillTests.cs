@@ -46,6 +46,24 @@ public sealed class HostileDrillTests
         Assert.Contains(report.Verdict.Findings, f => f.Contains("\\u202E", StringComparison.Ordinal));
     }
 
+    // Today's shop fails this drill (30 of 38 probes got through, docs/drills.md "Hostile"); issue 9's work makes it pass.
+    [Fact(Skip = "Passes once issue 9 lands: remove this Skip when merging the identity work.")]
+    public async Task Run_RealShop_Passes()
+    {
+        await using var provider = await ShopUnderTest.StartProviderAsync();
+        await using var shop = await ShopUnderTest.StartShopAsync(provider, "--environment=Development");
+        var options = Options(new Uri(provider.Urls.First()));
+        options.TargetIsDevelopment = true;
+        options.IdleConnections = 500;
+
+        var report = await new DrillRunner(TimeProvider.System).RunAsync(
+            new HostileDrill(options),
+            new DrillContext(new Uri(shop.Urls.First()), TimeProvider.System, new LoadGenerator(TimeProvider.System), defaultHeaders: new Dictionary<string, string> { ["X-Api-Key"] = "demo-admin-key-change-me" }),
+            TestContext.Current.CancellationToken);
+
+        Assert.True(report.Verdict.Outcome == DrillOutcome.Passed, report.Verdict.Reason + " | " + string.Join(" | ", report.Verdict.Findings));
+    }
+
     [Fact]
     public async Task Run_ShopBuiltToTheContract_Passes()
     {
