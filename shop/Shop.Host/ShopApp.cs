@@ -16,6 +16,8 @@ using Bulwark.Messaging.DeadLetters;
 using Shop.Analytics;
 using Shop.Catalog;
 using Shop.Infrastructure.Admin;
+using Shop.Infrastructure.Auth;
+using Microsoft.AspNetCore.HttpOverrides;
 using Shop.Infrastructure.Messaging;
 using Shop.Notifications;
 using Shop.Returns;
@@ -52,6 +54,8 @@ public static partial class ShopApp
         // The shop's own meters (Shop.Payments: unreconciled charges) ride along with Bulwark.*, ASP.NET Core and HttpClient.
         builder.AddBulwarkObservability(o => o.Meters.Add("Shop.*"));
         builder.Services.AddBulwarkProblemDetails();
+        // A body that does not bind is a 400 problem in every environment (Development would otherwise throw it as a 500).
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddBulwarkHealth();
         builder.Services.AddHttpClient();
 
@@ -103,18 +107,51 @@ public static partial class ShopApp
             builder.Services.AddHostedService<ExternalsLauncher>();
         }
 
+        // Who may call (docs/security.md): customers by token, operators by admin key; forwarded headers from known
+        // proxies only; the management port for /metrics and operator endpoints outside Development.
+        builder.Services.AddShopAuth();
+        var knownProxies = builder.Configuration.GetSection("Shop:ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
+        builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureForwardedHeaders(o, knownProxies));
+        var management = builder.Configuration.GetSection(ShopManagementOptions.SectionName).Get<ShopManagementOptions>() ?? new ShopManagementOptions();
+        builder.Services.AddOptions<ShopManagementOptions>().BindConfiguration(ShopManagementOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var managementPort = management.IsEnabled(builder.Environment) ? management.Port : (int?)null;
+        if (managementPort is not null)
+        {
+            var publicUrls = builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "http://127.0.0.1:5100";
+            builder.WebHost.UseUrls($"{publicUrls};{management.Url}");
+        }
+
         configure?.Invoke(builder);
+        if (!builder.Environment.IsDevelopment())
+        {
+            DemoSecrets.ThrowIfConfigured(builder.Configuration, builder.Environment.EnvironmentName);
+        }
 
         var app = builder.Build();
+        if (knownProxies.Length > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseHttpLogging();
         app.UseBulwarkProblemDetails();
         app.UseBulwarkDeadlines();
-        // Probes and the tour page are never rate limited: a throttled health check would look like an outage.
+        app.UseRouting();
+        if (managementPort is { } port)
+        {
+            app.UseShopManagementPort(port, "/health");
+        }
+
+        app.UseAuthentication();
+        // Probes and the tour page are never rate limited: a throttled health check would look like an outage. After
+        // authentication, so a customer is limited per customer and an anonymous caller per client address.
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseBulwarkRateLimiting());
+        app.UseAuthorization();
+        // After authorization: a refused caller never gets an idempotency record.
         app.UseBulwarkIdempotency();
         app.MapBulwarkHealth();
         // Prometheus scrapes /metrics (Bulwark:Observability:Prometheus); outside /api, so never rate limited.
-        app.MapBulwarkMetrics();
+        app.MapBulwarkMetrics(metrics => metrics.AsManagementEndpoint());
         app.MapCatalogEndpoints();
         app.MapIdentityEndpoints();
         app.MapInventoryEndpoints();
@@ -143,6 +180,24 @@ public static partial class ShopApp
             LogReady(logger, urls);
         });
         return app;
+    }
+
+    // Only the configured proxies may say who the client is; without any, X-Forwarded-For is ignored (it is the
+    // client's own claim). The framework's loopback defaults are cleared so the rule is exactly the configuration.
+    private static void ConfigureForwardedHeaders(ForwardedHeadersOptions options, string[] knownProxies)
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var proxy in knownProxies)
+        {
+            if (!System.Net.IPAddress.TryParse(proxy, out var address))
+            {
+                throw new InvalidOperationException($"Shop:ForwardedHeaders:KnownProxies holds '{proxy}', which is not an IP address.");
+            }
+
+            options.KnownProxies.Add(address);
+        }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Shop ready at {Urls}; try GET /api/products/1")]

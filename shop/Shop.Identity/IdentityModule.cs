@@ -24,6 +24,7 @@ public static class IdentityModule
         services.AddModuleDatabase(Name, IdentityMigrations.All, db => new IdentityDatabase(db));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IUserStore, SqliteUserStore>();
+        services.AddSingleton<IPasswordHashing, AspNetPasswordHashing>();
         services.AddSingleton<RegistrationService>();
         return services;
     }

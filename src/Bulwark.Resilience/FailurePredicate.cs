@@ -1,4 +1,9 @@
+using System.Net;
+using Bulwark.Resilience.Bulkhead;
+using Bulwark.Resilience.Deadlines;
 using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 
 namespace Bulwark.Resilience;
 
@@ -6,7 +11,8 @@ namespace Bulwark.Resilience;
 internal static class FailurePredicate
 {
     /// <summary>
-    /// Exceptions are failures unless <paramref name="exception"/> says otherwise; cancellation by the caller never is.
+    /// Exceptions are failures unless <paramref name="exception"/> says otherwise; cancellation by the caller never is,
+    /// and neither is a refusal (<see cref="IsRefusal"/>), whatever <paramref name="exception"/> says.
     /// Results are looked at only when a result predicate is set, so the default path never boxes.
     /// </summary>
     public static bool IsFailure<TResult>(
@@ -17,7 +23,7 @@ internal static class FailurePredicate
     {
         if (outcome.Exception is { } error)
         {
-            if (error is OperationCanceledException && callerToken.IsCancellationRequested)
+            if (IsRefusal(error) || (error is OperationCanceledException && callerToken.IsCancellationRequested))
             {
                 return false;
             }
@@ -25,6 +31,19 @@ internal static class FailurePredicate
             return exception?.Invoke(error) ?? true;
         }
 
-        return result is not null && result(outcome.Result);
+        return result is not null && result(outcome.Result) && !IsRefusalResult(outcome.Result);
     }
+
+    /// <summary>
+    /// Whether the call was refused on our side without reaching the dependency: a full bulkhead, an open breaker
+    /// further in, a rate limiter, or a deadline spent before the call. None of these says anything about the
+    /// dependency's health, so counting them would let the shop's own back-pressure open its breakers.
+    /// </summary>
+    public static bool IsRefusal(Exception error) =>
+        error is BulkheadRejectedException or BrokenCircuitException or RateLimiterRejectedException
+            or DeadlineExceededException { BeforeCall: true };
+
+    // A 429 is the dependency enforcing our quota, not failing: it is retried, but it must not open the breaker.
+    private static bool IsRefusalResult<TResult>(TResult result) =>
+        result is HttpResponseMessage { StatusCode: HttpStatusCode.TooManyRequests };
 }

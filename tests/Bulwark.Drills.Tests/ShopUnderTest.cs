@@ -17,8 +17,8 @@ internal static class ShopUnderTest
         return app;
     }
 
-    /// <summary>The API key drill traffic carries; the shop's appsettings.json maps it to a tier roomy enough for drills.</summary>
-    public static readonly IReadOnlyDictionary<string, string> DrillHeaders = new Dictionary<string, string> { ["X-Api-Key"] = "drill-load" };
+    /// <summary>The operator key drill traffic carries (charges are an operator endpoint); the Development settings map it to the internal rate-limit tier.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DrillHeaders = new Dictionary<string, string> { ["X-Api-Key"] = "demo-admin-key-change-me" };
 
     public static async Task<WebApplication> StartShopAsync(WebApplication provider, params string[] extraArgs)
     {
@@ -26,6 +26,7 @@ internal static class ShopUnderTest
         var app = ShopApp.Build(
         [
             $"--urls=http://127.0.0.1:{FreePort.Next()}",
+            "--environment=Development",
             $"--Shop:Data:Path={dataPath}",
             "--Shop:Externals:Launch=false",
             $"--Shop:Externals:PaymentProviderUrl={provider.Urls.First()}",

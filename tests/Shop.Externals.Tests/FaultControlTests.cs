@@ -12,6 +12,33 @@ public sealed class FaultControlTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("::1", true)]
+    [InlineData("127.0.0.2", true)]
+    [InlineData("192.0.2.10", false)]
+    [InlineData("2001:db8::1", false)]
+    public async Task Control_CallerAddress_OnlyLoopbackGetsThrough(string address, bool allowed)
+    {
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        http.Connection.RemoteIpAddress = IPAddress.Parse(address);
+        var reached = false;
+
+        var result = await Shop.Externals.Faults.FaultControlEndpoints.LoopbackOnlyAsync(
+            new Microsoft.AspNetCore.Http.DefaultEndpointFilterInvocationContext(http),
+            _ =>
+            {
+                reached = true;
+                return ValueTask.FromResult<object?>(null);
+            });
+
+        Assert.Equal(allowed, reached);
+        if (!allowed)
+        {
+            Assert.Equal(403, Assert.IsType<Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>(result).StatusCode);
+        }
+    }
+
     [Fact]
     public async Task ErrorRateOne_EveryRequest_Returns5xx()
     {

@@ -82,7 +82,7 @@ public sealed partial class AlertRulesTests
         // through the outbox (sign-up), and a poison return in the DLQ.
         using (await shop.Client.GetAsync("/api/products", Ct))
         using (await shop.Client.GetAsync("/api/products/1/page", Ct))
-        using (await shop.Client.PostAsJsonAsync("/api/users", new { email = $"{Guid.NewGuid():N}@example.com", displayName = "Ada" }, Ct))
+        using (await shop.Client.PostAsJsonAsync("/api/users", new { email = $"{Guid.NewGuid():N}@example.com", displayName = "Ada", password = ShopCustomer.Password }, Ct))
         using (await ReturnsTests.PostReturnAsync(shop.Client, Guid.NewGuid(), "Broken", ["not a photo"u8.ToArray()]))
         {
         }

@@ -20,22 +20,22 @@ public sealed class OrdersTests
     {
         await using var provider = await StartProviderAsync();
         await using var shop = await StartShopAsync(provider);
-        var customer = Guid.NewGuid();
+        using var buyer = await shop.NewCustomerAsync();
 
         for (var round = 0; round < 5; round++)
         {
             var key = $"order-round-{round}-{Guid.NewGuid():N}";
-            var body = JsonSerializer.Serialize(Order(customer, "tok_visa", "10115"));
+            var body = JsonSerializer.Serialize(Order("tok_visa", "10115"));
             var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
             {
-                using var response = await PostOrderAsync(shop.Client, key, body);
+                using var response = await PostOrderAsync(buyer.Client, key, body);
                 return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(Ct));
             }));
 
             Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
             var ids = responses.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("id").GetGuid()).Distinct().ToList();
             var orderId = Assert.Single(ids);
-            Assert.Equal("Confirmed", (await WaitForEndAsync(shop.Client, orderId)).GetProperty("status").GetString());
+            Assert.Equal("Confirmed", (await WaitForEndAsync(buyer.Client, orderId)).GetProperty("status").GetString());
             Assert.Single(await ChargesAsync(provider), c => c.Reference == orderId.ToString());
         }
 
@@ -47,10 +47,10 @@ public sealed class OrdersTests
     {
         await using var provider = await StartProviderAsync();
         await using var shop = await StartShopAsync(provider);
-        var customer = Guid.NewGuid();
+        using var buyer = await shop.NewCustomerAsync();
 
-        using var first = await PostOrderAsync(shop.Client, "same-key", JsonSerializer.Serialize(Order(customer, "tok_visa", "10115")));
-        using var second = await PostOrderAsync(shop.Client, "same-key", JsonSerializer.Serialize(Order(customer, "tok_visa", "20095")));
+        using var first = await PostOrderAsync(buyer.Client, "same-key", JsonSerializer.Serialize(Order("tok_visa", "10115")));
+        using var second = await PostOrderAsync(buyer.Client, "same-key", JsonSerializer.Serialize(Order("tok_visa", "20095")));
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, second.StatusCode);
@@ -62,8 +62,9 @@ public sealed class OrdersTests
     {
         await using var provider = await StartProviderAsync();
         await using var shop = await StartShopAsync(provider);
+        using var buyer = await shop.NewCustomerAsync();
 
-        using var response = await shop.Client.PostAsJsonAsync("/api/orders", Order(Guid.NewGuid(), "tok_visa", "10115"), Ct);
+        using var response = await buyer.Client.PostAsJsonAsync("/api/orders", Order("tok_visa", "10115"), Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(0, (await StockAsync(shop.Client)).Reserved);
@@ -78,8 +79,9 @@ public sealed class OrdersTests
     {
         await using var provider = await StartProviderAsync();
         await using var shop = await StartShopAsync(provider);
+        using var buyer = await shop.NewCustomerAsync();
 
-        using var response = await PostOrderAsync(shop.Client, Guid.NewGuid().ToString("N"), body);
+        using var response = await PostOrderAsync(buyer.Client, Guid.NewGuid().ToString("N"), body);
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -91,10 +93,11 @@ public sealed class OrdersTests
     {
         await using var provider = await StartProviderAsync();
         await using var shop = await StartShopAsync(provider);
+        using var buyer = await shop.NewCustomerAsync();
         var before = await StockAsync(shop.Client);
 
-        var orderId = await PlaceAsync(shop.Client, Order(Guid.NewGuid(), PaymentProviderApp.DeclinedCard, "10115"));
-        var order = await WaitForEndAsync(shop.Client, orderId);
+        var orderId = await PlaceAsync(buyer.Client, Order(PaymentProviderApp.DeclinedCard, "10115"));
+        var order = await WaitForEndAsync(buyer.Client, orderId);
 
         Assert.Equal("Rejected", order.GetProperty("status").GetString());
         Assert.Contains("declined", order.GetProperty("reason").GetString(), StringComparison.OrdinalIgnoreCase);
@@ -107,10 +110,11 @@ public sealed class OrdersTests
     {
         await using var provider = await StartProviderAsync();
         await using var shop = await StartShopAsync(provider);
+        using var buyer = await shop.NewCustomerAsync();
         var before = await StockAsync(shop.Client);
 
-        var orderId = await PlaceAsync(shop.Client, Order(Guid.NewGuid(), "tok_visa", "00000"));
-        var order = await WaitForEndAsync(shop.Client, orderId);
+        var orderId = await PlaceAsync(buyer.Client, Order("tok_visa", "00000"));
+        var order = await WaitForEndAsync(buyer.Client, orderId);
 
         Assert.Equal("Rejected", order.GetProperty("status").GetString());
         Assert.Contains("00000", order.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -129,7 +133,8 @@ public sealed class OrdersTests
         await using (var dying = await StartShopAsync(provider, dataPath, "--Shop:Orders:StopAfterStep=charge-payment"))
         {
             before = await StockAsync(dying.Client);
-            orderId = await PlaceAsync(dying.Client, Order(Guid.NewGuid(), "tok_visa", "00000"));
+            using var buyer = await dying.NewCustomerAsync();
+            orderId = await PlaceAsync(buyer.Client, Order("tok_visa", "00000"));
             await WaitUntilAsync(async () => (await ChargesAsync(provider)).Any(c => c.Reference == orderId.ToString()));
         }
 
@@ -137,7 +142,7 @@ public sealed class OrdersTests
         Assert.Equal("succeeded", Assert.Single(await ChargesAsync(provider)).Status);
 
         await using var restarted = await StartShopAsync(provider, dataPath);
-        var order = await WaitForEndAsync(restarted.Client, orderId);
+        var order = await WaitForEndAsync(restarted.Admin, orderId);
 
         Assert.Equal("Rejected", order.GetProperty("status").GetString());
         Assert.Equal("refunded", Assert.Single(await ChargesAsync(provider)).Status);
@@ -154,12 +159,13 @@ public sealed class OrdersTests
         await using (var dying = await StartShopAsync(provider, dataPath, "--Shop:Orders:StopAfterStep=charge-payment"))
         {
             before = await StockAsync(dying.Client);
-            orderId = await PlaceAsync(dying.Client, Order(Guid.NewGuid(), "tok_visa", "10115"));
+            using var buyer = await dying.NewCustomerAsync();
+            orderId = await PlaceAsync(buyer.Client, Order("tok_visa", "10115"));
             await WaitUntilAsync(async () => (await ChargesAsync(provider)).Any(c => c.Reference == orderId.ToString()));
         }
 
         await using var restarted = await StartShopAsync(provider, dataPath);
-        var order = await WaitForEndAsync(restarted.Client, orderId);
+        var order = await WaitForEndAsync(restarted.Admin, orderId);
 
         Assert.Equal("Confirmed", order.GetProperty("status").GetString());
         Assert.Equal("succeeded", Assert.Single(await ChargesAsync(provider)).Status);
@@ -176,14 +182,15 @@ public sealed class OrdersTests
         Guid orderId;
         await using (var dying = await StartShopAsync(provider, dataPath, "--Shop:Orders:CrashAfterEffectOf=charge-payment"))
         {
-            orderId = await PlaceAsync(dying.Client, Order(Guid.NewGuid(), "tok_visa", "10115"));
+            using var buyer = await dying.NewCustomerAsync();
+            orderId = await PlaceAsync(buyer.Client, Order("tok_visa", "10115"));
             await WaitUntilAsync(async () => (await ChargesAsync(provider)).Any(c => c.Reference == orderId.ToString()));
         }
 
         // The saga never recorded the charge, so the restart charges again: the payment id derived from the order id
         // makes the provider answer with the same charge instead of taking the money twice.
         await using var restarted = await StartShopAsync(provider, dataPath);
-        var order = await WaitForEndAsync(restarted.Client, orderId);
+        var order = await WaitForEndAsync(restarted.Admin, orderId);
 
         Assert.Equal("Confirmed", order.GetProperty("status").GetString());
         Assert.Equal("succeeded", Assert.Single(await ChargesAsync(provider)).Status);
@@ -197,7 +204,8 @@ public sealed class OrdersTests
         Guid orderId;
         await using (var dying = await StartShopAsync(provider, dataPath, "--Shop:Orders:StopAfterStep=charge-payment"))
         {
-            orderId = await PlaceAsync(dying.Client, Order(Guid.NewGuid(), "tok_visa", "00000"));
+            using var buyer = await dying.NewCustomerAsync();
+            orderId = await PlaceAsync(buyer.Client, Order("tok_visa", "00000"));
             await WaitUntilAsync(async () => (await ChargesAsync(provider)).Any(c => c.Reference == orderId.ToString()));
         }
 
@@ -207,7 +215,7 @@ public sealed class OrdersTests
         (await control.PutAsJsonAsync("/_control/faults", new { errorRate = 1.0, errorStatus = 500 }, Ct)).EnsureSuccessStatusCode();
 
         await using var restarted = await StartShopAsync(provider, dataPath, "--Shop:Payments:Reconciliation:PollInterval=00:00:00.050", "--Shop:Payments:Reconciliation:BaseDelay=00:00:00.050", "--Shop:Payments:Reconciliation:MaxDelay=00:00:00.300");
-        var order = await WaitForEndAsync(restarted.Client, orderId);
+        var order = await WaitForEndAsync(restarted.Admin, orderId);
 
         Assert.Equal("Rejected", order.GetProperty("status").GetString());
         Assert.Equal("Reconciling", order.GetProperty("payment").GetString());
@@ -215,7 +223,7 @@ public sealed class OrdersTests
         (await control.DeleteAsync("/_control/faults", Ct)).EnsureSuccessStatusCode();
         await Eventually.WaitAsync(() => ChargesAsync(provider), all => all.Single().Status == "refunded", "the reconciler refunds once the provider answers");
         await Eventually.WaitAsync(
-            async () => (await restarted.Client.GetFromJsonAsync<JsonElement>($"/api/orders/{orderId}", Ct)).GetProperty("payment").GetString(),
+            async () => (await restarted.Admin.GetFromJsonAsync<JsonElement>($"/api/orders/{orderId}", Ct)).GetProperty("payment").GetString(),
             p => p == "Refunded",
             "the order shows the refund");
     }
@@ -225,27 +233,27 @@ public sealed class OrdersTests
     {
         await using var provider = await StartProviderAsync();
         await using var shop = await StartShopAsync(provider);
-        var customer = Guid.NewGuid();
+        using var buyer = await shop.NewCustomerAsync();
 
         var ids = new List<Guid>();
         foreach (var (card, postcode) in new[] { ("tok_visa", "10115"), (PaymentProviderApp.DeclinedCard, "10115"), ("tok_visa", "00000") })
         {
-            ids.Add(await PlaceAsync(shop.Client, Order(customer, card, postcode)));
+            ids.Add(await PlaceAsync(buyer.Client, Order(card, postcode)));
             // Read-your-own-writes: the order the caller just placed is already in its history.
-            var history = await HistoryAsync(shop.Client, customer);
+            var history = await HistoryAsync(buyer.Client, buyer.Id);
             Assert.Equal(ids, history.Select(h => h.GetProperty("orderId").GetGuid()));
         }
 
         foreach (var id in ids)
         {
-            await WaitForEndAsync(shop.Client, id);
+            await WaitForEndAsync(buyer.Client, id);
         }
 
-        var live = await WaitForHistoryAsync(shop.Client, customer, h => h.All(e => e.GetProperty("status").GetString() != "Pending"));
+        var live = await WaitForHistoryAsync(buyer.Client, buyer.Id, h => h.All(e => e.GetProperty("status").GetString() != "Pending"));
         Assert.Equal(["Confirmed", "Rejected", "Rejected"], live.Select(h => h.GetProperty("status").GetString()));
 
         await OrdersModule.RebuildOrderHistoryAsync(shop.Services, Ct);
-        var rebuilt = await HistoryAsync(shop.Client, customer);
+        var rebuilt = await HistoryAsync(buyer.Client, buyer.Id);
 
         Assert.Equal(live.Select(e => e.GetRawText()), rebuilt.Select(e => e.GetRawText()));
         // The shadow rebuild swapped tables: the customer index must have come along, or history reads scan the table.
@@ -256,8 +264,8 @@ public sealed class OrdersTests
         Assert.Equal(1L, await index.ExecuteScalarAsync(Ct));
     }
 
-    internal static object Order(Guid customer, string card, string postcode) =>
-        new { customerId = customer, items = new[] { new { productId = Product, quantity = 2 } }, cardToken = card, shippingPostcode = postcode };
+    internal static object Order(string card, string postcode) =>
+        new { items = new[] { new { productId = Product, quantity = 2 } }, cardToken = card, shippingPostcode = postcode };
 
     private static async Task<HttpResponseMessage> PostOrderAsync(HttpClient client, string key, string body)
     {

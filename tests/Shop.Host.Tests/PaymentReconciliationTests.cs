@@ -33,17 +33,18 @@ public sealed class PaymentReconciliationTests
         await using var provider = await StartProviderAsync();
         using var control = new HttpClient { BaseAddress = provider.BaseAddress() };
         await using var shop = await StartShopAsync(provider, "--Bulwark:Resilience:CircuitBreakers:payments:BreakDuration=00:00:00.300");
+        using var buyer = await shop.NewCustomerAsync();
         await StandIns.SetFaultsAsync(control, new { loseResponseRate = 1.0, lostResponseStatus });
 
         var orders = new List<Guid>();
         for (var i = 0; i < 3; i++)
         {
-            orders.Add(await PlaceAsync(shop.Client, "10115"));
+            orders.Add(await PlaceAsync(buyer.Client, "10115"));
         }
 
         foreach (var orderId in orders)
         {
-            var order = await Eventually.WaitAsync(() => OrderAsync(shop.Client, orderId), o => o.GetProperty("status").GetString() != "Pending", $"order {orderId} ends");
+            var order = await Eventually.WaitAsync(() => OrderAsync(buyer.Client, orderId), o => o.GetProperty("status").GetString() != "Pending", $"order {orderId} ends");
             Assert.Equal("Rejected", order.GetProperty("status").GetString());
         }
 
@@ -57,7 +58,7 @@ public sealed class PaymentReconciliationTests
         Assert.All(charges, c => Assert.Equal($"order-{Guid.Parse(c.Reference):N}", c.IdempotencyKey));
         foreach (var orderId in orders)
         {
-            await Eventually.WaitAsync(() => OrderAsync(shop.Client, orderId), o => o.GetProperty("payment").GetString() == "Refunded", $"order {orderId} shows the refund");
+            await Eventually.WaitAsync(() => OrderAsync(buyer.Client, orderId), o => o.GetProperty("payment").GetString() == "Refunded", $"order {orderId} shows the refund");
         }
 
         await Eventually.WaitAsync(() => ReconciliationsAsync(shop.Admin), r => r.All(e => e.GetProperty("status").GetString() is "refunded"), "nothing left unreconciled");
@@ -74,13 +75,14 @@ public sealed class PaymentReconciliationTests
             provider,
             "--Bulwark:Resilience:CircuitBreakers:payments:FailureThreshold=1",
             "--Bulwark:Resilience:CircuitBreakers:payments:BreakDuration=00:00:02");
+        using var buyer = await shop.NewCustomerAsync();
         await StandIns.SetFaultsAsync(control, new { loseResponseRate = 1.0 });
 
-        var orderId = await PlaceAsync(shop.Client, "10115");
+        var orderId = await PlaceAsync(buyer.Client, "10115");
         await Eventually.WaitAsync(() => ChargesAsync(control), all => all.Any(c => c.Reference == orderId.ToString()), "the provider takes the money");
         await StandIns.SetFaultsAsync(control, new { down = true });
 
-        var order = await Eventually.WaitAsync(() => OrderAsync(shop.Client, orderId), o => o.GetProperty("status").GetString() != "Pending", "the order ends");
+        var order = await Eventually.WaitAsync(() => OrderAsync(buyer.Client, orderId), o => o.GetProperty("status").GetString() != "Pending", "the order ends");
         Assert.Equal("Rejected", order.GetProperty("status").GetString());
         Assert.Equal("Reconciling", order.GetProperty("payment").GetString());
 
@@ -99,7 +101,7 @@ public sealed class PaymentReconciliationTests
         var charge = Assert.Single(await ChargesAsync(control));
         Assert.Equal("refunded", charge.Status);
         Assert.Equal(charge.Id, settled!.Value.GetProperty("chargeId").GetString());
-        Assert.Equal("Refunded", (await OrderAsync(shop.Client, orderId)).GetProperty("payment").GetString());
+        Assert.Equal("Refunded", (await OrderAsync(buyer.Client, orderId)).GetProperty("payment").GetString());
     }
 
     [Fact]
@@ -109,18 +111,19 @@ public sealed class PaymentReconciliationTests
         using var control = new HttpClient { BaseAddress = provider.BaseAddress() };
         // A breaker that never opens here: the idempotent retries of the charge step are what is under test.
         await using var shop = await StartShopAsync(provider, "--Bulwark:Resilience:CircuitBreakers:payments:FailureThreshold=1000");
+        using var buyer = await shop.NewCustomerAsync();
         await StandIns.SetFaultsAsync(control, new { loseResponseRate = 0.5 });
 
         var orders = new List<Guid>();
         for (var i = 0; i < 6; i++)
         {
-            orders.Add(await PlaceAsync(shop.Client, "10115"));
+            orders.Add(await PlaceAsync(buyer.Client, "10115"));
         }
 
         var ends = new Dictionary<Guid, string>();
         foreach (var orderId in orders)
         {
-            var order = await Eventually.WaitAsync(() => OrderAsync(shop.Client, orderId), o => o.GetProperty("status").GetString() != "Pending", $"order {orderId} ends");
+            var order = await Eventually.WaitAsync(() => OrderAsync(buyer.Client, orderId), o => o.GetProperty("status").GetString() != "Pending", $"order {orderId} ends");
             ends[orderId] = order.GetProperty("status").GetString()!;
         }
 
@@ -144,7 +147,7 @@ public sealed class PaymentReconciliationTests
 
     private static async Task<Guid> PlaceAsync(HttpClient client, string postcode)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(OrdersTests.Order(Guid.NewGuid(), "tok_visa", postcode)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(OrdersTests.Order("tok_visa", postcode)) };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
         using var response = await client.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);

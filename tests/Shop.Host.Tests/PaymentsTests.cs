@@ -17,7 +17,7 @@ public sealed class PaymentsTests
         await using var provider = await StartProviderAsync();
         await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
 
-        using var response = await shop.Client.PostAsJsonAsync("/api/payments/charges", Charge("tok_visa"), Ct);
+        using var response = await shop.ChargeAsync(Charge("tok_visa"));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
@@ -28,7 +28,7 @@ public sealed class PaymentsTests
         await using var provider = await StartProviderAsync();
         await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
 
-        using var response = await shop.Client.PostAsJsonAsync("/api/payments/charges", Charge(PaymentProviderApp.DeclinedCard), Ct);
+        using var response = await shop.ChargeAsync(Charge(PaymentProviderApp.DeclinedCard));
 
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -42,7 +42,7 @@ public sealed class PaymentsTests
         (await control.PutAsJsonAsync("/_control/faults", new { down = true }, Ct)).EnsureSuccessStatusCode();
         await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
 
-        using var response = await shop.Client.PostAsJsonAsync("/api/payments/charges", Charge("tok_visa"), Ct);
+        using var response = await shop.ChargeAsync(Charge("tok_visa"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
@@ -56,9 +56,7 @@ public sealed class PaymentsTests
 
         for (var i = 0; i < 2; i++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/charges") { Content = JsonContent.Create(Charge("tok_visa")) };
-            request.Headers.Add("Idempotency-Key", "pay-123");
-            using var response = await shop.Client.SendAsync(request, Ct);
+            using var response = await shop.ChargeAsync(Charge("tok_visa"), "pay-123");
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
 
@@ -71,12 +69,15 @@ public sealed class PaymentsTests
     [InlineData("{}", HttpStatusCode.BadRequest)]
     [InlineData("{\"reference\":\"o\",\"amountCents\":-1,\"currency\":\"EUR\",\"cardToken\":\"t\"}", HttpStatusCode.UnprocessableEntity)]
     [InlineData("{\"reference\":\"o\",\"amountCents\":5,\"currency\":\"EURO\",\"cardToken\":\"t\"}", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("{\"reference\":\"o\",\"amountCents\":5,\"currency\":\"\u20AC\u20AC\u20AC\",\"cardToken\":\"t\"}", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("{\"reference\":\"o\",\"amountCents\":5,\"currency\":\"ABC\",\"cardToken\":\"t\"}", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("{\"reference\":\"o\",\"amountCents\":5,\"currency\":\"eur\",\"cardToken\":\"t\"}", HttpStatusCode.UnprocessableEntity)]
     public async Task Charge_BadInput_ReturnsProblemWithoutCallingProvider(string body, HttpStatusCode expected)
     {
         await using var provider = await StartProviderAsync();
         await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
 
-        using var response = await shop.Client.PostAsync("/api/payments/charges", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
+        using var response = await shop.ChargeAsync(new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         using var control = new HttpClient { BaseAddress = provider.BaseAddress() };
         var status = await control.GetFromJsonAsync<System.Text.Json.JsonElement>("/_control/faults", Ct);
 

@@ -49,12 +49,12 @@ public sealed class RabbitMqShopTests
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
             Assert.Contains("rabbitmq", await ready.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
-            using var signUp = await shop.Client.PostAsJsonAsync("/api/users", new { email = "rabbit@example.com", displayName = "Rabbit" }, Ct);
+            using var signUp = await shop.Client.PostAsJsonAsync("/api/users", new { email = "rabbit@example.com", displayName = "Rabbit", password = ShopCustomer.Password }, Ct);
             var user = (await signUp.Content.ReadFromJsonAsync<UserDto>(Ct))!;
             var mail = await Eventually.WaitAsync(
-                () => shop.Client.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct)!, m => m!.Length >= 1, "welcome mail over RabbitMQ");
+                () => shop.Admin.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct)!, m => m!.Length >= 1, "welcome mail over RabbitMQ");
             var rewards = await Eventually.WaitAsync(
-                () => shop.Client.GetFromJsonAsync<RewardsDto>($"/api/rewards/{user.Id}", Ct)!, r => r!.Points >= 100, "welcome points over RabbitMQ");
+                () => shop.Admin.GetFromJsonAsync<RewardsDto>($"/api/rewards/{user.Id}", Ct)!, r => r!.Points >= 100, "welcome points over RabbitMQ");
             Assert.Single(mail!);
             Assert.Equal(100, rewards!.Points);
 

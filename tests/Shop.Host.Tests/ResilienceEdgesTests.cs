@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Payments;
 
@@ -93,7 +92,7 @@ public sealed class ResilienceEdgesTests
         // Five consecutive failed attempts open the breaker (retries count as attempts).
         for (var i = 0; i < 4; i++)
         {
-            using var failed = await shop.Client.PostAsJsonAsync("/api/payments/charges", Charge(), Ct);
+            using var failed = await shop.ChargeAsync(Charge());
             Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         }
 
@@ -101,7 +100,7 @@ public sealed class ResilienceEdgesTests
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < 5; i++)
         {
-            using var refused = await shop.Client.PostAsJsonAsync("/api/payments/charges", Charge(), Ct);
+            using var refused = await shop.ChargeAsync(Charge());
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.NotNull(refused.Headers.RetryAfter);
         }
@@ -116,11 +115,10 @@ public sealed class ResilienceEdgesTests
         await using var standIns = await StandIns.StartAsync();
         await using var shop = await RunningShop.StartAsync(null, null, [.. standIns.ShopArgs]);
         await StandIns.SetFaultsAsync(standIns.Payments, new { latencyMs = 30_000 });
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/charges") { Content = JsonContent.Create(Charge()) };
-        request.Headers.Add("X-Deadline", DateTimeOffset.UtcNow.AddSeconds(1.5).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(1.5).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var clock = Stopwatch.StartNew();
-        using var response = await shop.Client.SendAsync(request, Ct);
+        using var response = await shop.ChargeAsync(Charge(), configure: r => r.Headers.Add("X-Deadline", deadline));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the charge took {clock.Elapsed} against a 1.5 s budget");
         Assert.True(response.StatusCode is HttpStatusCode.GatewayTimeout or HttpStatusCode.ServiceUnavailable, $"got {(int)response.StatusCode}");
@@ -187,10 +185,9 @@ public sealed class ResilienceEdgesTests
     {
         await using var standIns = await StandIns.StartAsync();
         await using var shop = await RunningShop.StartAsync(null, null, standIns.ShopArgs);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/charges") { Content = JsonContent.Create(Charge()) };
-        request.Headers.Add("X-Deadline", DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        using var response = await shop.Client.SendAsync(request, Ct);
+        using var response = await shop.ChargeAsync(Charge(), configure: r => r.Headers.Add("X-Deadline", deadline));
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Equal(0, await StandIns.RequestCountAsync(standIns.Payments));
@@ -212,7 +209,7 @@ public sealed class ResilienceEdgesTests
     private static async Task<(HttpStatusCode Status, bool RetryAfter, TimeSpan Took)> TimedChargeAsync(RunningShop shop)
     {
         var clock = Stopwatch.StartNew();
-        using var response = await shop.Client.PostAsJsonAsync("/api/payments/charges", Charge(), Ct);
+        using var response = await shop.ChargeAsync(Charge());
         return (response.StatusCode, response.Headers.RetryAfter is not null, clock.Elapsed);
     }
 

@@ -36,6 +36,7 @@ internal sealed class RunningShop : IAsyncDisposable
         var app = ShopApp.Build(
             [
                 $"--urls=http://127.0.0.1:{FreePort.Next()}",
+                "--environment=Development",
                 $"--Shop:Data:Path={dataPath}",
                 "--Shop:Externals:Launch=false",
                 "--Logging:LogLevel:Default=Warning",
@@ -46,6 +47,25 @@ internal sealed class RunningShop : IAsyncDisposable
         var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
         return new RunningShop(app, dataPath, client);
     }
+
+    /// <summary>
+    /// Signs up a new customer and signs them in: the returned client sends the customer's token. Sign-up and sign-in
+    /// go with the internal-tier key so many customers from one address are not rate limited as anonymous traffic.
+    /// </summary>
+    public Task<ShopCustomer> NewCustomerAsync(string? displayName = null) => ShopCustomer.SignUpAsync(Client.BaseAddress!, displayName);
+
+    /// <summary>An operator's manual charge (<c>POST /api/payments/charges</c>: admin key and an Idempotency-Key, fresh unless given).</summary>
+    public async Task<HttpResponseMessage> ChargeAsync(HttpContent body, string? idempotencyKey = null, Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/charges") { Content = body };
+        request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString("N"));
+        configure?.Invoke(request);
+        return await Admin.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>As <see cref="ChargeAsync(HttpContent, string?, Action{HttpRequestMessage}?)"/> with a JSON body.</summary>
+    public Task<HttpResponseMessage> ChargeAsync(object body, string? idempotencyKey = null, Action<HttpRequestMessage>? configure = null) =>
+        ChargeAsync(System.Net.Http.Json.JsonContent.Create(body), idempotencyKey, configure);
 
     public async ValueTask DisposeAsync()
     {

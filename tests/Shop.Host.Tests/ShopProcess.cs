@@ -34,6 +34,7 @@ internal sealed class ShopProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        start.ArgumentList.Add("--environment=Development");
         start.ArgumentList.Add($"--Shop:Data:Path={dataPath}");
         start.ArgumentList.Add($"--Shop:Externals:Launch={launchExternals}");
         if (launchExternals)

@@ -29,16 +29,16 @@ public sealed class SignUpTests
                 return Task.CompletedTask;
             })), Ct);
 
-        using var response = await shop.Client.PostAsJsonAsync("/api/users", new { email = "ada@example.com", displayName = "Ada" }, Ct);
+        using var response = await shop.Client.PostAsJsonAsync("/api/users", new { email = "ada@example.com", displayName = "Ada", password = ShopCustomer.Password }, Ct);
         var user = await response.Content.ReadFromJsonAsync<UserDto>(Ct);
-        var fetched = await shop.Client.GetFromJsonAsync<UserDto>($"/api/users/{user!.Id}", Ct);
+        var fetched = await shop.Admin.GetFromJsonAsync<UserDto>($"/api/users/{user!.Id}", Ct);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(user, fetched);
         await Eventually.WaitAsync(() => Task.FromResult(received.Count), n => n >= 1, "the test subscriber receives UserRegistered");
         // Fan-out, not competition: the shop's own subscriber got the same event too.
         var mail = await Eventually.WaitAsync(
-            () => shop.Client.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct)!,
+            () => shop.Admin.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct)!,
             m => m!.Length >= 1, "the welcome mail is written");
         var (registered, messageId) = Assert.Single(received);
         Assert.Equal(user.Id, registered.UserId);
@@ -50,8 +50,8 @@ public sealed class SignUpTests
     {
         await using var shop = await RunningShop.StartAsync();
 
-        using var first = await shop.Client.PostAsJsonAsync("/api/users", new { email = "grace@example.com", displayName = "Grace" }, Ct);
-        using var second = await shop.Client.PostAsJsonAsync("/api/users", new { email = "Grace@Example.com", displayName = "Imposter" }, Ct);
+        using var first = await shop.Client.PostAsJsonAsync("/api/users", new { email = "grace@example.com", displayName = "Grace", password = ShopCustomer.Password }, Ct);
+        using var second = await shop.Client.PostAsJsonAsync("/api/users", new { email = "Grace@Example.com", displayName = "Imposter", password = ShopCustomer.Password }, Ct);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);

@@ -28,7 +28,7 @@ public sealed class SubscriberTests
             sp => new TwiceTransport(ActivatorUtilities.CreateInstance<BusOutboxTransport>(sp)))))).AsPartner();
         using var deliveries = new MetricCollector<long>(shop.Services.GetRequiredService<IMeterFactory>(), "Bulwark.Messaging", "bulwark.messaging.deliveries");
 
-        using var response = await shop.Client.PostAsJsonAsync("/api/users", new { email = "lin@example.com", displayName = "Lin" }, Ct);
+        using var response = await shop.Client.PostAsJsonAsync("/api/users", new { email = "lin@example.com", displayName = "Lin", password = ShopCustomer.Password }, Ct);
         var user = (await response.Content.ReadFromJsonAsync<UserDto>(Ct))!;
 
         // Both copies were delivered to and acked by every subscription (the second one as a skipped duplicate).
@@ -38,9 +38,9 @@ public sealed class SubscriberTests
                 () => Task.FromResult(Acked(deliveries, queue)), n => n >= 2, $"two deliveries of UserRegistered acked on '{queue}'");
         }
 
-        var mail = await shop.Client.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct);
-        var rewards = await shop.Client.GetFromJsonAsync<RewardsDto>($"/api/rewards/{user.Id}", Ct);
-        var counts = await shop.Client.GetFromJsonAsync<EventCountDto[]>("/api/analytics/events", Ct);
+        var mail = await shop.Admin.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct);
+        var rewards = await shop.Admin.GetFromJsonAsync<RewardsDto>($"/api/rewards/{user.Id}", Ct);
+        var counts = await shop.Admin.GetFromJsonAsync<EventCountDto[]>("/api/analytics/events", Ct);
         var welcome = Assert.Single(mail!);
         Assert.Equal("welcome", welcome.Kind);
         Assert.Equal("lin@example.com", welcome.Recipient);
@@ -55,10 +55,10 @@ public sealed class SubscriberTests
     public async Task OrderPlaced_FromTheOutbox_ConfirmsAwardsAndCountsWithoutPublisherKnowingSubscribers()
     {
         await using var shop = (await RunningShop.StartAsync()).AsPartner();
-        using var signUp = await shop.Client.PostAsJsonAsync("/api/users", new { email = "ord@example.com", displayName = "Ord" }, Ct);
+        using var signUp = await shop.Client.PostAsJsonAsync("/api/users", new { email = "ord@example.com", displayName = "Ord", password = ShopCustomer.Password }, Ct);
         var user = (await signUp.Content.ReadFromJsonAsync<UserDto>(Ct))!;
         await Eventually.WaitAsync(
-            () => shop.Client.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct)!, m => m!.Length == 1, "the welcome mail");
+            () => shop.Admin.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct)!, m => m!.Length == 1, "the welcome mail");
 
         // What the Orders module does when it accepts an order: OrderPlaced into the outbox, in its own transaction.
         var placed = new OrderPlaced(Guid.NewGuid(), user.Id, [new OrderLine(1, 2, 1250)], 2500, "EUR", DateTimeOffset.UnixEpoch);
@@ -71,11 +71,11 @@ public sealed class SubscriberTests
         }
 
         var mail = await Eventually.WaitAsync(
-            () => shop.Client.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct)!, m => m!.Length == 2, "the order confirmation");
+            () => shop.Admin.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct)!, m => m!.Length == 2, "the order confirmation");
         var rewards = await Eventually.WaitAsync(
-            () => shop.Client.GetFromJsonAsync<RewardsDto>($"/api/rewards/{user.Id}", Ct)!, r => r!.Credits.Count == 2, "the order points");
+            () => shop.Admin.GetFromJsonAsync<RewardsDto>($"/api/rewards/{user.Id}", Ct)!, r => r!.Credits.Count == 2, "the order points");
         var counts = await Eventually.WaitAsync(
-            () => shop.Client.GetFromJsonAsync<EventCountDto[]>("/api/analytics/events", Ct)!, c => c!.Any(e => e.EventType == OrderPlaced.Topic), "the order counted");
+            () => shop.Admin.GetFromJsonAsync<EventCountDto[]>("/api/analytics/events", Ct)!, c => c!.Any(e => e.EventType == OrderPlaced.Topic), "the order counted");
         var confirmation = mail![1];
         Assert.Equal("order-confirmation", confirmation.Kind);
         Assert.Equal("ord@example.com", confirmation.Recipient);
@@ -90,9 +90,9 @@ public sealed class SubscriberTests
         await using var shop = (await RunningShop.StartAsync()).AsPartner();
         var id = Guid.NewGuid();
 
-        var mail = await shop.Client.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={id}", Ct);
-        var rewards = await shop.Client.GetFromJsonAsync<RewardsDto>($"/api/rewards/{id}", Ct);
-        using var bad = await shop.Client.GetAsync("/api/notifications?userId=nope", Ct);
+        var mail = await shop.Admin.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={id}", Ct);
+        var rewards = await shop.Admin.GetFromJsonAsync<RewardsDto>($"/api/rewards/{id}", Ct);
+        using var bad = await shop.Admin.GetAsync("/api/notifications?userId=nope", Ct);
 
         Assert.Empty(mail!);
         Assert.Equal(0, rewards!.Points);

@@ -18,42 +18,44 @@ public sealed class WalletTests
     public async Task Withdraw_MoreThanBalance_Returns409AndKeepsBalance()
     {
         await using var shop = await StartAsync(new FakeTimeProvider(Start));
-        var id = await OpenAsync(shop.Client);
-        await MoveAsync(shop.Client, id, "deposits", 1000);
+        using var owner = await shop.NewCustomerAsync();
+        var id = await OpenAsync(owner.Client);
+        await MoveAsync(owner.Client, id, "deposits", 1000);
 
-        using var response = await SendAsync(shop.Client, $"/api/wallets/{id}/withdrawals", new { amountCents = 1001 });
+        using var response = await SendAsync(owner.Client, $"/api/wallets/{id}/withdrawals", new { amountCents = 1001 });
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("https://bulwark.dev/problems/insufficient-funds", problem.GetProperty("type").GetString());
-        Assert.Equal(1000, (await GetAsync(shop.Client, id)).GetProperty("balanceCents").GetInt64());
+        Assert.Equal(1000, (await GetAsync(owner.Client, id)).GetProperty("balanceCents").GetInt64());
     }
 
     [Fact]
     public async Task Withdraw_ParallelWithdrawals_NeverOverdraws()
     {
         await using var shop = await StartAsync(new FakeTimeProvider(Start));
-        var id = await OpenAsync(shop.Client);
-        await MoveAsync(shop.Client, id, "deposits", 1000);
+        using var owner = await shop.NewCustomerAsync();
+        var id = await OpenAsync(owner.Client);
+        await MoveAsync(owner.Client, id, "deposits", 1000);
 
         for (var round = 0; round < 3; round++)
         {
             var statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
             {
-                using var response = await SendAsync(shop.Client, $"/api/wallets/{id}/withdrawals", new { amountCents = 300 });
+                using var response = await SendAsync(owner.Client, $"/api/wallets/{id}/withdrawals", new { amountCents = 300 });
                 return response.StatusCode;
             }));
 
             // Each success is one event at the next version; losers get 409 (conflict or insufficient funds), never a lost update.
             Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.Conflict, $"unexpected {s}"));
-            var balance = (await GetAsync(shop.Client, id)).GetProperty("balanceCents").GetInt64();
+            var balance = (await GetAsync(owner.Client, id)).GetProperty("balanceCents").GetInt64();
             var succeeded = statuses.Count(s => s == HttpStatusCode.OK);
             Assert.InRange(succeeded, 1, 3);
             Assert.Equal(1000 - (300 * succeeded), balance);
-            await MoveAsync(shop.Client, id, "deposits", 1000 - balance);
+            await MoveAsync(owner.Client, id, "deposits", 1000 - balance);
         }
 
-        Assert.Equal(1000, (await GetAsync(shop.Client, id)).GetProperty("balanceCents").GetInt64());
+        Assert.Equal(1000, (await GetAsync(owner.Client, id)).GetProperty("balanceCents").GetInt64());
     }
 
     [Fact]
@@ -61,15 +63,16 @@ public sealed class WalletTests
     {
         var time = new FakeTimeProvider(Start);
         await using var shop = await StartAsync(time);
-        var id = await OpenAsync(shop.Client);
-        await MoveAsync(shop.Client, id, "deposits", 1000);
+        using var owner = await shop.NewCustomerAsync();
+        var id = await OpenAsync(owner.Client);
+        await MoveAsync(owner.Client, id, "deposits", 1000);
         time.Advance(TimeSpan.FromHours(1));
-        await MoveAsync(shop.Client, id, "deposits", 500);
-        await MoveAsync(shop.Client, id, "withdrawals", 300);
+        await MoveAsync(owner.Client, id, "deposits", 500);
+        await MoveAsync(owner.Client, id, "withdrawals", 300);
 
-        var then = await GetAsync(shop.Client, id, Start.AddMinutes(30));
-        var now = await GetAsync(shop.Client, id);
-        using var before = await shop.Client.GetAsync($"/api/wallets/{id}?asOf={Uri.EscapeDataString(Start.AddMinutes(-1).ToString("O"))}", Ct);
+        var then = await GetAsync(owner.Client, id, Start.AddMinutes(30));
+        var now = await GetAsync(owner.Client, id);
+        using var before = await owner.Client.GetAsync($"/api/wallets/{id}?asOf={Uri.EscapeDataString(Start.AddMinutes(-1).ToString("O"))}", Ct);
 
         Assert.Equal(1000, then.GetProperty("balanceCents").GetInt64());
         Assert.Equal(1200, now.GetProperty("balanceCents").GetInt64());
@@ -81,18 +84,19 @@ public sealed class WalletTests
     {
         var time = new FakeTimeProvider(Start);
         await using var shop = await StartAsync(time);
-        var id = await OpenAsync(shop.Client);
+        using var owner = await shop.NewCustomerAsync();
+        var id = await OpenAsync(owner.Client);
         for (var i = 1; i <= 7; i++)
         {
-            await MoveAsync(shop.Client, id, "deposits", 100 * i);
+            await MoveAsync(owner.Client, id, "deposits", 100 * i);
             time.Advance(TimeSpan.FromMinutes(1));
         }
 
-        Assert.Equal("Ada Lovelace", (await GetAsync(shop.Client, id)).GetProperty("ownerName").GetString());
+        Assert.Equal("Ada Lovelace", (await GetAsync(owner.Client, id)).GetProperty("ownerName").GetString());
 
-        using var shred = await shop.Client.DeleteAsync($"/api/wallets/{id}/personal-data", Ct);
-        var after = await GetAsync(shop.Client, id);
-        var asOf = await GetAsync(shop.Client, id, Start.AddMinutes(2).AddSeconds(30));
+        using var shred = await owner.Client.DeleteAsync($"/api/wallets/{id}/personal-data", Ct);
+        var after = await GetAsync(owner.Client, id);
+        var asOf = await GetAsync(owner.Client, id, Start.AddMinutes(2).AddSeconds(30));
 
         Assert.Equal(HttpStatusCode.NoContent, shred.StatusCode);
         Assert.Equal("[shredded]", after.GetProperty("ownerName").GetString());
@@ -106,30 +110,32 @@ public sealed class WalletTests
     public async Task Deposit_WithoutIdempotencyKey_Returns400()
     {
         await using var shop = await StartAsync(new FakeTimeProvider(Start));
-        var id = await OpenAsync(shop.Client);
+        using var owner = await shop.NewCustomerAsync();
+        var id = await OpenAsync(owner.Client);
 
-        using var response = await shop.Client.PostAsJsonAsync($"/api/wallets/{id}/deposits", new { amountCents = 5 }, Ct);
+        using var response = await owner.Client.PostAsJsonAsync($"/api/wallets/{id}/deposits", new { amountCents = 5 }, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(0, (await GetAsync(shop.Client, id)).GetProperty("balanceCents").GetInt64());
+        Assert.Equal(0, (await GetAsync(owner.Client, id)).GetProperty("balanceCents").GetInt64());
     }
 
     [Fact]
     public async Task Open_WithPersonalData_IdempotencyStoreHoldsNoPlainTextPersonalData()
     {
         await using var shop = await StartAsync(new FakeTimeProvider(Start));
+        using var owner = await shop.NewCustomerAsync();
         // Unique values, so a hit can only come from this test's requests.
         var name = "Grace Brewster " + Guid.NewGuid().ToString("N");
         var email = $"grace.{Guid.NewGuid():N}@example.com";
         string id;
-        using (var opened = await SendAsync(shop.Client, "/api/wallets", new { ownerName = name, ownerEmail = email }))
+        using (var opened = await SendAsync(owner.Client, "/api/wallets", new { ownerName = name, ownerEmail = email }))
         {
             Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
             id = (await opened.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
         }
 
-        await MoveAsync(shop.Client, id, "deposits", 250);
-        await MoveAsync(shop.Client, id, "withdrawals", 50);
+        await MoveAsync(owner.Client, id, "deposits", 250);
+        await MoveAsync(owner.Client, id, "withdrawals", 50);
 
         // The idempotency store keeps each answer for 24 h, outside the reach of crypto-shredding: it must hold none.
         var stored = await IdempotencyRecordsAsync(shop.DataPath);
@@ -141,7 +147,7 @@ public sealed class WalletTests
         });
 
         // The owner is still readable where it is decrypted on each read, and forgettable.
-        var wallet = await GetAsync(shop.Client, id);
+        var wallet = await GetAsync(owner.Client, id);
         Assert.Equal(name, wallet.GetProperty("ownerName").GetString());
         Assert.Equal(200, wallet.GetProperty("balanceCents").GetInt64());
     }
@@ -150,10 +156,11 @@ public sealed class WalletTests
     public async Task Open_Replayed_AnswersTheSameWithoutPersonalData()
     {
         await using var shop = await StartAsync(new FakeTimeProvider(Start));
+        using var owner = await shop.NewCustomerAsync();
         var key = Guid.NewGuid().ToString("N");
 
-        using var first = await SendAsync(shop.Client, "/api/wallets", new { ownerName = "Ada Lovelace", ownerEmail = "ada@example.com" }, key);
-        using var again = await SendAsync(shop.Client, "/api/wallets", new { ownerName = "Ada Lovelace", ownerEmail = "ada@example.com" }, key);
+        using var first = await SendAsync(owner.Client, "/api/wallets", new { ownerName = "Ada Lovelace", ownerEmail = "ada@example.com" }, key);
+        using var again = await SendAsync(owner.Client, "/api/wallets", new { ownerName = "Ada Lovelace", ownerEmail = "ada@example.com" }, key);
         var firstBody = await first.Content.ReadAsStringAsync(Ct);
 
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);

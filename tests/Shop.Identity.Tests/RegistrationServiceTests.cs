@@ -13,9 +13,9 @@ public sealed class RegistrationServiceTests
     public async Task Register_ValidInput_StoresUserAndOneEvent()
     {
         var store = new InMemoryUserStore();
-        var service = new RegistrationService(store, new FakeTimeProvider(Now));
+        var service = new RegistrationService(store, new AspNetPasswordHashing(), new FakeTimeProvider(Now));
 
-        var result = await service.RegisterAsync("  Ada@Example.COM ", "Ada", TestContext.Current.CancellationToken);
+        var result = await service.RegisterAsync("  Ada@Example.COM ", "Ada", "correct-horse-battery", TestContext.Current.CancellationToken);
 
         Assert.NotNull(result.User);
         Assert.Equal("ada@example.com", result.User.Email.Value);
@@ -28,10 +28,10 @@ public sealed class RegistrationServiceTests
     public async Task Register_SameEmailDifferentCase_IsTakenAndAnnouncedOnce()
     {
         var store = new InMemoryUserStore();
-        var service = new RegistrationService(store, new FakeTimeProvider(Now));
+        var service = new RegistrationService(store, new AspNetPasswordHashing(), new FakeTimeProvider(Now));
 
-        await service.RegisterAsync("grace@example.com", "Grace", TestContext.Current.CancellationToken);
-        var second = await service.RegisterAsync("GRACE@example.com", "Grace Again", TestContext.Current.CancellationToken);
+        await service.RegisterAsync("grace@example.com", "Grace", "correct-horse-battery", TestContext.Current.CancellationToken);
+        var second = await service.RegisterAsync("GRACE@example.com", "Grace Again", "correct-horse-battery", TestContext.Current.CancellationToken);
 
         Assert.True(second.IsEmailTaken);
         Assert.Single(store.Events);
@@ -46,12 +46,12 @@ public sealed class RegistrationServiceTests
     public async Task Register_InvalidInput_StoresNothingAndSaysWhy(string? email, string? name, string field)
     {
         var store = new InMemoryUserStore();
-        var service = new RegistrationService(store, new FakeTimeProvider(Now));
+        var service = new RegistrationService(store, new AspNetPasswordHashing(), new FakeTimeProvider(Now));
 
-        var result = await service.RegisterAsync(email, name, TestContext.Current.CancellationToken);
+        var result = await service.RegisterAsync(email, name, "correct-horse-battery", TestContext.Current.CancellationToken);
 
         Assert.Null(result.User);
-        Assert.Contains(result.Errors, e => e.Contains(field, StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.Field == field);
         Assert.Empty(store.Events);
     }
 
@@ -59,12 +59,61 @@ public sealed class RegistrationServiceTests
     public async Task Register_TwoUsers_GetTimeOrderedIds()
     {
         var clock = new FakeTimeProvider(Now);
-        var service = new RegistrationService(new InMemoryUserStore(), clock);
+        var service = new RegistrationService(new InMemoryUserStore(), new AspNetPasswordHashing(), clock);
 
-        var first = await service.RegisterAsync("a@example.com", "A", TestContext.Current.CancellationToken);
+        var first = await service.RegisterAsync("a@example.com", "A", "correct-horse-battery", TestContext.Current.CancellationToken);
         clock.Advance(TimeSpan.FromMilliseconds(5));
-        var second = await service.RegisterAsync("b@example.com", "B", TestContext.Current.CancellationToken);
+        var second = await service.RegisterAsync("b@example.com", "B", "correct-horse-battery", TestContext.Current.CancellationToken);
 
         Assert.True(first.User!.Id.CompareTo(second.User!.Id) < 0);
+    }
+
+    [Theory]
+    [InlineData("ada\u0000@example.com", "Ada", "email")]
+    [InlineData("ada@example.com", "Ada\u0007", "displayName")]
+    [InlineData("ada@example.com", "Ada \u202Egnp.exe", "displayName")]
+    [InlineData("ada@example.com", "\u2066Ada\u2069", "displayName")]
+    [InlineData("ada\u200B@example.com", "Ada", "email")]
+    public async Task Register_HiddenCharacters_RefusedNamingTheField(string email, string name, string field)
+    {
+        var store = new InMemoryUserStore();
+        var service = new RegistrationService(store, new AspNetPasswordHashing(), new FakeTimeProvider(Now));
+
+        var result = await service.RegisterAsync(email, name, "correct-horse-battery", TestContext.Current.CancellationToken);
+
+        Assert.Null(result.User);
+        Assert.Contains(result.Errors, e => e.Field == field);
+        Assert.Empty(store.Events);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("short")]
+    [InlineData("tab\tin the middle")]
+    public async Task Register_BadPassword_RefusedNamingPassword(string? password)
+    {
+        var store = new InMemoryUserStore();
+        var service = new RegistrationService(store, new AspNetPasswordHashing(), new FakeTimeProvider(Now));
+
+        var result = await service.RegisterAsync("ada@example.com", "Ada", password, TestContext.Current.CancellationToken);
+
+        Assert.Null(result.User);
+        Assert.Contains(result.Errors, e => e.Field == "password");
+        Assert.Empty(store.Events);
+    }
+
+    [Fact]
+    public async Task SignIn_RightPassword_ReturnsTheUserAndWrongOnesReturnNothing()
+    {
+        var service = new RegistrationService(new InMemoryUserStore(), new AspNetPasswordHashing(), new FakeTimeProvider(Now));
+        var registered = await service.RegisterAsync("ada@example.com", "Ada", "correct-horse-battery", TestContext.Current.CancellationToken);
+
+        var right = await service.SignInAsync("ADA@example.com", "correct-horse-battery", TestContext.Current.CancellationToken);
+        var wrong = await service.SignInAsync("ada@example.com", "correct-horse-batteries", TestContext.Current.CancellationToken);
+        var unknown = await service.SignInAsync("eve@example.com", "correct-horse-battery", TestContext.Current.CancellationToken);
+
+        Assert.Equal(registered.User!.Id, right);
+        Assert.Null(wrong);
+        Assert.Null(unknown);
     }
 }

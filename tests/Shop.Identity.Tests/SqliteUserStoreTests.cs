@@ -21,7 +21,7 @@ public sealed class SqliteUserStoreTests
         var (store, outbox, _) = await NewStoreAsync();
         var (user, _) = User.Register("ada@example.com", "Ada", new FakeTimeProvider());
 
-        Assert.True(await store.AddAsync(user!, Ct));
+        Assert.True(await store.AddAsync(user!, "hash", Ct));
 
         Assert.NotNull(await store.FindAsync(user!.Id, Ct));
         await using var claim = await outbox.ClaimAsync(10, Ct);
@@ -38,7 +38,7 @@ public sealed class SqliteUserStoreTests
         var failing = new SqliteUserStore(new IdentityDatabase(database), new FailingOutbox());
         var (user, _) = User.Register("grace@example.com", "Grace", new FakeTimeProvider());
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => failing.AddAsync(user!, Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing.AddAsync(user!, "hash", Ct));
 
         Assert.Null(await failing.FindAsync(user!.Id, Ct));
         Assert.Equal(0, (await outbox.GetBacklogAsync(Ct)).Pending);
@@ -50,8 +50,8 @@ public sealed class SqliteUserStoreTests
         var (store, outbox, _) = await NewStoreAsync();
         var clock = new FakeTimeProvider();
 
-        Assert.True(await store.AddAsync(User.Register("ken@example.com", "Ken", clock).User!, Ct));
-        Assert.False(await store.AddAsync(User.Register("KEN@example.com", "Ken 2", clock).User!, Ct));
+        Assert.True(await store.AddAsync(User.Register("ken@example.com", "Ken", clock).User!, "hash", Ct));
+        Assert.False(await store.AddAsync(User.Register("KEN@example.com", "Ken 2", clock).User!, "hash", Ct));
 
         Assert.Equal(1, (await outbox.GetBacklogAsync(Ct)).Pending);
     }

@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Shop.Analytics.Contracts;
 using Shop.Analytics.Data;
+using Shop.Infrastructure.Admin;
 
 namespace Shop.Analytics.Api;
 
 internal static class AnalyticsEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/analytics/events", ListAsync).WithTags("Analytics").WithName("CountEvents");
+        endpoints.MapGet("/api/analytics/events", ListAsync).WithTags("Analytics").WithName("CountEvents").RequireShopAdmin();
 
     private static async Task<Ok<EventCountDto[]>> ListAsync(AnalyticsDatabase db, CancellationToken cancellationToken)
     {

@@ -9,7 +9,9 @@ internal static class FaultControlEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var control = endpoints.MapGroup("/_control").WithTags("Fault control");
+        // Whoever reaches the control endpoint can break the stand-in: only callers on this machine may, however widely
+        // the stand-in is bound (the address is the socket's, not a header's).
+        var control = endpoints.MapGroup("/_control").WithTags("Fault control").AddEndpointFilter(LoopbackOnlyAsync);
         control.MapGet("/faults", (FaultInjector injector) => TypedResults.Ok(Status(injector)));
         control.MapPut("/faults", Set);
         control.MapDelete("/faults", (FaultInjector injector) =>
@@ -18,6 +20,11 @@ internal static class FaultControlEndpoints
             return TypedResults.Ok(Status(injector));
         });
     }
+
+    internal static async ValueTask<object?> LoopbackOnlyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote)
+            ? await next(context)
+            : ProblemResults.Forbidden("The fault controls answer only to callers on the same machine (loopback).");
 
     private static Results<Ok<FaultStatus>, ProblemHttpResult> Set(FaultSettings? settings, FaultInjector injector)
     {

@@ -8,9 +8,15 @@ namespace Shop.Identity.Ports;
 /// </summary>
 public interface IUserStore
 {
-    /// <summary>Stores a new user and its registration event; returns <see langword="false"/> when the e-mail is already taken.</summary>
-    Task<bool> AddAsync(User user, CancellationToken cancellationToken);
+    /// <summary>Stores a new user, its password hash and its registration event; <see langword="false"/> when the e-mail is already taken.</summary>
+    Task<bool> AddAsync(User user, string passwordHash, CancellationToken cancellationToken);
 
     /// <summary>The user with <paramref name="id"/>, if any.</summary>
     Task<User?> FindAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>The id and password hash of the user with <paramref name="email"/>, if any (a user from before passwords has none).</summary>
+    Task<StoredCredentials?> FindCredentialsAsync(EmailAddress email, CancellationToken cancellationToken);
 }
+
+/// <summary>What sign-in checks a password against.</summary>
+public sealed record StoredCredentials(Guid UserId, string? PasswordHash);

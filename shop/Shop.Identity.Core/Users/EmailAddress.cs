@@ -13,7 +13,7 @@ public sealed record EmailAddress
     {
         address = null;
         var value = input?.Trim().ToLowerInvariant();
-        if (string.IsNullOrEmpty(value) || value.Length > 254 || value.Any(char.IsWhiteSpace))
+        if (string.IsNullOrEmpty(value) || value.Length > 254 || value.Any(char.IsWhiteSpace) || TextRules.HasHiddenCharacters(value))
         {
             return false;
         }

@@ -27,19 +27,23 @@ public sealed class User
     public DateTimeOffset RegisteredAt { get; }
 
     /// <summary>Validates the input and creates a user, or returns the reasons it cannot.</summary>
-    public static (User? User, IReadOnlyList<string> Errors) Register(string? email, string? displayName, TimeProvider clock)
+    public static (User? User, IReadOnlyList<FieldError> Errors) Register(string? email, string? displayName, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        var errors = new List<string>();
+        var errors = new List<FieldError>();
         if (!EmailAddress.TryParse(email, out var address))
         {
-            errors.Add("email must be a single address like name@example.com.");
+            errors.Add(new("email", "email must be a single address like name@example.com, without control or invisible characters."));
         }
 
         var name = displayName?.Trim() ?? string.Empty;
         if (name.Length is 0 or > MaxDisplayNameLength)
         {
-            errors.Add($"displayName must be 1 to {MaxDisplayNameLength} characters.");
+            errors.Add(new("displayName", $"displayName must be 1 to {MaxDisplayNameLength} characters."));
+        }
+        else if (TextRules.HasHiddenCharacters(name))
+        {
+            errors.Add(new("displayName", "displayName must not contain control characters or invisible formatting (such as bidi overrides)."));
         }
 
         if (errors.Count > 0)

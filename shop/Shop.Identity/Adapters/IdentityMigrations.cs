@@ -19,5 +19,7 @@ internal static class IdentityMigrations
                 registered_at TEXT NOT NULL
             );
             """),
+        // Users from before sign-in have no password (NULL) and cannot sign in until one is set.
+        Migration.Sql(2, "add password hashes", "ALTER TABLE identity_users ADD COLUMN password_hash TEXT;"),
     ];
 }

@@ -9,6 +9,7 @@ internal sealed class InMemoryUserStore : IUserStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, User> _users = [];
+    private readonly Dictionary<Guid, string> _hashes = [];
     private readonly List<UserRegistered> _events = [];
 
     /// <summary>The events stored with the users, in order.</summary>
@@ -24,7 +25,7 @@ internal sealed class InMemoryUserStore : IUserStore
     }
 
     /// <inheritdoc />
-    public Task<bool> AddAsync(User user, CancellationToken cancellationToken)
+    public Task<bool> AddAsync(User user, string passwordHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         lock (_gate)
@@ -35,6 +36,7 @@ internal sealed class InMemoryUserStore : IUserStore
             }
 
             _users.Add(user.Id, user);
+            _hashes.Add(user.Id, passwordHash);
             _events.Add(UserRegisteredMapping.From(user));
             return Task.FromResult(true);
         }
@@ -46,6 +48,16 @@ internal sealed class InMemoryUserStore : IUserStore
         lock (_gate)
         {
             return Task.FromResult(_users.GetValueOrDefault(id));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<StoredCredentials?> FindCredentialsAsync(EmailAddress email, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var user = _users.Values.FirstOrDefault(u => u.Email == email);
+            return Task.FromResult(user is null ? null : new StoredCredentials(user.Id, _hashes.GetValueOrDefault(user.Id)));
         }
     }
 }

@@ -12,7 +12,7 @@ internal sealed class SqliteUserStore(IdentityDatabase identity, IOutbox outbox)
 {
     private const int SqliteConstraintUnique = 2067;
 
-    public async Task<bool> AddAsync(User user, CancellationToken cancellationToken)
+    public async Task<bool> AddAsync(User user, string passwordHash, CancellationToken cancellationToken)
     {
         var registered = UserRegisteredMapping.From(user);
         await using var connection = await identity.Database.OpenAsync(cancellationToken);
@@ -20,11 +20,12 @@ internal sealed class SqliteUserStore(IdentityDatabase identity, IOutbox outbox)
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO identity_users (id, email, display_name, registered_at) VALUES ($id, $email, $name, $at);";
+            insert.CommandText = "INSERT INTO identity_users (id, email, display_name, registered_at, password_hash) VALUES ($id, $email, $name, $at, $hash);";
             insert.Parameters.AddWithValue("$id", user.Id.ToString());
             insert.Parameters.AddWithValue("$email", user.Email.Value);
             insert.Parameters.AddWithValue("$name", user.DisplayName);
             insert.Parameters.AddWithValue("$at", user.RegisteredAt.ToString("O", CultureInfo.InvariantCulture));
+            insert.Parameters.AddWithValue("$hash", passwordHash);
             try
             {
                 await insert.ExecuteNonQueryAsync(cancellationToken);
@@ -49,6 +50,19 @@ internal sealed class SqliteUserStore(IdentityDatabase identity, IOutbox outbox)
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? User.Restore(id, reader.GetString(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture))
+            : null;
+    }
+
+    public async Task<StoredCredentials?> FindCredentialsAsync(EmailAddress email, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        await using var connection = await identity.Database.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT id, password_hash FROM identity_users WHERE email = $email;";
+        query.Parameters.AddWithValue("$email", email.Value);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredCredentials(Guid.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetString(1))
             : null;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Shop.Identity.Contracts;
 using Shop.Identity.Users;
+using Shop.Infrastructure.Auth;
 
 namespace Shop.Identity.Api;
 
@@ -13,8 +14,10 @@ internal static class IdentityEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var users = endpoints.MapGroup("/api/users").WithTags("Identity");
-        users.MapPost("/", RegisterAsync).WithName("RegisterUser");
-        users.MapGet("/{id}", GetAsync).WithName("GetUser");
+        users.MapPost("/", RegisterAsync).WithName("RegisterUser").AllowAnonymous();
+        users.MapPost("/sign-in", SignInAsync).WithName("SignIn").AllowAnonymous();
+        users.MapGet("/me", GetMeAsync).WithName("GetMe").RequireCustomer();
+        users.MapGet("/{id}", GetAsync).WithName("GetUser").RequireCustomerOrOperator();
     }
 
     private static async Task<Results<Created<UserDto>, ProblemHttpResult>> RegisterAsync(
@@ -22,33 +25,65 @@ internal static class IdentityEndpoints
     {
         if (body is null)
         {
-            return ProblemResults.BadRequest("Send {\"email\":\"ada@example.com\",\"displayName\":\"Ada\"}.");
+            return ProblemResults.BadRequest("Send {\"email\":\"ada@example.com\",\"displayName\":\"Ada\",\"password\":\"a long passphrase\"}.");
         }
 
-        var result = await registration.RegisterAsync(body.Email, body.DisplayName, cancellationToken);
+        var result = await registration.RegisterAsync(body.Email, body.DisplayName, body.Password, cancellationToken);
         if (result.User is { } user)
         {
             return TypedResults.Created($"/api/users/{user.Id}", ToDto(user));
         }
 
         return result.IsEmailTaken
-            ? ProblemResults.Conflict(result.Errors[0])
-            : ProblemResults.Unprocessable(string.Join(" ", result.Errors));
+            ? ProblemResults.Conflict(result.Errors[0].Message)
+            : ProblemResults.Unprocessable(string.Join(" ", result.Errors), new Dictionary<string, object?>
+            {
+                ["errors"] = result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+            });
     }
 
-    private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetAsync(string id, RegistrationService registration, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SignedIn>, ProblemHttpResult>> SignInAsync(
+        SignInBody? body, RegistrationService registration, CustomerTokens tokens, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            return ProblemResults.BadRequest("Send {\"email\":\"ada@example.com\",\"password\":\"...\"}.");
+        }
+
+        // One answer for an unknown e-mail and a wrong password: sign-in must not tell which addresses are registered.
+        if (await registration.SignInAsync(body.Email, body.Password, cancellationToken) is not { } customerId)
+        {
+            return ProblemResults.Unauthorized("The e-mail or the password is wrong.");
+        }
+
+        var token = tokens.Issue(customerId);
+        return TypedResults.Ok(new SignedIn(token.Token, "Bearer", (int)token.ExpiresIn.TotalSeconds, customerId));
+    }
+
+    private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetMeAsync(ShopCaller caller, RegistrationService registration, CancellationToken cancellationToken) =>
+        await registration.FindAsync(caller.CustomerId!.Value, cancellationToken) is { } user
+            ? TypedResults.Ok(ToDto(user))
+            : ProblemResults.NotFound("Your account no longer exists.");
+
+    private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetAsync(
+        string id, ShopCaller caller, RegistrationService registration, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var userId))
         {
             return ProblemResults.BadRequest($"A user id is a UUID; got '{id}'.");
         }
 
-        return await registration.FindAsync(userId, cancellationToken) is { } user
+        // Another customer's profile is as absent as one that does not exist.
+        return caller.MaySee(userId) && await registration.FindAsync(userId, cancellationToken) is { } user
             ? TypedResults.Ok(ToDto(user))
             : ProblemResults.NotFound($"There is no user {userId}.");
     }
 
     private static UserDto ToDto(User user) => new(user.Id, user.Email.Value, user.DisplayName, user.RegisteredAt);
 
-    internal sealed record SignUp(string? Email, string? DisplayName);
+    internal sealed record SignUp(string? Email, string? DisplayName, string? Password);
+
+    internal sealed record SignInBody(string? Email, string? Password);
+
+    internal sealed record SignedIn(string AccessToken, string TokenType, int ExpiresIn, Guid CustomerId);
 }

@@ -1,14 +1,10 @@
-using System.Security.Cryptography;
-using System.Text;
-using Bulwark.AspNetCore.Problems;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Shop.Infrastructure.Auth;
 
 namespace Shop.Infrastructure.Admin;
 
-/// <summary>Operator endpoints take an admin API key: missing → 401, not an admin key → 403, both as problem details.</summary>
+/// <summary>Operator endpoints take an admin key: missing → 401, not an admin key → 403, both as problem details.</summary>
 public static class ShopAdminEndpointExtensions
 {
     /// <summary>Binds <see cref="ShopAdminOptions"/> from <c>Shop:Admin</c>, validated at start.</summary>
@@ -18,42 +14,29 @@ public static class ShopAdminEndpointExtensions
         return services;
     }
 
-    /// <summary>Lets only callers with one of <see cref="ShopAdminOptions.ApiKeys"/> through.</summary>
+    /// <summary>
+    /// Lets only operators (one of <see cref="ShopAdminOptions.ApiKeys"/>) through, and marks the endpoint as a management
+    /// endpoint: with a management port configured it is served there only (<see cref="ShopManagementOptions"/>).
+    /// </summary>
     public static TBuilder RequireShopAdmin<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
     {
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var options = context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<ShopAdminOptions>>().CurrentValue;
-            var presented = context.HttpContext.Request.Headers[options.HeaderName].ToString();
-            if (presented.Length == 0)
-            {
-                context.HttpContext.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{options.HeaderName}\"";
-                return ProblemResults.Unauthorized($"This is an operator endpoint: send an admin key in the {options.HeaderName} header (configured in {ShopAdminOptions.SectionName}:ApiKeys).");
-            }
-
-            if (!IsAdminKey(presented, options.ApiKeys))
-            {
-                return ProblemResults.Forbidden(options.ApiKeys.Count == 0
-                    ? $"No admin keys are configured; add one to {ShopAdminOptions.SectionName}:ApiKeys."
-                    : "This key may not use operator endpoints.");
-            }
-
-            return await next(context);
-        });
-        return builder;
+        builder.RequireAuthorization(ShopAuth.OperatorPolicy);
+        return builder.AsManagementEndpoint();
     }
 
-    // Compares digests in constant time, so neither a key's content nor its length leaks through response timing.
-    private static bool IsAdminKey(string presented, IList<string> keys)
-    {
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        var match = false;
-        foreach (var key in keys)
-        {
-            match |= CryptographicOperations.FixedTimeEquals(digest, SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        }
+    /// <summary>Marks an endpoint as management: with a management port configured it answers only there.</summary>
+    public static TBuilder AsManagementEndpoint<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(ManagementEndpointMetadata.Instance);
+}
 
-        return match;
+/// <summary>Endpoint metadata: this endpoint belongs on the management port.</summary>
+public sealed class ManagementEndpointMetadata
+{
+    /// <summary>The one instance.</summary>
+    public static readonly ManagementEndpointMetadata Instance = new();
+
+    private ManagementEndpointMetadata()
+    {
     }
 }

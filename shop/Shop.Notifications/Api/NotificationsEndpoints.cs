@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Shop.Infrastructure.Api;
+using Shop.Infrastructure.Auth;
 using Shop.Notifications.Contracts;
 using Shop.Notifications.Data;
 
@@ -12,19 +14,39 @@ namespace Shop.Notifications.Api;
 internal static class NotificationsEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/notifications", ListAsync).WithTags("Notifications").WithName("ListNotifications");
+        endpoints.MapGet("/api/notifications", ListAsync).WithTags("Notifications").WithName("ListNotifications").RequireCustomerOrOperator();
 
-    private static async Task<Results<Ok<NotificationDto[]>, ProblemHttpResult>> ListAsync(string? userId, NotificationsDatabase db, CancellationToken cancellationToken)
+    // A customer reads their own mail (userId, if given, must be their own); an operator names the user.
+    private static async Task<Results<Ok<NotificationDto[]>, ProblemHttpResult>> ListAsync(
+        string? userId, int? page, int? pageSize, ShopCaller caller, NotificationsDatabase db, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(userId, out var id))
+        var (window, problem) = Page.From(page, pageSize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        Guid id;
+        if (userId is null && caller.CustomerId is { } me)
+        {
+            id = me;
+        }
+        else if (!Guid.TryParse(userId, out id))
         {
             return ProblemResults.BadRequest($"Pass ?userId=<uuid>; got '{userId}'.");
         }
 
+        if (!caller.MaySee(id))
+        {
+            return ProblemResults.NotFound($"There is no mail for user {id}.");
+        }
+
         await using var connection = await db.Database.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id, kind, recipient, subject, body, message_id, created_at FROM notifications_outbox WHERE user_id = $u ORDER BY id;";
+        query.CommandText = "SELECT id, kind, recipient, subject, body, message_id, created_at FROM notifications_outbox WHERE user_id = $u ORDER BY id LIMIT $limit OFFSET $offset;";
         query.Parameters.AddWithValue("$u", id.ToString());
+        query.Parameters.AddWithValue("$limit", window.Size);
+        query.Parameters.AddWithValue("$offset", window.Offset);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         var list = new List<NotificationDto>();
         while (await reader.ReadAsync(cancellationToken))

@@ -13,6 +13,8 @@ using Shop.Orders.Data;
 using Shop.Orders.Fulfilment;
 using Shop.Payments.Contracts;
 using Shop.Orders.History;
+using Shop.Infrastructure.Api;
+using Shop.Infrastructure.Auth;
 
 namespace Shop.Orders.Api;
 
@@ -24,25 +26,22 @@ internal static class OrdersEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var orders = endpoints.MapGroup("/api/orders").WithTags("Orders");
-        orders.MapPost("/", PlaceAsync).WithName("PlaceOrder").RequireIdempotencyKey();
-        orders.MapGet("/{id}", GetAsync).WithName("GetOrder");
-        endpoints.MapGet("/api/customers/{id}/orders", HistoryAsync).WithTags("Orders").WithName("GetOrderHistory");
+        orders.MapPost("/", PlaceAsync).WithName("PlaceOrder").RequireCustomer().RequireIdempotencyKey();
+        orders.MapGet("/{id}", GetAsync).WithName("GetOrder").RequireCustomerOrOperator();
+        endpoints.MapGet("/api/customers/{id}/orders", HistoryAsync).WithTags("Orders").WithName("GetOrderHistory").RequireCustomerOrOperator();
     }
 
     private static async Task<Results<Accepted<OrderView>, ProblemHttpResult>> PlaceAsync(
-        PlaceOrder? body, ICatalogApi catalog, OrderRepository orders, OrderLog log, OrderFulfilmentRunner runner, TimeProvider time, CancellationToken cancellationToken)
+        PlaceOrder? body, ShopCaller caller, ICatalogApi catalog, OrderRepository orders, OrderLog log, OrderFulfilmentRunner runner, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (body?.Items is null || body.CustomerId is null || body.CardToken is null || body.ShippingPostcode is null)
+        if (body?.Items is null || body.CardToken is null || body.ShippingPostcode is null)
         {
-            return ProblemResults.BadRequest("Send {\"customerId\":\"<uuid>\",\"items\":[{\"productId\":1,\"quantity\":2}],\"cardToken\":\"tok_visa\",\"shippingPostcode\":\"10115\"}.");
+            return ProblemResults.BadRequest("Send {\"items\":[{\"productId\":1,\"quantity\":2}],\"cardToken\":\"tok_visa\",\"shippingPostcode\":\"10115\"}.");
         }
 
+        // The customer is the signed-in caller, never a field of the body (a body's customerId is ignored).
+        var customerId = caller.CustomerId!.Value;
         var errors = new List<string>();
-        if (body.CustomerId == Guid.Empty)
-        {
-            errors.Add("customerId must be a non-empty UUID.");
-        }
-
         if (body.Items.Count is 0 or > MaxLines)
         {
             errors.Add($"an order has 1 to {MaxLines} items.");
@@ -92,7 +91,7 @@ internal static class OrdersEndpoints
             lines.Add(new OrderLine(product.Id, item.Quantity, product.PriceCents));
         }
 
-        var placed = new OrderPlaced(Guid.CreateVersion7(time.GetUtcNow()), body.CustomerId.Value, lines, lines.Sum(l => l.UnitPriceCents * l.Quantity), currency!, time.GetUtcNow());
+        var placed = new OrderPlaced(Guid.CreateVersion7(time.GetUtcNow()), customerId, lines, lines.Sum(l => l.UnitPriceCents * l.Quantity), currency!, time.GetUtcNow());
         await orders.PlaceAsync(placed, body.ShippingPostcode, cancellationToken);
         // Past the commit nothing may fail the request: a 5xx releases the idempotency key and the client's retry would
         // place a second order. The event log append is best effort here; the saga's first step repeats it idempotently.
@@ -120,7 +119,7 @@ internal static class OrdersEndpoints
         return TypedResults.Accepted($"/api/orders/{placed.OrderId}", new OrderView(placed.OrderId, placed.CustomerId, "Pending", null, lines, placed.TotalCents, placed.Currency, placed.PlacedAt, nameof(OrderPayment.None)));
     }
 
-    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetAsync(string id, OrderRepository orders, SagaOrchestrator<OrderSagaData> sagas, IPaymentsApi payments, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetAsync(string id, ShopCaller caller, OrderRepository orders, SagaOrchestrator<OrderSagaData> sagas, IPaymentsApi payments, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var orderId))
         {
@@ -128,7 +127,8 @@ internal static class OrdersEndpoints
         }
 
         var order = await orders.FindAsync(orderId, cancellationToken);
-        if (order is null)
+        // Another customer's order is as absent as one that does not exist.
+        if (order is null || !caller.MaySee(order.CustomerId))
         {
             return ProblemResults.NotFound($"There is no order {orderId}.");
         }
@@ -165,21 +165,32 @@ internal static class OrdersEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<OrderHistoryEntry>>, ProblemHttpResult>> HistoryAsync(
-        string id, IEventStore events, [FromKeyedServices(typeof(OrderHistoryProjection))] ProjectionRunner runner, OrderHistoryProjection history, CancellationToken cancellationToken)
+        string id, int? page, int? pageSize, ShopCaller caller, IEventStore events, [FromKeyedServices(typeof(OrderHistoryProjection))] ProjectionRunner runner, OrderHistoryProjection history, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var customerId))
         {
             return ProblemResults.BadRequest($"A customer id is a UUID; got '{id}'.");
         }
 
+        var (window, problem) = Page.From(page, pageSize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!caller.MaySee(customerId))
+        {
+            return ProblemResults.NotFound($"There is no customer {customerId}.");
+        }
+
         // Read-your-own-writes: every write that committed before this request is in the log up to the head; wait until
         // the projection has applied it. The request token carries the deadline, so a stuck projection answers 504.
         var head = await events.GetHeadPositionAsync(cancellationToken);
         await runner.WaitForPositionAsync(head, cancellationToken);
-        return TypedResults.Ok(await history.ForCustomerAsync(customerId, cancellationToken));
+        return TypedResults.Ok(await history.ForCustomerAsync(customerId, window, cancellationToken));
     }
 
-    internal sealed record PlaceOrder(Guid? CustomerId, List<PlaceOrderItem>? Items, string? CardToken, string? ShippingPostcode);
+    internal sealed record PlaceOrder(List<PlaceOrderItem>? Items, string? CardToken, string? ShippingPostcode);
 
     internal sealed record PlaceOrderItem(int ProductId, int Quantity);
 

@@ -1,3 +1,4 @@
+using Bulwark.Resilience.Bulkhead;
 using Bulwark.Sagas;
 using Shop.Inventory.Contracts;
 using Shop.Orders.Contracts;
@@ -75,6 +76,12 @@ internal enum OrderPayment
 internal static class OrderFulfilment
 {
     public const string SagaName = "order-fulfilment";
+
+    /// <summary>
+    /// The bulkhead compartment (<c>Bulwark:Resilience:Bulkheads:order-charges</c>) the charge step waits in: fewer slots
+    /// than the <c>payments</c> compartment, so that sagas never fill it, and a queue, so that a burst waits its turn.
+    /// </summary>
+    public const string ChargeCompartment = "order-charges";
 
     public static SagaDefinition<OrderSagaData> Define(IServiceProvider services, OrderFulfilmentHooks hooks)
     {
@@ -158,6 +165,15 @@ internal static class OrderFulfilment
                         throw new OrderStepFailedException(d.RejectionReason);
                     }
 
+                    // A burst of checkouts queues here for its turn instead of being refused by the payments bulkhead
+                    // (no queue there: the public charge endpoint must fail fast). The wait is bounded by the step's
+                    // timeout and by the queue limit; a full queue is a retry of the step, never a rejected order.
+                    using var slot = await Get<BulkheadRegistry>().Get(ChargeCompartment).AcquireAsync(c.CancellationToken);
+                    if (!slot.IsAcquired)
+                    {
+                        throw new PaymentSlotUnavailableException(ChargeCompartment);
+                    }
+
                     // Every attempt (the step retries with the same key: the provider answers a repeat with the charge
                     // it already made) is first marked uncertain; only an answer clears it.
                     d.Payment = OrderPayment.Uncertain;
@@ -212,3 +228,7 @@ internal static class OrderFulfilment
 
     public static OrderPlaced ToPlaced(OrderSagaData d) => new(d.OrderId, d.CustomerId, d.Lines, d.TotalCents, d.Currency, d.PlacedAt);
 }
+
+/// <summary>Too many charges are already waiting for a payments slot; the step is retried with backoff.</summary>
+internal sealed class PaymentSlotUnavailableException(string compartment)
+    : Exception($"Every slot and queue place of bulkhead '{compartment}' is taken; the charge is tried again later.");

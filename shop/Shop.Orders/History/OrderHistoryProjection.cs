@@ -1,3 +1,4 @@
+using Shop.Infrastructure.Api;
 using System.Globalization;
 using Bulwark.EventSourcing;
 using Shop.Orders.Contracts;
@@ -48,12 +49,14 @@ internal sealed class OrderHistoryProjection(OrdersDatabase orders)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<OrderHistoryEntry>> ForCustomerAsync(Guid customerId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OrderHistoryEntry>> ForCustomerAsync(Guid customerId, Page page, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT order_id, status, reason, total_cents, currency, placed_at FROM {Table} WHERE customer_id = $c ORDER BY placed_at, order_id;";
+        query.CommandText = $"SELECT order_id, status, reason, total_cents, currency, placed_at FROM {Table} WHERE customer_id = $c ORDER BY placed_at, order_id LIMIT $limit OFFSET $offset;";
         query.Parameters.AddWithValue("$c", customerId.ToString());
+        query.Parameters.AddWithValue("$limit", page.Size);
+        query.Parameters.AddWithValue("$offset", page.Offset);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         var list = new List<OrderHistoryEntry>();
         while (await reader.ReadAsync(cancellationToken))

@@ -102,12 +102,14 @@ internal sealed class ReconciliationStore(PaymentsDatabase payments)
         return await ReadAsync(query, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ReconciliationRecord>> ListAsync(string? status, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReconciliationRecord>> ListAsync(string? status, int limit, int offset, CancellationToken cancellationToken)
     {
         await using var connection = await payments.Database.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM payments_reconciliations WHERE $status IS NULL OR status = $status ORDER BY created_at, payment_id;";
+        query.CommandText = $"SELECT {Columns} FROM payments_reconciliations WHERE $status IS NULL OR status = $status ORDER BY created_at, payment_id LIMIT $limit OFFSET $offset;";
         query.Parameters.AddWithValue("$status", (object?)status ?? DBNull.Value);
+        query.Parameters.AddWithValue("$limit", limit);
+        query.Parameters.AddWithValue("$offset", offset);
         return await ReadAsync(query, cancellationToken);
     }
 

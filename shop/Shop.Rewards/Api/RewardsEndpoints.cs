@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Shop.Infrastructure.Api;
+using Shop.Infrastructure.Auth;
 using Shop.Rewards.Contracts;
 using Shop.Rewards.Data;
 
@@ -12,19 +14,39 @@ namespace Shop.Rewards.Api;
 internal static class RewardsEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/rewards/{userId}", GetAsync).WithTags("Rewards").WithName("GetRewards");
+        endpoints.MapGet("/api/rewards/{userId}", GetAsync).WithTags("Rewards").WithName("GetRewards").RequireCustomerOrOperator();
 
-    private static async Task<Results<Ok<RewardsDto>, ProblemHttpResult>> GetAsync(string userId, RewardsDatabase db, CancellationToken cancellationToken)
+    // The balance counts every credit; the list of credits is paged (newest last, like the ledger).
+    private static async Task<Results<Ok<RewardsDto>, ProblemHttpResult>> GetAsync(
+        string userId, int? page, int? pageSize, ShopCaller caller, RewardsDatabase db, CancellationToken cancellationToken)
     {
+        var (window, problem) = Page.From(page, pageSize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         if (!Guid.TryParse(userId, out var id))
         {
             return ProblemResults.BadRequest($"A user id is a UUID; got '{userId}'.");
         }
 
+        if (!caller.MaySee(id))
+        {
+            return ProblemResults.NotFound($"There are no rewards for user {id}.");
+        }
+
         await using var connection = await db.Database.OpenAsync(cancellationToken);
+        await using var total = connection.CreateCommand();
+        total.CommandText = "SELECT COALESCE(SUM(points), 0) FROM rewards_ledger WHERE user_id = $u;";
+        total.Parameters.AddWithValue("$u", id.ToString());
+        var balance = Convert.ToInt64(await total.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT reason, points, message_id, credited_at FROM rewards_ledger WHERE user_id = $u ORDER BY id;";
+        query.CommandText = "SELECT reason, points, message_id, credited_at FROM rewards_ledger WHERE user_id = $u ORDER BY id LIMIT $limit OFFSET $offset;";
         query.Parameters.AddWithValue("$u", id.ToString());
+        query.Parameters.AddWithValue("$limit", window.Size);
+        query.Parameters.AddWithValue("$offset", window.Offset);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         var credits = new List<RewardCreditDto>();
         while (await reader.ReadAsync(cancellationToken))
@@ -32,6 +54,6 @@ internal static class RewardsEndpoints
             credits.Add(new RewardCreditDto(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture)));
         }
 
-        return TypedResults.Ok(new RewardsDto(id, credits.Sum(c => c.Points), credits));
+        return TypedResults.Ok(new RewardsDto(id, balance, credits));
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Shop.Infrastructure.Auth;
 using Shop.Wallet.Domain;
 
 namespace Shop.Wallet.Api;
@@ -17,16 +18,17 @@ internal static class WalletEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var wallets = endpoints.MapGroup("/api/wallets").WithTags("Wallet");
-        wallets.MapPost("/", OpenAsync).WithName("OpenWallet").RequireIdempotencyKey();
-        wallets.MapPost("/{id}/deposits", (string id, Amount? body, AggregateRepository<WalletAccount> repository, CancellationToken ct) =>
-            ChangeAsync(id, body, repository, (w, a) => w.Deposit(a), ct)).WithName("Deposit").RequireIdempotencyKey();
-        wallets.MapPost("/{id}/withdrawals", (string id, Amount? body, AggregateRepository<WalletAccount> repository, CancellationToken ct) =>
-            ChangeAsync(id, body, repository, (w, a) => w.Withdraw(a), ct)).WithName("Withdraw").RequireIdempotencyKey();
-        wallets.MapGet("/{id}", GetAsync).WithName("GetWallet");
-        wallets.MapDelete("/{id}/personal-data", ForgetOwnerAsync).WithName("ShredWalletOwner");
+        // A wallet answers to the customer who opened it and to operators; to anyone else it does not exist (404).
+        wallets.MapPost("/", OpenAsync).WithName("OpenWallet").RequireCustomer().RequireIdempotencyKey();
+        wallets.MapPost("/{id}/deposits", (string id, Amount? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, CancellationToken ct) =>
+            ChangeAsync(id, body, caller, repository, (w, a) => w.Deposit(a), ct)).WithName("Deposit").RequireCustomerOrOperator().RequireIdempotencyKey();
+        wallets.MapPost("/{id}/withdrawals", (string id, Amount? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, CancellationToken ct) =>
+            ChangeAsync(id, body, caller, repository, (w, a) => w.Withdraw(a), ct)).WithName("Withdraw").RequireCustomerOrOperator().RequireIdempotencyKey();
+        wallets.MapGet("/{id}", GetAsync).WithName("GetWallet").RequireCustomerOrOperator();
+        wallets.MapDelete("/{id}/personal-data", ForgetOwnerAsync).WithName("ShredWalletOwner").RequireCustomerOrOperator();
     }
 
-    private static async Task<Results<Created<WalletReceipt>, ProblemHttpResult>> OpenAsync(OpenWallet? body, AggregateRepository<WalletAccount> repository, CancellationToken cancellationToken)
+    private static async Task<Results<Created<WalletReceipt>, ProblemHttpResult>> OpenAsync(OpenWallet? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, CancellationToken cancellationToken)
     {
         if (body?.OwnerName is null || body.OwnerEmail is null)
         {
@@ -39,13 +41,13 @@ internal static class WalletEndpoints
         }
 
         var wallet = repository.Create(Guid.NewGuid().ToString("N"));
-        wallet.Open(body.OwnerName.Trim(), body.OwnerEmail.Trim(), "EUR");
+        wallet.Open(caller.CustomerId!.Value, body.OwnerName.Trim(), body.OwnerEmail.Trim(), "EUR");
         await repository.SaveAsync(wallet, cancellationToken);
         return TypedResults.Created($"/api/wallets/{wallet.Id}", Receipt(wallet));
     }
 
     private static async Task<Results<Ok<WalletReceipt>, ProblemHttpResult>> ChangeAsync(
-        string id, Amount? body, AggregateRepository<WalletAccount> repository, Action<WalletAccount, long> change, CancellationToken cancellationToken)
+        string id, Amount? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, Action<WalletAccount, long> change, CancellationToken cancellationToken)
     {
         if (body is null)
         {
@@ -58,7 +60,7 @@ internal static class WalletEndpoints
         }
 
         var wallet = await repository.LoadAsync(id, cancellationToken);
-        if (wallet is null)
+        if (wallet is null || !caller.MaySee(wallet.CustomerId))
         {
             return ProblemResults.NotFound($"There is no wallet {id}.");
         }
@@ -91,8 +93,16 @@ internal static class WalletEndpoints
         return TypedResults.Ok(Receipt(wallet));
     }
 
-    private static async Task<Results<Ok<WalletView>, ProblemHttpResult>> GetAsync(string id, string? asOf, AggregateRepository<WalletAccount> repository, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<WalletView>, ProblemHttpResult>> GetAsync(string id, string? asOf, ShopCaller caller, AggregateRepository<WalletAccount> repository, CancellationToken cancellationToken)
     {
+        // Owner fields (and the owning customer) come from the first event, never from a snapshot (snapshots hold no
+        // personal data); ownership is decided before any point-in-time read.
+        var owner = await repository.LoadAsOfVersionAsync(id, 1, cancellationToken);
+        if (owner is null || !caller.MaySee(owner.CustomerId))
+        {
+            return ProblemResults.NotFound($"There is no wallet {id}.");
+        }
+
         WalletAccount? wallet;
         if (asOf is null)
         {
@@ -112,14 +122,12 @@ internal static class WalletEndpoints
             return ProblemResults.NotFound(asOf is null ? $"There is no wallet {id}." : $"Wallet {id} did not exist at {asOf}.");
         }
 
-        // Owner fields come from the first event, never from a snapshot (snapshots hold no personal data).
-        var owner = await repository.LoadAsOfVersionAsync(id, 1, cancellationToken);
-        return TypedResults.Ok(View(wallet, owner!));
+        return TypedResults.Ok(View(wallet, owner));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetOwnerAsync(string id, AggregateRepository<WalletAccount> repository, ISubjectKeyStore keys, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetOwnerAsync(string id, ShopCaller caller, AggregateRepository<WalletAccount> repository, ISubjectKeyStore keys, CancellationToken cancellationToken)
     {
-        if (await repository.LoadAsOfVersionAsync(id, 1, cancellationToken) is null)
+        if (await repository.LoadAsOfVersionAsync(id, 1, cancellationToken) is not { } opened || !caller.MaySee(opened.CustomerId))
         {
             return ProblemResults.NotFound($"There is no wallet {id}.");
         }

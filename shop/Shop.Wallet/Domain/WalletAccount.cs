@@ -2,12 +2,17 @@ using Bulwark.EventSourcing;
 
 namespace Shop.Wallet.Domain;
 
-/// <summary>The owner's name and e-mail are personal data: encrypted with the wallet's subject key, shreddable.</summary>
+/// <summary>
+/// The owner's name and e-mail are personal data: encrypted with the wallet's subject key, shreddable. The owning
+/// customer's id is a pseudonymous reference that decides who may use the wallet; it outlives a shredding (wallets
+/// opened before sign-in existed have none and answer only to operators).
+/// </summary>
 internal sealed record WalletOpened(
     [property: DataSubject] string WalletId,
     [property: PersonalData] string OwnerName,
     [property: PersonalData] string OwnerEmail,
-    string Currency);
+    string Currency,
+    Guid? CustomerId = null);
 
 internal sealed record MoneyDeposited(string WalletId, long AmountCents);
 
@@ -16,7 +21,7 @@ internal sealed record MoneyWithdrawn(string WalletId, long AmountCents);
 /// <summary>
 /// Holds only money: the snapshot must not copy personal data in clear text, or shredding the key would not forget it.
 /// </summary>
-internal sealed record WalletSnapshot(long BalanceCents, string Currency);
+internal sealed record WalletSnapshot(long BalanceCents, string Currency, Guid? CustomerId = null);
 
 internal sealed class InsufficientFundsException(string walletId, long balanceCents, long requestedCents)
     : Exception($"Wallet {walletId} holds {balanceCents} cents; {requestedCents} cannot be withdrawn.")
@@ -37,7 +42,10 @@ internal sealed class WalletAccount : AggregateRoot<WalletSnapshot>
 
     public string? OwnerEmail { get; private set; }
 
-    public void Open(string ownerName, string ownerEmail, string currency) => Raise(new WalletOpened(Id, ownerName, ownerEmail, currency));
+    /// <summary>The customer the wallet answers to.</summary>
+    public Guid? CustomerId { get; private set; }
+
+    public void Open(Guid customerId, string ownerName, string ownerEmail, string currency) => Raise(new WalletOpened(Id, ownerName, ownerEmail, currency, customerId));
 
     public void Deposit(long amountCents)
     {
@@ -64,6 +72,7 @@ internal sealed class WalletAccount : AggregateRoot<WalletSnapshot>
                 OwnerName = opened.OwnerName;
                 OwnerEmail = opened.OwnerEmail;
                 Currency = opened.Currency;
+                CustomerId = opened.CustomerId;
                 break;
             case MoneyDeposited deposited:
                 BalanceCents += deposited.AmountCents;
@@ -74,11 +83,12 @@ internal sealed class WalletAccount : AggregateRoot<WalletSnapshot>
         }
     }
 
-    protected override WalletSnapshot ToSnapshot() => new(BalanceCents, Currency);
+    protected override WalletSnapshot ToSnapshot() => new(BalanceCents, Currency, CustomerId);
 
     protected override void FromSnapshot(WalletSnapshot snapshot)
     {
         BalanceCents = snapshot.BalanceCents;
         Currency = snapshot.Currency;
+        CustomerId = snapshot.CustomerId;
     }
 }

@@ -15,22 +15,26 @@ public interface IIdempotencyCallerAccessor
     string GetCallerId(HttpContext context);
 }
 
-/// <summary>The default caller id: the hashed API key header, else the authenticated user, else <c>anonymous</c>.</summary>
+/// <summary>
+/// The default caller id: the authenticated user (whom authentication vouched for), else the hashed API key header (for
+/// apps that authenticate by key outside ASP.NET Core authentication), else <c>anonymous</c>. An authenticated caller's
+/// scope never depends on a header it could change.
+/// </summary>
 internal sealed class DefaultIdempotencyCallerAccessor(IOptionsMonitor<IdempotencyOptions> options) : IIdempotencyCallerAccessor
 {
     public string GetCallerId(HttpContext context)
     {
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated == true)
+        {
+            return "user:" + (user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.Identity.Name ?? "unnamed");
+        }
+
         var apiKey = context.Request.Headers[options.CurrentValue.ApiKeyHeaderName].ToString();
         if (apiKey.Length > 0)
         {
             // Hashed: the store must not become a list of API keys.
             return "key:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
-        }
-
-        var user = context.User;
-        if (user.Identity?.IsAuthenticated == true)
-        {
-            return "user:" + (user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.Identity.Name ?? "unnamed");
         }
 
         return "anonymous";

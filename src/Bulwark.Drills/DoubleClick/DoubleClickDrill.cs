@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Bulwark.Drills.Customers;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.Switches;
 
@@ -13,6 +14,7 @@ public sealed class DoubleClickDrill : IDrill
 {
     private readonly DoubleClickOptions _options;
     private long? _dependencyBefore;
+    private DrillCustomer? _customer;
 
     /// <summary>Creates the drill.</summary>
     /// <exception cref="ValidationException">An option is out of range.</exception>
@@ -39,6 +41,12 @@ public sealed class DoubleClickDrill : IDrill
     {
         ArgumentNullException.ThrowIfNull(context);
         await context.RequireTargetAnswersAsync("/health/live", cancellationToken).ConfigureAwait(false);
+        if (!string.IsNullOrEmpty(_options.SignUpPath))
+        {
+            using var http = new HttpClient { BaseAddress = context.Target, Timeout = _options.RequestTimeout };
+            _customer = await DrillCustomer.SignUpAsync(http, _options.SignUpPath, _options.SignInPath, context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
+        }
+
         // Optional: with the payment provider's control endpoint the drill also counts charges.
         if (context.Dependencies.Values.OfType<IRequestCountingDependency>().FirstOrDefault() is { } counter)
         {
@@ -96,6 +104,7 @@ public sealed class DoubleClickDrill : IDrill
             Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
         };
         request.Headers.TryAddWithoutValidation(_options.KeyHeader, key);
+        _customer?.Authorize(request);
         foreach (var (name, value) in context.DefaultHeaders)
         {
             request.Headers.TryAddWithoutValidation(name, value);

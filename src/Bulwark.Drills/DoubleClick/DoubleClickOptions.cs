@@ -14,13 +14,24 @@ public sealed class DoubleClickOptions
     /// <value>The default value is an order of one unit of product 1 paid with <c>tok_visa</c>.</value>
     [Required]
     public string Json { get; set; } =
-        """{"customerId":"0b5e2b1e-5a8f-4c47-9a70-6a1f7d3c2b10","items":[{"productId":1,"quantity":1}],"cardToken":"tok_visa","shippingPostcode":"10115"}""";
+        """{"items":[{"productId":1,"quantity":1}],"cardToken":"tok_visa","shippingPostcode":"10115"}""";
 
     /// <summary>The same JSON with one field changed: reusing the key with it must be refused (422).</summary>
     /// <value>The default value is the default order with quantity 2.</value>
     [Required]
     public string OtherJson { get; set; } =
-        """{"customerId":"0b5e2b1e-5a8f-4c47-9a70-6a1f7d3c2b10","items":[{"productId":1,"quantity":2}],"cardToken":"tok_visa","shippingPostcode":"10115"}""";
+        """{"items":[{"productId":1,"quantity":2}],"cardToken":"tok_visa","shippingPostcode":"10115"}""";
+
+    /// <summary>
+    /// Where the drill signs up a fresh customer before the burst (JSON <c>email</c>, <c>displayName</c>, <c>password</c>);
+    /// empty for a target whose endpoint needs no customer.
+    /// </summary>
+    /// <value>The default value is <c>/api/users</c>.</value>
+    public string SignUpPath { get; set; } = "/api/users";
+
+    /// <summary>Where that customer signs in; the answer's <c>accessToken</c> is sent as <c>Authorization: Bearer</c>.</summary>
+    /// <value>The default value is <c>/api/users/sign-in</c>.</value>
+    public string SignInPath { get; set; } = "/api/users/sign-in";
 
     /// <summary>How many identical requests are fired at once (the Codex: 10 in 10 ms).</summary>
     /// <value>The default value is 10.</value>

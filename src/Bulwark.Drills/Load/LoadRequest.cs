@@ -18,6 +18,16 @@ public sealed record LoadRequest(HttpMethod Method, string Path, string? Label =
     /// <summary>A POST of <paramref name="json"/> to <paramref name="path"/>.</summary>
     public static LoadRequest PostJson(string path, string json, string? label = null) => new(HttpMethod.Post, path, label) { JsonBody = json };
 
+    /// <summary>
+    /// A POST of <paramref name="json"/> to <paramref name="path"/> under a fresh <c>Idempotency-Key</c>: each request is
+    /// a new operation to a service that demands keys (a retry of the same operation would reuse its key).
+    /// </summary>
+    public static LoadRequest PostJsonWithFreshKey(string path, string json, string? label = null) =>
+        PostJson(path, json, label) with
+        {
+            Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Idempotency-Key"] = Guid.NewGuid().ToString("N") },
+        };
+
     internal HttpRequestMessage ToMessage(Uri target, IReadOnlyDictionary<string, string>? defaultHeaders = null)
     {
         // "//elsewhere/x" or an absolute URI would resolve to another host: a request stays on its run's target.

@@ -72,7 +72,7 @@ public sealed class PlugPullDrill : IDrill
                 MaxDuration = _options.Duration,
                 RequestTimeout = _options.RequestTimeout,
             },
-            _ => LoadRequest.PostJson(_options.ChargePath, _options.ChargeJson, "payments"),
+            _ => LoadRequest.PostJsonWithFreshKey(_options.ChargePath, _options.ChargeJson, "payments"),
             cancellationToken);
         await Task.WhenAll(browse, payments).ConfigureAwait(false);
 

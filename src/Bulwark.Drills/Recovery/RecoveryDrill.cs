@@ -67,7 +67,7 @@ public sealed class RecoveryDrill : IDrill
                 MaxDuration = total,
                 RequestTimeout = _options.RequestTimeout,
             },
-            _ => LoadRequest.PostJson(_options.CallPath, _options.CallJson, "call"),
+            _ => LoadRequest.PostJsonWithFreshKey(_options.CallPath, _options.CallJson, "call"),
             cancellationToken);
 
         await Task.Delay(_options.Outage, time, cancellationToken).ConfigureAwait(false);

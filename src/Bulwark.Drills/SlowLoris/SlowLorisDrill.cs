@@ -82,7 +82,7 @@ public sealed class SlowLorisDrill : IDrill
                         : TimeSpan.FromSeconds(1),
                     RequestTimeout = TimeSpan.FromSeconds(Math.Min(60, _options.SlowDependencyLatency.TotalSeconds + 10)),
                 },
-                _ => LoadRequest.PostJson(_options.SlowCallPath, _options.SlowCallJson, "slow"),
+                _ => LoadRequest.PostJsonWithFreshKey(_options.SlowCallPath, _options.SlowCallJson, "slow"),
                 cancellationToken);
         }
 

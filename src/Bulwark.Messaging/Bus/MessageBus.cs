@@ -118,7 +118,9 @@ internal sealed partial class MessageBus : IMessageBus, IAsyncDisposable
             _logger);
         var endpoint = new ConsumerEndpoint(subscription.Name, subscription.Topics, subscription.Prefetch ?? _options.Prefetch, subscription.Concurrency ?? _options.Concurrency);
         var running = await _transport.Value.ConsumeAsync(endpoint, pipeline.HandleAsync, cancellationToken).ConfigureAwait(false);
-        LogSubscribed(_logger, subscription.Name, subscription.Topics, _transport.Value.Name);
+        // Once per subscription, so joining the topics up front costs nothing worth guarding.
+        var topics = string.Join(", ", subscription.Topics);
+        LogSubscribed(_logger, subscription.Name, topics, _transport.Value.Name);
         var consumer = new Consumer(this, running);
         lock (_lock)
         {

@@ -47,7 +47,6 @@ public sealed partial class BulkheadCompartment : IDisposable
             QueueLimit = options.QueueLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
-        Rejection = new BulkheadRejectedException(name, options.RetryAfter);
         Live.AddOrUpdate(this, null);
     }
 
@@ -63,8 +62,9 @@ public sealed partial class BulkheadCompartment : IDisposable
     /// <summary>Calls waiting now.</summary>
     public long QueuedCount => _limiter.GetStatistics()!.CurrentQueuedCount;
 
-    /// <summary>The cached refusal: one instance, so refusing allocates nothing.</summary>
-    internal BulkheadRejectedException Rejection { get; }
+    /// <summary>A new refusal for one refused call. Never a shared instance: each rethrow of a shared exception adds
+    /// a stack trace to it, and its log lines grow without bound.</summary>
+    internal BulkheadRejectedException NewRejection() => new(Name, Options.RetryAfter);
 
     /// <summary>
     /// Takes a slot, waiting in the queue if there is room in it. A lease that is not acquired means the compartment is

@@ -16,7 +16,7 @@ internal sealed class BulkheadStrategy(BulkheadCompartment compartment, Resilien
         if (!lease.IsAcquired)
         {
             telemetry.Report(BulwarkResilienceEvents.BulkheadRejected, context, new BulwarkEventArguments(compartment.Name));
-            return Outcome.FromException<TResult>(compartment.Rejection);
+            return Outcome.FromException<TResult>(compartment.NewRejection());
         }
 
         try

@@ -13,9 +13,11 @@ namespace Bulwark.Resilience.CircuitBreaker;
 /// failure-ratio modes. Use it through a Polly pipeline (<see cref="CircuitBreakerBuilderExtensions"/>) or directly.
 /// </summary>
 /// <remarks>
-/// Refusals reuse one exception instance per opening, so refusing costs no allocation; they are Polly's own
-/// <see cref="BrokenCircuitException"/> and <see cref="IsolatedCircuitException"/>, so Polly fallbacks and
-/// Microsoft.Extensions.Http.Resilience recognise them. See docs/resilience.md#circuit-breaker.
+/// Every refusal is a fresh, never-thrown exception: a shared instance would collect one more stack trace each time
+/// a caller rethrew it, and its log lines would grow without bound. They are Polly's own
+/// <see cref="BrokenCircuitException"/> (with the time actually left of the break as <c>RetryAfter</c>) and
+/// <see cref="IsolatedCircuitException"/>, so Polly fallbacks and Microsoft.Extensions.Http.Resilience recognise
+/// them. See docs/resilience.md#circuit-breaker.
 /// </remarks>
 public sealed partial class BulwarkCircuitBreaker
 {
@@ -36,6 +38,8 @@ public sealed partial class BulwarkCircuitBreaker
     private readonly ILogger _logger;
     private readonly FailureWindow? _window;
     private readonly KeyValuePair<string, object?> _nameTag;
+    private readonly string _openMessage;
+    private readonly string _isolatedMessage;
 
     private volatile CircuitState _state;
     private long _generation;
@@ -43,7 +47,6 @@ public sealed partial class BulwarkCircuitBreaker
     private int _probesAdmitted;
     private int _probeSuccesses;
     private DateTimeOffset _openUntil;
-    private Exception _rejection;
 
     /// <summary>Creates a breaker.</summary>
     /// <param name="name">The breaker's name, used in logs, metrics and refusals.</param>
@@ -59,8 +62,9 @@ public sealed partial class BulwarkCircuitBreaker
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _nameTag = new("bulwark.breaker", name);
+        _openMessage = $"Circuit '{name}' is open.";
+        _isolatedMessage = $"Circuit '{name}' is isolated.";
         _window = options.Mode == CircuitBreakerMode.FailureRatio ? new FailureWindow(options.SamplingDuration) : null;
-        _rejection = new BrokenCircuitException($"Circuit '{name}' is open.", options.BreakDuration);
         Live.AddOrUpdate(this, null);
     }
 
@@ -78,7 +82,7 @@ public sealed partial class BulwarkCircuitBreaker
 
     /// <summary>Asks to call through. Never throws; a refusal comes back as <paramref name="rejection"/>.</summary>
     /// <param name="permit">Hand it to <see cref="Complete"/> or <see cref="Abandon"/> when the call ends.</param>
-    /// <param name="rejection">The cached refusal when the call is not admitted.</param>
+    /// <param name="rejection">A new refusal when the call is not admitted.</param>
     /// <returns><see langword="true"/> when the call may go ahead.</returns>
     public bool TryEnter(out CircuitPermit permit, [NotNullWhen(false)] out Exception? rejection)
     {
@@ -92,6 +96,8 @@ public sealed partial class BulwarkCircuitBreaker
         }
 
         (CircuitState From, CircuitState To)? change = null;
+        var refusedIn = CircuitState.Closed;
+        var retryAfter = TimeSpan.Zero;
         lock (_lock)
         {
             var now = _timeProvider.GetUtcNow();
@@ -114,26 +120,31 @@ public sealed partial class BulwarkCircuitBreaker
             {
                 case CircuitState.Closed:
                     permit = new CircuitPermit(_generation, false);
-                    rejection = null;
                     break;
                 case CircuitState.HalfOpen when _probesAdmitted < _options.HalfOpenProbes:
                     _probesAdmitted++;
                     permit = new CircuitPermit(_generation, true);
-                    rejection = null;
                     break;
                 default:
                     permit = default;
-                    rejection = _rejection;
+                    refusedIn = _state;
+                    retryAfter = _openUntil > now ? _openUntil - now : TimeSpan.Zero;
                     break;
             }
         }
 
         Raise(change);
-        if (rejection is not null)
+        if (refusedIn != CircuitState.Closed)
         {
+            // Built outside the lock; the message is constant per breaker state, so a refusal costs one small object.
+            rejection = refusedIn == CircuitState.Isolated
+                ? new IsolatedCircuitException(_isolatedMessage)
+                : new BrokenCircuitException(_openMessage, retryAfter);
             Rejections.Add(1, _nameTag);
             return false;
         }
+
+        rejection = null;
 
         return true;
     }
@@ -207,7 +218,6 @@ public sealed partial class BulwarkCircuitBreaker
         (CircuitState From, CircuitState To)? change;
         lock (_lock)
         {
-            _rejection = new IsolatedCircuitException($"Circuit '{Name}' is isolated.");
             change = MoveTo(CircuitState.Isolated);
         }
 
@@ -246,7 +256,6 @@ public sealed partial class BulwarkCircuitBreaker
     private (CircuitState, CircuitState)? Trip()
     {
         _openUntil = _timeProvider.GetUtcNow() + _options.BreakDuration;
-        _rejection = new BrokenCircuitException($"Circuit '{Name}' is open.", _options.BreakDuration);
         return MoveTo(CircuitState.Open);
     }
 

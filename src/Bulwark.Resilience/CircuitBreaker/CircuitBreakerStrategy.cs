@@ -29,7 +29,10 @@ internal sealed class CircuitBreakerStrategy(BulwarkCircuitBreaker breaker, Resi
             outcome = Outcome.FromException<TResult>(e);
         }
 
-        if (outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        // A refusal further in (full bulkhead, rate limiter, spent deadline) never reached the dependency: it is
+        // neither a success nor a failure, and a probe refused that way gives its slot back.
+        if ((outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+            || (outcome.Exception is { } error && FailurePredicate.IsRefusal(error)))
         {
             breaker.Abandon(permit);
         }

@@ -11,6 +11,7 @@ public sealed class DeadlineExceededException : TimeoutException
     {
         Deadline = deadline;
         Operation = operation;
+        BeforeCall = true;
     }
 
     /// <summary>Creates the exception; prefer the constructor that names the deadline.</summary>
@@ -35,4 +36,11 @@ public sealed class DeadlineExceededException : TimeoutException
 
     /// <summary>What could not be done in time.</summary>
     public string Operation { get; }
+
+    /// <summary>
+    /// Whether the work was refused before it started because the deadline was already spent (built with the
+    /// deadline and operation), rather than cut short while it ran. A refusal says nothing about the dependency, so
+    /// circuit breakers do not count it.
+    /// </summary>
+    public bool BeforeCall { get; }
 }

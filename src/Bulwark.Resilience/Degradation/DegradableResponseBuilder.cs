@@ -130,18 +130,20 @@ public sealed partial class DegradableResponseBuilder : IDisposable
             part.Value = await fetching.WaitAsync(timeout, _timeProvider, _cancel.Token).ConfigureAwait(false);
             return;
         }
-        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && timer.IsCancellationRequested))
+        catch (Exception e) when ((e is TimeoutException and not Deadlines.DeadlineExceededException) || (e is OperationCanceledException && timer.IsCancellationRequested && !_cancel.IsCancellationRequested))
         {
             reason = "timed out";
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
-            return;
+            // The request's own deadline (or the caller) cut the part short; often it fires at the same instant as the
+            // part's timer, which is clamped to it. Either way the value is missing, so the part must be named.
+            reason = "was cut short by the request's deadline";
         }
         catch (Exception e)
         {
-            reason = CircuitBreaker.CircuitBreakerBuilderExtensions.IsRefusal(e) ? "refused (open breaker or full bulkhead)" : "failed";
-            error = e;
+            reason = DescribeFailure(e);
+            error = IsRefusal(e) || e is Polly.Timeout.TimeoutRejectedException ? null : e;
         }
         finally
         {
@@ -159,7 +161,14 @@ public sealed partial class DegradableResponseBuilder : IDisposable
         }
 
         ResponseComposer.DegradedParts.Add(1, new("bulwark.composition", _name), new("bulwark.part", part.Name));
-        LogDegraded(_logger, _name, part.Name, reason, error);
+        if (error is null)
+        {
+            LogDegradedExpected(_logger, _name, part.Name, reason);
+        }
+        else
+        {
+            LogDegraded(_logger, _name, part.Name, reason, error);
+        }
         if (fallback is not null)
         {
             try
@@ -171,10 +180,28 @@ public sealed partial class DegradableResponseBuilder : IDisposable
                     part.IsFallback = true;
                 }
             }
+            catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+            {
+                // No time left for the substitute either; the part is already named as degraded.
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogFallbackFailed(_logger, _name, part.Name, e);
             }
         }
     }
+
+    private static bool IsRefusal(Exception e) =>
+        FailurePredicate.IsRefusal(e) || e is Deadlines.DeadlineExceededException;
+
+    // Refusals are expected under load; logging their exception would add a stack trace per degraded page.
+    private static string DescribeFailure(Exception e) => e switch
+    {
+        Deadlines.DeadlineExceededException => "was cut short by the request's deadline",
+        Polly.CircuitBreaker.BrokenCircuitException => "was refused by an open breaker",
+        Bulkhead.BulkheadRejectedException => "was refused by a full bulkhead",
+        _ when FailurePredicate.IsRefusal(e) => "was refused",
+        Polly.Timeout.TimeoutRejectedException => "timed out",
+        _ => "failed",
+    };
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Telemetry;
 
 namespace Bulwark.Resilience.DependencyInjection;
 
@@ -17,6 +18,11 @@ public static class ResilienceServiceCollectionExtensions
 {
     /// <summary>The configuration section everything is bound from.</summary>
     public const string SectionName = "Bulwark:Resilience";
+
+    // Polly's own per-call event names (Polly.Telemetry), not exposed as constants.
+    private const string PipelineExecuted = "PipelineExecuted";
+    private const string PipelineExecuting = "PipelineExecuting";
+    private const string ExecutionAttempt = "ExecutionAttempt";
 
     /// <summary>
     /// Registers the breaker and bulkhead registries, retry budgets, deadline propagation options and, for every child of
@@ -145,7 +151,22 @@ public static class ResilienceServiceCollectionExtensions
         services.TryAddSingleton<ResponseComposer>();
         services.AddOptions<DegradationOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeadlinePropagationOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().PostConfigure(static telemetry => telemetry.SeverityProvider = QuietPerCallEvents(telemetry.SeverityProvider));
     }
+
+    /// <summary>
+    /// Polly.Extensions logs every pipeline execution and attempt at information; under load that is one line per call
+    /// (most of a shop's log). Healthy executions go to debug; unhealthy ones keep their warning, and metrics count
+    /// every event whatever its severity. A severity provider set by the application still has the first word.
+    /// </summary>
+    private static Func<SeverityProviderArguments, ResilienceEventSeverity> QuietPerCallEvents(Func<SeverityProviderArguments, ResilienceEventSeverity>? inner) =>
+        args =>
+        {
+            var severity = inner?.Invoke(args) ?? args.Event.Severity;
+            return severity == ResilienceEventSeverity.Information && args.Event.EventName is PipelineExecuted or PipelineExecuting or ExecutionAttempt
+                ? ResilienceEventSeverity.Debug
+                : severity;
+        };
 
     private static void Named<TOptions>(IServiceCollection services, IConfigurationSection section)
         where TOptions : class

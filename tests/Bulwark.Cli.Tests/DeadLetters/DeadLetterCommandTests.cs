@@ -81,6 +81,7 @@ public sealed class DeadLetterCommandTests
         var app = ShopApp.Build(
         [
             $"--urls=http://127.0.0.1:{FreePort.Next()}",
+            "--environment=Development",
             $"--Shop:Data:Path={Path.Combine(Path.GetTempPath(), "bulwark-cli-shop-" + Guid.NewGuid().ToString("N"))}",
             "--Shop:Externals:Launch=false",
             "--Logging:LogLevel:Default=Warning",

@@ -192,11 +192,19 @@ public sealed class BulwarkRetryStrategyTests
         var pipeline = TimedPipeline(new() { MaxRetryAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(200), Jitter = BackoffJitter.None }, TimeSpan.FromSeconds(1));
         using var scope = DeadlineContext.Begin(Deadline.After(TimeSpan.FromSeconds(1.5), _time), _time, TestContext.Current.CancellationToken);
 
-        var run = pipeline.ExecuteAsync(async ct => { calls++; await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct); return new HttpResponseMessage(); }, TestContext.Current.CancellationToken).AsTask();
+        var run = pipeline.ExecuteAsync(async ct => { Interlocked.Increment(ref calls); await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct); return new HttpResponseMessage(); }, TestContext.Current.CancellationToken).AsTask();
 
-        await Assert.ThrowsAsync<TimeoutRejectedException>(() => DriveInSteps(run, TimeSpan.FromMilliseconds(50)));
+        // Exactly one attempt timeout of fake time: the call must end right there. Stepping the clock in small
+        // increments raced the continuations on a loaded machine and overshot (the same fix as 6288edd).
+        for (var i = 0; i < 1000 && Volatile.Read(ref calls) == 0; i++)
+        {
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
         Assert.Equal(1, calls);
-        Assert.InRange(_time.GetUtcNow() - scope.Deadline.At.AddSeconds(-1.5), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.1));
+        Assert.Equal(TimeSpan.FromSeconds(1), _time.GetUtcNow() - scope.Deadline.At.AddSeconds(-1.5));
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class ChargeReconciliationTests : IDisposable
         await reconciliation.RunDueAsync(Ct);
         Assert.Equal(before, _provider.Calls);
         Assert.Equal(1, metrics.Unreconciled);
-        Assert.Single(await store.ListAsync(ReconciliationStatus.Parked, Ct));
+        Assert.Single(await store.ListAsync(ReconciliationStatus.Parked, 100, 0, Ct));
 
         // A person retries once the provider is back: the charge it had taken is refunded.
         _provider.Down = false;

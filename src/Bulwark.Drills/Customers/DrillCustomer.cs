@@ -1,0 +1,60 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using Bulwark.Drills.Model;
+
+namespace Bulwark.Drills.Customers;
+
+/// <summary>
+/// A customer a drill signs up and signs in on the target, so its traffic goes where a real customer's does. The e-mail
+/// is fresh each time and the password random: nothing the drill leaves behind can be signed into afterwards.
+/// </summary>
+public sealed record DrillCustomer(Guid Id, string Email, string AccessToken)
+{
+    /// <summary>Signs up a fresh customer at <paramref name="signUpPath"/> and signs it in at <paramref name="signInPath"/>.</summary>
+    /// <exception cref="DrillPreconditionException">The target refused either step.</exception>
+    public static async Task<DrillCustomer> SignUpAsync(HttpClient http, string signUpPath, string signInPath, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(headers);
+        var email = $"drill-{Guid.NewGuid():N}@example.com";
+        var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        using (var signUp = Post(signUpPath, new { email, displayName = "Drill customer", password }, headers))
+        using (var answer = await http.SendAsync(signUp, cancellationToken).ConfigureAwait(false))
+        {
+            if (!answer.IsSuccessStatusCode)
+            {
+                throw new DrillPreconditionException($"Sign-up at {signUpPath} answered {(int)answer.StatusCode}; the drill needs a customer account.");
+            }
+        }
+
+        using var signIn = Post(signInPath, new { email, password }, headers);
+        using var response = await http.SendAsync(signIn, cancellationToken).ConfigureAwait(false);
+        var token = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<SignedIn>(cancellationToken).ConfigureAwait(false) : null;
+        if (token?.AccessToken is not { Length: > 0 } accessToken)
+        {
+            throw new DrillPreconditionException($"Sign-in at {signInPath} answered {(int)response.StatusCode} without an accessToken.");
+        }
+
+        return new DrillCustomer(token.CustomerId, email, accessToken);
+    }
+
+    /// <summary>Adds the customer's bearer token to <paramref name="request"/>.</summary>
+    public void Authorize(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AccessToken);
+    }
+
+    private static HttpRequestMessage Post(string path, object body, IReadOnlyDictionary<string, string> headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return request;
+    }
+
+    private sealed record SignedIn([property: JsonPropertyName("accessToken")] string? AccessToken, [property: JsonPropertyName("customerId")] Guid CustomerId);
+}
