@@ -46,8 +46,9 @@ public sealed class HostileDrillTests
         Assert.Contains(report.Verdict.Findings, f => f.Contains("\\u202E", StringComparison.Ordinal));
     }
 
-    // Today's shop fails this drill (30 of 38 probes got through, docs/drills.md "Hostile"); issue 9's work makes it pass.
-    [Fact(Skip = "Passes once issue 9 lands: remove this Skip when merging the identity work.")]
+    // Before issue 9 the shop failed this drill (30 of 38 probes got through, docs/drills.md "Hostile"). With the
+    // identity work (main 0497055) every check passes but 4: 1.1 and 3.3 MB bodies still answer 500 now and then.
+    [Fact(Skip = "Issue 9 item 3: over-size bodies answer 500 intermittently until the body limits land; remove this Skip then.")]
     public async Task Run_RealShop_Passes()
     {
         await using var provider = await ShopUnderTest.StartProviderAsync();
