@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Bulwark.Cli.DeadLetters;
+using Bulwark.Drills.Hostile;
 using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.Proxy;
@@ -58,9 +59,13 @@ internal static class BulwarkCommand
         var duration = new Option<int?>("--duration") { Description = "Overrides the drill's load (or observation) duration, in seconds." };
         var apiKey = new Option<string?>("--api-key") { Description = "Sent as X-Api-Key on the drill's own traffic (not the DDoS drill's noisy and quiet callers), so a rate-limited service serves it from its own tier." };
         var fault = new Option<DependencyFault?>("--fault") { Description = "Plug-Pull only: Down (refused, the default) or Blackhole (hangs like a pulled cable)." };
+        var targetEnvironment = new Option<string>("--target-environment") { Description = "Hostile only: the target's environment. In Development /metrics and /admin/* may be public, so that check is informational.", DefaultValueFactory = _ => "Production" };
+        var idleConnections = new Option<int?>("--idle-connections") { Description = "Hostile only: idle connections held open from 127.0.0.2 while a customer is served (0 to 20,000; 0 skips; default 2,000)." };
+        var oversizeRounds = new Option<int?>("--oversize-rounds") { Description = "Hostile only: rounds of 1.1 MB and 3.3 MB bodies to every idempotent endpoint (1 to 50; default 2)." };
         var run = new Command("run", "Runs one drill: injects its faults, applies its load, judges, restores, writes reports. Exit code 0 passed, 1 failed, 2 inconclusive or bad usage.")
         {
             name, target, paymentControl, recommendationsControl, criticalProxy, reportDir, duration, fault, apiKey,
+            targetEnvironment, idleConnections, oversizeRounds,
         };
         run.SetAction(async (parse, cancellationToken) =>
         {
@@ -77,6 +82,7 @@ internal static class BulwarkCommand
                     parse.GetValue(duration),
                     parse.GetValue(fault),
                     parse.GetValue(apiKey),
+                    HostileFrom(parse.GetValue(targetEnvironment)!, parse.GetValue(idleConnections), parse.GetValue(oversizeRounds), parse.GetValue(paymentControl)),
                     cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is NonLoopbackTargetException or ArgumentException or ValidationException or UsageException)
@@ -95,7 +101,7 @@ internal static class BulwarkCommand
 
     private static async Task<int> RunDrillAsync(
         IAnsiConsole console, string name, string targetText, string? paymentControl, string? recommendationsControl,
-        string? criticalProxy, string reportDir, int? durationSeconds, DependencyFault? fault, string? apiKey, CancellationToken cancellationToken)
+        string? criticalProxy, string reportDir, int? durationSeconds, DependencyFault? fault, string? apiKey, HostileOptions hostile, CancellationToken cancellationToken)
     {
         var target = LoopbackTarget.Parse(targetText);
         if (durationSeconds is <= 0 or > 300)
@@ -103,7 +109,7 @@ internal static class BulwarkCommand
             throw new UsageException($"--duration {durationSeconds} is out of range; give 1 to 300 seconds.");
         }
 
-        var drill = DrillCatalog.Create(name, durationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, fault)
+        var drill = DrillCatalog.Create(name, durationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, fault, hostile)
             ?? throw new UsageException($"No drill named '{name}'. Try one of: {string.Join(", ", DrillCatalog.Names)} (bulwark drill list).");
 
         var time = TimeProvider.System;
@@ -148,6 +154,24 @@ internal static class BulwarkCommand
         Print(console, report);
         console.MarkupLine(CultureInfo.InvariantCulture, "Reports: {0}, {1}", Markup.Escape(jsonPath), Markup.Escape(markdownPath));
         return ExitCodes.For(report.Verdict.Outcome);
+    }
+
+    private static HostileOptions HostileFrom(string environment, int? idleConnections, int? oversizeRounds, string? paymentControl)
+    {
+        var options = new HostileOptions
+        {
+            TargetIsDevelopment = environment.ToUpperInvariant() switch
+            {
+                "DEVELOPMENT" => true,
+                "PRODUCTION" or "STAGING" => false,
+                _ => throw new UsageException($"--target-environment '{environment}' is not Development, Staging or Production."),
+            },
+            // The payment stand-in serves its ledger (GET /charges) beside its fault controls.
+            ProviderUrl = paymentControl is null ? null : LoopbackTarget.Parse(paymentControl),
+        };
+        options.IdleConnections = idleConnections ?? options.IdleConnections;
+        options.OversizeRounds = oversizeRounds ?? options.OversizeRounds;
+        return options;
     }
 
     private static FaultProxy StartProxy(string spec, TimeProvider time)

@@ -23,6 +23,33 @@ public sealed class BulwarkCommandTests
     }
 
     [Fact]
+    public async Task DrillList_ListsTheHostileDrill()
+    {
+        var (exit, output, _) = await RunAsync("drill", "list");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("hostile", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DrillRun_HostileWithUnknownEnvironment_Exits2NamingTheChoices()
+    {
+        var (exit, _, error) = await RunAsync("drill", "run", "hostile", "--target-environment", "Prod");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Development, Staging or Production", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DrillRun_HostileWithTooManyIdleConnections_Exits2()
+    {
+        var (exit, _, error) = await RunAsync("drill", "run", "hostile", "--idle-connections", "50000");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("IdleConnections", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DrillRun_NonLoopbackTarget_Exits2NamingLoopback()
     {
         var (exit, _, error) = await RunAsync("drill", "run", "plug-pull", "--target", "http://10.0.0.5:5100");

@@ -1,5 +1,6 @@
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
+using Bulwark.Drills.Hostile;
 using Bulwark.Drills.PlugPull;
 using Bulwark.Drills.Recovery;
 using Bulwark.Drills.Replay;
@@ -13,16 +14,16 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
 
     /// <summary>
     /// The drill named <paramref name="name"/> (case-insensitive), or null. <paramref name="duration"/> overrides its
-    /// load duration; <paramref name="fault"/> how Plug-Pull pulls the plug.
+    /// load duration; <paramref name="fault"/> how Plug-Pull pulls the plug; <paramref name="hostile"/> the Hostile drill's options.
     /// </summary>
-    public static IDrill? Create(string name, TimeSpan? duration = null, DependencyFault? fault = null)
+    public static IDrill? Create(string name, TimeSpan? duration = null, DependencyFault? fault = null, HostileOptions? hostile = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         return name.ToUpperInvariant() switch
@@ -38,6 +39,7 @@ public static class DrillCatalog
             "ZOMBIE" => new ZombieDrill(With(new ZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
             "DOUBLE-CLICK" => new DoubleClickDrill(),
             "REPLAY" => new ReplayDrill(),
+            "HOSTILE" => new HostileDrill(hostile),
             _ => null,
         };
     }
