@@ -119,6 +119,15 @@ public static partial class ShopApp
         builder.Services.AddShopAuth();
         var knownProxies = builder.Configuration.GetSection("Shop:ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureForwardedHeaders(o, knownProxies));
+        // A known proxy carries many clients: the per-client connection cap does not apply to it (the rate limiter
+        // limits the clients behind it by their forwarded addresses).
+        builder.Services.PostConfigure<ConnectionLimitsOptions>(o =>
+        {
+            foreach (var proxy in knownProxies.Where(p => !o.ExemptAddresses.Contains(p)))
+            {
+                o.ExemptAddresses.Add(proxy);
+            }
+        });
         var management = builder.Configuration.GetSection(ShopManagementOptions.SectionName).Get<ShopManagementOptions>() ?? new ShopManagementOptions();
         builder.Services.AddOptions<ShopManagementOptions>().BindConfiguration(ShopManagementOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var managementPort = management.IsEnabled(builder.Environment) ? management.Port : (int?)null;

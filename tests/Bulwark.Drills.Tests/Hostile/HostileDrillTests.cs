@@ -48,7 +48,7 @@ public sealed class HostileDrillTests
 
     // Before issue 9 the shop failed this drill (30 of 38 probes got through, docs/drills.md "Hostile"). With the
     // identity work (main 0497055) every check passes but 4: 1.1 and 3.3 MB bodies still answer 500 now and then.
-    [Fact(Skip = "Issue 9 item 3: over-size bodies answer 500 intermittently until the body limits land; remove this Skip then.")]
+    [Fact]
     public async Task Run_RealShop_Passes()
     {
         await using var provider = await ShopUnderTest.StartProviderAsync();
