@@ -13,7 +13,16 @@ internal sealed record OrderRecord(
 /// <summary>The order rows. Placing writes the row and <see cref="OrderPlaced"/> to the outbox in one transaction.</summary>
 internal sealed class OrderRepository(OrdersDatabase orders, IOutbox outbox, TimeProvider time)
 {
-    public async Task PlaceAsync(OrderPlaced placed, string postcode, CancellationToken cancellationToken)
+    public Task PlaceAsync(OrderPlaced placed, string postcode, CancellationToken cancellationToken) =>
+        orders.Database.WriteAsync(
+            async token =>
+            {
+                await InsertAsync(placed, postcode, token);
+                return true;
+            },
+            cancellationToken);
+
+    private async Task InsertAsync(OrderPlaced placed, string postcode, CancellationToken cancellationToken)
     {
         await using var connection = await orders.Database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
