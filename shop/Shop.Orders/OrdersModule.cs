@@ -42,8 +42,8 @@ public static class OrdersModule
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OrderFulfilmentRunner>());
         services.AddShopEventSourcing(shopConnectionString, events => events
                 .Register<OrderPlaced>("orders.OrderPlaced")
-                .Register<OrderConfirmed>("orders.OrderConfirmed")
-                .Register<OrderRejected>("orders.OrderRejected"))
+                .Register<OrderConfirmedEntry>("orders.OrderConfirmed")
+                .Register<OrderRejectedEntry>("orders.OrderRejected"))
             .AddProjection<OrderHistoryProjection>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
         // AddSaga needs the definition before the container exists; ours resolves module services lazily, so the
         // orchestrator is registered by hand and only its sweeper (resume at start, then sweep) comes from the library.
