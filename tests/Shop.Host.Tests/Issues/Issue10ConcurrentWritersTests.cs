@@ -92,13 +92,26 @@ public sealed class Issue10ConcurrentWritersTests
             placed.AddRange((await orders).Where(a => a.OrderId is not null).Select(a => a.OrderId!.Value));
         }
 
+        // Bounded poll (not Eventually) so the figures are reported even when sagas stay pending.
+        var settle = System.Diagnostics.Stopwatch.StartNew();
+        int pending;
+        while ((pending = await PendingAsync(shop.Client, placed)) > 0 && settle.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(250, Ct);
+        }
+
+        Report($"mixed burst {Rounds}x({Writers} sign-ups + {Writers} orders + {Writers} deposits): 5xx sign-ups={failures.Count(f => f.StartsWith("sign-up 5", StringComparison.Ordinal))} orders={failures.Count(f => f.StartsWith("order 5", StringComparison.Ordinal))} deposits={failures.Count(f => f.StartsWith("deposit 5", StringComparison.Ordinal))}; pending={pending} after {settle.Elapsed.TotalSeconds:0.0} s");
         Assert.Empty(failures);
-        var pending = await Eventually.WaitAsync(
-            async () => (await Task.WhenAll(placed.Select(id => OrderStatusAsync(shop.Client, id)))).Count(s => s == "Pending"),
-            count => count == 0,
-            "every order saga of the burst ends",
-            seconds: 90);
         Assert.Equal(0, pending);
+    }
+
+    // The benchmark note (docs/benchmarks/sqlite-concurrency.md) collects these figures: BURST_REPORT=<file>.
+    private static void Report(string line)
+    {
+        if (Environment.GetEnvironmentVariable("BURST_REPORT") is { Length: > 0 } path)
+        {
+            File.AppendAllLines(path, [line]);
+        }
     }
 
     // A product with plenty of stock (the demo seed: multiples of 10 are sold out, of 7 scarce), spread so the burst
@@ -127,6 +140,9 @@ public sealed class Issue10ConcurrentWritersTests
         Guid? id = response.StatusCode == HttpStatusCode.Accepted ? (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid() : null;
         return (response.StatusCode, id);
     }
+
+    private static async Task<int> PendingAsync(HttpClient client, IEnumerable<Guid> orders) =>
+        (await Task.WhenAll(orders.Select(id => OrderStatusAsync(client, id)))).Count(s => s == "Pending");
 
     private static async Task<string?> OrderStatusAsync(HttpClient client, Guid orderId) =>
         (await client.GetFromJsonAsync<JsonElement>($"/api/orders/{orderId}", Ct)).GetProperty("status").GetString();
