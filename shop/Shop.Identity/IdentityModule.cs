@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.Identity.Adapters;
 using Shop.Identity.Api;
+using Shop.Identity.Contracts;
 using Shop.Identity.Ports;
 using Shop.Identity.Users;
 using Shop.Infrastructure.Sqlite;
@@ -26,6 +27,7 @@ public static class IdentityModule
         services.AddSingleton<IUserStore, SqliteUserStore>();
         services.AddSingleton<IPasswordHashing, AspNetPasswordHashing>();
         services.AddSingleton<RegistrationService>();
+        services.AddSingleton<IIdentityApi, IdentityApi>();
         return services;
     }
 

@@ -12,7 +12,7 @@ using Shop.Orders.Contracts;
 
 namespace Shop.Notifications;
 
-/// <summary>The Notifications module: welcome and order-confirmation e-mails, driven only by integration events.</summary>
+/// <summary>The Notifications module: welcome, order-confirmation and order-rejection e-mails, driven only by integration events.</summary>
 public static class NotificationsModule
 {
     /// <summary>The module's name, also the prefix of its tables.</summary>
@@ -27,12 +27,15 @@ public static class NotificationsModule
         services.AddModuleDatabase(Name, NotificationsMigrations.All, db => new NotificationsDatabase(db));
         services.AddBulwarkMessaging()
             .AddShopContract<UserRegistered>(UserRegistered.Topic)
-            .AddShopContract<OrderPlaced>(OrderPlaced.Topic)
+            .AddShopContract<OrderConfirmed>(OrderConfirmed.Topic)
+            .AddShopContract<OrderRejected>(OrderRejected.Topic)
             .AddSubscription(SubscriptionName, s => s
                 .FromTopic(UserRegistered.Topic)
-                .FromTopic(OrderPlaced.Topic)
+                .FromTopic(OrderConfirmed.Topic)
+                .FromTopic(OrderRejected.Topic)
                 .Handle<UserRegistered, WelcomeEmailHandler>()
-                .Handle<OrderPlaced, OrderConfirmationHandler>());
+                .Handle<OrderConfirmed, OrderConfirmationHandler>()
+                .Handle<OrderRejected, OrderRejectionHandler>());
         return services;
     }
 

@@ -17,7 +17,7 @@ using Shop.Orders.History;
 namespace Shop.Orders;
 
 /// <summary>The Orders module's one entry point: its services and its endpoints.</summary>
-public static partial class OrdersModule
+public static class OrdersModule
 {
     /// <summary>The module's name, also the prefix of its tables.</summary>
     public const string Name = "orders";
@@ -43,16 +43,17 @@ public static partial class OrdersModule
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OrderFulfilmentRunner>());
         services.AddShopEventSourcing(shopConnectionString, events => events
                 .Register<OrderPlaced>("orders.OrderPlaced")
-                .Register<OrderConfirmed>("orders.OrderConfirmed")
-                .Register<OrderRejected>("orders.OrderRejected"))
+                .Register<OrderConfirmedEntry>("orders.OrderConfirmed")
+                .Register<OrderRejectedEntry>("orders.OrderRejected"))
             .AddProjection<OrderHistoryProjection>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
-        services.AddBulwarkSagas().UseSqlite(shopConnectionString);
+        // AddSaga needs the definition before the container exists; ours resolves module services lazily, so the
+        // orchestrator is registered by hand and only its sweeper (resume at start, then sweep) comes from the library.
+        services.AddBulwarkSagas().UseSqlite(shopConnectionString).AddSagaSweeper<OrderSagaData>();
         services.TryAddSingleton(sp => new SagaOrchestrator<OrderSagaData>(
             OrderFulfilment.Define(sp, sp.GetRequiredService<OrderFulfilmentHooks>()),
             sp.GetRequiredService<ISagaStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SagaOrchestrator<OrderSagaData>>>()));
-        services.AddSingleton<IHostedService, SagaResumer>();
         return services;
     }
 
@@ -68,30 +69,5 @@ public static partial class OrdersModule
     {
         ArgumentNullException.ThrowIfNull(services);
         return services.GetRequiredKeyedService<ProjectionRunner>(typeof(OrderHistoryProjection)).RebuildAsync(cancellationToken);
-    }
-
-    // AddSaga needs the definition before the container exists; ours resolves module services lazily, so the
-    // orchestrator is registered by hand and resumed here (the library's recovery service does the same).
-    private sealed partial class SagaResumer(SagaOrchestrator<OrderSagaData> orchestrator, ILogger<SagaResumer> logger) : BackgroundService
-    {
-        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-        {
-            try
-            {
-                await orchestrator.ResumeAllAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                // The next start resumes again.
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A failure here must not stop the shop; unfinished sagas stay in the store for the next start.
-                LogResumeFailed(logger, e);
-            }
-        }
-
-        [LoggerMessage(EventId = 4100, Level = LogLevel.Error, Message = "Resuming order sagas failed; they stay unfinished until the next start")]
-        private static partial void LogResumeFailed(ILogger logger, Exception exception);
     }
 }

@@ -12,7 +12,7 @@ using Shop.Orders.Contracts;
 
 namespace Shop.Rewards;
 
-/// <summary>The Rewards module: welcome points and points per order, driven only by integration events.</summary>
+/// <summary>The Rewards module: welcome points and points per confirmed order, driven only by integration events.</summary>
 public static class RewardsModule
 {
     /// <summary>The module's name, also the prefix of its tables.</summary>
@@ -27,12 +27,12 @@ public static class RewardsModule
         services.AddModuleDatabase(Name, RewardsMigrations.All, db => new RewardsDatabase(db));
         services.AddBulwarkMessaging()
             .AddShopContract<UserRegistered>(UserRegistered.Topic)
-            .AddShopContract<OrderPlaced>(OrderPlaced.Topic)
+            .AddShopContract<OrderConfirmed>(OrderConfirmed.Topic)
             .AddSubscription(SubscriptionName, s => s
                 .FromTopic(UserRegistered.Topic)
-                .FromTopic(OrderPlaced.Topic)
+                .FromTopic(OrderConfirmed.Topic)
                 .Handle<UserRegistered, WelcomePointsHandler>()
-                .Handle<OrderPlaced, OrderPointsHandler>());
+                .Handle<OrderConfirmed, OrderPointsHandler>());
         return services;
     }
 

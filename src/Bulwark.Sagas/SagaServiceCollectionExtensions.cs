@@ -22,12 +22,13 @@ public static class SagaServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<SagaSweeperOptions>().BindConfiguration(SagaSweeperOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         return new Builder(services);
     }
 
     /// <summary>
-    /// Registers a <see cref="SagaOrchestrator{TData}"/> for <paramref name="definition"/> and a hosted service that
-    /// resumes its unfinished instances when the host starts.
+    /// Registers a <see cref="SagaOrchestrator{TData}"/> for <paramref name="definition"/> and its
+    /// <see cref="SagaSweeper{TData}"/>, which resumes unfinished instances at start and keeps sweeping while the host runs.
     /// </summary>
     /// <typeparam name="TData">The saga's data.</typeparam>
     /// <param name="builder">The builder.</param>
@@ -43,7 +44,21 @@ public static class SagaServiceCollectionExtensions
             sp.GetRequiredService<ISagaStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SagaOrchestrator<TData>>>()));
-        builder.Services.AddSingleton<IHostedService, SagaRecoveryService<TData>>();
+        return builder.AddSagaSweeper<TData>();
+    }
+
+    /// <summary>
+    /// Registers the <see cref="SagaSweeper{TData}"/> of an orchestrator registered by hand (when the definition
+    /// needs the container), configured by <see cref="SagaSweeperOptions"/>.
+    /// </summary>
+    /// <typeparam name="TData">The saga's data.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ISagaBuilder AddSagaSweeper<TData>(this ISagaBuilder builder)
+        where TData : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<IHostedService, SagaSweeper<TData>>();
         return builder;
     }
 
@@ -51,32 +66,4 @@ public static class SagaServiceCollectionExtensions
     {
         public IServiceCollection Services { get; } = services;
     }
-}
-
-/// <summary>Resumes a saga's unfinished instances in the background after start-up (the crash-recovery half of persistence).</summary>
-internal sealed partial class SagaRecoveryService<TData>(SagaOrchestrator<TData> orchestrator, ILogger<SagaRecoveryService<TData>> logger) : BackgroundService
-    where TData : class
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            var resumed = await orchestrator.ResumeAllAsync(stoppingToken).ConfigureAwait(false);
-            LogResumed(logger, orchestrator.SagaType, resumed.Count);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping again mid-recovery is fine: the next start resumes from the saved state.
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogRecoveryFailed(logger, e, orchestrator.SagaType);
-        }
-    }
-
-    [LoggerMessage(EventId = 1805, Level = LogLevel.Information, Message = "Resumed {Count} unfinished {SagaType} sagas")]
-    private static partial void LogResumed(ILogger logger, string sagaType, int count);
-
-    [LoggerMessage(EventId = 1806, Level = LogLevel.Error, Message = "Resuming {SagaType} sagas failed; they stay unfinished until the next start")]
-    private static partial void LogRecoveryFailed(ILogger logger, Exception exception, string sagaType);
 }

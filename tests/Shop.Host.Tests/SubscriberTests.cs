@@ -52,7 +52,7 @@ public sealed class SubscriberTests
     }
 
     [Fact]
-    public async Task OrderPlaced_FromTheOutbox_ConfirmsAwardsAndCountsWithoutPublisherKnowingSubscribers()
+    public async Task OrderPlacedThenConfirmed_FromTheOutbox_ConfirmsAwardsAndCountsWithoutPublisherKnowingSubscribers()
     {
         await using var shop = (await RunningShop.StartAsync()).AsPartner();
         using var signUp = await shop.Client.PostAsJsonAsync("/api/users", new { email = "ord@example.com", displayName = "Ord", password = ShopCustomer.Password }, Ct);
@@ -60,13 +60,16 @@ public sealed class SubscriberTests
         await Eventually.WaitAsync(
             () => shop.Admin.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={user.Id}", Ct)!, m => m!.Length == 1, "the welcome mail");
 
-        // What the Orders module does when it accepts an order: OrderPlaced into the outbox, in its own transaction.
+        // What the Orders module does when it accepts an order and when the order is confirmed: each event into the
+        // outbox, in its own transaction. Mail and points follow the confirmation, the count follows the placing.
         var placed = new OrderPlaced(Guid.NewGuid(), user.Id, [new OrderLine(1, 2, 1250)], 2500, "EUR", DateTimeOffset.UnixEpoch);
-        await using (var connection = new SqliteConnection(ShopDataOptions.ConnectionString(shop.DataPath)))
+        var confirmed = new OrderConfirmed(placed.OrderId, user.Id, 2500, "EUR", DateTimeOffset.UnixEpoch);
+        foreach (var (topic, payload) in new (string, object)[] { (OrderPlaced.Topic, placed), (OrderConfirmed.Topic, confirmed) })
         {
+            await using var connection = new SqliteConnection(ShopDataOptions.ConnectionString(shop.DataPath));
             await connection.OpenAsync(Ct);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(Ct);
-            await shop.Services.GetRequiredService<IOutbox>().EnqueueJsonAsync(connection, transaction, OrderPlaced.Topic, placed.OrderId.ToString(), placed, cancellationToken: Ct);
+            await shop.Services.GetRequiredService<IOutbox>().EnqueueJsonAsync(connection, transaction, topic, placed.OrderId.ToString(), payload, cancellationToken: Ct);
             await transaction.CommitAsync(Ct);
         }
 

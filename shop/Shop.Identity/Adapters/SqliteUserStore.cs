@@ -12,9 +12,14 @@ internal sealed class SqliteUserStore(IdentityDatabase identity, IOutbox outbox)
 {
     private const int SqliteConstraintUnique = 2067;
 
-    public async Task<bool> AddAsync(User user, string passwordHash, CancellationToken cancellationToken)
+    public Task<bool> AddAsync(User user, string passwordHash, CancellationToken cancellationToken)
     {
         var registered = UserRegisteredMapping.From(user);
+        return identity.Database.WriteAsync(token => InsertAsync(user, passwordHash, registered, token), cancellationToken);
+    }
+
+    private async Task<bool> InsertAsync(User user, string passwordHash, UserRegistered registered, CancellationToken cancellationToken)
+    {
         await using var connection = await identity.Database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = connection.CreateCommand())

@@ -32,16 +32,22 @@ public static class ModuleInbox
             throw new PermanentMessageException($"Message id '{context.Envelope.MessageId}' is not a UUID; the inbox cannot deduplicate it.");
         }
 
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        if (!await inbox.TryRecordAsync(connection, transaction, consumer, messageId, cancellationToken))
-        {
-            return false;
-        }
+        // A busy database rolls the whole unit back (inbox record and rows), so it is run again as a whole.
+        return await database.WriteAsync(
+            async token =>
+            {
+                await using var connection = await database.OpenAsync(token);
+                await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(token);
+                if (!await inbox.TryRecordAsync(connection, transaction, consumer, messageId, token))
+                {
+                    return false;
+                }
 
-        await write(connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+                await write(connection, transaction);
+                await transaction.CommitAsync(token);
+                return true;
+            },
+            cancellationToken);
     }
 
     /// <summary>Adds a parameterised command to <paramref name="transaction"/> and runs it.</summary>

@@ -70,6 +70,14 @@ public sealed partial class ModuleDatabase
         }
     }
 
+    /// <summary>
+    /// Runs a whole write transaction (<paramref name="work"/> opens, writes, commits) again when the shop's one write
+    /// lock stayed busy past the timeout, a few times with growing pauses. A burst of writers then waits its turn
+    /// instead of answering 500. See docs/data-consistency.md.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        Bulwark.Sqlite.SqliteBusyRetry.RunAsync(work, _timeProvider, cancellationToken);
+
     /// <summary>Applies every migration newer than the file's version, each in its own transaction.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Bulwark.Idempotency;
 using Bulwark.Messaging.Subscriptions;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Shop.Identity.Contracts;
 using Shop.Infrastructure.Messaging;
 using Shop.Notifications.Data;
@@ -23,21 +24,59 @@ internal sealed class WelcomeEmailHandler(NotificationsDatabase db, IInbox inbox
         }, cancellationToken);
 }
 
-/// <summary>Order confirmation, to the address learned from <c>UserRegistered</c> (none yet: written without one).</summary>
-internal sealed class OrderConfirmationHandler(NotificationsDatabase db, IInbox inbox, TimeProvider time) : IMessageHandler<OrderPlaced>
+/// <summary>
+/// Order confirmation, only once the order is confirmed (never on <see cref="OrderPlaced"/>: that order may still be
+/// rejected). The address comes from Identity's public contract, asked before the write transaction opens.
+/// </summary>
+internal sealed class OrderConfirmationHandler(NotificationsDatabase db, IInbox inbox, IIdentityApi identity, TimeProvider time, ILogger<OrderConfirmationHandler> logger) : IMessageHandler<OrderConfirmed>
 {
-    public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) =>
-        db.Database.HandleOnceAsync(inbox, NotificationsModule.SubscriptionName, context, async (connection, tx) =>
+    public async Task HandleAsync(OrderConfirmed message, MessageContext context, CancellationToken cancellationToken)
+    {
+        if (await OrderMail.RecipientAsync(identity, message.CustomerId, message.OrderId, logger, cancellationToken) is not { } customer)
         {
-            await using var query = connection.CreateCommand();
-            query.Transaction = tx;
-            query.CommandText = "SELECT email FROM notifications_recipients WHERE user_id = $u;";
-            query.Parameters.AddWithValue("$u", message.CustomerId.ToString());
-            var email = await query.ExecuteScalarAsync(cancellationToken) as string;
-            var total = (message.TotalCents / 100m).ToString("0.00", CultureInfo.InvariantCulture);
-            await Mail.WriteAsync(tx, message.CustomerId, "order-confirmation", email, $"Order {message.OrderId} confirmed",
-                $"We received your order of {message.Lines.Count} line(s), total {total} {message.Currency}.", context, time, cancellationToken);
-        }, cancellationToken);
+            return;
+        }
+
+        var total = (message.TotalCents / 100m).ToString("0.00", CultureInfo.InvariantCulture);
+        await db.Database.HandleOnceAsync(inbox, NotificationsModule.SubscriptionName, context, (_, tx) =>
+            Mail.WriteAsync(tx, message.CustomerId, "order-confirmation", customer.Email, $"Order {message.OrderId} confirmed",
+                $"Hello {customer.DisplayName}, your order is confirmed: total {total} {message.Currency}.", context, time, cancellationToken), cancellationToken);
+    }
+}
+
+/// <summary>A rejected order's mail: it says the order was not accepted and why, to the customer's address.</summary>
+internal sealed class OrderRejectionHandler(NotificationsDatabase db, IInbox inbox, IIdentityApi identity, TimeProvider time, ILogger<OrderRejectionHandler> logger) : IMessageHandler<OrderRejected>
+{
+    public async Task HandleAsync(OrderRejected message, MessageContext context, CancellationToken cancellationToken)
+    {
+        if (await OrderMail.RecipientAsync(identity, message.CustomerId, message.OrderId, logger, cancellationToken) is not { } customer)
+        {
+            return;
+        }
+
+        await db.Database.HandleOnceAsync(inbox, NotificationsModule.SubscriptionName, context, (_, tx) =>
+            Mail.WriteAsync(tx, message.CustomerId, "order-rejection", customer.Email, $"Order {message.OrderId} could not be accepted",
+                $"Hello {customer.DisplayName}, we could not accept your order: {message.Reason}. Nothing was charged, or the charge was refunded.", context, time, cancellationToken), cancellationToken);
+    }
+}
+
+internal static partial class OrderMail
+{
+    // A customer id Identity does not know (orders placed without an account) has no address: no mail is written,
+    // rather than one with no recipient.
+    public static async Task<UserDto?> RecipientAsync(IIdentityApi identity, Guid customerId, Guid orderId, ILogger logger, CancellationToken cancellationToken)
+    {
+        var customer = await identity.FindUserAsync(customerId, cancellationToken);
+        if (customer is null)
+        {
+            LogNoRecipient(logger, orderId, customerId);
+        }
+
+        return customer;
+    }
+
+    [LoggerMessage(EventId = 4600, Level = LogLevel.Warning, Message = "No mail for order {OrderId}: customer {CustomerId} is not a registered user")]
+    private static partial void LogNoRecipient(ILogger logger, Guid orderId, Guid customerId);
 }
 
 internal static class Mail

@@ -9,3 +9,21 @@ public sealed record OrderPlaced(Guid OrderId, Guid CustomerId, IReadOnlyList<Or
     /// <summary>The topic the event is published on.</summary>
     public const string Topic = "orders.order-placed";
 }
+
+/// <summary>
+/// Integration event: every step of an order succeeded; the money is taken and the parcel booked. Published once, in
+/// the transaction that ends the order. Effects of a sale (confirmation mail, reward points) follow this, never
+/// <see cref="OrderPlaced"/>.
+/// </summary>
+public sealed record OrderConfirmed(Guid OrderId, Guid CustomerId, long TotalCents, string Currency, DateTimeOffset ConfirmedAt)
+{
+    /// <summary>The topic the event is published on.</summary>
+    public const string Topic = "orders.order-confirmed";
+}
+
+/// <summary>Integration event: the order was rejected and everything it held was released or refunded. Published once.</summary>
+public sealed record OrderRejected(Guid OrderId, Guid CustomerId, string Reason, DateTimeOffset RejectedAt)
+{
+    /// <summary>The topic the event is published on.</summary>
+    public const string Topic = "orders.order-rejected";
+}

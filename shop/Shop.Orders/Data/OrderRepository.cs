@@ -13,7 +13,16 @@ internal sealed record OrderRecord(
 /// <summary>The order rows. Placing writes the row and <see cref="OrderPlaced"/> to the outbox in one transaction.</summary>
 internal sealed class OrderRepository(OrdersDatabase orders, IOutbox outbox, TimeProvider time)
 {
-    public async Task PlaceAsync(OrderPlaced placed, string postcode, CancellationToken cancellationToken)
+    public Task PlaceAsync(OrderPlaced placed, string postcode, CancellationToken cancellationToken) =>
+        orders.Database.WriteAsync(
+            async token =>
+            {
+                await InsertAsync(placed, postcode, token);
+                return true;
+            },
+            cancellationToken);
+
+    private async Task InsertAsync(OrderPlaced placed, string postcode, CancellationToken cancellationToken)
     {
         await using var connection = await orders.Database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -38,17 +47,52 @@ internal sealed class OrderRepository(OrdersDatabase orders, IOutbox outbox, Tim
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Ends a pending order; a second call (a repeated saga step) changes nothing and returns false.</summary>
-    public async Task<bool> FinishAsync(Guid id, string status, string? reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends a pending order and publishes the outcome (<see cref="OrderConfirmed"/> or <see cref="OrderRejected"/>)
+    /// through the outbox in the same transaction, so the event leaves exactly when the status changed. A second call
+    /// (a repeated saga step) changes nothing, publishes nothing and returns false.
+    /// </summary>
+    public Task<bool> FinishAsync(Guid id, string status, string? reason, CancellationToken cancellationToken) =>
+        orders.Database.WriteAsync(token => FinishOnceAsync(id, status, reason, token), cancellationToken);
+
+    private async Task<bool> FinishOnceAsync(Guid id, string status, string? reason, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
         await using var connection = await orders.Database.OpenAsync(cancellationToken);
-        await using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE orders_orders SET status = $status, reason = $reason, updated_at = $at WHERE id = $id AND status = 'Pending';";
-        update.Parameters.AddWithValue("$id", id.ToString());
-        update.Parameters.AddWithValue("$status", status);
-        update.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
-        update.Parameters.AddWithValue("$at", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-        return await update.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        Guid customerId;
+        long totalCents;
+        string currency;
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE orders_orders SET status = $status, reason = $reason, updated_at = $at WHERE id = $id AND status = 'Pending' RETURNING customer_id, total_cents, currency;";
+            update.Parameters.AddWithValue("$id", id.ToString());
+            update.Parameters.AddWithValue("$status", status);
+            update.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
+            update.Parameters.AddWithValue("$at", now.ToString("O", CultureInfo.InvariantCulture));
+            await using var reader = await update.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return false;
+            }
+
+            customerId = Guid.Parse(reader.GetString(0));
+            totalCents = reader.GetInt64(1);
+            currency = reader.GetString(2);
+        }
+
+        if (status == "Confirmed")
+        {
+            await outbox.EnqueueJsonAsync(connection, transaction, OrderConfirmed.Topic, id.ToString(), new OrderConfirmed(id, customerId, totalCents, currency, now), cancellationToken: cancellationToken);
+        }
+        else
+        {
+            await outbox.EnqueueJsonAsync(connection, transaction, OrderRejected.Topic, id.ToString(), new OrderRejected(id, customerId, reason ?? "rejected", now), cancellationToken: cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public async Task<OrderRecord?> FindAsync(Guid id, CancellationToken cancellationToken)

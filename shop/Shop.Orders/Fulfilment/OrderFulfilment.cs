@@ -102,7 +102,7 @@ internal static class OrderFulfilment
                 {
                     var reason = d.RejectionReason ?? "fulfilment failed";
                     await Get<OrderRepository>().FinishAsync(d.OrderId, "Rejected", reason, c.CancellationToken);
-                    await Get<OrderLog>().RejectedAsync(new OrderRejected(d.OrderId, d.CustomerId, reason, Get<TimeProvider>().GetUtcNow()), c.CancellationToken);
+                    await Get<OrderLog>().RejectedAsync(new OrderRejectedEntry(d.OrderId, d.CustomerId, reason, Get<TimeProvider>().GetUtcNow()), c.CancellationToken);
                 },
                 quick)
             .Step(
@@ -221,7 +221,7 @@ internal static class OrderFulfilment
                 {
                     await Get<IInventoryApi>().CommitAsync(d.ReservationId, c.CancellationToken);
                     await Get<OrderRepository>().FinishAsync(d.OrderId, "Confirmed", null, c.CancellationToken);
-                    await Get<OrderLog>().ConfirmedAsync(new OrderConfirmed(d.OrderId, d.CustomerId, Get<TimeProvider>().GetUtcNow()), c.CancellationToken);
+                    await Get<OrderLog>().ConfirmedAsync(new OrderConfirmedEntry(d.OrderId, d.CustomerId, Get<TimeProvider>().GetUtcNow()), c.CancellationToken);
                 },
                 options: quick);
     }

@@ -9,8 +9,8 @@ namespace Shop.Orders.Fulfilment;
 
 /// <summary>
 /// Runs order sagas in the background after the request answered 202. On start it also begins sagas for pending
-/// orders that have none (the process died between the order commit and the saga insert); the library's recovery
-/// service resumes the ones that were already running.
+/// orders that have none (the process died between the order commit and the saga insert); the library's
+/// <see cref="SagaSweeper{TData}"/> resumes the ones that were already running, and any whose run dies here.
 /// </summary>
 internal sealed partial class OrderFulfilmentRunner(
     SagaOrchestrator<OrderSagaData> orchestrator,
@@ -97,7 +97,7 @@ internal sealed partial class OrderFulfilmentRunner(
         }
         catch (SagaConcurrencyException)
         {
-            // The recovery service is driving this instance; one runner is enough.
+            // The sweeper is driving this instance; one runner is enough.
         }
         catch (Exception e)
         {
@@ -116,6 +116,6 @@ internal sealed partial class OrderFulfilmentRunner(
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Order {OrderId} fulfilment stopped mid-way; it resumes on the next start")]
     private static partial void LogStopped(ILogger logger, Guid orderId);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "Order {OrderId} fulfilment failed unexpectedly; it resumes on the next start")]
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "Order {OrderId} fulfilment failed unexpectedly; the saga sweeper resumes it")]
     private static partial void LogFailed(ILogger logger, Exception exception, Guid orderId);
 }

@@ -6,6 +6,8 @@ internal static class OrderEvents
     public static string StreamId(Guid orderId) => $"order-{orderId:N}";
 }
 
-internal sealed record OrderConfirmed(Guid OrderId, Guid CustomerId, DateTimeOffset ConfirmedAt);
+// The event-log entries keep their stored type names ("orders.OrderConfirmed", ...); the public integration events of
+// the same outcomes are Shop.Orders.Contracts.OrderConfirmed and OrderRejected.
+internal sealed record OrderConfirmedEntry(Guid OrderId, Guid CustomerId, DateTimeOffset ConfirmedAt);
 
-internal sealed record OrderRejected(Guid OrderId, Guid CustomerId, string Reason, DateTimeOffset RejectedAt);
+internal sealed record OrderRejectedEntry(Guid OrderId, Guid CustomerId, string Reason, DateTimeOffset RejectedAt);

@@ -33,11 +33,11 @@ internal sealed class OrderHistoryProjection(OrdersDatabase orders)
                 command.Parameters.AddWithValue("$currency", placed.Currency);
                 command.Parameters.AddWithValue("$at", placed.PlacedAt.ToString("O", CultureInfo.InvariantCulture));
                 break;
-            case OrderConfirmed confirmed:
+            case OrderConfirmedEntry confirmed:
                 command.CommandText = $"UPDATE {table} SET status = 'Confirmed', reason = NULL, version = $v WHERE order_id = $id AND version < $v;";
                 command.Parameters.AddWithValue("$id", confirmed.OrderId.ToString());
                 break;
-            case OrderRejected rejected:
+            case OrderRejectedEntry rejected:
                 command.CommandText = $"UPDATE {table} SET status = 'Rejected', reason = $reason, version = $v WHERE order_id = $id AND version < $v;";
                 command.Parameters.AddWithValue("$id", rejected.OrderId.ToString());
                 command.Parameters.AddWithValue("$reason", rejected.Reason);

@@ -12,10 +12,10 @@ internal sealed class OrderLog(IEventStore events, EventSerializer serializer)
     public Task<long> PlacedAsync(OrderPlaced placed, CancellationToken cancellationToken) =>
         AppendAsync(placed.OrderId, ExpectedVersion.NoStream, placed, cancellationToken);
 
-    public Task<long> ConfirmedAsync(OrderConfirmed confirmed, CancellationToken cancellationToken) =>
+    public Task<long> ConfirmedAsync(OrderConfirmedEntry confirmed, CancellationToken cancellationToken) =>
         AppendAsync(confirmed.OrderId, 1, confirmed, cancellationToken);
 
-    public Task<long> RejectedAsync(OrderRejected rejected, CancellationToken cancellationToken) =>
+    public Task<long> RejectedAsync(OrderRejectedEntry rejected, CancellationToken cancellationToken) =>
         AppendAsync(rejected.OrderId, 1, rejected, cancellationToken);
 
     private async Task<long> AppendAsync(Guid orderId, long expected, object @event, CancellationToken cancellationToken)

@@ -19,10 +19,10 @@ internal sealed class WelcomePointsHandler(RewardsDatabase db, IInbox inbox, Tim
             (_, tx) => Ledger.CreditAsync(tx, message.UserId, "welcome", WelcomePoints, context, time, cancellationToken), cancellationToken);
 }
 
-/// <summary>One point per whole currency unit of an order.</summary>
-internal sealed class OrderPointsHandler(RewardsDatabase db, IInbox inbox, TimeProvider time) : IMessageHandler<OrderPlaced>
+/// <summary>One point per whole currency unit of a confirmed order (a placed order may still be rejected).</summary>
+internal sealed class OrderPointsHandler(RewardsDatabase db, IInbox inbox, TimeProvider time) : IMessageHandler<OrderConfirmed>
 {
-    public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) =>
+    public Task HandleAsync(OrderConfirmed message, MessageContext context, CancellationToken cancellationToken) =>
         db.Database.HandleOnceAsync(inbox, RewardsModule.SubscriptionName, context,
             (_, tx) => Ledger.CreditAsync(tx, message.CustomerId, $"order {message.OrderId}", message.TotalCents / 100, context, time, cancellationToken), cancellationToken);
 }

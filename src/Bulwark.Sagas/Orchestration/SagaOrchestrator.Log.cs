@@ -18,4 +18,7 @@ public sealed partial class SagaOrchestrator<TData>
 
     [LoggerMessage(EventId = 1804, Level = LogLevel.Information, Message = "Resuming saga {SagaType} {SagaId} ({Status}, {CompletedSteps} steps done)")]
     private static partial void LogResuming(ILogger logger, string sagaType, Guid sagaId, SagaStatus status, int completedSteps);
+
+    [LoggerMessage(EventId = 1807, Level = LogLevel.Error, Message = "Resuming saga {SagaType} {SagaId} failed; the next sweep tries again")]
+    private static partial void LogResumeFailed(ILogger logger, Exception exception, string sagaType, Guid sagaId);
 }

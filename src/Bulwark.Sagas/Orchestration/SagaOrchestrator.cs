@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -11,7 +12,9 @@ namespace Bulwark.Sagas;
 /// backoff with jitter) and timeout from Polly, state saved after every step; on a failed step the completed steps
 /// are compensated in reverse order; a compensation that keeps failing parks the instance for an operator.
 /// Cancellation (host stopping) is not a failure: the instance stays where it is and <see cref="ResumeAllAsync"/>
-/// continues it after a restart.
+/// continues it after a restart. An instance whose run died mid-way (a save that failed) is continued by
+/// <see cref="ResumeStaleAsync"/>, which a <see cref="SagaSweeper{TData}"/> calls periodically; the orchestrator
+/// knows which instances run in this process and never starts a second run of one.
 /// </summary>
 /// <typeparam name="TData">The saga's data.</typeparam>
 public sealed partial class SagaOrchestrator<TData>
@@ -25,6 +28,7 @@ public sealed partial class SagaOrchestrator<TData>
     private readonly ILogger _logger;
     private readonly JsonSerializerOptions _json;
     private readonly ResiliencePipeline[] _pipelines;
+    private readonly ConcurrentDictionary<Guid, byte> _running = new();
 
     /// <summary>Creates an orchestrator.</summary>
     /// <param name="definition">The steps.</param>
@@ -92,8 +96,31 @@ public sealed partial class SagaOrchestrator<TData>
     /// <param name="cancellationToken">Stops the run between or inside steps; nothing is compensated for it.</param>
     /// <returns>The final state.</returns>
     /// <exception cref="SagaNotFoundException">No such instance.</exception>
-    /// <exception cref="SagaConcurrencyException">Another runner advanced the instance at the same time.</exception>
+    /// <exception cref="SagaConcurrencyException">Another runner advanced the instance at the same time, or this process already runs it.</exception>
     public async Task<SagaState> RunAsync(Guid sagaId, CancellationToken cancellationToken)
+    {
+        if (!_running.TryAdd(sagaId, 0))
+        {
+            // A sweep or a second caller met a live run of this process: one runner is enough.
+            throw new SagaConcurrencyException(sagaId, -1);
+        }
+
+        try
+        {
+            return await RunRegisteredAsync(sagaId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _running.TryRemove(sagaId, out _);
+        }
+    }
+
+    /// <summary>Whether this process is running the instance right now.</summary>
+    /// <param name="sagaId">The instance id.</param>
+    /// <returns><see langword="true"/> while a <see cref="RunAsync"/> of it is in progress here.</returns>
+    public bool IsRunning(Guid sagaId) => _running.ContainsKey(sagaId);
+
+    private async Task<SagaState> RunRegisteredAsync(Guid sagaId, CancellationToken cancellationToken)
     {
         var state = await _store.GetAsync(sagaId, cancellationToken).ConfigureAwait(false) ?? throw new SagaNotFoundException(sagaId);
         var data = ReadData(state);
@@ -173,13 +200,48 @@ public sealed partial class SagaOrchestrator<TData>
     {
         var unfinished = await _store.ListAsync(_definition.Name, Unfinished, cancellationToken).ConfigureAwait(false);
         var results = new List<SagaState>(unfinished.Count);
-        foreach (var state in unfinished)
+        foreach (var state in unfinished.Where(s => !IsRunning(s.SagaId)))
         {
             LogResuming(_logger, _definition.Name, state.SagaId, state.Status, state.CompletedSteps);
             results.Add(await RunAsync(state.SagaId, cancellationToken).ConfigureAwait(false));
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Continues, side by side, the unfinished instances that no run of this process drives and whose state has not
+    /// changed for <paramref name="olderThan"/>: their run died (a save failed, an unexpected error). A run in another
+    /// process loses the optimistic version check instead of applying a step twice over the same state.
+    /// </summary>
+    /// <param name="olderThan">How long an instance must have been still; keep it above a step's longest retry.</param>
+    /// <param name="cancellationToken">Stops the runs.</param>
+    /// <returns>The final states of the instances that reached one; a run that failed again waits for the next sweep.</returns>
+    public async Task<IReadOnlyList<SagaState>> ResumeStaleAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        var cutoff = _timeProvider.GetUtcNow() - olderThan;
+        var unfinished = await _store.ListAsync(_definition.Name, Unfinished, cancellationToken).ConfigureAwait(false);
+        var stale = unfinished.Where(s => s.UpdatedAt <= cutoff && !IsRunning(s.SagaId)).ToList();
+        var runs = await Task.WhenAll(stale.Select(async state =>
+        {
+            LogResuming(_logger, _definition.Name, state.SagaId, state.Status, state.CompletedSteps);
+            try
+            {
+                return await RunAsync(state.SagaId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SagaConcurrencyException)
+            {
+                // Another runner took it between the list and the run.
+                return null;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Decision: leave it unfinished for the next sweep rather than stop the other resumptions.
+                LogResumeFailed(_logger, e, _definition.Name, state.SagaId);
+                return null;
+            }
+        })).ConfigureAwait(false);
+        return [.. runs.OfType<SagaState>()];
     }
 
     /// <summary>Reads an instance.</summary>

@@ -64,6 +64,13 @@ public sealed class SqliteEventStore : IEventStore, ISnapshotStore, ICheckpointS
         ArgumentNullException.ThrowIfNull(events);
         ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, ExpectedVersion.Any);
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+
+        // A busy database rolled the whole append back (version check included), so it is run again as a whole.
+        return await SqliteBusyRetry.RunAsync(token => AppendOnceAsync(streamId, expectedVersion, events, token), _timeProvider, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<AppendResult> AppendOnceAsync(string streamId, long expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

@@ -61,6 +61,11 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(fingerprint);
         IdempotencyArguments.ValidatePositive(lockTimeout, nameof(lockTimeout));
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await SqliteBusyRetry.RunAsync(token => ClaimAsync(key, fingerprint, lockTimeout, token), _timeProvider, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IdempotencyBeginResult> ClaimAsync(string key, string fingerprint, TimeSpan lockTimeout, CancellationToken cancellationToken)
+    {
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -108,6 +113,11 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IDisposable
         ArgumentNullException.ThrowIfNull(response);
         IdempotencyArguments.ValidatePositive(retention, nameof(retention));
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await SqliteBusyRetry.RunAsync(token => StoreAsync(key, owner, response, retention, token), _timeProvider, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> StoreAsync(string key, Guid owner, IdempotentResponse response, TimeSpan retention, CancellationToken cancellationToken)
+    {
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

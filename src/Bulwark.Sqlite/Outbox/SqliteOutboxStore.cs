@@ -7,8 +7,11 @@ namespace Bulwark.Sqlite.Outbox;
 
 /// <summary>
 /// The outbox on SQLite: <see cref="IOutbox"/> writes into the caller's transaction; <see cref="IOutboxStore"/>
-/// claims under SQLite's single write lock (<c>BEGIN IMMEDIATE</c>), so relays in several processes on one file
-/// take turns and per-key order holds.
+/// claims rows with a lease (a claim id and an expiry) in one short write, publishes with no lock held, and marks
+/// them in a second short write. Holding SQLite's single write lock across the publishing starved every other
+/// writer of the file during a burst (issue 10). A row is claimable only while no earlier unpublished row of its
+/// partition key is leased by another claim, so relays in several processes keep per-key order; a crashed relay's
+/// lease expires after <see cref="ClaimLease"/>.
 /// </summary>
 public sealed class SqliteOutboxStore : IOutbox, IOutboxStore, IDisposable
 {
@@ -30,7 +33,15 @@ public sealed class SqliteOutboxStore : IOutbox, IOutboxStore, IDisposable
         CREATE INDEX ix_bulwark_outbox_pending ON bulwark_outbox (position) WHERE published_at IS NULL;
         CREATE INDEX ix_bulwark_outbox_published ON bulwark_outbox (published_at) WHERE published_at IS NOT NULL;
         """,
+        """
+        ALTER TABLE bulwark_outbox ADD COLUMN claim_id TEXT NULL;
+        ALTER TABLE bulwark_outbox ADD COLUMN claimed_until INTEGER NULL;
+        CREATE INDEX ix_bulwark_outbox_pending_key ON bulwark_outbox (partition_key, position) WHERE published_at IS NULL;
+        """,
     ];
+
+    /// <summary>How long a claim holds its rows before another relay may take them (a crashed relay's rows come back).</summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
 
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
@@ -108,51 +119,59 @@ public sealed class SqliteOutboxStore : IOutbox, IOutboxStore, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var connection = new SqliteConnection(_connectionString);
-        SqliteTransaction? transaction = null;
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            transaction = connection.BeginTransaction(deferred: false);
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                SELECT position, message_id, topic, partition_key, content_type, headers, payload, created_at
-                FROM bulwark_outbox WHERE published_at IS NULL ORDER BY position LIMIT $max;
-                """;
-            command.Parameters.AddWithValue("$max", maxMessages);
-            var messages = new List<OutboxMessage>();
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+        var claimId = Guid.NewGuid().ToString("N");
+        var messages = await SqliteBusyRetry.RunAsync(
+            async token =>
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var connection = new SqliteConnection(_connectionString);
+                await using (connection.ConfigureAwait(false))
                 {
-                    messages.Add(new OutboxMessage
+                    await connection.OpenAsync(token).ConfigureAwait(false);
+                    var now = _timeProvider.GetUtcNow();
+                    using var command = connection.CreateCommand();
+                    command.CommandText = """
+                        UPDATE bulwark_outbox SET claim_id = $claim, claimed_until = $until
+                        WHERE position IN (
+                            SELECT o.position FROM bulwark_outbox o
+                            WHERE o.published_at IS NULL AND (o.claimed_until IS NULL OR o.claimed_until <= $now)
+                              AND NOT EXISTS (
+                                  SELECT 1 FROM bulwark_outbox e
+                                  WHERE e.partition_key = o.partition_key AND e.published_at IS NULL AND e.position < o.position AND e.claimed_until > $now)
+                            ORDER BY o.position LIMIT $max)
+                        RETURNING position, message_id, topic, partition_key, content_type, headers, payload, created_at;
+                        """;
+                    command.Parameters.AddWithValue("$claim", claimId);
+                    command.Parameters.AddWithValue("$until", (now + ClaimLease).ToUnixTimeMilliseconds());
+                    command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+                    command.Parameters.AddWithValue("$max", maxMessages);
+                    var claimed = new List<OutboxMessage>();
+                    var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
                     {
-                        Position = reader.GetInt64(0),
-                        MessageId = Guid.Parse(reader.GetString(1)),
-                        Topic = reader.GetString(2),
-                        PartitionKey = reader.GetString(3),
-                        ContentType = reader.GetString(4),
-                        Headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? [],
-                        Payload = (byte[])reader.GetValue(6),
-                        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
-                    });
+                        while (await reader.ReadAsync(token).ConfigureAwait(false))
+                        {
+                            claimed.Add(new OutboxMessage
+                            {
+                                Position = reader.GetInt64(0),
+                                MessageId = Guid.Parse(reader.GetString(1)),
+                                Topic = reader.GetString(2),
+                                PartitionKey = reader.GetString(3),
+                                ContentType = reader.GetString(4),
+                                Headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? [],
+                                Payload = (byte[])reader.GetValue(6),
+                                CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+                            });
+                        }
+                    }
+
+                    // RETURNING does not promise an order.
+                    claimed.Sort((a, b) => a.Position.CompareTo(b.Position));
+                    return claimed;
                 }
-            }
-
-            return new Claim(connection, transaction, messages, _timeProvider);
-        }
-        catch
-        {
-            if (transaction is not null)
-            {
-                await transaction.DisposeAsync().ConfigureAwait(false);
-            }
-
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+            },
+            _timeProvider,
+            cancellationToken).ConfigureAwait(false);
+        return new Claim(this, claimId, messages);
     }
 
     /// <inheritdoc />
@@ -192,32 +211,77 @@ public sealed class SqliteOutboxStore : IOutbox, IOutboxStore, IDisposable
     /// <inheritdoc />
     public void Dispose() => _schema.Dispose();
 
-    private sealed class Claim(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<OutboxMessage> messages, TimeProvider timeProvider) : IOutboxClaim
+    // Marks published rows and releases the rest in one short write. Not cancelled with the relay: the messages
+    // left already, and an unmarked row is only published again, never lost.
+    private async Task SettleAsync(string claimId, IReadOnlyCollection<long> publishedPositions, CancellationToken cancellationToken) =>
+        await SqliteBusyRetry.RunAsync(
+            async token =>
+            {
+                var connection = new SqliteConnection(_connectionString);
+                await using (connection.ConfigureAwait(false))
+                {
+                    await connection.OpenAsync(token).ConfigureAwait(false);
+                    var transaction = connection.BeginTransaction(deferred: false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        using (var mark = connection.CreateCommand())
+                        {
+                            mark.Transaction = transaction;
+                            mark.CommandText = "UPDATE bulwark_outbox SET published_at = $now, claim_id = NULL, claimed_until = NULL WHERE position = $position AND claim_id = $claim;";
+                            mark.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+                            mark.Parameters.AddWithValue("$claim", claimId);
+                            var position = mark.Parameters.Add("$position", SqliteType.Integer);
+                            foreach (var published in publishedPositions)
+                            {
+                                position.Value = published;
+                                await mark.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                            }
+                        }
+
+                        using (var release = connection.CreateCommand())
+                        {
+                            release.Transaction = transaction;
+                            release.CommandText = "UPDATE bulwark_outbox SET claim_id = NULL, claimed_until = NULL WHERE claim_id = $claim;";
+                            release.Parameters.AddWithValue("$claim", claimId);
+                            await release.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                        }
+
+                        await transaction.CommitAsync(token).ConfigureAwait(false);
+                    }
+                }
+            },
+            _timeProvider,
+            cancellationToken).ConfigureAwait(false);
+
+    private sealed class Claim(SqliteOutboxStore store, string claimId, IReadOnlyList<OutboxMessage> messages) : IOutboxClaim
     {
+        private bool _settled;
+
         public IReadOnlyList<OutboxMessage> Messages { get; } = messages;
 
         public async Task CompleteAsync(IReadOnlyCollection<long> publishedPositions, CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(publishedPositions);
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "UPDATE bulwark_outbox SET published_at = $now WHERE position = $position;";
-            command.Parameters.AddWithValue("$now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-            var position = command.Parameters.Add("$position", SqliteType.Integer);
-            foreach (var published in publishedPositions)
-            {
-                position.Value = published;
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await store.SettleAsync(claimId, publishedPositions, cancellationToken).ConfigureAwait(false);
+            _settled = true;
         }
 
         public async ValueTask DisposeAsync()
         {
-            // Disposing an uncommitted transaction rolls it back: the claim is released and nothing is marked.
-            await transaction.DisposeAsync().ConfigureAwait(false);
-            await connection.DisposeAsync().ConfigureAwait(false);
+            if (_settled || Messages.Count == 0)
+            {
+                return;
+            }
+
+            // Not completed (the relay stopped or failed): release the rows for the next claim instead of waiting
+            // for the lease to expire. Should this fail too, the lease expiry releases them.
+            try
+            {
+                await store.SettleAsync(claimId, [], CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (SqliteException)
+            {
+            }
         }
     }
 }

@@ -3,7 +3,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Bulwark.Sqlite.Sagas;
 
-/// <summary>Saga instances on SQLite, updated with an optimistic version check.</summary>
+/// <summary>
+/// Saga instances on SQLite, updated with an optimistic version check. A write that meets a busy database is run
+/// again (<see cref="SqliteBusyRetry"/>): a lost save would leave the saga to the sweeper.
+/// </summary>
 public sealed class SqliteSagaStore : ISagaStore, IDisposable
 {
     internal const string Component = "sagas";
@@ -28,16 +31,18 @@ public sealed class SqliteSagaStore : ISagaStore, IDisposable
     private const string Columns = "saga_id, saga_type, status, completed_steps, pending_compensations, data, error, version, updated_at";
 
     private readonly string _connectionString;
+    private readonly TimeProvider _timeProvider;
     private readonly SqliteSchemaGate _schema;
 
     /// <summary>Creates the store.</summary>
     /// <param name="connectionString">The SQLite database.</param>
-    /// <param name="timeProvider">The clock for migration stamps.</param>
+    /// <param name="timeProvider">The clock for migration stamps and busy retries.</param>
     public SqliteSagaStore(string connectionString, TimeProvider timeProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _connectionString = connectionString;
+        _timeProvider = timeProvider;
         _schema = new SqliteSchemaGate(connectionString, Component, Migrations, timeProvider);
     }
 
@@ -113,15 +118,21 @@ public sealed class SqliteSagaStore : ISagaStore, IDisposable
     private async Task<int> ExecuteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var connection = new SqliteConnection(_connectionString);
-        await using (connection.ConfigureAwait(false))
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            bind(command);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        return await SqliteBusyRetry.RunAsync(
+            async token =>
+            {
+                var connection = new SqliteConnection(_connectionString);
+                await using (connection.ConfigureAwait(false))
+                {
+                    await connection.OpenAsync(token).ConfigureAwait(false);
+                    using var command = connection.CreateCommand();
+                    command.CommandText = sql;
+                    bind(command);
+                    return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+            },
+            _timeProvider,
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<SagaState>> QueryAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Bulwark.Sagas;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bulwark.Consistency.Contracts.Sagas;
@@ -195,6 +196,50 @@ public abstract class SagaContract : IAsyncLifetime
         Assert.Equal(1, (await store.GetAsync(state.SagaId, Ct))!.CompletedSteps);
     }
 
+    [Fact]
+    public async Task Sweeper_SaveFailedMidRun_ResumedByTheNextSweepAfterStaleAfterNotBefore()
+    {
+        var shop = new FakeShop();
+        var store = new FailingSaves(await CreateStoreAsync(Ct)) { FailUpdate = 2 };
+        var saga = CreateOrchestrator(shop, store);
+        var sweeper = new SagaSweeper<OrderData>(saga, Options.Create(new SagaSweeperOptions { Interval = TimeSpan.FromSeconds(5), StaleAfter = TimeSpan.FromSeconds(30) }), Time, NullLogger<SagaSweeper<OrderData>>.Instance);
+        var id = Guid.NewGuid();
+
+        // The save after "charge" fails (as a busy database would after its retries): the run dies, the process lives.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => saga.StartAsync(id, new OrderData { OrderId = "o-1" }, Ct));
+        Assert.Equal(SagaStatus.Pending, (await saga.GetAsync(id, Ct))!.Status);
+
+        Time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(0, await sweeper.SweepOnceAsync(Ct));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await sweeper.SweepOnceAsync(Ct));
+
+        var state = await saga.GetAsync(id, Ct);
+        Assert.Equal(SagaStatus.Confirmed, state!.Status);
+        // The charge whose save failed ran again: steps are idempotent by contract, the fake charges once per order.
+        Assert.Equal(["reserve", "charge", "charge", "ship"], shop.Log);
+    }
+
+    [Fact]
+    public async Task Sweeper_InstanceRunningInThisProcess_NotRunTwice()
+    {
+        var shop = new FakeShop();
+        var saga = CreateOrchestrator(shop, await CreateStoreAsync(Ct), new SagaStepOptions { MaxAttempts = 1, Timeout = TimeSpan.FromMinutes(10) });
+        var sweeper = new SagaSweeper<OrderData>(saga, Options.Create(new SagaSweeperOptions { StaleAfter = TimeSpan.FromSeconds(30) }), Time, NullLogger<SagaSweeper<OrderData>>.Instance);
+        var id = Guid.NewGuid();
+        shop.HoldShipping = new TaskCompletionSource();
+
+        var run = saga.StartAsync(id, new OrderData { OrderId = "o-1" }, Ct);
+        await shop.ShippingStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.True(saga.IsRunning(id));
+        Assert.Equal(0, await sweeper.SweepOnceAsync(Ct));
+        shop.HoldShipping.SetResult();
+        Assert.Equal(SagaStatus.Confirmed, (await run).Status);
+        Assert.Equal(["reserve", "charge", "ship"], shop.Log);
+    }
+
     private async Task<SagaOrchestrator<OrderData>> CreateOrchestratorAsync(FakeShop shop, SagaStepOptions? shippingOptions = null)
     {
         var definition = new SagaDefinition<OrderData>($"order-fulfilment-{GetType().Name}")
@@ -206,6 +251,35 @@ public abstract class SagaContract : IAsyncLifetime
                 new SagaStepOptions { MaxAttempts = 2, BaseDelay = TimeSpan.Zero })
             .Step("ship", (d, c) => shop.ShipAsync(d.OrderId, c.CancellationToken), options: shippingOptions ?? FastRetry);
         return new SagaOrchestrator<OrderData>(definition, await CreateStoreAsync(Ct), Time, NullLogger<SagaOrchestrator<OrderData>>.Instance);
+    }
+
+    private SagaOrchestrator<OrderData> CreateOrchestrator(FakeShop shop, ISagaStore store, SagaStepOptions? shippingOptions = null)
+    {
+        var definition = new SagaDefinition<OrderData>($"order-fulfilment-{GetType().Name}")
+            .Step("reserve", (d, _) => shop.ReserveAsync(d.OrderId), (d, _) => shop.ReleaseAsync(d.OrderId), FastRetry)
+            .Step("charge", async (d, _) => d.PaymentId = await shop.ChargeAsync(d.OrderId), (d, _) => shop.RefundAsync(d.PaymentId!), FastRetry)
+            .Step("ship", (d, c) => shop.ShipAsync(d.OrderId, c.CancellationToken), options: shippingOptions ?? FastRetry);
+        return new SagaOrchestrator<OrderData>(definition, store, Time, NullLogger<SagaOrchestrator<OrderData>>.Instance);
+    }
+
+    /// <summary>A store whose n-th update fails once, the way a save fails when the database stays busy.</summary>
+    private sealed class FailingSaves(ISagaStore inner) : ISagaStore
+    {
+        private int _updates;
+
+        public int FailUpdate { get; init; }
+
+        public Task<bool> InsertAsync(SagaState state, CancellationToken cancellationToken) => inner.InsertAsync(state, cancellationToken);
+
+        public Task<bool> UpdateAsync(SagaState state, long expectedVersion, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _updates) == FailUpdate
+                ? throw new InvalidOperationException("database is locked")
+                : inner.UpdateAsync(state, expectedVersion, cancellationToken);
+
+        public Task<SagaState?> GetAsync(Guid sagaId, CancellationToken cancellationToken) => inner.GetAsync(sagaId, cancellationToken);
+
+        public Task<IReadOnlyList<SagaState>> ListAsync(string sagaType, IReadOnlyCollection<SagaStatus> statuses, CancellationToken cancellationToken) =>
+            inner.ListAsync(sagaType, statuses, cancellationToken);
     }
 
     public sealed class OrderData
@@ -229,6 +303,9 @@ public abstract class SagaContract : IAsyncLifetime
         public int RefundFailures { get; set; }
 
         public bool HangShipping { get; set; }
+
+        /// <summary>When set, shipping waits for it (a step in progress).</summary>
+        public TaskCompletionSource? HoldShipping { get; set; }
 
         public TaskCompletionSource ShippingStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -272,6 +349,12 @@ public abstract class SagaContract : IAsyncLifetime
 
         public async Task ShipAsync(string orderId, CancellationToken cancellationToken)
         {
+            if (HoldShipping is { } hold)
+            {
+                ShippingStarted.TrySetResult();
+                await hold.Task.WaitAsync(cancellationToken);
+            }
+
             if (HangShipping)
             {
                 ShippingStarted.TrySetResult();
