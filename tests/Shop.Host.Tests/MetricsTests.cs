@@ -66,7 +66,8 @@ public sealed class MetricsTests
         await using var shop = await StartAsync();
         Assert.Equal(0, (await PrometheusScrape.FetchAsync(shop.Client, Ct)).Max("bulwark_messaging_dead_letter_depth"));
 
-        using var accepted = await ReturnsTests.PostReturnAsync(shop.Client, await ReturnsTests.PlaceOrderAsync(shop.Client), "Broken", ["just text, not a photo"u8.ToArray()]);
+        using var customer = await shop.NewCustomerAsync();
+        using var accepted = await ReturnsTests.PostReturnAsync(customer.Client, await ReturnsTests.PlaceOrderAsync(customer.Client), "Broken", ["just text, not a photo"u8.ToArray()]);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
 
         var depth = await Eventually.WaitAsync(

@@ -59,17 +59,18 @@ public sealed class RabbitMqShopTests
             Assert.Equal(100, rewards!.Points);
 
             var photo = ReturnsTests.Png(3 * 1024 * 1024);
-            var order = await ReturnsTests.PlaceOrderAsync(shop.Client);
-            using var good = await ReturnsTests.PostReturnAsync(shop.Client, order, "Too small", [photo]);
-            using var poison = await ReturnsTests.PostReturnAsync(shop.Client, order, "Broken", ["not an image"u8.ToArray()]);
+            using var customer = await shop.NewCustomerAsync();
+            var order = await ReturnsTests.PlaceOrderAsync(customer.Client);
+            using var good = await ReturnsTests.PostReturnAsync(customer.Client, order, "Too small", [photo]);
+            using var poison = await ReturnsTests.PostReturnAsync(customer.Client, order, "Broken", ["not an image"u8.ToArray()]);
             var goodId = (await good.Content.ReadFromJsonAsync<ReturnDto>(Ct))!.Id;
             var poisonId = (await poison.Content.ReadFromJsonAsync<ReturnDto>(Ct))!.Id;
 
-            var done = await ReturnsTests.WaitForStatusAsync(shop.Client, goodId, "completed");
+            var done = await ReturnsTests.WaitForStatusAsync(customer.Client, goodId, "completed");
             Assert.True(done.ClaimChecked);
             Assert.InRange(done.MessageBodyBytes!.Value, 0, 4 * 1024);
             Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo)), Assert.Single(done.Photos).Sha256);
-            await ReturnsTests.WaitForStatusAsync(shop.Client, poisonId, "rejected");
+            await ReturnsTests.WaitForStatusAsync(customer.Client, poisonId, "rejected");
             var letters = await Eventually.WaitAsync(
                 () => shop.Admin.GetFromJsonAsync<JsonElement[]>("/admin/dlq?queue=returns", Ct)!, l => l!.Length >= 1, "the poison return in the RabbitMQ DLQ");
             Assert.Equal(poisonId.ToString(), Assert.Single(letters!).GetProperty("messageId").GetString());
