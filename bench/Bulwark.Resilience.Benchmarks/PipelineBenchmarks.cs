@@ -31,6 +31,7 @@ public class PipelineBenchmarks
     private const string OpenBreaker = "OpenBreaker";
     private const string FullBulkhead = "FullBulkhead";
     private const string Allowed = "RateLimitAllowed";
+    private const string Draining = "RateLimitAllowedDraining";
     private const string Refused = "RateLimitRefused";
 
     private static readonly Func<ResilienceContext, int, ValueTask<Outcome<int>>> Work = static (_, s) => Outcome.FromResultAsValueTask(s);
@@ -52,10 +53,13 @@ public class PipelineBenchmarks
     private ResiliencePipeline _bulwarkFull = null!;
 
     private LocalRateLimiter _localAllowing = null!;
+    private LocalRateLimiter _localDraining = null!;
     private LocalRateLimiter _localRefusing = null!;
     private RateLimitPolicy _allowing = null!;
+    private RateLimitPolicy _draining = null!;
     private RateLimitPolicy _refusing = null!;
     private PartitionedRateLimiter<string> _strlAllowing = null!;
+    private PartitionedRateLimiter<string> _strlDraining = null!;
     private PartitionedRateLimiter<string> _strlRefusing = null!;
 
     [GlobalSetup]
@@ -115,19 +119,26 @@ public class PipelineBenchmarks
         _ = limiter.AttemptAcquire();
         _pollyFull = new ResiliencePipelineBuilder().AddRateLimiter(limiter).Build();
 
-        // Token buckets with the same capacity and refill on both sides: one that never runs dry during a run, and
-        // one of a single token per hour that every partition spends in setup, so that every measured call is refused.
+        // Token buckets with the same capacity and refill on both sides. Allowed: 100 M per second, so a partition's
+        // bucket is full again each time its turn comes round (a caller under its limit). Draining: 100 M per day, so
+        // each visit takes a token the refill has not yet replaced (a caller in a burst) but none runs dry during a run.
+        // Refused: one token per hour, spent by every partition in setup, so that every measured call is refused.
         _allowing = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.TokenBucket, PermitLimit = 100_000_000, Window = TimeSpan.FromSeconds(1) };
+        _draining = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.TokenBucket, PermitLimit = 100_000_000, Window = TimeSpan.FromDays(1) };
         _refusing = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.TokenBucket, PermitLimit = 1, Window = TimeSpan.FromHours(1) };
         _localAllowing = new LocalRateLimiter(TimeProvider.System);
+        _localDraining = new LocalRateLimiter(TimeProvider.System);
         _localRefusing = new LocalRateLimiter(TimeProvider.System);
         _strlAllowing = Partitioned(_allowing);
+        _strlDraining = Partitioned(_draining);
         _strlRefusing = Partitioned(_refusing);
         foreach (var key in _keys)
         {
             _ = _localAllowing.Decide(Tier, _allowing, key);
+            _ = _localDraining.Decide(Tier, _draining, key);
             _ = _localRefusing.Decide(Tier, _refusing, key);
             _strlAllowing.AttemptAcquire(key).Dispose();
+            _strlDraining.AttemptAcquire(key).Dispose();
             _strlRefusing.AttemptAcquire(key).Dispose();
         }
 
@@ -141,8 +152,10 @@ public class PipelineBenchmarks
     public void Cleanup()
     {
         _localAllowing.Dispose();
+        _localDraining.Dispose();
         _localRefusing.Dispose();
         _strlAllowing.Dispose();
+        _strlDraining.Dispose();
         _strlRefusing.Dispose();
     }
 
@@ -201,6 +214,18 @@ public class PipelineBenchmarks
     [Benchmark]
     [BenchmarkCategory(Allowed)]
     public bool RateLimitAllowed_Bulwark_Local() => _localAllowing.Decide(Tier, _allowing, NextKey()).IsAllowed;
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory(Draining)]
+    public bool RateLimitAllowedDraining_STRL_Partitioned()
+    {
+        using var lease = _strlDraining.AttemptAcquire(NextKey());
+        return lease.IsAcquired;
+    }
+
+    [Benchmark]
+    [BenchmarkCategory(Draining)]
+    public bool RateLimitAllowedDraining_Bulwark_Local() => _localDraining.Decide(Tier, _draining, NextKey()).IsAllowed;
 
     [Benchmark(Baseline = true)]
     [BenchmarkCategory(Refused)]
