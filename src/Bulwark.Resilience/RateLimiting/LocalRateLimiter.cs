@@ -15,15 +15,21 @@ namespace Bulwark.Resilience.RateLimiting;
 /// </remarks>
 public sealed class LocalRateLimiter : IRateLimitDecider, IDisposable
 {
-    private const int SweepEvery = 4096;
-
     private static readonly Counter<long> Refusals = ResilienceMeter.Meter.CreateCounter<long>(
         "bulwark.rate_limit.refusals", "{request}", "Requests refused by a rate limit.");
 
     // Nested by tier, then partition: string keys hash faster than a tuple of strings on this hot path.
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, RateCounter>> _counters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Tier> _counters = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
-    private int _decisions;
+    private readonly long _sweepInterval;
+
+    // Due time of the next sweep of idle partitions. Read on every decision but written about once a second, so it does
+    // not bounce between cores the way a shared decision counter did.
+    private long _nextSweep;
+
+    // The tier asked last. Callers use a handful of policy names, so comparing one short string usually replaces the
+    // outer lookup; it is written only when the tier changes.
+    private Tier? _recentTier;
 
     /// <summary>Creates the limiter.</summary>
     /// <param name="timeProvider">The clock.</param>
@@ -31,10 +37,11 @@ public sealed class LocalRateLimiter : IRateLimitDecider, IDisposable
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
+        _sweepInterval = timeProvider.TimestampFrequency;
     }
 
     /// <summary>Partitions currently tracked.</summary>
-    public int PartitionCount => _counters.Values.Sum(static tier => tier.Count);
+    public int PartitionCount => _counters.Values.Sum(static tier => tier.Partitions.Count);
 
     /// <inheritdoc />
     public ValueTask<RateLimitDecision> DecideAsync(string policyName, RateLimitPolicy policy, string partitionKey, CancellationToken cancellationToken) =>
@@ -51,21 +58,24 @@ public sealed class LocalRateLimiter : IRateLimitDecider, IDisposable
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(partitionKey);
         var now = _timeProvider.GetTimestamp();
-        if (!_counters.TryGetValue(policyName, out var tier))
+        var tier = _recentTier;
+        if (tier is null || !string.Equals(tier.Name, policyName, StringComparison.Ordinal))
         {
-            tier = _counters.GetOrAdd(policyName, static _ => new ConcurrentDictionary<string, RateCounter>(StringComparer.Ordinal));
+            tier = FindTier(policyName);
         }
 
-        if (!tier.TryGetValue(partitionKey, out var counter))
+        if (!tier.Partitions.TryGetValue(partitionKey, out var counter))
         {
-            counter = tier.GetOrAdd(partitionKey, static (_, state) => RateCounter.Create(state.policy, state.now, state.frequency), (policy, now, frequency: _timeProvider.TimestampFrequency));
+            counter = tier.Partitions.GetOrAdd(partitionKey, static (_, state) => RateCounter.Create(state.policy, state.now, state.frequency), (policy, now, frequency: _timeProvider.TimestampFrequency));
         }
 
         Volatile.Write(ref counter.LastUsed, now);
         var decision = counter.TryAcquire(now);
 
         // Partitions keyed by IP or API key would otherwise grow without bound; an idle counter is full again anyway.
-        if ((Interlocked.Increment(ref _decisions) & (SweepEvery - 1)) == 0)
+        // At most one sweep a second, by the caller that wins the due time.
+        var due = Volatile.Read(ref _nextSweep);
+        if (now >= due && Interlocked.CompareExchange(ref _nextSweep, now + _sweepInterval, due) == due)
         {
             Sweep(now);
         }
@@ -82,11 +92,11 @@ public sealed class LocalRateLimiter : IRateLimitDecider, IDisposable
     /// <param name="now">The current <see cref="TimeProvider.GetTimestamp"/>.</param>
     internal void Sweep(long now)
     {
-        foreach (var tier in _counters.Values)
+        foreach (var (_, tier) in _counters)
         {
-            foreach (var (key, counter) in tier)
+            foreach (var (key, counter) in tier.Partitions)
             {
-                if (now - Volatile.Read(ref counter.LastUsed) > counter.IdleAfter && tier.TryRemove(new KeyValuePair<string, RateCounter>(key, counter)))
+                if (now - Volatile.Read(ref counter.LastUsed) > counter.IdleAfter && tier.Partitions.TryRemove(new KeyValuePair<string, RateCounter>(key, counter)))
                 {
                     (counter as IDisposable)?.Dispose();
                 }
@@ -97,11 +107,31 @@ public sealed class LocalRateLimiter : IRateLimitDecider, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var counter in _counters.Values.SelectMany(static tier => tier.Values))
+        foreach (var counter in _counters.Values.SelectMany(static tier => tier.Partitions.Values))
         {
             (counter as IDisposable)?.Dispose();
         }
 
         _counters.Clear();
+        _recentTier = null;
+    }
+
+    private Tier FindTier(string policyName)
+    {
+        if (!_counters.TryGetValue(policyName, out var tier))
+        {
+            tier = _counters.GetOrAdd(policyName, static name => new Tier(name));
+        }
+
+        _recentTier = tier;
+        return tier;
+    }
+
+    /// <summary>One policy's partitions.</summary>
+    private sealed class Tier(string name)
+    {
+        public string Name { get; } = name;
+
+        public ConcurrentDictionary<string, RateCounter> Partitions { get; } = new(StringComparer.Ordinal);
     }
 }

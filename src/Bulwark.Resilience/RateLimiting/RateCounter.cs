@@ -7,7 +7,9 @@ internal abstract class RateCounter(RateLimitPolicy policy, double frequency)
 {
     protected RateLimitPolicy Policy { get; } = policy;
 
-    protected Lock Gate { get; } = new();
+    /// <summary>Guards the counter's state. The counter itself: it never leaves <see cref="LocalRateLimiter"/>, so nothing
+    /// else locks on it, and a partition costs one object (one cache line less per decision) instead of two.</summary>
+    protected object Gate => this;
 
     /// <summary>When the counter was last asked; idle counters are evicted by <see cref="LocalRateLimiter"/>.</summary>
     public long LastUsed;
@@ -114,6 +116,7 @@ internal sealed class SlidingWindowCounter : RateCounter
 internal sealed class TokenBucketCounter : RateCounter
 {
     private readonly double _perTick;
+    private readonly TimeSpan _oneTokenRefill;
     private double _tokens;
     private long _last;
 
@@ -123,24 +126,33 @@ internal sealed class TokenBucketCounter : RateCounter
         _perTick = policy.PermitLimit / (double)Math.Max(1, Ticks(policy.Window));
         _tokens = policy.PermitLimit;
         _last = now;
+        _oneTokenRefill = Span(1 / _perTick);
     }
 
     public override RateLimitDecision TryAcquire(long now)
     {
+        bool allowed;
+        double tokens;
         lock (Gate)
         {
             _tokens = Math.Min(Policy.PermitLimit, _tokens + ((now - _last) * _perTick));
             _last = now;
-            var allowed = _tokens >= 1;
+            allowed = _tokens >= 1;
             if (allowed)
             {
                 _tokens -= 1;
             }
 
-            var reset = Span((Policy.PermitLimit - _tokens) / _perTick);
-            var retry = allowed ? TimeSpan.Zero : Span((1 - _tokens) / _perTick);
-            return new RateLimitDecision(allowed, Policy.PermitLimit, (int)_tokens, reset, retry);
+            tokens = _tokens;
         }
+
+        // The divisions run outside the lock: they need only this call's snapshot. A partition under its limit finds
+        // its bucket full again and owes exactly one token after taking it; the reset time for that case is the same
+        // expression computed once, so the result is bit for bit what dividing now would give.
+        var owed = Policy.PermitLimit - tokens;
+        var reset = owed == 1 ? _oneTokenRefill : Span(owed / _perTick);
+        var retry = allowed ? TimeSpan.Zero : Span((1 - tokens) / _perTick);
+        return new RateLimitDecision(allowed, Policy.PermitLimit, (int)tokens, reset, retry);
     }
 }
 

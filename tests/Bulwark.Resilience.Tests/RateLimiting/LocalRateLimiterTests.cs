@@ -104,4 +104,68 @@ public sealed class LocalRateLimiterTests
 
         Assert.Equal(1, limiter.PartitionCount);
     }
+
+    [Fact]
+    public void TokenBucket_ResetAfter_IsTheTimeToRefillWhatIsOwed()
+    {
+        using var limiter = new LocalRateLimiter(_time);
+        var policy = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.TokenBucket, PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
+
+        // One token owed (a full bucket, one taken), then two: the one-token case must equal the computed one.
+        Assert.Equal(TimeSpan.FromSeconds(6), limiter.Decide("tier", policy, "k").ResetAfter);
+        Assert.Equal(TimeSpan.FromSeconds(12), limiter.Decide("tier", policy, "k").ResetAfter);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        var again = limiter.Decide("tier", policy, "k");
+        Assert.Equal(TimeSpan.FromSeconds(6), again.ResetAfter);
+        Assert.Equal(9, again.Remaining);
+    }
+
+    [Fact]
+    public void Tiers_AlternatingOnOneKey_AreCountedSeparately()
+    {
+        using var limiter = new LocalRateLimiter(_time);
+        var strict = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.FixedWindow, PermitLimit = 2 };
+        var loose = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.FixedWindow, PermitLimit = 5 };
+        var allowed = new Dictionary<string, int> { ["strict"] = 0, ["loose"] = 0 };
+        for (var i = 0; i < 20; i++)
+        {
+            // Fresh string instances each time: the tier is found by name, not by reference.
+            var name = new string(i % 2 == 0 ? "strict" : "loose");
+            if (limiter.Decide(name, i % 2 == 0 ? strict : loose, "key:a").IsAllowed)
+            {
+                allowed[name]++;
+            }
+        }
+
+        Assert.Equal(2, allowed["strict"]);
+        Assert.Equal(5, allowed["loose"]);
+    }
+
+    [Fact]
+    public async Task TokenBucket_ManyParallelCallers_AllowExactlyTheCapacity()
+    {
+        var policy = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.TokenBucket, PermitLimit = 100, Window = TimeSpan.FromHours(1) };
+        for (var round = 0; round < 20; round++)
+        {
+            using var limiter = new LocalRateLimiter(_time);
+            var allowed = 0;
+            using var start = new Barrier(8);
+            // Own threads, so that the barrier does not wait on the thread pool's slow growth.
+            var callers = Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(() =>
+            {
+                start.SignalAndWait(TestContext.Current.CancellationToken);
+                for (var i = 0; i < 50; i++)
+                {
+                    if (limiter.Decide("tier", policy, $"key:{i % 2}").IsAllowed)
+                    {
+                        Interlocked.Increment(ref allowed);
+                    }
+                }
+            }, TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+            await Task.WhenAll(callers);
+
+            // Two partitions of 100 tokens, 200 asks each; the clock stands still, so nothing refills.
+            Assert.Equal(200, allowed);
+        }
+    }
 }
