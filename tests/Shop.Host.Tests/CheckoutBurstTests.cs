@@ -12,9 +12,9 @@ namespace Shop.Host.Tests;
 /// <summary>
 /// Issue 10, item 1: a burst of honest checkouts against a healthy provider is served. The payments bulkhead's own
 /// refusals must not open the payments breaker, and the saga waits for a slot instead of rejecting the order.
-/// Not here yet: 200 at once. On a saturated 2-core CI machine the provider calls then hit real 1 s attempt timeouts,
-/// five of them open the breaker and every order is rejected (CI run, 2026-12-06: 200 × "circuit is open"); the saga
-/// does not yet wait out an open breaker. See the issue 10 closing note.
+/// With 200 at once on a saturated 2-core machine the provider calls hit real timeouts and the breaker opens (CI run,
+/// 2026-12-06, before the fix: 200 × "circuit is open"); the saga then waits out the break (the breaker's Retry-After)
+/// instead of rejecting the orders.
 /// </summary>
 public sealed class CheckoutBurstTests
 {
@@ -38,6 +38,18 @@ public sealed class CheckoutBurstTests
 
         Assert.Equal(150, (await ChargesAsync(provider)).Count);
         Assert.Equal("Closed", BreakerState(shop, "payments"));
+    }
+
+    [Fact]
+    public async Task Checkout_TwoHundredAtOnce_AllConfirmed()
+    {
+        await using var provider = await StartProviderAsync();
+        await using var shop = await StartShopAsync(provider);
+
+        var statuses = await BurstAsync(shop, 200, 0);
+
+        Assert.True(statuses.All(s => s.Status == "Confirmed"), Summary(statuses));
+        Assert.Equal(200, (await ChargesAsync(provider)).Count);
     }
 
     private static async Task<(string Status, string? Reason)[]> BurstAsync(RunningShop shop, int orders, int round)

@@ -16,7 +16,7 @@ public sealed class PaymentsTests
     public async Task Charge_ProviderHealthy_Returns201()
     {
         await using var provider = await StartProviderAsync();
-        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+        await using var shop = await RunningShop.StartAsync(null, null, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", .. RunningShop.RoomyPaymentBudgets]);
 
         using var response = await shop.ChargeAsync(Charge("tok_visa"));
 
@@ -27,7 +27,7 @@ public sealed class PaymentsTests
     public async Task Charge_DeclinedCard_Returns402Problem()
     {
         await using var provider = await StartProviderAsync();
-        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+        await using var shop = await RunningShop.StartAsync(null, null, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", .. RunningShop.RoomyPaymentBudgets]);
 
         using var response = await shop.ChargeAsync(Charge(PaymentProviderApp.DeclinedCard));
 
@@ -41,7 +41,7 @@ public sealed class PaymentsTests
         await using var provider = await StartProviderAsync();
         using var control = new HttpClient { BaseAddress = provider.BaseAddress() };
         (await control.PutAsJsonAsync("/_control/faults", new { down = true }, Ct)).EnsureSuccessStatusCode();
-        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+        await using var shop = await RunningShop.StartAsync(null, null, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", .. RunningShop.RoomyPaymentBudgets]);
 
         using var response = await shop.ChargeAsync(Charge("tok_visa"));
 
@@ -53,7 +53,7 @@ public sealed class PaymentsTests
     public async Task Charge_SameIdempotencyKeyTwice_ProviderChargesOnce()
     {
         await using var provider = await StartProviderAsync();
-        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+        await using var shop = await RunningShop.StartAsync(null, null, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", .. RunningShop.RoomyPaymentBudgets]);
 
         for (var i = 0; i < 2; i++)
         {
@@ -76,7 +76,7 @@ public sealed class PaymentsTests
     public async Task Charge_BadInput_ReturnsProblemWithoutCallingProvider(string body, HttpStatusCode expected)
     {
         await using var provider = await StartProviderAsync();
-        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+        await using var shop = await RunningShop.StartAsync(null, null, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", .. RunningShop.RoomyPaymentBudgets]);
 
         using var response = await shop.ChargeAsync(new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         using var control = new HttpClient { BaseAddress = provider.BaseAddress() };

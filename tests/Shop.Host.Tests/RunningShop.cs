@@ -16,6 +16,16 @@ internal sealed class RunningShop : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly HostLogFile _logs;
 
+    /// <summary>
+    /// Payment budgets for tests that are not about timing: a charge to the in-process stand-in on a saturated CI machine
+    /// (every test assembly at once) can take longer than the shop's 1.5 s production budget.
+    /// </summary>
+    public static readonly string[] RoomyPaymentBudgets =
+    [
+        "--Bulwark:Resilience:Pipelines:payments:Timeout=00:00:15",
+        "--Bulwark:Resilience:Pipelines:payments:AttemptTimeout=00:00:10",
+    ];
+
     /// <summary>The admin key in the shop's appsettings.json (operator endpoints).</summary>
     public const string AdminKey = "demo-admin-key-change-me";
 

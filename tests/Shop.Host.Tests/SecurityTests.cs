@@ -21,7 +21,7 @@ public sealed class SecurityTests
     public async Task Charge_OneCentPreemptionOfAnOrdersKey_IsRefusedAndTheOrderIsChargedInFull()
     {
         await using var provider = await StartProviderAsync();
-        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+        await using var shop = await RunningShop.StartAsync(null, null, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", .. RunningShop.RoomyPaymentBudgets]);
         using var buyer = await shop.NewCustomerAsync();
         using var attacker = await shop.NewCustomerAsync();
 
@@ -52,7 +52,7 @@ public sealed class SecurityTests
     public async Task Customers_AnotherCustomersThings_AreNotFoundAndUnchanged()
     {
         await using var provider = await StartProviderAsync();
-        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+        await using var shop = await RunningShop.StartAsync(null, null, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", .. RunningShop.RoomyPaymentBudgets]);
         using var ada = await shop.NewCustomerAsync("Ada");
         using var eve = await shop.NewCustomerAsync("Eve");
         var order = await PlaceAsync(ada.Client, "tok_visa");
@@ -102,7 +102,7 @@ public sealed class SecurityTests
     public async Task PlaceOrder_CustomerIdInTheBody_IsIgnoredForTheTokensCustomer()
     {
         await using var provider = await StartProviderAsync();
-        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+        await using var shop = await RunningShop.StartAsync(null, null, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", .. RunningShop.RoomyPaymentBudgets]);
         using var ada = await shop.NewCustomerAsync();
         using var eve = await shop.NewCustomerAsync();
 
@@ -125,7 +125,7 @@ public sealed class SecurityTests
     public async Task IdempotencyKey_ReusedByAnotherCustomer_GetsTheirOwnAnswerNeverTheFirstCallers()
     {
         await using var provider = await StartProviderAsync();
-        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+        await using var shop = await RunningShop.StartAsync(null, null, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", .. RunningShop.RoomyPaymentBudgets]);
         using var ada = await shop.NewCustomerAsync();
         using var eve = await shop.NewCustomerAsync();
         var key = "shared-" + Guid.NewGuid().ToString("N");
@@ -185,7 +185,7 @@ public sealed class SecurityTests
     public async Task ListEndpoints_PageSizeOverTheCap_400_AndPagesAreBounded()
     {
         await using var provider = await StartProviderAsync();
-        await using var shop = await RunningShop.StartAsync(null, null, $"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}");
+        await using var shop = await RunningShop.StartAsync(null, null, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", .. RunningShop.RoomyPaymentBudgets]);
         using var ada = await shop.NewCustomerAsync();
         for (var i = 0; i < 3; i++)
         {

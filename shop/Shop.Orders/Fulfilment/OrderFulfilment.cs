@@ -191,12 +191,16 @@ internal static class OrderFulfilment
                             throw new OrderStepFailedException(d.RejectionReason);
                         default:
                             d.RejectionReason = "payment unavailable: " + result.Reason;
-                            throw new OrderStepFailedException(d.RejectionReason);
+                            // An open breaker or a full compartment says when to come back: the order waits it out
+                            // (within the step's attempts) instead of being rejected during a short outage.
+                            throw result.RetryAfter is { } wait
+                                ? new SagaStepRetryLaterException(wait, d.RejectionReason)
+                                : new OrderStepFailedException(d.RejectionReason);
                     }
 
                     hooks.After(d.OrderId, "charge-payment");
                 },
-                options: new SagaStepOptions { MaxAttempts = 4, BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(5), Timeout = TimeSpan.FromSeconds(15) })
+                options: new SagaStepOptions { MaxAttempts = 6, BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(12), Timeout = TimeSpan.FromSeconds(15) })
             .Step(
                 "arrange-shipping",
                 async (d, c) =>

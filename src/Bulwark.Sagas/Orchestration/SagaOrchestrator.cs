@@ -302,6 +302,11 @@ public sealed partial class SagaOrchestrator<TData>
                 UseJitter = true,
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
+                // A dependency that said when to come back is waited for (capped by MaxDelay); otherwise the backoff.
+                DelayGenerator = args => ValueTask.FromResult(
+                    args.Outcome.Exception is SagaStepRetryLaterException { RetryAfter: var wait } && wait > TimeSpan.Zero
+                        ? (TimeSpan?)(wait < options.MaxDelay ? wait : options.MaxDelay)
+                        : null),
             });
         }
 

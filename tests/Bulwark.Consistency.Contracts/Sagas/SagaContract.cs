@@ -175,6 +175,38 @@ public abstract class SagaContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Step_AsksToRetryLater_NextAttemptWaitsThatLongNotTheBackoff()
+    {
+        var shop = new FakeShop { ShippingFailures = 1, ShippingRetryAfter = TimeSpan.FromSeconds(30) };
+        var saga = await CreateOrchestratorAsync(shop, new SagaStepOptions { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMinutes(1) });
+
+        var run = saga.StartAsync(Guid.NewGuid(), new OrderData { OrderId = "o-1" }, Ct);
+        await shop.ShippingFailed.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        // The usual 10 ms backoff passes in the first second; the dependency asked for 30 s, so nothing runs before that.
+        var advanced = TimeSpan.Zero;
+        for (var i = 0; i < 29; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            advanced += TimeSpan.FromSeconds(1);
+            await Task.Delay(5, Ct);
+        }
+
+        Assert.False(run.IsCompleted, "the step was retried before the dependency's Retry-After");
+        for (var i = 0; i < 200 && !run.IsCompleted; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            advanced += TimeSpan.FromSeconds(1);
+            await Task.Delay(5, Ct);
+        }
+
+        var state = await run.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(SagaStatus.Confirmed, state.Status);
+        Assert.Equal(["reserve", "charge", "ship!", "ship"], shop.Log);
+        Assert.True(advanced >= TimeSpan.FromSeconds(30), $"retried after {advanced}");
+    }
+
+    [Fact]
     public async Task Store_StaleVersionOrDuplicateStart_Refused()
     {
         var store = await CreateStoreAsync(Ct);
@@ -300,6 +332,9 @@ public abstract class SagaContract : IAsyncLifetime
 
         public int ShippingFailures { get; set; }
 
+        /// <summary>When set, a shipping failure says when to come back (<see cref="SagaStepRetryLaterException"/>).</summary>
+        public TimeSpan? ShippingRetryAfter { get; set; }
+
         public int RefundFailures { get; set; }
 
         public bool HangShipping { get; set; }
@@ -365,7 +400,9 @@ public abstract class SagaContract : IAsyncLifetime
             {
                 _log.Enqueue("ship!");
                 ShippingFailed.TrySetResult();
-                throw new InvalidOperationException($"no courier for {orderId}");
+                throw ShippingRetryAfter is { } wait
+                    ? new SagaStepRetryLaterException(wait, $"the courier desk for {orderId} reopens later")
+                    : new InvalidOperationException($"no courier for {orderId}");
             }
 
             _log.Enqueue("ship");
