@@ -190,8 +190,10 @@ public sealed class BulwarkCircuitBreakerTests
 
             start.SetResult();
 
-            // Every caller that is not a probe is refused at once, while the probes are still held.
-            while (callers.Count(c => c.IsCompleted) < 100 - probes)
+            // Every caller that is not a probe is refused at once, while the probes are still held. An admitted probe
+            // may not have reached the callback yet when the last refusal completes: wait for both, bounded.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while ((callers.Count(c => c.IsCompleted) < 100 - probes || Volatile.Read(ref entered) < probes) && waited.Elapsed < TimeSpan.FromSeconds(10))
             {
                 await Task.Delay(1, TestContext.Current.CancellationToken);
             }
