@@ -61,11 +61,12 @@ internal static class BulwarkCommand
         var fault = new Option<DependencyFault?>("--fault") { Description = "Plug-Pull only: Down (refused, the default) or Blackhole (hangs like a pulled cable)." };
         var targetEnvironment = new Option<string>("--target-environment") { Description = "Hostile only: the target's environment. In Development /metrics and /admin/* may be public, so that check is informational.", DefaultValueFactory = _ => "Production" };
         var idleConnections = new Option<int?>("--idle-connections") { Description = "Hostile only: idle connections held open from 127.0.0.2 while a customer is served (0 to 20,000; 0 skips; default 2,000)." };
+        var management = new Option<string?>("--management") { Description = "Hostile only: the target's management URL (e.g. http://127.0.0.1:5109), where operator endpoints live outside Development." };
         var oversizeRounds = new Option<int?>("--oversize-rounds") { Description = "Hostile only: rounds of 1.1 MB and 3.3 MB bodies to every idempotent endpoint (1 to 50; default 2)." };
         var run = new Command("run", "Runs one drill: injects its faults, applies its load, judges, restores, writes reports. Exit code 0 passed, 1 failed, 2 inconclusive or bad usage.")
         {
             name, target, paymentControl, recommendationsControl, criticalProxy, reportDir, duration, fault, apiKey,
-            targetEnvironment, idleConnections, oversizeRounds,
+            targetEnvironment, idleConnections, oversizeRounds, management,
         };
         run.SetAction(async (parse, cancellationToken) =>
         {
@@ -82,7 +83,7 @@ internal static class BulwarkCommand
                     parse.GetValue(duration),
                     parse.GetValue(fault),
                     parse.GetValue(apiKey),
-                    HostileFrom(parse.GetValue(targetEnvironment)!, parse.GetValue(idleConnections), parse.GetValue(oversizeRounds), parse.GetValue(paymentControl)),
+                    HostileFrom(parse.GetValue(targetEnvironment)!, parse.GetValue(idleConnections), parse.GetValue(oversizeRounds), parse.GetValue(paymentControl), parse.GetValue(management)),
                     cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is NonLoopbackTargetException or ArgumentException or ValidationException or UsageException)
@@ -156,7 +157,7 @@ internal static class BulwarkCommand
         return ExitCodes.For(report.Verdict.Outcome);
     }
 
-    private static HostileOptions HostileFrom(string environment, int? idleConnections, int? oversizeRounds, string? paymentControl)
+    private static HostileOptions HostileFrom(string environment, int? idleConnections, int? oversizeRounds, string? paymentControl, string? management)
     {
         var options = new HostileOptions
         {
@@ -168,6 +169,7 @@ internal static class BulwarkCommand
             },
             // The payment stand-in serves its ledger (GET /charges) beside its fault controls.
             ProviderUrl = paymentControl is null ? null : LoopbackTarget.Parse(paymentControl),
+            ManagementUrl = management is null ? null : LoopbackTarget.Parse(management),
         };
         options.IdleConnections = idleConnections ?? options.IdleConnections;
         options.OversizeRounds = oversizeRounds ?? options.OversizeRounds;

@@ -19,6 +19,13 @@ public sealed class HostileOptions
     /// <value>The default value is none.</value>
     public Uri? ProviderUrl { get; set; }
 
+    /// <summary>
+    /// The target's management URL, where operator endpoints are served outside Development; the operator's validation
+    /// probe goes there. Without it, an operator endpoint the public port does not serve (404) is listed as not run.
+    /// </summary>
+    /// <value>The default value is none: operator probes go to the target.</value>
+    public Uri? ManagementUrl { get; set; }
+
     /// <summary>The header the operator key travels in (taken from the context's default headers, never sent by customers).</summary>
     /// <value>The default value is <c>X-Api-Key</c>.</value>
     [Required]
