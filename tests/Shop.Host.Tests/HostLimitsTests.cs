@@ -179,7 +179,10 @@ internal static class LimitsCaller
 {
     public static HttpClient Create(RunningShop shop, ShopCustomer? customer)
     {
-        var client = new HttpClient { BaseAddress = shop.Client.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // The client waits for the server's answer to "Expect: 100-continue" instead of sending the body after its 1 s
+        // default: on a loaded machine a 413 that comes later would otherwise meet a body already on its way (a reset).
+        var handler = new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(20) };
+        var client = new HttpClient(handler) { BaseAddress = shop.Client.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (customer is null)
         {
             client.DefaultRequestHeaders.Add("X-Api-Key", RunningShop.AdminKey);

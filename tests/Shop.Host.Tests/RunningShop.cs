@@ -24,6 +24,7 @@ internal sealed class RunningShop : IAsyncDisposable
     [
         "--Bulwark:Resilience:Pipelines:payments:Timeout=00:00:15",
         "--Bulwark:Resilience:Pipelines:payments:AttemptTimeout=00:00:10",
+        "--Bulwark:Deadlines:DefaultBudget=00:00:30",
     ];
 
     /// <summary>The admin key in the shop's appsettings.json (operator endpoints).</summary>
