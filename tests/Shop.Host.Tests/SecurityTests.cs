@@ -182,6 +182,27 @@ public sealed class SecurityTests
     }
 
     [Fact]
+    public async Task OperatorOnlyReads_StrangersAreRefused_OperatorsServed()
+    {
+        await using var shop = await RunningShop.StartAsync();
+        using var ada = await shop.NewCustomerAsync();
+
+        foreach (var path in new[] { "/api/analytics/events", "/api/payments/reconciliations", "/admin/dlq/depth" })
+        {
+            using var anonymous = await shop.Client.GetAsync(path, Ct);
+            using var customer = await ada.Client.GetAsync(path, Ct);
+            using var operatorCall = await shop.Admin.GetAsync(path, Ct);
+
+            Assert.True(anonymous.StatusCode == HttpStatusCode.Unauthorized, $"GET {path} anonymous answered {(int)anonymous.StatusCode}");
+            Assert.True(customer.StatusCode == HttpStatusCode.Forbidden, $"GET {path} as a customer answered {(int)customer.StatusCode}");
+            Assert.True(operatorCall.StatusCode == HttpStatusCode.OK, $"GET {path} as an operator answered {(int)operatorCall.StatusCode}");
+        }
+
+        using var meAsOperator = await shop.Admin.GetAsync("/api/users/me", Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, meAsOperator.StatusCode);
+    }
+
+    [Fact]
     public async Task ListEndpoints_PageSizeOverTheCap_400_AndPagesAreBounded()
     {
         await using var provider = await StartProviderAsync();
