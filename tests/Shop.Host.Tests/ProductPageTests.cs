@@ -22,7 +22,7 @@ public sealed class ProductPageTests
         await using var standIns = await StandIns.StartAsync();
         await using var shop = await RunningShop.StartAsync(null, null, standIns.ShopArgs);
 
-        var page = await GetPageAsync(shop, 3);
+        var page = await GetGoodPageAsync(shop.Client, 3);
 
         Assert.Equal(3, page.GetProperty("product").GetProperty("id").GetInt32());
         Assert.True(page.GetProperty("stock").GetProperty("available").GetInt32() > 0);
@@ -55,7 +55,7 @@ public sealed class ProductPageTests
     {
         await using var standIns = await StandIns.StartAsync();
         await using var shop = await RunningShop.StartAsync(null, null, standIns.ShopArgs);
-        var fresh = await GetPageAsync(shop, 5);
+        var fresh = await GetGoodPageAsync(shop.Client, 5);
         await StandIns.SetFaultsAsync(standIns.Recommendations, new { down = true });
 
         var stale = await GetPageAsync(shop, 5);
@@ -135,6 +135,25 @@ public sealed class ProductPageTests
     };
 
     private static Task<JsonElement> GetPageAsync(RunningShop shop, int id) => GetPageAsync(shop.Client, id);
+
+    // A cold shop's first engine call (JIT, a new connection) can overrun the part's 300 ms budget on a loaded CI
+    // machine, and the page then rightly answers degraded. Tests whose premise is a healthy answer ask a few times;
+    // a shop that never serves one still fails.
+    private static async Task<JsonElement> GetGoodPageAsync(HttpClient client, int id)
+    {
+        JsonElement page = default;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            page = await GetPageAsync(client, id);
+            if (page.GetProperty("degraded").GetArrayLength() == 0)
+            {
+                return page;
+            }
+        }
+
+        Assert.Fail($"five pages in a row were degraded with a healthy engine: {page}");
+        return page;
+    }
 
     private static async Task<JsonElement> GetPageAsync(HttpClient client, int id)
     {
