@@ -1,3 +1,4 @@
+using Bulwark.AspNetCore.DeadLetters;
 using Bulwark.AspNetCore.Deadlines;
 using Bulwark.AspNetCore.Health;
 using Bulwark.AspNetCore.Idempotency;
@@ -13,7 +14,6 @@ using Bulwark.Resilience.DependencyInjection;
 using Bulwark.Sqlite.Idempotency;
 using Bulwark.Sqlite.Outbox;
 using Microsoft.AspNetCore.HttpLogging;
-using Bulwark.Messaging.DeadLetters;
 using Shop.Analytics;
 using Shop.Catalog;
 using Shop.Infrastructure.Admin;
