@@ -200,31 +200,35 @@ public sealed class LocalRateLimiterTests
     [Fact]
     public async Task TokenBucket_ParallelCallersAfterEachRefill_TakeExactlyTheRefilledTokens()
     {
-        // 60 a minute: one token a second. Each round the clock moves on by some whole tokens, then 8 threads race for
-        // them; exactly that many are allowed, whatever the interleaving.
-        var policy = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.TokenBucket, PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
+        // 1,000 tokens a second. Each round the clock moves on by a few seconds, then 8 threads race for the refilled
+        // tokens on one partition with more asks than tokens; exactly the refilled number is allowed, whatever the
+        // interleaving. Enough asks that two callers do meet inside a decision on two cores.
+        var policy = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.TokenBucket, PermitLimit = 60_000, Window = TimeSpan.FromMinutes(1) };
         using var limiter = new LocalRateLimiter(_time);
-        Assert.Equal(60, Burst(limiter, policy, 100));
-        for (var round = 1; round <= 30; round++)
+        Assert.Equal(60_000, Burst(limiter, policy, 70_000));
+        for (var round = 1; round <= 20; round++)
         {
-            var refilled = 1 + (round % 7) * 5;
-            _time.Advance(TimeSpan.FromSeconds(refilled));
+            var seconds = 1 + (round % 12);
+            _time.Advance(TimeSpan.FromSeconds(seconds));
             var allowed = 0;
             using var start = new Barrier(8);
             var callers = Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(() =>
             {
                 start.SignalAndWait(TestContext.Current.CancellationToken);
-                for (var i = 0; i < 10; i++)
+                var mine = 0;
+                for (var i = 0; i < 2_000; i++)
                 {
                     if (limiter.Decide("tier", policy, "k").IsAllowed)
                     {
-                        Interlocked.Increment(ref allowed);
+                        mine++;
                     }
                 }
+
+                Interlocked.Add(ref allowed, mine);
             }, TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
             await Task.WhenAll(callers);
 
-            Assert.Equal(refilled, allowed);
+            Assert.Equal(seconds * 1_000, allowed);
         }
     }
 }
