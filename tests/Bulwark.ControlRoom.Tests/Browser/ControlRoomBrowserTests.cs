@@ -98,7 +98,7 @@ public sealed class ControlRoomBrowserTests
         await page.GotoAsync(shop.Url("/control").ToString());
         var row = page.Locator($"#dead-letters tr[data-row='{letter.Id}']");
         Assert.Equal(1, await row.CountAsync());
-        await row.GetByText("Message ").ClickAsync();
+        await row.Locator("summary").ClickAsync();
         Assert.Contains("needs the fix", await row.Locator("pre").TextContentAsync(), StringComparison.Ordinal);
 
         shop.Probe.Fixed = true;
