@@ -8,6 +8,7 @@ using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.AspNetCore.Resilience;
 using Bulwark.AspNetCore.Problems;
 using Bulwark.Caching.CacheAside;
+using Bulwark.ControlRoom.Hosting;
 using Bulwark.Observability.Telemetry;
 using Bulwark.Outbox;
 using Bulwark.Outbox.Messaging;
@@ -126,6 +127,9 @@ public static partial class ShopApp
         // Who may call (docs/security.md): customers by token, operators by admin key; forwarded headers from known
         // proxies only; the management port for /metrics and operator endpoints outside Development.
         builder.Services.AddShopAuth();
+        // The Control Room (docs/control-room.md): one operator page at /control; saga types and the shop's meters come
+        // from Bulwark:ControlRoom in appsettings.json.
+        builder.Services.AddBulwarkControlRoom();
         var knownProxies = builder.Configuration.GetSection("Shop:ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureForwardedHeaders(o, knownProxies));
         // A known proxy carries many clients: the per-client connection cap does not apply to it (the rate limiter
@@ -192,6 +196,8 @@ public static partial class ShopApp
         app.MapReturnsEndpoints();
         app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin();
         app.MapBulwarkProjections("/admin/projections").RequireShopAdmin();
+        // Operators only, on the management port outside Development (on the main port in Development).
+        app.MapBulwarkControlRoom("/control", ShopAuth.OperatorPolicy).AsManagementEndpoint();
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "Bulwark reference shop",
