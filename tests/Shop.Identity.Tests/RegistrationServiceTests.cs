@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Shop.Identity.Adapters;
 using Shop.Identity.Users;
@@ -13,7 +15,7 @@ public sealed class RegistrationServiceTests
     public async Task Register_ValidInput_StoresUserAndOneEvent()
     {
         var store = new InMemoryUserStore();
-        var service = new RegistrationService(store, new AspNetPasswordHashing(), new FakeTimeProvider(Now));
+        var service = new RegistrationService(store, new AspNetPasswordHashing(Options.Create(new PasswordHasherOptions())), new FakeTimeProvider(Now));
 
         var result = await service.RegisterAsync("  Ada@Example.COM ", "Ada", "correct-horse-battery", TestContext.Current.CancellationToken);
 
@@ -28,7 +30,7 @@ public sealed class RegistrationServiceTests
     public async Task Register_SameEmailDifferentCase_IsTakenAndAnnouncedOnce()
     {
         var store = new InMemoryUserStore();
-        var service = new RegistrationService(store, new AspNetPasswordHashing(), new FakeTimeProvider(Now));
+        var service = new RegistrationService(store, new AspNetPasswordHashing(Options.Create(new PasswordHasherOptions())), new FakeTimeProvider(Now));
 
         await service.RegisterAsync("grace@example.com", "Grace", "correct-horse-battery", TestContext.Current.CancellationToken);
         var second = await service.RegisterAsync("GRACE@example.com", "Grace Again", "correct-horse-battery", TestContext.Current.CancellationToken);
@@ -46,7 +48,7 @@ public sealed class RegistrationServiceTests
     public async Task Register_InvalidInput_StoresNothingAndSaysWhy(string? email, string? name, string field)
     {
         var store = new InMemoryUserStore();
-        var service = new RegistrationService(store, new AspNetPasswordHashing(), new FakeTimeProvider(Now));
+        var service = new RegistrationService(store, new AspNetPasswordHashing(Options.Create(new PasswordHasherOptions())), new FakeTimeProvider(Now));
 
         var result = await service.RegisterAsync(email, name, "correct-horse-battery", TestContext.Current.CancellationToken);
 
@@ -59,7 +61,7 @@ public sealed class RegistrationServiceTests
     public async Task Register_TwoUsers_GetTimeOrderedIds()
     {
         var clock = new FakeTimeProvider(Now);
-        var service = new RegistrationService(new InMemoryUserStore(), new AspNetPasswordHashing(), clock);
+        var service = new RegistrationService(new InMemoryUserStore(), new AspNetPasswordHashing(Options.Create(new PasswordHasherOptions())), clock);
 
         var first = await service.RegisterAsync("a@example.com", "A", "correct-horse-battery", TestContext.Current.CancellationToken);
         clock.Advance(TimeSpan.FromMilliseconds(5));
@@ -77,7 +79,7 @@ public sealed class RegistrationServiceTests
     public async Task Register_HiddenCharacters_RefusedNamingTheField(string email, string name, string field)
     {
         var store = new InMemoryUserStore();
-        var service = new RegistrationService(store, new AspNetPasswordHashing(), new FakeTimeProvider(Now));
+        var service = new RegistrationService(store, new AspNetPasswordHashing(Options.Create(new PasswordHasherOptions())), new FakeTimeProvider(Now));
 
         var result = await service.RegisterAsync(email, name, "correct-horse-battery", TestContext.Current.CancellationToken);
 
@@ -93,7 +95,7 @@ public sealed class RegistrationServiceTests
     public async Task Register_BadPassword_RefusedNamingPassword(string? password)
     {
         var store = new InMemoryUserStore();
-        var service = new RegistrationService(store, new AspNetPasswordHashing(), new FakeTimeProvider(Now));
+        var service = new RegistrationService(store, new AspNetPasswordHashing(Options.Create(new PasswordHasherOptions())), new FakeTimeProvider(Now));
 
         var result = await service.RegisterAsync("ada@example.com", "Ada", password, TestContext.Current.CancellationToken);
 
@@ -105,7 +107,7 @@ public sealed class RegistrationServiceTests
     [Fact]
     public async Task SignIn_RightPassword_ReturnsTheUserAndWrongOnesReturnNothing()
     {
-        var service = new RegistrationService(new InMemoryUserStore(), new AspNetPasswordHashing(), new FakeTimeProvider(Now));
+        var service = new RegistrationService(new InMemoryUserStore(), new AspNetPasswordHashing(Options.Create(new PasswordHasherOptions())), new FakeTimeProvider(Now));
         var registered = await service.RegisterAsync("ada@example.com", "Ada", "correct-horse-battery", TestContext.Current.CancellationToken);
 
         var right = await service.SignInAsync("ADA@example.com", "correct-horse-battery", TestContext.Current.CancellationToken);
