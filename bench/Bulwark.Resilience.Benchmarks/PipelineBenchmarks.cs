@@ -84,7 +84,7 @@ public class PipelineBenchmarks
             .Build();
         _bulwarkSuccess = new ResiliencePipelineBuilder()
             .AddTimeout(TimeSpan.FromSeconds(10))
-            .AddBulwarkRetry("bench", new BulwarkRetryOptions { MaxRetryAttempts = 3 })
+            .AddBulwarkRetry(new BulwarkRetryOptions { MaxRetryAttempts = 3 })
             .AddBulwarkCircuitBreaker(new BulwarkCircuitBreaker("bench", bulwarkRatio))
             .AddBulwarkBulkhead(new BulkheadCompartment("bench", new BulkheadOptions { MaxConcurrency = 100 }))
             .Build();

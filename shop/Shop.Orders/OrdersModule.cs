@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Shop.Infrastructure.EventSourcing;
 using Shop.Infrastructure.Sqlite;
 using Shop.Orders.Api;
@@ -33,12 +32,11 @@ public static class OrdersModule
     {
         services.AddModuleDatabase(Name, OrdersMigrations.All, db => new OrdersDatabase(db));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<OrdersOptions>().BindConfiguration(OrdersOptions.SectionName);
         services.AddSingleton<OrderRepository>();
         services.TryAddSingleton<IOrdersApi, OrdersApi>();
         services.AddSingleton<ShippingDesk>();
         services.AddSingleton<OrderLog>();
-        services.AddSingleton<OrderFulfilmentHooks>();
+        services.AddSingleton<OrderFulfilment>();
         services.AddSingleton<OrderFulfilmentRunner>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OrderFulfilmentRunner>());
         services.AddShopEventSourcing(shopConnectionString, events => events
@@ -46,14 +44,8 @@ public static class OrdersModule
                 .Register<OrderConfirmedEntry>("orders.OrderConfirmed")
                 .Register<OrderRejectedEntry>("orders.OrderRejected"))
             .AddProjection<OrderHistoryProjection>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
-        // AddSaga needs the definition before the container exists; ours resolves module services lazily, so the
-        // orchestrator is registered by hand and only its sweeper (resume at start, then sweep) comes from the library.
-        services.AddBulwarkSagas().UseSqlite(shopConnectionString).AddSagaSweeper<OrderSagaData>();
-        services.TryAddSingleton(sp => new SagaOrchestrator<OrderSagaData>(
-            OrderFulfilment.Define(sp, sp.GetRequiredService<OrderFulfilmentHooks>()),
-            sp.GetRequiredService<ISagaStore>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SagaOrchestrator<OrderSagaData>>>()));
+        // The library's orchestrator and sweeper (resume at start, then sweep); the steps' services are injected.
+        services.AddBulwarkSagas().UseSqlite(shopConnectionString).AddSaga(sp => sp.GetRequiredService<OrderFulfilment>().Define());
         return services;
     }
 

@@ -45,10 +45,28 @@ public static class MessagingServiceCollectionExtensions
             sp.GetService<Transport.IMessageTransport>() ?? throw new InvalidOperationException(MessageBus.NoTransport),
             sp.GetRequiredService<MessagingMetrics>(),
             sp.GetRequiredService<ILogger<DeadLetterAdmin>>()));
-        services.TryAddSingleton(sp => new MessageBus(sp));
+        services.TryAddSingleton(sp =>
+        {
+            // Without a transport the bus still builds (a host may only create envelopes); using it names the fix.
+            var transport = sp.GetService<Transport.IMessageTransport>();
+            return new MessageBus(
+                transport,
+                transport is null ? null : sp.GetRequiredService<IDeadLetterAdmin>(),
+                sp.GetRequiredService<MessageTypeRegistry>(),
+                sp.GetRequiredService<IMessageSerializer>(),
+                sp.GetRequiredService<ClaimCheckProcessor>(),
+                sp.GetRequiredService<MessagingMetrics>(),
+                sp.GetRequiredService<IJitterSource>(),
+                sp.GetRequiredService<IServiceScopeFactory>(),
+                sp.GetRequiredService<IOptions<MessagingOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<MessageBus>>());
+        });
         services.TryAddSingleton<IMessageBus>(sp => sp.GetRequiredService<MessageBus>());
         services.TryAddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<MessageBus>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessagingHostedService>(sp => new MessagingHostedService(sp)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessagingHostedService>(sp => new MessagingHostedService(
+            sp.GetRequiredService<IMessageBus>(),
+            sp.GetServices<Subscriptions.SubscriptionDefinition>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DeadLetterDepthMonitor>(sp => new DeadLetterDepthMonitor(
             sp.GetRequiredService<IDeadLetterAdmin>(),
             sp.GetRequiredService<IOptions<MessagingOptions>>(),

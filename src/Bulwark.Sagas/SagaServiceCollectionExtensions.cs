@@ -37,28 +37,34 @@ public static class SagaServiceCollectionExtensions
     public static ISagaBuilder AddSaga<TData>(this ISagaBuilder builder, SagaDefinition<TData> definition)
         where TData : class
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(definition);
-        builder.Services.TryAddSingleton(sp => new SagaOrchestrator<TData>(
-            definition,
-            sp.GetRequiredService<ISagaStore>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SagaOrchestrator<TData>>>()));
-        return builder.AddSagaSweeper<TData>();
+        return builder.AddSaga(_ => definition);
     }
 
     /// <summary>
-    /// Registers the <see cref="SagaSweeper{TData}"/> of an orchestrator registered by hand (when the definition
-    /// needs the container), configured by <see cref="SagaSweeperOptions"/>.
+    /// Registers a <see cref="SagaOrchestrator{TData}"/> whose definition is built once, from the container, when the
+    /// orchestrator is first needed (steps that call services take them from <paramref name="define"/>, as a
+    /// constructor would), and its <see cref="SagaSweeper{TData}"/>, which resumes unfinished instances at start and
+    /// keeps sweeping while the host runs. Registered <see cref="ISagaStepInterceptor"/>s (tests and drills only) see
+    /// every step.
     /// </summary>
     /// <typeparam name="TData">The saga's data.</typeparam>
     /// <param name="builder">The builder.</param>
+    /// <param name="define">Builds the steps from the container's singletons.</param>
     /// <returns>The builder.</returns>
-    public static ISagaBuilder AddSagaSweeper<TData>(this ISagaBuilder builder)
+    public static ISagaBuilder AddSaga<TData>(this ISagaBuilder builder, Func<IServiceProvider, SagaDefinition<TData>> define)
         where TData : class
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<IHostedService, SagaSweeper<TData>>();
+        ArgumentNullException.ThrowIfNull(define);
+        builder.Services.TryAddSingleton(sp => new SagaOrchestrator<TData>(
+            define(sp),
+            sp.GetRequiredService<ISagaStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SagaOrchestrator<TData>>>(),
+            json: null,
+            sp.GetServices<ISagaStepInterceptor>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SagaSweeper<TData>>());
         return builder;
     }
 

@@ -131,7 +131,7 @@ public sealed class OrdersTests
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
         Guid orderId;
         StockView before;
-        await using (var dying = await StartShopAsync(provider, dataPath, "--Shop:Orders:StopAfterStep=charge-payment"))
+        await using (var dying = await StartShopAsync(provider, dataPath, SagaDeath.AfterSaving("charge-payment")))
         {
             before = await StockAsync(dying.Client);
             using var buyer = await dying.NewCustomerAsync();
@@ -157,7 +157,7 @@ public sealed class OrdersTests
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
         Guid orderId;
         StockView before;
-        await using (var dying = await StartShopAsync(provider, dataPath, "--Shop:Orders:StopAfterStep=charge-payment"))
+        await using (var dying = await StartShopAsync(provider, dataPath, SagaDeath.AfterSaving("charge-payment")))
         {
             before = await StockAsync(dying.Client);
             using var buyer = await dying.NewCustomerAsync();
@@ -181,7 +181,7 @@ public sealed class OrdersTests
         await using var provider = await StartProviderAsync();
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
         Guid orderId;
-        await using (var dying = await StartShopAsync(provider, dataPath, "--Shop:Orders:CrashAfterEffectOf=charge-payment"))
+        await using (var dying = await StartShopAsync(provider, dataPath, SagaDeath.AfterEffectOf("charge-payment")))
         {
             using var buyer = await dying.NewCustomerAsync();
             orderId = await PlaceAsync(buyer.Client, Order("tok_visa", "10115"));
@@ -203,7 +203,7 @@ public sealed class OrdersTests
         await using var provider = await StartProviderAsync();
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
         Guid orderId;
-        await using (var dying = await StartShopAsync(provider, dataPath, "--Shop:Orders:StopAfterStep=charge-payment"))
+        await using (var dying = await StartShopAsync(provider, dataPath, SagaDeath.AfterSaving("charge-payment")))
         {
             using var buyer = await dying.NewCustomerAsync();
             orderId = await PlaceAsync(buyer.Client, Order("tok_visa", "00000"));
@@ -333,7 +333,10 @@ public sealed class OrdersTests
 
     // The anonymous rate limit (60/min) is not under test here; these tests poll and send bursts.
     private static Task<RunningShop> StartShopAsync(WebApplication provider, string? dataPath = null, params string[] extra) =>
-        RunningShop.StartAsync(dataPath, null, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", "--Bulwark:RateLimiting:Tiers:anonymous:PermitLimit=1000000", .. extra]);
+        StartShopAsync(provider, dataPath, null, extra);
+
+    private static Task<RunningShop> StartShopAsync(WebApplication provider, string? dataPath, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services, params string[] extra) =>
+        RunningShop.StartAsync(dataPath, services, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", "--Bulwark:RateLimiting:Tiers:anonymous:PermitLimit=1000000", .. extra]);
 
     private static async Task<WebApplication> StartProviderAsync()
     {

@@ -71,9 +71,17 @@ internal enum OrderPayment
 
 /// <summary>
 /// Reserve stock → prepare payment → charge → book shipping → confirm, compensating in reverse. The first step's
-/// compensation is the one that runs last on the way back, so it records the rejection.
+/// compensation is the one that runs last on the way back, so it records the rejection. Its collaborators are
+/// constructor-injected singletons; the saga definition is built once from them (<see cref="Define"/>).
 /// </summary>
-internal static class OrderFulfilment
+internal sealed class OrderFulfilment(
+    OrderLog log,
+    OrderRepository orders,
+    IInventoryApi inventory,
+    IPaymentsApi payments,
+    ShippingDesk shipping,
+    BulkheadRegistry bulkheads,
+    TimeProvider time)
 {
     public const string SagaName = "order-fulfilment";
 
@@ -83,11 +91,8 @@ internal static class OrderFulfilment
     /// </summary>
     public const string ChargeCompartment = "order-charges";
 
-    public static SagaDefinition<OrderSagaData> Define(IServiceProvider services, OrderFulfilmentHooks hooks)
+    public SagaDefinition<OrderSagaData> Define()
     {
-        T Get<T>()
-            where T : notnull => (T)services.GetService(typeof(T))!;
-
         var quick = new SagaStepOptions { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromSeconds(2), Timeout = TimeSpan.FromSeconds(15) };
         return new SagaDefinition<OrderSagaData>(SagaName)
             .Step(
@@ -95,21 +100,20 @@ internal static class OrderFulfilment
                 async (d, c) =>
                 {
                     // Normally already appended by the request; repeated here in case the process died right after the commit.
-                    await Get<OrderLog>().PlacedAsync(ToPlaced(d), c.CancellationToken);
-                    hooks.After(d.OrderId, "record-order");
+                    await log.PlacedAsync(ToPlaced(d), c.CancellationToken);
                 },
                 async (d, c) =>
                 {
                     var reason = d.RejectionReason ?? "fulfilment failed";
-                    await Get<OrderRepository>().FinishAsync(d.OrderId, "Rejected", reason, c.CancellationToken);
-                    await Get<OrderLog>().RejectedAsync(new OrderRejectedEntry(d.OrderId, d.CustomerId, reason, Get<TimeProvider>().GetUtcNow()), c.CancellationToken);
+                    await orders.FinishAsync(d.OrderId, "Rejected", reason, c.CancellationToken);
+                    await log.RejectedAsync(new OrderRejectedEntry(d.OrderId, d.CustomerId, reason, time.GetUtcNow()), c.CancellationToken);
                 },
                 quick)
             .Step(
                 "reserve-stock",
                 async (d, c) =>
                 {
-                    var result = await Get<IInventoryApi>().ReserveAsync(d.ReservationId, [.. d.Lines.Select(l => new ReservationLine(l.ProductId, l.Quantity))], c.CancellationToken);
+                    var result = await inventory.ReserveAsync(d.ReservationId, [.. d.Lines.Select(l => new ReservationLine(l.ProductId, l.Quantity))], c.CancellationToken);
                     if (result.Outcome != ReservationOutcome.Reserved)
                     {
                         d.RejectionReason = result.Outcome switch
@@ -120,21 +124,15 @@ internal static class OrderFulfilment
                         };
                         throw new OrderStepFailedException(d.RejectionReason);
                     }
-
-                    hooks.After(d.OrderId, "reserve-stock");
                 },
-                (d, c) => Get<IInventoryApi>().ReleaseAsync(d.ReservationId, c.CancellationToken),
+                (d, c) => inventory.ReleaseAsync(d.ReservationId, c.CancellationToken),
                 quick)
             .Step(
                 // No effect of its own. It is saved as done before any charge request leaves, so its compensation runs
                 // whenever a later step fails — the charge step included, whose own compensation the orchestrator never
                 // runs. That is where a charge whose answer was lost gets reconciled instead of forgotten.
                 "prepare-payment",
-                (d, c) =>
-                {
-                    hooks.After(d.OrderId, "prepare-payment");
-                    return Task.CompletedTask;
-                },
+                (d, c) => Task.CompletedTask,
                 async (d, c) =>
                 {
                     if (d.Payment is not (OrderPayment.Uncertain or OrderPayment.Charged or OrderPayment.Reconciling))
@@ -144,7 +142,7 @@ internal static class OrderFulfilment
 
                     // Refund the known charge, or ask the provider by idempotency key and refund what it holds; if it
                     // cannot answer, the payments module records the payment and its reconciler settles it later.
-                    var reversal = await Get<IPaymentsApi>().ReverseAsync(
+                    var reversal = await payments.ReverseAsync(
                         new ReversePaymentCommand(d.PaymentId, d.OrderId.ToString(), d.ChargeId, d.LastChargeAttemptAt), c.CancellationToken);
                     d.ChargeId ??= reversal.ChargeId;
                     d.Payment = reversal.Outcome switch
@@ -168,7 +166,7 @@ internal static class OrderFulfilment
                     // A burst of checkouts queues here for its turn instead of being refused by the payments bulkhead
                     // (no queue there: the public charge endpoint must fail fast). The wait is bounded by the step's
                     // timeout and by the queue limit; a full queue is a retry of the step, never a rejected order.
-                    using var slot = await Get<BulkheadRegistry>().Get(ChargeCompartment).AcquireAsync(c.CancellationToken);
+                    using var slot = await bulkheads.Get(ChargeCompartment).AcquireAsync(c.CancellationToken);
                     if (!slot.IsAcquired)
                     {
                         throw new PaymentSlotUnavailableException(ChargeCompartment);
@@ -177,8 +175,8 @@ internal static class OrderFulfilment
                     // Every attempt (the step retries with the same key: the provider answers a repeat with the charge
                     // it already made) is first marked uncertain; only an answer clears it.
                     d.Payment = OrderPayment.Uncertain;
-                    d.LastChargeAttemptAt = Get<TimeProvider>().GetUtcNow();
-                    var result = await Get<IPaymentsApi>().ChargeAsync(new ChargeCommand(d.PaymentId, d.OrderId.ToString(), d.TotalCents, d.Currency, d.CardToken), c.CancellationToken);
+                    d.LastChargeAttemptAt = time.GetUtcNow();
+                    var result = await payments.ChargeAsync(new ChargeCommand(d.PaymentId, d.OrderId.ToString(), d.TotalCents, d.Currency, d.CardToken), c.CancellationToken);
                     switch (result.Outcome)
                     {
                         case PaymentOutcome.Charged:
@@ -197,8 +195,6 @@ internal static class OrderFulfilment
                                 ? new SagaStepRetryLaterException(wait, d.RejectionReason)
                                 : new OrderStepFailedException(d.RejectionReason);
                     }
-
-                    hooks.After(d.OrderId, "charge-payment");
                 },
                 options: new SagaStepOptions { MaxAttempts = 6, BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(12), Timeout = TimeSpan.FromSeconds(15) })
             .Step(
@@ -207,25 +203,23 @@ internal static class OrderFulfilment
                 {
                     try
                     {
-                        await Get<ShippingDesk>().BookAsync(d.OrderId, d.ShippingPostcode, c.CancellationToken);
+                        await shipping.BookAsync(d.OrderId, d.ShippingPostcode, c.CancellationToken);
                     }
                     catch (OrderStepFailedException e)
                     {
                         d.RejectionReason = e.Reason;
                         throw;
                     }
-
-                    hooks.After(d.OrderId, "arrange-shipping");
                 },
-                (d, c) => Get<ShippingDesk>().CancelAsync(d.OrderId, c.CancellationToken),
+                (d, c) => shipping.CancelAsync(d.OrderId, c.CancellationToken),
                 quick)
             .Step(
                 "confirm-order",
                 async (d, c) =>
                 {
-                    await Get<IInventoryApi>().CommitAsync(d.ReservationId, c.CancellationToken);
-                    await Get<OrderRepository>().FinishAsync(d.OrderId, "Confirmed", null, c.CancellationToken);
-                    await Get<OrderLog>().ConfirmedAsync(new OrderConfirmedEntry(d.OrderId, d.CustomerId, Get<TimeProvider>().GetUtcNow()), c.CancellationToken);
+                    await inventory.CommitAsync(d.ReservationId, c.CancellationToken);
+                    await orders.FinishAsync(d.OrderId, "Confirmed", null, c.CancellationToken);
+                    await log.ConfirmedAsync(new OrderConfirmedEntry(d.OrderId, d.CustomerId, time.GetUtcNow()), c.CancellationToken);
                 },
                 options: quick);
     }

@@ -15,7 +15,6 @@ namespace Shop.Orders.Fulfilment;
 internal sealed partial class OrderFulfilmentRunner(
     SagaOrchestrator<OrderSagaData> orchestrator,
     OrderRepository orders,
-    OrderFulfilmentHooks hooks,
     TimeProvider time,
     ILogger<OrderFulfilmentRunner> logger) : BackgroundService
 {
@@ -85,13 +84,12 @@ internal sealed partial class OrderFulfilmentRunner(
     private async Task RunAsync(Guid orderId, CancellationToken stoppingToken)
     {
         await Task.Yield();
-        using var run = hooks.Track(orderId, stoppingToken);
         try
         {
-            var state = await orchestrator.RunAsync(orderId, run.Token);
+            var state = await orchestrator.RunAsync(orderId, stoppingToken);
             LogFinished(logger, orderId, state.Status);
         }
-        catch (OperationCanceledException) when (run.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             LogStopped(logger, orderId);
         }
@@ -105,7 +103,6 @@ internal sealed partial class OrderFulfilmentRunner(
         }
         finally
         {
-            hooks.Untrack(orderId);
             _running.TryRemove(orderId, out _);
         }
     }

@@ -16,11 +16,14 @@ internal sealed partial class MessageBus : IMessageBus, IAsyncDisposable
 {
     internal const string NoTransport = "No message transport is configured: call UseSqliteTransport() (embedded) or UseRabbitMq(...) on the builder returned by AddBulwarkMessaging().";
 
-    private readonly IServiceProvider _services;
-    private readonly Lazy<IMessageTransport> _transport;
+    private readonly IMessageTransport? _transport;
     private readonly MessageTypeRegistry _types;
     private readonly IMessageSerializer _serializer;
     private readonly ClaimCheckProcessor _claimCheck;
+    private readonly IDeadLetterAdmin? _deadLetters;
+    private readonly MessagingMetrics _metrics;
+    private readonly IJitterSource _jitter;
+    private readonly IServiceScopeFactory _scopes;
     private readonly MessagingOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MessageBus> _logger;
@@ -28,18 +31,34 @@ internal sealed partial class MessageBus : IMessageBus, IAsyncDisposable
     private readonly Lock _lock = new();
     private bool _disposed;
 
-    public MessageBus(IServiceProvider services)
+    // No transport (and so no dead-letter admin) is allowed at construction: using the bus then fails naming the fix.
+    public MessageBus(
+        IMessageTransport? transport,
+        IDeadLetterAdmin? deadLetters,
+        MessageTypeRegistry types,
+        IMessageSerializer serializer,
+        ClaimCheckProcessor claimCheck,
+        MessagingMetrics metrics,
+        IJitterSource jitter,
+        IServiceScopeFactory scopes,
+        IOptions<MessagingOptions> options,
+        TimeProvider timeProvider,
+        ILogger<MessageBus> logger)
     {
-        _services = services;
-        _transport = new Lazy<IMessageTransport>(() => services.GetService<IMessageTransport>()
-            ?? throw new InvalidOperationException(NoTransport));
-        _types = services.GetRequiredService<MessageTypeRegistry>();
-        _serializer = services.GetRequiredService<IMessageSerializer>();
-        _claimCheck = services.GetRequiredService<ClaimCheckProcessor>();
-        _options = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
-        _timeProvider = services.GetRequiredService<TimeProvider>();
-        _logger = services.GetRequiredService<ILogger<MessageBus>>();
+        _transport = transport;
+        _deadLetters = deadLetters;
+        _types = types;
+        _serializer = serializer;
+        _claimCheck = claimCheck;
+        _metrics = metrics;
+        _jitter = jitter;
+        _scopes = scopes;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
     }
+
+    private IMessageTransport Transport => _transport ?? throw new InvalidOperationException(NoTransport);
 
     public async Task<MessageEnvelope> PublishAsync<TMessage>(TMessage message, MessageOptions? options = null, CancellationToken cancellationToken = default)
         where TMessage : notnull
@@ -70,7 +89,7 @@ internal sealed partial class MessageBus : IMessageBus, IAsyncDisposable
         }
 
         envelope = await _claimCheck.CheckInAsync(envelope, cancellationToken).ConfigureAwait(false);
-        var transport = _transport.Value;
+        var transport = Transport;
         if (destination.Kind == MessageDestinationKind.Topic)
         {
             await transport.PublishAsync(destination.Name, envelope, cancellationToken).ConfigureAwait(false);
@@ -110,17 +129,17 @@ internal sealed partial class MessageBus : IMessageBus, IAsyncDisposable
             subscription.Retry ?? _options.Retry,
             _serializer,
             _claimCheck,
-            _services.GetRequiredService<IDeadLetterAdmin>(),
-            _services.GetRequiredService<MessagingMetrics>(),
-            _services.GetRequiredService<IJitterSource>(),
+            _deadLetters ?? throw new InvalidOperationException(NoTransport),
+            _metrics,
+            _jitter,
             _timeProvider,
-            _services.GetRequiredService<IServiceScopeFactory>(),
+            _scopes,
             _logger);
         var endpoint = new ConsumerEndpoint(subscription.Name, subscription.Topics, subscription.Prefetch ?? _options.Prefetch, subscription.Concurrency ?? _options.Concurrency);
-        var running = await _transport.Value.ConsumeAsync(endpoint, pipeline.HandleAsync, cancellationToken).ConfigureAwait(false);
+        var running = await Transport.ConsumeAsync(endpoint, pipeline.HandleAsync, cancellationToken).ConfigureAwait(false);
         // Once per subscription, so joining the topics up front costs nothing worth guarding.
         var topics = string.Join(", ", subscription.Topics);
-        LogSubscribed(_logger, subscription.Name, topics, _transport.Value.Name);
+        LogSubscribed(_logger, subscription.Name, topics, Transport.Name);
         var consumer = new Consumer(this, running);
         lock (_lock)
         {

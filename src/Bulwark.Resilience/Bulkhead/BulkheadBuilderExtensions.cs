@@ -15,11 +15,6 @@ public static class BulkheadBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(compartment);
-        return builder.AddStrategy(context => new BulkheadStrategy(compartment, context.Telemetry), new BulkheadStrategyOptions());
-    }
-
-    private sealed class BulkheadStrategyOptions : ResilienceStrategyOptions
-    {
-        public BulkheadStrategyOptions() => Name = "BulwarkBulkhead";
+        return builder.AddStrategy(context => new BulkheadStrategy(compartment, context.Telemetry), compartment.Options);
     }
 }

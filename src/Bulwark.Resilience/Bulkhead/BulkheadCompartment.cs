@@ -1,5 +1,5 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
-using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Bulwark.Resilience.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -14,29 +14,22 @@ namespace Bulwark.Resilience.Bulkhead;
 /// <remarks>See docs/resilience.md#bulkhead.</remarks>
 public sealed partial class BulkheadCompartment : IDisposable
 {
-    private static readonly ConditionalWeakTable<BulkheadCompartment, object?> Live = [];
-    private static readonly Counter<long> Rejections = ResilienceMeter.Meter.CreateCounter<long>(
-        "bulwark.bulkhead.rejections", "{call}", "Calls refused by a full bulkhead compartment.");
-
-#pragma warning disable CA1823 // Kept alive for their callbacks.
-    private static readonly ObservableUpDownCounter<long> InUse = ResilienceMeter.Meter.CreateObservableUpDownCounter(
-        "bulwark.bulkhead.in_use", () => Observe(static c => c.InUseCount), "{call}", "Calls running in a compartment.");
-    private static readonly ObservableUpDownCounter<long> Queued = ResilienceMeter.Meter.CreateObservableUpDownCounter(
-        "bulwark.bulkhead.queued", () => Observe(static c => c.QueuedCount), "{call}", "Calls waiting for a compartment slot.");
-#pragma warning restore CA1823
-
     private readonly ConcurrencyLimiter _limiter;
     private readonly ILogger _logger;
+    private readonly ResilienceInstruments _instruments;
     private readonly KeyValuePair<string, object?> _nameTag;
 
     /// <summary>Creates a compartment.</summary>
     /// <param name="name">The compartment's name, used in refusals, logs and metrics.</param>
     /// <param name="options">Its limits; read once.</param>
     /// <param name="logger">Where refusals are logged (at debug: under overload they are the expected path).</param>
-    public BulkheadCompartment(string name, BulkheadOptions options, ILogger? logger = null)
+    /// <param name="meterFactory">Creates the <c>Bulwark.Resilience</c> meter; a process meter when <see langword="null"/>.</param>
+    /// <exception cref="ValidationException"><paramref name="options"/> are out of range.</exception>
+    public BulkheadCompartment(string name, BulkheadOptions options, ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         Name = name;
         Options = options;
         _logger = logger ?? NullLogger.Instance;
@@ -47,7 +40,8 @@ public sealed partial class BulkheadCompartment : IDisposable
             QueueLimit = options.QueueLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
-        Live.AddOrUpdate(this, null);
+        _instruments = ResilienceInstruments.For(meterFactory);
+        _instruments.Track(this);
     }
 
     /// <summary>The compartment's name.</summary>
@@ -90,7 +84,7 @@ public sealed partial class BulkheadCompartment : IDisposable
             }
         }
 
-        Rejections.Add(1, _nameTag);
+        _instruments.BulkheadRejections.Add(1, _nameTag);
         LogRejected(_logger, Name, Options.MaxConcurrency, Options.QueueLimit);
         return lease;
     }
@@ -98,15 +92,7 @@ public sealed partial class BulkheadCompartment : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        Live.Remove(this);
+        _instruments.Forget(this);
         _limiter.Dispose();
-    }
-
-    private static IEnumerable<Measurement<long>> Observe(Func<BulkheadCompartment, long> read)
-    {
-        foreach (var (compartment, _) in Live)
-        {
-            yield return new Measurement<long>(read(compartment), compartment._nameTag);
-        }
     }
 }

@@ -1,11 +1,18 @@
 using System.ComponentModel.DataAnnotations;
+using Polly;
 
 namespace Bulwark.Resilience.Bulkhead;
 
-/// <summary>Settings of one bulkhead compartment. Bound from <c>Bulwark:Resilience:Bulkheads:{name}</c>.</summary>
+/// <summary>
+/// Settings of one bulkhead compartment. Bound from <c>Bulwark:Resilience:Bulkheads:{name}</c>; validated at start-up,
+/// by the compartment when it is built and by Polly when it joins a pipeline.
+/// </summary>
 /// <remarks>See docs/resilience.md#bulkhead.</remarks>
-public sealed class BulkheadOptions
+public sealed class BulkheadOptions : ResilienceStrategyOptions
 {
+    /// <summary>Creates the options with their defaults.</summary>
+    public BulkheadOptions() => Name = "BulwarkBulkhead";
+
     /// <summary>Calls that may run at once in the compartment.</summary>
     /// <value>The default value is 10.</value>
     [Range(1, 100_000)]

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,16 +12,19 @@ public sealed class BulkheadRegistry : IDisposable
     private readonly ConcurrentDictionary<string, BulkheadCompartment> _compartments = new(StringComparer.Ordinal);
     private readonly IOptionsMonitor<BulkheadOptions> _options;
     private readonly ILogger _logger;
+    private readonly IMeterFactory? _meterFactory;
 
     /// <summary>Creates the registry.</summary>
     /// <param name="options">Named compartment settings.</param>
     /// <param name="loggerFactory">Where compartments log.</param>
-    public BulkheadRegistry(IOptionsMonitor<BulkheadOptions> options, ILoggerFactory loggerFactory)
+    /// <param name="meterFactory">Creates the compartments' meter; a process meter when <see langword="null"/>.</param>
+    public BulkheadRegistry(IOptionsMonitor<BulkheadOptions> options, ILoggerFactory loggerFactory, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _options = options;
         _logger = loggerFactory.CreateLogger(typeof(BulkheadCompartment).FullName!);
+        _meterFactory = meterFactory;
     }
 
     /// <summary>The compartment called <paramref name="name"/>, created on first use.</summary>
@@ -29,7 +33,7 @@ public sealed class BulkheadRegistry : IDisposable
     public BulkheadCompartment Get(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return _compartments.GetOrAdd(name, static (n, self) => new BulkheadCompartment(n, self._options.Get(n), self._logger), this);
+        return _compartments.GetOrAdd(name, static (n, self) => new BulkheadCompartment(n, self._options.Get(n), self._logger, self._meterFactory), this);
     }
 
     /// <inheritdoc />

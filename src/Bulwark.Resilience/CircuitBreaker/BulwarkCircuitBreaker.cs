@@ -1,6 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
-using System.Runtime.CompilerServices;
 using Bulwark.Resilience.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,21 +21,11 @@ namespace Bulwark.Resilience.CircuitBreaker;
 /// </remarks>
 public sealed partial class BulwarkCircuitBreaker
 {
-    private static readonly ConditionalWeakTable<BulwarkCircuitBreaker, object?> Live = [];
-    private static readonly Counter<long> Rejections = ResilienceMeter.Meter.CreateCounter<long>(
-        "bulwark.circuit_breaker.rejections", "{call}", "Calls refused by an open, half-open or isolated breaker.");
-    private static readonly Counter<long> Transitions = ResilienceMeter.Meter.CreateCounter<long>(
-        "bulwark.circuit_breaker.transitions", "{transition}", "State changes of circuit breakers.");
-
-#pragma warning disable CA1823 // Kept alive for its callback.
-    private static readonly ObservableGauge<int> StateGauge = ResilienceMeter.Meter.CreateObservableGauge(
-        "bulwark.circuit_breaker.state", ObserveStates, "{state}", "0 closed, 1 open, 2 half-open, 3 isolated.");
-#pragma warning restore CA1823
-
     private readonly Lock _lock = new();
     private readonly BulwarkCircuitBreakerOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly ResilienceInstruments _instruments;
     private readonly FailureWindow? _window;
     private readonly KeyValuePair<string, object?> _nameTag;
     private readonly string _openMessage;
@@ -53,10 +43,13 @@ public sealed partial class BulwarkCircuitBreaker
     /// <param name="options">Its settings; they are read once.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">Where state changes are logged.</param>
-    public BulwarkCircuitBreaker(string name, BulwarkCircuitBreakerOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    /// <param name="meterFactory">Creates the <c>Bulwark.Resilience</c> meter; a process meter when <see langword="null"/>.</param>
+    /// <exception cref="ValidationException"><paramref name="options"/> are out of range.</exception>
+    public BulwarkCircuitBreaker(string name, BulwarkCircuitBreakerOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
         Name = name;
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -65,7 +58,8 @@ public sealed partial class BulwarkCircuitBreaker
         _openMessage = $"Circuit '{name}' is open.";
         _isolatedMessage = $"Circuit '{name}' is isolated.";
         _window = options.Mode == CircuitBreakerMode.FailureRatio ? new FailureWindow(options.SamplingDuration) : null;
-        Live.AddOrUpdate(this, null);
+        _instruments = ResilienceInstruments.For(meterFactory);
+        _instruments.Track(this);
     }
 
     /// <summary>The breaker's name.</summary>
@@ -140,7 +134,7 @@ public sealed partial class BulwarkCircuitBreaker
             rejection = refusedIn == CircuitState.Isolated
                 ? new IsolatedCircuitException(_isolatedMessage)
                 : new BrokenCircuitException(_openMessage, retryAfter);
-            Rejections.Add(1, _nameTag);
+            _instruments.BreakerRejections.Add(1, _nameTag);
             return false;
         }
 
@@ -278,7 +272,7 @@ public sealed partial class BulwarkCircuitBreaker
             return;
         }
 
-        Transitions.Add(1, _nameTag, new("bulwark.breaker.state", StateName(c.To)));
+        _instruments.BreakerTransitions.Add(1, _nameTag, new("bulwark.breaker.state", StateName(c.To)));
         if (c.To is CircuitState.Open or CircuitState.Isolated)
         {
             LogOpened(_logger, Name, c.From, c.To, _options.BreakDuration);
@@ -298,12 +292,4 @@ public sealed partial class BulwarkCircuitBreaker
         CircuitState.HalfOpen => "half-open",
         _ => "isolated",
     };
-
-    private static IEnumerable<Measurement<int>> ObserveStates()
-    {
-        foreach (var (breaker, _) in Live)
-        {
-            yield return new Measurement<int>((int)breaker._state, breaker._nameTag);
-        }
-    }
 }

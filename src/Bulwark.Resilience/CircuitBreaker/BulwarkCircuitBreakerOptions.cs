@@ -1,13 +1,21 @@
 using System.ComponentModel.DataAnnotations;
+using Polly;
 
 namespace Bulwark.Resilience.CircuitBreaker;
 
-/// <summary>Settings of one circuit breaker. Bound from <c>Bulwark:Resilience:CircuitBreakers:{name}</c>.</summary>
+/// <summary>
+/// Settings of one circuit breaker. Bound from <c>Bulwark:Resilience:CircuitBreakers:{name}</c>; validated at start-up,
+/// by the breaker when it is built and by Polly when it joins a pipeline.
+/// </summary>
 /// <remarks>See docs/resilience.md#circuit-breaker.</remarks>
-public sealed class BulwarkCircuitBreakerOptions
+public sealed class BulwarkCircuitBreakerOptions : ResilienceStrategyOptions
 {
+    /// <summary>Creates the options with their defaults.</summary>
+    public BulwarkCircuitBreakerOptions() => Name = "BulwarkCircuitBreaker";
+
     /// <summary>How the closed breaker decides to trip.</summary>
     /// <value>The default value is <see cref="CircuitBreakerMode.ConsecutiveFailures"/>.</value>
+    [EnumDataType(typeof(CircuitBreakerMode))]
     public CircuitBreakerMode Mode { get; set; } = CircuitBreakerMode.ConsecutiveFailures;
 
     /// <summary>Failures in a row that trip the breaker in <see cref="CircuitBreakerMode.ConsecutiveFailures"/> mode.</summary>

@@ -12,12 +12,13 @@ public static class CircuitBreakerBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="breaker">The breaker, usually from <see cref="CircuitBreakerRegistry"/>.</param>
     /// <returns>The builder.</returns>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The breaker's options are out of range.</exception>
     public static TBuilder AddBulwarkCircuitBreaker<TBuilder>(this TBuilder builder, BulwarkCircuitBreaker breaker)
         where TBuilder : ResiliencePipelineBuilderBase
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(breaker);
-        return builder.AddStrategy(context => new CircuitBreakerStrategy(breaker, context.Telemetry), new StrategyOptions("BulwarkCircuitBreaker"));
+        return builder.AddStrategy(context => new CircuitBreakerStrategy(breaker, context.Telemetry), breaker.Options);
     }
 
     /// <summary>Adds a new breaker built from <paramref name="options"/> on the pipeline's clock.</summary>
@@ -26,6 +27,7 @@ public static class CircuitBreakerBuilderExtensions
     /// <param name="name">The breaker's name.</param>
     /// <param name="options">Its settings.</param>
     /// <returns>The builder.</returns>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException"><paramref name="options"/> are out of range.</exception>
     public static TBuilder AddBulwarkCircuitBreaker<TBuilder>(this TBuilder builder, string name, BulwarkCircuitBreakerOptions options)
         where TBuilder : ResiliencePipelineBuilderBase
     {
@@ -33,7 +35,7 @@ public static class CircuitBreakerBuilderExtensions
         ArgumentNullException.ThrowIfNull(options);
         return builder.AddStrategy(
             context => new CircuitBreakerStrategy(new BulwarkCircuitBreaker(name, options, context.TimeProvider), context.Telemetry),
-            new StrategyOptions("BulwarkCircuitBreaker"));
+            options);
     }
 
     /// <summary>
@@ -63,9 +65,4 @@ public static class CircuitBreakerBuilderExtensions
     /// <returns><see langword="true"/> for open or isolated breakers and full bulkheads.</returns>
     public static bool IsRefusal(Exception? exception) =>
         exception is BrokenCircuitException or Bulkhead.BulkheadRejectedException;
-
-    private sealed class StrategyOptions : ResilienceStrategyOptions
-    {
-        public StrategyOptions(string name) => Name = name;
-    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,12 +15,14 @@ public sealed class CircuitBreakerRegistry
     private readonly IOptionsMonitor<BulwarkCircuitBreakerOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly IMeterFactory? _meterFactory;
 
     /// <summary>Creates the registry.</summary>
     /// <param name="options">Named breaker settings.</param>
     /// <param name="timeProvider">The clock every breaker uses.</param>
     /// <param name="loggerFactory">Where breakers log.</param>
-    public CircuitBreakerRegistry(IOptionsMonitor<BulwarkCircuitBreakerOptions> options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    /// <param name="meterFactory">Creates the breakers' meter; a process meter when <see langword="null"/>.</param>
+    public CircuitBreakerRegistry(IOptionsMonitor<BulwarkCircuitBreakerOptions> options, TimeProvider timeProvider, ILoggerFactory loggerFactory, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -27,6 +30,7 @@ public sealed class CircuitBreakerRegistry
         _options = options;
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger(typeof(BulwarkCircuitBreaker).FullName!);
+        _meterFactory = meterFactory;
     }
 
     /// <summary>The breaker called <paramref name="name"/>, created on first use.</summary>
@@ -35,7 +39,7 @@ public sealed class CircuitBreakerRegistry
     public BulwarkCircuitBreaker Get(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return _breakers.GetOrAdd(name, static (n, self) => new BulwarkCircuitBreaker(n, self._options.Get(n), self._timeProvider, self._logger), this);
+        return _breakers.GetOrAdd(name, static (n, self) => new BulwarkCircuitBreaker(n, self._options.Get(n), self._timeProvider, self._logger, self._meterFactory), this);
     }
 
     /// <summary>The breakers created so far.</summary>

@@ -13,17 +13,19 @@ public sealed partial class DegradableResponseBuilder : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _defaultTimeout;
     private readonly ILogger _logger;
+    private readonly System.Diagnostics.Metrics.Counter<long> _degradedParts;
     private readonly CancellationTokenSource _cancel;
     private readonly List<Task> _critical = [];
     private readonly List<Task> _optional = [];
     private readonly List<string> _degraded = [];
 
-    internal DegradableResponseBuilder(string name, TimeProvider timeProvider, TimeSpan defaultTimeout, ILogger logger, CancellationToken cancellationToken)
+    internal DegradableResponseBuilder(string name, TimeProvider timeProvider, TimeSpan defaultTimeout, ILogger logger, System.Diagnostics.Metrics.Counter<long> degradedParts, CancellationToken cancellationToken)
     {
         _name = name;
         _timeProvider = timeProvider;
         _defaultTimeout = defaultTimeout;
         _logger = logger;
+        _degradedParts = degradedParts;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
@@ -160,7 +162,7 @@ public sealed partial class DegradableResponseBuilder : IDisposable
             _degraded.Add(part.Name);
         }
 
-        ResponseComposer.DegradedParts.Add(1, new("bulwark.composition", _name), new("bulwark.part", part.Name));
+        _degradedParts.Add(1, new("bulwark.composition", _name), new("bulwark.part", part.Name));
         if (error is null)
         {
             LogDegradedExpected(_logger, _name, part.Name, reason);

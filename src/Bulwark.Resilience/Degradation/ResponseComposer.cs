@@ -9,18 +9,17 @@ namespace Bulwark.Resilience.Degradation;
 /// <remarks>See docs/resilience.md#graceful-degradation.</remarks>
 public sealed class ResponseComposer
 {
-    internal static readonly Counter<long> DegradedParts = ResilienceMeter.Meter.CreateCounter<long>(
-        "bulwark.degradation.degraded_parts", "{part}", "Optional parts left out of (or served stale in) a composed response.");
-
     private readonly TimeProvider _timeProvider;
     private readonly IOptionsMonitor<DegradationOptions> _options;
     private readonly ILogger<ResponseComposer> _logger;
+    private readonly Counter<long> _degradedParts;
 
     /// <summary>Creates the composer.</summary>
     /// <param name="timeProvider">The clock for part timeouts.</param>
     /// <param name="options">Defaults.</param>
     /// <param name="logger">Where degraded parts are logged (warning).</param>
-    public ResponseComposer(TimeProvider timeProvider, IOptionsMonitor<DegradationOptions> options, ILogger<ResponseComposer> logger)
+    /// <param name="meterFactory">Creates the <c>Bulwark.Resilience</c> meter; a process meter when <see langword="null"/>.</param>
+    public ResponseComposer(TimeProvider timeProvider, IOptionsMonitor<DegradationOptions> options, ILogger<ResponseComposer> logger, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(options);
@@ -28,6 +27,7 @@ public sealed class ResponseComposer
         _timeProvider = timeProvider;
         _options = options;
         _logger = logger;
+        _degradedParts = ResilienceInstruments.For(meterFactory).DegradedParts;
     }
 
     /// <summary>Starts composing the response <paramref name="name"/>.</summary>
@@ -37,6 +37,6 @@ public sealed class ResponseComposer
     public DegradableResponseBuilder Begin(string name, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return new DegradableResponseBuilder(name, _timeProvider, _options.CurrentValue.OptionalPartTimeout, _logger, cancellationToken);
+        return new DegradableResponseBuilder(name, _timeProvider, _options.CurrentValue.OptionalPartTimeout, _logger, _degradedParts, cancellationToken);
     }
 }

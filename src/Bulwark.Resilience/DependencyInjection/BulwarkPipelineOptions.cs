@@ -8,7 +8,7 @@ namespace Bulwark.Resilience.DependencyInjection;
 /// deadline/total timeout → retry → circuit breaker → bulkhead → attempt timeout → the call.
 /// </summary>
 /// <remarks>See docs/resilience.md#pipelines.</remarks>
-public sealed class BulwarkPipelineOptions
+public sealed class BulwarkPipelineOptions : IValidatableObject
 {
     /// <summary>The whole call's budget when no ambient deadline is in scope (with one, the earlier wins).</summary>
     /// <value>The default value is 10 seconds.</value>
@@ -34,4 +34,19 @@ public sealed class BulwarkPipelineOptions
     /// <summary>The name of the bulkhead compartment (<c>Bulwark:Resilience:Bulkheads:{name}</c>), or <see langword="null"/> for none.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? Bulkhead { get; set; }
+
+    /// <inheritdoc/>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Data annotations do not descend into nested options; a bad retry would otherwise surface only when the
+        // pipeline is first built.
+        if (Retry is null)
+        {
+            return [];
+        }
+
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(Retry, new ValidationContext(Retry), results, validateAllProperties: true);
+        return results.Select(r => new ValidationResult("Retry: " + r.ErrorMessage, [nameof(Retry)]));
+    }
 }

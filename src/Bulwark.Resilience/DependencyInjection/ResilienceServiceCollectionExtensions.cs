@@ -6,7 +6,6 @@ using Bulwark.Resilience.Retry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Telemetry;
@@ -71,10 +70,13 @@ public static class ResilienceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var options = services.GetRequiredService<IOptionsMonitor<BulwarkPipelineOptions>>().Get(name);
         builder.AddBulwarkDeadline(options.Timeout);
-        if (options.Retry is { } retry)
+        if (options.Retry is { } configured)
         {
-            var budget = options.RetryBudget is { } budgetName ? services.GetRequiredService<RetryBudgetRegistry>().Get(budgetName) : null;
-            builder.AddBulwarkRetry(name, retry, budget, services.GetRequiredService<ILoggerFactory>().CreateLogger("Bulwark.Resilience.Retry"), options.AttemptTimeout);
+            // A copy: the bound options are shared by every build of this pipeline and stay as configured.
+            var retry = configured.Clone();
+            retry.Budget ??= options.RetryBudget is { } budgetName ? services.GetRequiredService<RetryBudgetRegistry>().Get(budgetName) : null;
+            retry.AttemptTimeout ??= options.AttemptTimeout;
+            builder.AddBulwarkRetry(retry);
         }
 
         if (options.CircuitBreaker is { } breaker)
@@ -121,16 +123,11 @@ public static class ResilienceServiceCollectionExtensions
                 o => o.Retry is not null || o.CircuitBreaker is not null || o.Bulkhead is not null || o.RetryBudget is not null,
                 $"The resilience pipeline '{pipelineName}' has no retry, circuit breaker, bulkhead or retry budget; configure Bulwark:Resilience:Pipelines:{pipelineName} or fix the name.")
             .ValidateOnStart();
-        builder.AddResilienceHandler(pipelineName, (pipeline, context) =>
-        {
-            pipeline.AddBulwarkPipeline(pipelineName, context.ServiceProvider);
-            var breaker = context.ServiceProvider.GetRequiredService<IOptionsMonitor<BulwarkPipelineOptions>>().Get(pipelineName).CircuitBreaker;
-            if (breaker is not null)
-            {
-                // An HTTP 5xx is a failure for the breaker even though no exception is thrown.
-                context.ServiceProvider.GetRequiredService<IOptionsMonitor<BulwarkCircuitBreakerOptions>>().Get(breaker).ShouldHandleResult ??= HttpTransient.IsTransientResult;
-            }
-        });
+        // An HTTP 5xx is a failure for the breaker even though no exception is thrown: said while the breaker's options
+        // are built, before any breaker reads them, never by changing them afterwards.
+        builder.Services.AddSingleton(new HttpPipelineName(pipelineName));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<BulwarkCircuitBreakerOptions>, HttpBreakerResults>());
+        builder.AddResilienceHandler(pipelineName, (pipeline, context) => pipeline.AddBulwarkPipeline(pipelineName, context.ServiceProvider));
         return builder.AddBulwarkDeadlinePropagation();
     }
 
@@ -179,6 +176,21 @@ public static class ResilienceServiceCollectionExtensions
     }
 
     private sealed class CoreMarker;
+
+    private sealed record HttpPipelineName(string Name);
+
+    /// <summary>Breakers used by an HTTP client's pipeline count transient HTTP responses as failures unless told otherwise.</summary>
+    private sealed class HttpBreakerResults(IEnumerable<HttpPipelineName> httpPipelines, IOptionsMonitor<BulwarkPipelineOptions> pipelines)
+        : IPostConfigureOptions<BulwarkCircuitBreakerOptions>
+    {
+        public void PostConfigure(string? name, BulwarkCircuitBreakerOptions options)
+        {
+            if (options.ShouldHandleResult is null && httpPipelines.Any(p => string.Equals(pipelines.Get(p.Name).CircuitBreaker, name, StringComparison.Ordinal)))
+            {
+                options.ShouldHandleResult = HttpTransient.IsTransientResult;
+            }
+        }
+    }
 
     private sealed class Builder(IServiceCollection services) : IBulwarkResilienceBuilder
     {

@@ -24,4 +24,10 @@ public static class BulwarkResilienceEvents
 
     /// <summary>A retry was not made because the retry budget was spent.</summary>
     public static readonly ResilienceEvent RetryBudgetExhausted = new(ResilienceEventSeverity.Warning, "OnBulwarkRetryBudgetExhausted");
+
+    /// <summary>A retry was not made because the ambient deadline cannot hold its delay plus another attempt.</summary>
+    public static readonly ResilienceEvent RetryNoTimeLeft = new(ResilienceEventSeverity.Information, "OnBulwarkRetryNoTimeLeft");
+
+    /// <summary>A retry was not made because the dependency asked to wait longer than the retry's cap.</summary>
+    public static readonly ResilienceEvent RetryAfterBeyondCap = new(ResilienceEventSeverity.Information, "OnBulwarkRetryAfterBeyondCap");
 }

@@ -1,6 +1,10 @@
 namespace Bulwark.Resilience.Retry;
 
-/// <summary>Exponential backoff with a cap and jitter; the randomness is passed in so tests can control it.</summary>
+/// <summary>
+/// Exponential backoff with a cap and jitter; the randomness is passed in so tests can control it. The one backoff of
+/// Bulwark: the delay generator of <see cref="RetryBuilderExtensions.AddBulwarkRetry{TBuilder}"/> (HTTP calls and saga
+/// steps) and the redelivery delay of messaging.
+/// </summary>
 public static class Backoff
 {
     /// <summary>The un-jittered delay before retry <paramref name="retry"/> (0-based): <c>min(cap, base·2^retry)</c>.</summary>
@@ -30,6 +34,9 @@ public static class Backoff
         {
             case BackoffJitter.Full:
                 return TimeSpan.FromTicks((long)(Exponential(retry, baseDelay, cap).Ticks * random));
+            case BackoffJitter.Equal:
+                var half = Exponential(retry, baseDelay, cap).Ticks / 2.0;
+                return TimeSpan.FromTicks((long)(half + (half * random)));
             case BackoffJitter.Decorrelated:
                 var low = (double)baseDelay.Ticks;
                 var high = Math.Max(low, previous.Ticks * 3.0);

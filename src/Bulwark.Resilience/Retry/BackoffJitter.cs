@@ -11,4 +11,7 @@ public enum BackoffJitter
 
     /// <summary>Decorrelated jitter: <c>min(cap, uniform(base, previous·3))</c>, growing from the previous delay.</summary>
     Decorrelated = 2,
+
+    /// <summary>Equal jitter: half of <c>min(cap, base·2^n)</c> fixed, half random, so delays both grow and spread out.</summary>
+    Equal = 3,
 }

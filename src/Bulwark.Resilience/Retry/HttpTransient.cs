@@ -63,7 +63,7 @@ public static class HttpTransient
         ArgumentNullException.ThrowIfNull(options);
         options.ShouldRetryException = IsTransientException;
         options.ShouldRetryResult = IsTransientResult;
-        options.RetryAfter = RetryAfter;
+        options.RetryAfter = static (outcome, now) => RetryAfter(outcome.Result, now);
         return options;
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
 using Bulwark.Resilience.Diagnostics;
 
@@ -12,11 +13,10 @@ namespace Bulwark.Resilience.Retry;
 public sealed class RetryBudget
 {
     private const int BucketCount = 10;
-    private static readonly Counter<long> Exhausted = ResilienceMeter.Meter.CreateCounter<long>(
-        "bulwark.retry.budget_exhausted", "{retry}", "Retries not made because the retry budget was spent.");
 
     private readonly Lock _lock = new();
     private readonly TimeProvider _timeProvider;
+    private readonly Counter<long> _exhausted;
     private readonly long _bucketTicks;
     private readonly long[] _bucketStart = new long[BucketCount];
     private readonly long[] _calls = new long[BucketCount];
@@ -28,10 +28,14 @@ public sealed class RetryBudget
     /// <param name="name">The budget's name (usually the dependency's) for metrics.</param>
     /// <param name="options">Its settings.</param>
     /// <param name="timeProvider">The clock.</param>
-    public RetryBudget(string name, RetryBudgetOptions options, TimeProvider? timeProvider = null)
+    /// <param name="meterFactory">Creates the <c>Bulwark.Resilience</c> meter; a process meter when <see langword="null"/>.</param>
+    /// <exception cref="ValidationException"><paramref name="options"/> are out of range.</exception>
+    public RetryBudget(string name, RetryBudgetOptions options, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(options);
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        _exhausted = ResilienceInstruments.For(meterFactory).RetryBudgetExhausted;
         Name = name;
         Options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -81,7 +85,7 @@ public sealed class RetryBudget
             }
         }
 
-        Exhausted.Add(1, _nameTag);
+        _exhausted.Add(1, _nameTag);
         return false;
     }
 

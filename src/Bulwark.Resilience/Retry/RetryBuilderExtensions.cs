@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 
 namespace Bulwark.Resilience.Retry;
@@ -8,36 +6,22 @@ namespace Bulwark.Resilience.Retry;
 public static class RetryBuilderExtensions
 {
     /// <summary>
-    /// Adds a retry with capped, jittered exponential backoff that retries only transient failures, draws on
-    /// <paramref name="budget"/> (share it across the pipelines that call one dependency) and gives up when the
-    /// ambient deadline cannot fit another attempt.
+    /// Adds Polly's retry with Bulwark's backoff: capped, jittered exponential delays, transient failures only, drawing on
+    /// <see cref="BulwarkRetryOptions.Budget"/> (share it across the pipelines that call one dependency) and giving up
+    /// when the ambient deadline cannot fit another attempt.
     /// </summary>
     /// <typeparam name="TBuilder">A Polly pipeline builder, generic or not.</typeparam>
     /// <param name="builder">The builder.</param>
-    /// <param name="name">The pipeline's name, for logs.</param>
-    /// <param name="options">The retry's settings.</param>
-    /// <param name="budget">The retry budget, or <see langword="null"/> for none.</param>
-    /// <param name="logger">Where retries are logged.</param>
-    /// <param name="attemptTimeout">
-    /// The per-attempt timeout added inside this retry, if any. After an attempt timed out (a
-    /// <see cref="Polly.Timeout.TimeoutRejectedException"/>), a retry is made only when the deadline still holds the delay
-    /// plus this whole timeout, not just <see cref="BulwarkRetryOptions.ExpectedAttemptDuration"/>: a hanging dependency
-    /// is not given another attempt that the deadline would cut.
-    /// </param>
+    /// <param name="options">The retry's settings; read when the pipeline is built, never changed.</param>
     /// <returns>The builder.</returns>
-    public static TBuilder AddBulwarkRetry<TBuilder>(this TBuilder builder, string name, BulwarkRetryOptions options, RetryBudget? budget = null, ILogger? logger = null, TimeSpan? attemptTimeout = null)
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException"><paramref name="options"/> are out of range.</exception>
+    public static TBuilder AddBulwarkRetry<TBuilder>(this TBuilder builder, BulwarkRetryOptions options)
         where TBuilder : ResiliencePipelineBuilderBase
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return builder.AddStrategy(
-            context => new BulwarkRetryStrategy(name, options, budget, attemptTimeout, context.TimeProvider, context.Telemetry, logger ?? NullLogger.Instance),
-            new RetryStrategyOptions());
-    }
 
-    private sealed class RetryStrategyOptions : ResilienceStrategyOptions
-    {
-        public RetryStrategyOptions() => Name = "BulwarkRetry";
+        // Polly validates the options here, as it does its own strategies'.
+        return builder.AddStrategy(context => new BulwarkRetryStrategy(options, context), options);
     }
 }

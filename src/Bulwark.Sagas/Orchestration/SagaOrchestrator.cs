@@ -1,15 +1,15 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Bulwark.Resilience.Retry;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Bulwark.Sagas;
 
 /// <summary>
-/// Drives instances of one <see cref="SagaDefinition{TData}"/>: steps forward with per-step retry (exponential
-/// backoff with jitter) and timeout from Polly, state saved after every step; on a failed step the completed steps
+/// Drives instances of one <see cref="SagaDefinition{TData}"/>: steps forward with per-step retry (Bulwark's retry:
+/// Polly's, with capped exponential backoff and full jitter) and timeout from Polly, state saved after every step; on a failed step the completed steps
 /// are compensated in reverse order; a compensation that keeps failing parks the instance for an operator.
 /// Cancellation (host stopping) is not a failure: the instance stays where it is and <see cref="ResumeAllAsync"/>
 /// continues it after a restart. An instance whose run died mid-way (a save that failed) is continued by
@@ -28,6 +28,7 @@ public sealed partial class SagaOrchestrator<TData>
     private readonly ILogger _logger;
     private readonly JsonSerializerOptions _json;
     private readonly ResiliencePipeline[] _pipelines;
+    private readonly ISagaStepInterceptor[] _interceptors;
     private readonly ConcurrentDictionary<Guid, byte> _running = new();
 
     /// <summary>Creates an orchestrator.</summary>
@@ -36,7 +37,14 @@ public sealed partial class SagaOrchestrator<TData>
     /// <param name="timeProvider">The clock for backoff, timeouts and stamps.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="json">JSON options for the data; the web defaults when <see langword="null"/>.</param>
-    public SagaOrchestrator(SagaDefinition<TData> definition, ISagaStore store, TimeProvider timeProvider, ILogger<SagaOrchestrator<TData>> logger, JsonSerializerOptions? json = null)
+    /// <param name="interceptors">Fault injection for tests and drills (<see cref="ISagaStepInterceptor"/>); none in production.</param>
+    public SagaOrchestrator(
+        SagaDefinition<TData> definition,
+        ISagaStore store,
+        TimeProvider timeProvider,
+        ILogger<SagaOrchestrator<TData>> logger,
+        JsonSerializerOptions? json = null,
+        IEnumerable<ISagaStepInterceptor>? interceptors = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(store);
@@ -53,6 +61,7 @@ public sealed partial class SagaOrchestrator<TData>
         _logger = logger;
         _json = json ?? JsonSerializerOptions.Web;
         _pipelines = [.. definition.Steps.Select(step => BuildPipeline(step.Options, timeProvider))];
+        _interceptors = [.. interceptors ?? []];
     }
 
     /// <summary>The saga type name.</summary>
@@ -152,7 +161,11 @@ public sealed partial class SagaOrchestrator<TData>
                         continue;
                     }
 
+                    // Outside the step's failure handling: an interceptor stands for the process dying, not the step failing.
+                    var done = new SagaStepEvent(_definition.Name, sagaId, step.Name, IsCompensation: false);
+                    await SucceededAsync(done, cancellationToken).ConfigureAwait(false);
                     state = await SaveAsync(state, data, s => s with { CompletedSteps = index + 1 }, cancellationToken).ConfigureAwait(false);
+                    await SavedAsync(done, cancellationToken).ConfigureAwait(false);
                     break;
                 }
 
@@ -165,6 +178,7 @@ public sealed partial class SagaOrchestrator<TData>
                 {
                     var index = state.PendingCompensations - 1;
                     var step = _definition.Steps[index];
+                    var done = new SagaStepEvent(_definition.Name, sagaId, step.Name, IsCompensation: true);
                     if (step.Compensate is { } compensate)
                     {
                         try
@@ -181,9 +195,12 @@ public sealed partial class SagaOrchestrator<TData>
                                 s => s with { Status = SagaStatus.Parked, Error = $"{s.Error}; compensation of {step.Name} failed: {e.Message}" },
                                 cancellationToken).ConfigureAwait(false);
                         }
+
+                        await SucceededAsync(done, cancellationToken).ConfigureAwait(false);
                     }
 
                     state = await SaveAsync(state, data, s => s with { PendingCompensations = index }, cancellationToken).ConfigureAwait(false);
+                    await SavedAsync(done, cancellationToken).ConfigureAwait(false);
                     break;
                 }
 
@@ -271,6 +288,22 @@ public sealed partial class SagaOrchestrator<TData>
             cancellationToken).ConfigureAwait(false);
     }
 
+    private async ValueTask SucceededAsync(SagaStepEvent step, CancellationToken cancellationToken)
+    {
+        foreach (var interceptor in _interceptors)
+        {
+            await interceptor.StepSucceededAsync(step, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SavedAsync(SagaStepEvent step, CancellationToken cancellationToken)
+    {
+        foreach (var interceptor in _interceptors)
+        {
+            await interceptor.StepSavedAsync(step, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task<SagaState> SaveAsync(SagaState current, TData data, Func<SagaState, SagaState> change, CancellationToken cancellationToken)
     {
         var next = change(current) with
@@ -295,18 +328,22 @@ public sealed partial class SagaOrchestrator<TData>
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
         if (options.MaxAttempts > 1)
         {
-            builder.AddRetry(new RetryStrategyOptions
+            builder.AddBulwarkRetry(new BulwarkRetryOptions
             {
+                Name = "SagaStepRetry",
                 MaxRetryAttempts = options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.BaseDelay,
+                BaseDelay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
+                Jitter = BackoffJitter.Full,
+                AttemptTimeout = options.Timeout,
+                // Every failure but the run's own cancellation is worth another attempt: a step decides what is final by
+                // compensating, not by the exception's type.
+                ShouldRetryException = static e => e is not OperationCanceledException,
                 // A dependency that said when to come back is waited for (capped by MaxDelay); otherwise the backoff.
-                DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Exception is SagaStepRetryLaterException { RetryAfter: var wait } && wait > TimeSpan.Zero
-                        ? (TimeSpan?)(wait < options.MaxDelay ? wait : options.MaxDelay)
-                        : null),
+                RetryAfter = (outcome, _) =>
+                    outcome.Exception is SagaStepRetryLaterException { RetryAfter: var wait } && wait > TimeSpan.Zero
+                        ? (wait < options.MaxDelay ? wait : options.MaxDelay)
+                        : null,
             });
         }
 

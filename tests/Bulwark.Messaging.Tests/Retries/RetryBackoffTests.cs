@@ -1,4 +1,5 @@
 using Bulwark.Messaging.Retries;
+using Bulwark.Resilience.Retry;
 
 namespace Bulwark.Messaging.Tests.Retries;
 
@@ -29,5 +30,19 @@ public sealed class RetryBackoffTests
         var delays = Enumerable.Range(0, 200).Select(_ => RetryBackoff.DelayAfter(3, Options, new SharedRandomJitterSource())).ToList();
         Assert.All(delays, d => Assert.InRange(d, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)));
         Assert.True(delays.Distinct().Count() > 100, "jitter should spread retries out");
+    }
+
+    [Fact]
+    public void DelayAfter_AnyAttemptAndJitter_IsTheOneBackoffWithEqualJitter()
+    {
+        // Issue 11: redelivery has no backoff of its own; it is Bulwark.Resilience's, the one HTTP retries and saga steps use.
+        for (var attempt = 1; attempt <= 40; attempt++)
+        {
+            foreach (var random in new[] { 0.0, 0.3, 0.99 })
+            {
+                var expected = Backoff.Next(BackoffJitter.Equal, attempt - 1, Options.InitialDelay, Options.MaxDelay, Options.InitialDelay, random);
+                Assert.Equal(expected, RetryBackoff.DelayAfter(attempt, Options, new FixedJitter(random)));
+            }
+        }
     }
 }

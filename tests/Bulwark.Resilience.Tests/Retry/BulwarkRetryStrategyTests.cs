@@ -11,17 +11,23 @@ public sealed class BulwarkRetryStrategyTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
 
-    private ResiliencePipeline<HttpResponseMessage> HttpPipeline(BulwarkRetryOptions options, RetryBudget? budget = null) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
-            .AddBulwarkRetry("test", options.ForHttp(), budget)
+    private ResiliencePipeline<HttpResponseMessage> HttpPipeline(BulwarkRetryOptions options, RetryBudget? budget = null)
+    {
+        options.Budget = budget;
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
+            .AddBulwarkRetry(options.ForHttp())
             .Build();
+    }
 
     // The retry outside, the attempt timeout inside it and told to the retry, as AddBulwarkPipeline builds them.
-    private ResiliencePipeline<HttpResponseMessage> TimedPipeline(BulwarkRetryOptions options, TimeSpan attemptTimeout) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
-            .AddBulwarkRetry("test", options.ForHttp(), attemptTimeout: attemptTimeout)
+    private ResiliencePipeline<HttpResponseMessage> TimedPipeline(BulwarkRetryOptions options, TimeSpan attemptTimeout)
+    {
+        options.AttemptTimeout = attemptTimeout;
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
+            .AddBulwarkRetry(options.ForHttp())
             .AddTimeout(attemptTimeout)
             .Build();
+    }
 
     private async Task<T> DriveInSteps<T>(Task<T> task, TimeSpan step)
     {
