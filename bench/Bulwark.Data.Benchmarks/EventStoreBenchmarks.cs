@@ -21,7 +21,7 @@ namespace Bulwark.Data.Benchmarks;
 [MemoryDiagnoser]
 [CategoriesColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
-public class EventStoreBenchmarks
+public partial class EventStoreBenchmarks
 {
     private const string Append = "Append one event";
     private const string LoadSnapshot = "Load 50k with snapshots";

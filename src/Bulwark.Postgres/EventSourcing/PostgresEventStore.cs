@@ -9,12 +9,30 @@ namespace Bulwark.Postgres.EventSourcing;
 /// event that commits late; the version check plus the (stream, version) unique key make concurrent writers to
 /// one stream fail with <see cref="ConcurrencyConflictException"/>.
 /// </summary>
-public sealed class PostgresEventStore : IEventStore, ISnapshotStore, ICheckpointStore, IDisposable
+public sealed class PostgresEventStore : IEventStore, ISnapshotStore, ISnapshotStreamReader, ICheckpointStore, IDisposable
 {
     internal const string Component = "events";
 
     // The advisory lock that orders appends; one value for the whole event log.
     private const long AppendLock = 0x0B17_0013;
+
+    private const string EventColumns = "stream_id, version, position, event_id, event_type, data, metadata, recorded_at";
+
+    // One statement, one round trip: the newest usable snapshot as a row without a position, then the events after
+    // it; ordered by version, the snapshot comes first. Reads are prepared: Npgsql keeps a prepared statement on the
+    // pooled physical connection, so only the first read per connection pays for it and every later one skips the
+    // server's parse and plan.
+    private const string ReadFromSnapshotSql = $"""
+        WITH snapshot AS (
+            SELECT version, data FROM bulwark_snapshots
+            WHERE stream_id = @stream AND snapshot_type = @type AND version <= @to ORDER BY version DESC LIMIT 1)
+        SELECT NULL AS stream_id, version, NULL AS position, NULL AS event_id, NULL AS event_type, data, NULL AS metadata, NULL AS recorded_at
+        FROM snapshot
+        UNION ALL
+        SELECT {EventColumns} FROM bulwark_events
+        WHERE stream_id = @stream AND version <= @to AND version > COALESCE((SELECT version FROM snapshot), 0)
+        ORDER BY version;
+        """;
 
     private static readonly string[] Migrations =
     [
@@ -213,6 +231,42 @@ public sealed class PostgresEventStore : IEventStore, ISnapshotStore, ICheckpoin
     }
 
     /// <inheritdoc />
+    public async Task<SnapshotAndEvents> ReadFromSnapshotAsync(string streamId, string snapshotType, long? toVersion, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(streamId);
+        ArgumentException.ThrowIfNullOrEmpty(snapshotType);
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = new NpgsqlCommand(ReadFromSnapshotSql, connection);
+            command.Parameters.AddWithValue("stream", streamId);
+            command.Parameters.AddWithValue("type", snapshotType);
+            command.Parameters.AddWithValue("to", toVersion ?? long.MaxValue);
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                Snapshot? snapshot = null;
+                var events = new List<RecordedEvent>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (reader.IsDBNull(2))
+                    {
+                        snapshot = new Snapshot(streamId, reader.GetInt64(1), snapshotType, reader.GetFieldValue<byte[]>(5));
+                    }
+                    else
+                    {
+                        events.Add(ReadEvent(reader));
+                    }
+                }
+
+                return new SnapshotAndEvents(snapshot, events);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<long> GetCheckpointAsync(string projection, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(projection);
@@ -243,29 +297,40 @@ public sealed class PostgresEventStore : IEventStore, ISnapshotStore, ICheckpoin
     private async Task<IReadOnlyList<RecordedEvent>> QueryAsync(string where, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
     {
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        using var command = _dataSource.CreateCommand(
-            "SELECT stream_id, version, position, event_id, event_type, data, metadata, recorded_at FROM bulwark_events " + where + ";");
-        bind(command);
-        var events = new List<RecordedEvent>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            using var command = new NpgsqlCommand($"SELECT {EventColumns} FROM bulwark_events {where};", connection);
+            bind(command);
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                events.Add(new RecordedEvent(
-                    reader.GetString(0),
-                    reader.GetInt64(1),
-                    reader.GetInt64(2),
-                    reader.GetGuid(3),
-                    reader.GetString(4),
-                    reader.GetFieldValue<byte[]>(5),
-                    reader.IsDBNull(6) ? ReadOnlyMemory<byte>.Empty : reader.GetFieldValue<byte[]>(6),
-                    reader.GetFieldValue<DateTimeOffset>(7)));
+                return await ReadEventsAsync(reader, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private static async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var events = new List<RecordedEvent>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(ReadEvent(reader));
         }
 
         return events;
     }
+
+    private static RecordedEvent ReadEvent(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetInt64(1),
+        reader.GetInt64(2),
+        reader.GetGuid(3),
+        reader.GetString(4),
+        reader.GetFieldValue<byte[]>(5),
+        reader.IsDBNull(6) ? ReadOnlyMemory<byte>.Empty : reader.GetFieldValue<byte[]>(6),
+        reader.GetFieldValue<DateTimeOffset>(7));
 
     private async Task<object?> ScalarAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
     {
