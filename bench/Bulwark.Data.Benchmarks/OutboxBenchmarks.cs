@@ -2,8 +2,8 @@ using System.Data.Common;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Bulwark.Outbox;
-using Bulwark.Postgres.Outbox;
-using Bulwark.Sqlite.Outbox;
+using Bulwark.Postgres;
+using Bulwark.Sqlite;
 using DotNetCore.CAP;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -117,13 +117,13 @@ public class OutboxBenchmarks
                 BulwarkCandidate candidate;
                 if (database.Postgres is { } postgres)
                 {
-                    var outbox = new PostgresOutboxStore(postgres, TimeProvider.System);
+                    var outbox = new SqlOutboxStore(PostgresDatabase.Create(postgres), TimeProvider.System);
                     await outbox.MigrateAsync();
                     candidate = new BulwarkCandidate(database, outbox, outbox);
                 }
                 else
                 {
-                    var outbox = new SqliteOutboxStore(database.SqliteConnectionString, TimeProvider.System);
+                    var outbox = new SqlOutboxStore(SqliteDataSource.CreateDatabase(database.SqliteConnectionString), TimeProvider.System);
                     await outbox.MigrateAsync();
                     candidate = new BulwarkCandidate(database, outbox, outbox);
                 }

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using Bulwark.Outbox;
-using Bulwark.Sqlite.Outbox;
+using Bulwark.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Shop.Identity.Adapters;
@@ -56,12 +56,12 @@ public sealed class SqliteUserStoreTests
         Assert.Equal(1, (await outbox.GetBacklogAsync(Ct)).Pending);
     }
 
-    private static async Task<(SqliteUserStore Store, SqliteOutboxStore Outbox, ModuleDatabase Database)> NewStoreAsync()
+    private static async Task<(SqliteUserStore Store, SqlOutboxStore Outbox, ModuleDatabase Database)> NewStoreAsync()
     {
         var path = Path.Combine(Path.GetTempPath(), "bulwark-identity-" + Guid.NewGuid().ToString("N"));
         var database = new ModuleDatabase(IdentityModule.Name, path, IdentityMigrations.All, NullLogger.Instance, TimeProvider.System);
         await database.MigrateAsync(Ct);
-        var outbox = new SqliteOutboxStore(database.ConnectionString, TimeProvider.System);
+        var outbox = new SqlOutboxStore(SqliteDataSource.CreateDatabase(database.ConnectionString), TimeProvider.System);
         await outbox.MigrateAsync(Ct);
         return (new SqliteUserStore(new IdentityDatabase(database), outbox), outbox, database);
     }

@@ -1,17 +1,17 @@
 using Bulwark.AspNetCore.Health;
 using Bulwark.AzureBlob.ClaimCheck;
+using Bulwark.Data.Schema;
 using Bulwark.Idempotency;
 using Bulwark.Messaging;
 using Bulwark.Messaging.ClaimCheck;
 using Bulwark.Messaging.Serialization;
 using Bulwark.Outbox;
 using Bulwark.RabbitMQ.Messaging;
-using Bulwark.Sqlite.Idempotency;
+using Bulwark.Sqlite;
 using Bulwark.Sqlite.Messaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Shop.Infrastructure.Sqlite;
 
 namespace Shop.Infrastructure.Messaging;
@@ -65,10 +65,10 @@ public static class ShopMessaging
         services.TryAddSingleton(TimeProvider.System);
         services.Replace(ServiceDescriptor.Singleton<IOutboxTransport, BusOutboxTransport>());
         var shopDb = ShopDataOptions.ConnectionString(dataPath);
-        services.TryAddSingleton(sp => new SqliteInbox(shopDb, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IInbox>(sp => sp.GetRequiredService<SqliteInbox>());
-        // First of all hosted services: the inbox table must exist before a subscription delivers anything.
-        services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => new InboxMigration(sp.GetRequiredService<SqliteInbox>())));
+        services.TryAddSingleton(sp => new SqlInbox(SqliteDataSource.CreateDatabase(shopDb), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IInbox>(sp => sp.GetRequiredService<SqlInbox>());
+        // Migrated in the host's starting phase: the inbox table exists before any subscription delivers.
+        services.AddSchemaMigration<SqlInbox>();
         return bus;
     }
 
@@ -80,12 +80,5 @@ public static class ShopMessaging
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddMessageType<TMessage>(topic, topic);
-    }
-
-    private sealed class InboxMigration(SqliteInbox inbox) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => inbox.MigrateAsync(cancellationToken);
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -10,7 +10,7 @@ public static class IdempotencyBuilderPostgresExtensions
 {
     /// <summary>
     /// Keeps idempotency keys and inbox records in the database of the registered <see cref="NpgsqlDataSource"/>
-    /// (or of <paramref name="connectionString"/>); tables are created on first use.
+    /// (or of <paramref name="connectionString"/>), migrated when the host starts.
     /// </summary>
     /// <param name="builder">The idempotency builder.</param>
     /// <param name="connectionString">Used when no <see cref="NpgsqlDataSource"/> is registered.</param>
@@ -18,17 +18,11 @@ public static class IdempotencyBuilderPostgresExtensions
     public static IIdempotencyBuilder UsePostgres(this IIdempotencyBuilder builder, string? connectionString = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        services.TryAddSingleton(TimeProvider.System);
         if (connectionString is not null)
         {
-            services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         }
 
-        services.TryAddSingleton(sp => new PostgresIdempotencyStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<PostgresIdempotencyStore>());
-        services.TryAddSingleton(sp => new PostgresInbox(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IInbox>(sp => sp.GetRequiredService<PostgresInbox>());
-        return builder;
+        return builder.UseSqlDatabase(sp => PostgresDatabase.Create(sp.GetRequiredService<NpgsqlDataSource>()));
     }
 }

@@ -18,7 +18,7 @@ namespace Bulwark.Postgres.Outbox;
 /// </summary>
 public sealed partial class PostgresLogTailingRelay : BackgroundService
 {
-    private readonly PostgresOutboxStore _store;
+    private readonly SqlOutboxStore _store;
     private readonly IOutboxTransport _transport;
     private readonly PostgresLogTailingOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -32,7 +32,7 @@ public sealed partial class PostgresLogTailingRelay : BackgroundService
     /// <param name="timeProvider">The clock for reconnect delays.</param>
     /// <param name="logger">The logger.</param>
     public PostgresLogTailingRelay(
-        PostgresOutboxStore store,
+        SqlOutboxStore store,
         IOutboxTransport transport,
         IOptions<PostgresLogTailingOptions> options,
         TimeProvider timeProvider,

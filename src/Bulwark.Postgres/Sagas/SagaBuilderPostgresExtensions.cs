@@ -8,7 +8,10 @@ namespace Bulwark.Postgres.Sagas;
 /// <summary>Chooses PostgreSQL for saga state.</summary>
 public static class SagaBuilderPostgresExtensions
 {
-    /// <summary>Keeps saga instances in the database of the registered <see cref="NpgsqlDataSource"/> (or of <paramref name="connectionString"/>).</summary>
+    /// <summary>
+    /// Keeps saga instances in the database of the registered <see cref="NpgsqlDataSource"/> (or of
+    /// <paramref name="connectionString"/>), migrated when the host starts.
+    /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="connectionString">Used when no <see cref="NpgsqlDataSource"/> is registered.</param>
     /// <returns>The builder.</returns>
@@ -20,8 +23,6 @@ public static class SagaBuilderPostgresExtensions
             builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         }
 
-        builder.Services.TryAddSingleton(sp => new PostgresSagaStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        builder.Services.TryAddSingleton<ISagaStore>(sp => sp.GetRequiredService<PostgresSagaStore>());
-        return builder;
+        return builder.UseSqlDatabase(sp => PostgresDatabase.Create(sp.GetRequiredService<NpgsqlDataSource>()));
     }
 }

@@ -1,7 +1,4 @@
 using Bulwark.Idempotency;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace Bulwark.Sqlite.Idempotency;
 
@@ -14,19 +11,7 @@ public static class IdempotencyBuilderSqliteExtensions
     /// <returns>The builder.</returns>
     public static IIdempotencyBuilder UseSqlite(this IIdempotencyBuilder builder, string connectionString)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var services = builder.Services;
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new SqliteIdempotencyStore(connectionString, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<SqliteIdempotencyStore>());
-        services.TryAddSingleton(sp => new SqliteInbox(connectionString, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IInbox>(sp => sp.GetRequiredService<SqliteInbox>());
-        services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => new SqliteMigrationHostedService(async ct =>
-        {
-            await sp.GetRequiredService<SqliteIdempotencyStore>().MigrateAsync(ct).ConfigureAwait(false);
-            await sp.GetRequiredService<SqliteInbox>().MigrateAsync(ct).ConfigureAwait(false);
-        })));
-        return builder;
+        return builder.UseSqlDatabase(_ => SqliteDataSource.CreateDatabase(connectionString));
     }
 }

@@ -1,3 +1,5 @@
+using Bulwark.Data;
+using Bulwark.Data.Schema;
 using Bulwark.Messaging;
 using Bulwark.Messaging.DeadLetters;
 using Bulwark.Messaging.Transport;
@@ -11,8 +13,44 @@ namespace Bulwark.Sqlite.Messaging;
 /// (WAL). A delivery leases its row for the visibility timeout; ack deletes it, retry makes it visible later, and a
 /// consumer that dies simply lets the lease expire, so nothing is lost across crashes and restarts.
 /// </summary>
-public sealed partial class SqliteMessageTransport : IMessageTransport
+public sealed partial class SqliteMessageTransport : IMessageTransport, ISchemaOwner
 {
+    /// <summary>
+    /// The transport's tables. Version 1 keeps <c>IF NOT EXISTS</c>: files created before the transport had a migration
+    /// history already hold these tables.
+    /// </summary>
+    public static SchemaComponent Schema { get; } = new SchemaComponent("messaging").For(SqlDialectNames.Sqlite, """
+        CREATE TABLE IF NOT EXISTS bulwark_mq_messages (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            queue TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            visible_at INTEGER NOT NULL,
+            lease_id TEXT NULL,
+            attempt INTEGER NOT NULL DEFAULT 0,
+            metadata TEXT NOT NULL,
+            body BLOB NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_bulwark_mq_messages_ready ON bulwark_mq_messages (queue, visible_at, seq);
+        CREATE TABLE IF NOT EXISTS bulwark_mq_bindings (
+            topic TEXT NOT NULL,
+            queue TEXT NOT NULL,
+            PRIMARY KEY (topic, queue)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS bulwark_mq_dead_letters (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            queue TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            message_type TEXT NOT NULL,
+            metadata TEXT NOT NULL,
+            body BLOB NOT NULL,
+            reason TEXT NOT NULL,
+            exception_type TEXT NULL,
+            stack_trace TEXT NULL,
+            attempts INTEGER NOT NULL,
+            permanent INTEGER NOT NULL,
+            dead_lettered_at INTEGER NOT NULL);
+        """);
+
+    private readonly string _path;
+    private readonly SchemaGate _schema;
     private readonly SqliteTransportOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SqliteMessageTransport> _logger;
@@ -22,8 +60,9 @@ public sealed partial class SqliteMessageTransport : IMessageTransport
     private readonly SqliteDeadLetterStore _deadLetters;
     private readonly List<SqliteConsumer> _consumers = [];
     private bool _disposed;
+    private bool _opened;
 
-    /// <summary>Opens (and creates when missing) the database.</summary>
+    /// <summary>Creates the transport; does no I/O (the file is created and migrated at start-up or on first use).</summary>
     /// <param name="options">The transport options.</param>
     /// <param name="timeProvider">The clock for leases and delays.</param>
     /// <param name="logger">The logger.</param>
@@ -35,48 +74,25 @@ public sealed partial class SqliteMessageTransport : IMessageTransport
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
-        var path = Path.GetFullPath(options.DatabasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        _wakeup = SqliteWakeups.For(path);
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
-        _connection.Open();
-        Execute("""
-            PRAGMA journal_mode=WAL;
-            PRAGMA synchronous=NORMAL;
-            PRAGMA busy_timeout=30000;
-            CREATE TABLE IF NOT EXISTS bulwark_mq_messages (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                queue TEXT NOT NULL,
-                message_id TEXT NOT NULL,
-                visible_at INTEGER NOT NULL,
-                lease_id TEXT NULL,
-                attempt INTEGER NOT NULL DEFAULT 0,
-                metadata TEXT NOT NULL,
-                body BLOB NOT NULL);
-            CREATE INDEX IF NOT EXISTS ix_bulwark_mq_messages_ready ON bulwark_mq_messages (queue, visible_at, seq);
-            CREATE TABLE IF NOT EXISTS bulwark_mq_bindings (
-                topic TEXT NOT NULL,
-                queue TEXT NOT NULL,
-                PRIMARY KEY (topic, queue)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS bulwark_mq_dead_letters (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                queue TEXT NOT NULL,
-                message_id TEXT NOT NULL,
-                message_type TEXT NOT NULL,
-                metadata TEXT NOT NULL,
-                body BLOB NOT NULL,
-                reason TEXT NOT NULL,
-                exception_type TEXT NULL,
-                stack_trace TEXT NULL,
-                attempts INTEGER NOT NULL,
-                permanent INTEGER NOT NULL,
-                dead_lettered_at INTEGER NOT NULL);
-            """);
+        _path = Path.GetFullPath(options.DatabasePath);
+        _wakeup = SqliteWakeups.For(_path);
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false, DefaultTimeout = 30 }.ToString();
+        _connection = new SqliteConnection(connectionString);
+        _schema = new SchemaGate(SqliteDataSource.CreateDatabase(connectionString), Schema, timeProvider);
         _deadLetters = new SqliteDeadLetterStore(this);
     }
 
     /// <inheritdoc/>
     public string Name => "sqlite";
+
+    /// <summary>Creates the database file when missing and brings its tables to the latest schema; safe on every start.</summary>
+    /// <param name="cancellationToken">Cancels the migration.</param>
+    /// <returns>A task that completes when the schema is current.</returns>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc/>
     public IDeadLetterStore DeadLetters => _deadLetters;
@@ -193,6 +209,11 @@ public sealed partial class SqliteMessageTransport : IMessageTransport
         try
         {
             ObjectDisposedException.ThrowIf(_disposed && _connection.State != System.Data.ConnectionState.Open, this);
+            if (!_opened)
+            {
+                await OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return work(_connection);
         }
         finally
@@ -356,10 +377,14 @@ public sealed partial class SqliteMessageTransport : IMessageTransport
         }
     }
 
-    private void Execute(string sql)
+    // Under _gate: the first statement opens the transport's own connection, after the schema is current.
+    private async Task OpenAsync(CancellationToken cancellationToken)
     {
+        await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await _connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        _opened = true;
     }
 }

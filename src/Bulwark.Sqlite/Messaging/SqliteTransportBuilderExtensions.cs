@@ -1,3 +1,4 @@
+using Bulwark.Data.Schema;
 using Bulwark.Messaging;
 using Bulwark.Messaging.Transport;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,15 @@ public static class SqliteTransportBuilderExtensions
             sp.GetRequiredService<IOptions<SqliteTransportOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SqliteMessageTransport>>())));
+        builder.Services.TryAddSingleton<TransportSchema>();
+        builder.Services.AddSchemaMigration<TransportSchema>();
         return builder;
+    }
+
+    // Migrates the transport in the host's starting phase, unless a later Use* call chose another transport.
+    private sealed class TransportSchema(IMessageTransport transport) : ISchemaOwner
+    {
+        public Task MigrateAsync(CancellationToken cancellationToken = default) =>
+            transport is SqliteMessageTransport sqlite ? sqlite.MigrateAsync(cancellationToken) : Task.CompletedTask;
     }
 }

@@ -1,7 +1,4 @@
 using Bulwark.Outbox;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace Bulwark.Sqlite.Outbox;
 
@@ -17,16 +14,7 @@ public static class OutboxBuilderSqliteExtensions
     /// <returns>The builder.</returns>
     public static IOutboxBuilder UseSqlite(this IOutboxBuilder builder, string connectionString)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton(sp => new SqliteOutboxStore(connectionString, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteOutboxStore>());
-        builder.Services.TryAddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqliteOutboxStore>());
-
-        // Inserted first so the schema exists before the relay or any request runs.
-        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp =>
-            new SqliteMigrationHostedService(sp.GetRequiredService<SqliteOutboxStore>().MigrateAsync)));
-        return builder;
+        return builder.UseSqlDatabase(_ => SqliteDataSource.CreateDatabase(connectionString));
     }
 }

@@ -1,7 +1,4 @@
 using Bulwark.Sagas;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace Bulwark.Sqlite.Sagas;
 
@@ -14,11 +11,7 @@ public static class SagaBuilderSqliteExtensions
     /// <returns>The builder.</returns>
     public static ISagaBuilder UseSqlite(this ISagaBuilder builder, string connectionString)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        builder.Services.TryAddSingleton(sp => new SqliteSagaStore(connectionString, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.TryAddSingleton<ISagaStore>(sp => sp.GetRequiredService<SqliteSagaStore>());
-        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => new SqliteMigrationHostedService(sp.GetRequiredService<SqliteSagaStore>().MigrateAsync)));
-        return builder;
+        return builder.UseSqlDatabase(_ => SqliteDataSource.CreateDatabase(connectionString));
     }
 }

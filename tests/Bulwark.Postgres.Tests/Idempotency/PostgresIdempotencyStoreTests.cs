@@ -1,6 +1,5 @@
 using Bulwark.Consistency.Contracts.Idempotency;
 using Bulwark.Idempotency;
-using Bulwark.Postgres.Idempotency;
 
 namespace Bulwark.Postgres.Tests.Idempotency;
 
@@ -18,7 +17,7 @@ public sealed class PostgresIdempotencyStoreTests : IdempotencyStoreContract
 
     protected override async Task<IIdempotencyStore> CreateStoreAsync(CancellationToken cancellationToken)
     {
-        var store = new PostgresIdempotencyStore(_database.DataSource, Time);
+        var store = new SqlIdempotencyStore(PostgresDatabase.Create(_database.DataSource), Time);
         await store.MigrateAsync(cancellationToken);
         return store;
     }

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Bulwark.Consistency.Contracts.Idempotency;
 using Bulwark.Idempotency;
-using Bulwark.Postgres.Idempotency;
 
 namespace Bulwark.Postgres.Tests.Idempotency;
 
@@ -22,7 +21,7 @@ public sealed class PostgresInboxTests : InboxContract
 
     protected override async Task<IInbox> CreateInboxAsync(CancellationToken cancellationToken)
     {
-        var inbox = new PostgresInbox(_database.DataSource, TimeProvider.System);
+        var inbox = new SqlInbox(PostgresDatabase.Create(_database.DataSource), TimeProvider.System);
         await inbox.MigrateAsync(cancellationToken);
         return inbox;
     }

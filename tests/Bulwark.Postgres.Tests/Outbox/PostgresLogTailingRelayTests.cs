@@ -21,7 +21,7 @@ public sealed class PostgresLogTailingRelayTests : IAsyncLifetime
     [Fact]
     public async Task LogTailing_CommittedInserts_RelayedInOrderPerKeyAndMarkedPublished()
     {
-        using var store = new PostgresOutboxStore(_database.DataSource, TimeProvider.System);
+        using var store = new SqlOutboxStore(PostgresDatabase.Create(_database.DataSource), TimeProvider.System);
         await store.MigrateAsync(Ct);
         var transport = new Recorder(expected: 50);
         _relay = new PostgresLogTailingRelay(

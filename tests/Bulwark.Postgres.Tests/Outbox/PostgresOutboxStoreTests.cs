@@ -1,11 +1,11 @@
 using System.Data.Common;
 using Bulwark.Consistency.Contracts.Outbox;
-using Bulwark.Postgres.Outbox;
+using Bulwark.Outbox;
 using Npgsql;
 
 namespace Bulwark.Postgres.Tests.Outbox;
 
-public sealed class PostgresOutboxStoreTests : OutboxContract<PostgresOutboxStore>
+public sealed class PostgresOutboxStoreTests : OutboxContract<SqlOutboxStore>
 {
     private readonly PostgresTestDatabase _database = new();
     private readonly List<NpgsqlDataSource> _dataSources = [];
@@ -26,12 +26,12 @@ public sealed class PostgresOutboxStoreTests : OutboxContract<PostgresOutboxStor
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _database.DataSource.OpenConnectionAsync(cancellationToken);
 
-    protected override async Task<PostgresOutboxStore> CreateOutboxCoreAsync(CancellationToken cancellationToken)
+    protected override async Task<SqlOutboxStore> CreateOutboxCoreAsync(CancellationToken cancellationToken)
     {
         // Each instance gets its own pool, like a relay in another process.
         var dataSource = _database.CreateDataSource();
         _dataSources.Add(dataSource);
-        var store = new PostgresOutboxStore(dataSource, Time);
+        var store = new SqlOutboxStore(PostgresDatabase.Create(dataSource), Time);
         await store.MigrateAsync(cancellationToken);
         return store;
     }

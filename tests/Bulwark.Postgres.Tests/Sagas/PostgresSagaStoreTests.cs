@@ -1,5 +1,4 @@
 using Bulwark.Consistency.Contracts.Sagas;
-using Bulwark.Postgres.Sagas;
 using Bulwark.Sagas;
 
 namespace Bulwark.Postgres.Tests.Sagas;
@@ -18,7 +17,7 @@ public sealed class PostgresSagaStoreTests : SagaContract
 
     protected override async Task<ISagaStore> CreateStoreAsync(CancellationToken cancellationToken)
     {
-        var store = new PostgresSagaStore(_database.DataSource);
+        var store = new SqlSagaStore(PostgresDatabase.Create(_database.DataSource), Time);
         await store.MigrateAsync(cancellationToken);
         return store;
     }

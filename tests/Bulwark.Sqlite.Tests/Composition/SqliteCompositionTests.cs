@@ -57,7 +57,7 @@ public sealed class SqliteCompositionTests : IDisposable
                 finished.TrySetResult();
                 return Task.CompletedTask;
             });
-        var store = new SqliteSagaStore(_database.ConnectionString, TimeProvider.System);
+        var store = new SqlSagaStore(SqliteDataSource.CreateDatabase(_database.ConnectionString), TimeProvider.System);
         await store.InsertAsync(
             new SagaState
             {

@@ -1,6 +1,5 @@
 using Bulwark.Consistency.Contracts.Idempotency;
 using Bulwark.Idempotency;
-using Bulwark.Sqlite.Idempotency;
 
 namespace Bulwark.Sqlite.Tests.Idempotency;
 
@@ -18,7 +17,7 @@ public sealed class SqliteIdempotencyStoreTests : IdempotencyStoreContract
 
     protected override async Task<IIdempotencyStore> CreateStoreAsync(CancellationToken cancellationToken)
     {
-        var store = new SqliteIdempotencyStore(_database.ConnectionString, Time);
+        var store = new SqlIdempotencyStore(SqliteDataSource.CreateDatabase(_database.ConnectionString), Time);
         await store.MigrateAsync(cancellationToken);
         return store;
     }

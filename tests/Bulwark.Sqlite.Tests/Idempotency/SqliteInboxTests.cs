@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Bulwark.Consistency.Contracts.Idempotency;
 using Bulwark.Idempotency;
-using Bulwark.Sqlite.Idempotency;
 
 namespace Bulwark.Sqlite.Tests.Idempotency;
 
@@ -21,7 +20,7 @@ public sealed class SqliteInboxTests : InboxContract
 
     protected override async Task<IInbox> CreateInboxAsync(CancellationToken cancellationToken)
     {
-        var inbox = new SqliteInbox(_database.ConnectionString, TimeProvider.System);
+        var inbox = new SqlInbox(SqliteDataSource.CreateDatabase(_database.ConnectionString), TimeProvider.System);
         await inbox.MigrateAsync(cancellationToken);
         return inbox;
     }

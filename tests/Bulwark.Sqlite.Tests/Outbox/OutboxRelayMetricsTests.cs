@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using Bulwark.Outbox;
-using Bulwark.Sqlite.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,7 +18,7 @@ public sealed class OutboxRelayMetricsTests : IDisposable
     [Fact]
     public async Task RunOnce_MessageWaitedThreeSeconds_RecordsLagAndPublishedCount()
     {
-        using var store = new SqliteOutboxStore(_database.ConnectionString, _time);
+        using var store = new SqlOutboxStore(SqliteDataSource.CreateDatabase(_database.ConnectionString), _time);
         await store.MigrateAsync(Ct);
         await using (var connection = await _database.OpenAsync(Ct))
         await using (var transaction = await connection.BeginTransactionAsync(Ct))

@@ -1,10 +1,10 @@
 using System.Data.Common;
 using Bulwark.Consistency.Contracts.Outbox;
-using Bulwark.Sqlite.Outbox;
+using Bulwark.Outbox;
 
 namespace Bulwark.Sqlite.Tests.Outbox;
 
-public sealed class SqliteOutboxStoreTests : OutboxContract<SqliteOutboxStore>
+public sealed class SqliteOutboxStoreTests : OutboxContract<SqlOutboxStore>
 {
     private readonly SqliteTestDatabase _database = new();
 
@@ -18,9 +18,9 @@ public sealed class SqliteOutboxStoreTests : OutboxContract<SqliteOutboxStore>
 
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await _database.OpenAsync(cancellationToken);
 
-    protected override async Task<SqliteOutboxStore> CreateOutboxCoreAsync(CancellationToken cancellationToken)
+    protected override async Task<SqlOutboxStore> CreateOutboxCoreAsync(CancellationToken cancellationToken)
     {
-        var store = new SqliteOutboxStore(_database.ConnectionString, Time);
+        var store = new SqlOutboxStore(SqliteDataSource.CreateDatabase(_database.ConnectionString), Time);
         await store.MigrateAsync(cancellationToken);
         return store;
     }
@@ -28,7 +28,7 @@ public sealed class SqliteOutboxStoreTests : OutboxContract<SqliteOutboxStore>
     [Fact]
     public async Task Enqueue_SchemaNotMigrated_ThrowsNamingTheFix()
     {
-        using var store = new SqliteOutboxStore(_database.ConnectionString, Time);
+        using var store = new SqlOutboxStore(SqliteDataSource.CreateDatabase(_database.ConnectionString), Time);
         await using var connection = await _database.OpenAsync(Ct);
         await using var transaction = await connection.BeginTransactionAsync(Ct);
 

@@ -1,6 +1,5 @@
 using Bulwark.Consistency.Contracts.Sagas;
 using Bulwark.Sagas;
-using Bulwark.Sqlite.Sagas;
 
 namespace Bulwark.Sqlite.Tests.Sagas;
 
@@ -18,7 +17,7 @@ public sealed class SqliteSagaStoreTests : SagaContract
 
     protected override async Task<ISagaStore> CreateStoreAsync(CancellationToken cancellationToken)
     {
-        var store = new SqliteSagaStore(_database.ConnectionString, Time);
+        var store = new SqlSagaStore(SqliteDataSource.CreateDatabase(_database.ConnectionString), Time);
         await store.MigrateAsync(cancellationToken);
         return store;
     }

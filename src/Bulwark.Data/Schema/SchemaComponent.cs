@@ -1,0 +1,45 @@
+namespace Bulwark.Data.Schema;
+
+/// <summary>
+/// One component's schema (the outbox, the inbox, ...): an ordered, forward-only list of scripts per dialect. Version
+/// n is the n-th script; a script once shipped never changes, a change is a new script.
+/// </summary>
+public sealed class SchemaComponent
+{
+    private readonly Dictionary<string, IReadOnlyList<string>> _scripts = new(StringComparer.Ordinal);
+
+    /// <summary>Names the component.</summary>
+    /// <param name="name">The name recorded in the history table, e.g. <c>outbox</c>; unique per database.</param>
+    public SchemaComponent(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+    }
+
+    /// <summary>The name recorded in the history table.</summary>
+    public string Name { get; }
+
+    /// <summary>Adds the scripts of one dialect.</summary>
+    /// <param name="dialect">A <see cref="SqlDialectNames"/> value.</param>
+    /// <param name="scripts">The scripts, version 1 first.</param>
+    /// <returns>This component.</returns>
+    public SchemaComponent For(string dialect, params IReadOnlyList<string> scripts)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dialect);
+        ArgumentNullException.ThrowIfNull(scripts);
+        _scripts.Add(dialect, scripts);
+        return this;
+    }
+
+    /// <summary>The scripts for <paramref name="dialect"/>.</summary>
+    /// <param name="dialect">The database's dialect.</param>
+    /// <returns>The scripts, version 1 first.</returns>
+    /// <exception cref="NotSupportedException">The component has no schema for this dialect.</exception>
+    public IReadOnlyList<string> ScriptsFor(SqlDialect dialect)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        return _scripts.TryGetValue(dialect.Name, out var scripts)
+            ? scripts
+            : throw new NotSupportedException($"The '{Name}' schema has no scripts for the '{dialect.Name}' dialect; it supports {string.Join(", ", _scripts.Keys)}.");
+    }
+}

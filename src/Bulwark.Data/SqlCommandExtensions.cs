@@ -1,0 +1,52 @@
+using System.Data.Common;
+
+namespace Bulwark.Data;
+
+/// <summary>
+/// The one place parameters are bound: <c>@name</c> in the SQL text works on both Microsoft.Data.Sqlite and Npgsql, so
+/// a store writes its SQL once and binds with <see cref="With"/>.
+/// </summary>
+public static class SqlCommandExtensions
+{
+    /// <summary>Creates a command on <paramref name="connection"/>, enlisted in <paramref name="transaction"/>.</summary>
+    /// <param name="connection">An open connection.</param>
+    /// <param name="sql">The SQL text, parameters as <c>@name</c>.</param>
+    /// <param name="transaction">The transaction, if any.</param>
+    /// <returns>The command (the caller disposes it).</returns>
+    public static DbCommand CreateCommand(this DbConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    /// <summary>Adds a parameter; <see langword="null"/> binds SQL NULL.</summary>
+    /// <param name="command">The command.</param>
+    /// <param name="name">The name, without prefix.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>The command.</returns>
+    public static DbCommand With(this DbCommand command, string name, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return command;
+    }
+
+    /// <summary>Adds a parameter and returns it, for a statement run many times with a changing value.</summary>
+    /// <param name="command">The command.</param>
+    /// <param name="name">The name, without prefix.</param>
+    /// <returns>The parameter.</returns>
+    public static DbParameter AddParameter(this DbCommand command, string name)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Data.Common;
+using Bulwark.Data;
+using Bulwark.Data.Schema;
+
+namespace Bulwark.Idempotency;
+
+/// <summary>
+/// The consumer inbox on a SQL database: a (consumer, message id) primary key written in the handler's transaction.
+/// On PostgreSQL a concurrent duplicate waits on the first insert's row lock and is reported as a duplicate once it
+/// commits (or inserted, if it rolled back); on SQLite the single writer lock orders them.
+/// </summary>
+public sealed class SqlInbox : IInbox, ISchemaOwner, IDisposable
+{
+    /// <summary>The inbox's schema.</summary>
+    public static SchemaComponent Schema { get; } = new SchemaComponent("inbox")
+        .For(SqlDialectNames.Sqlite, """
+            CREATE TABLE bulwark_inbox (
+                consumer TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                received_at INTEGER NOT NULL,
+                PRIMARY KEY (consumer, message_id));
+            CREATE INDEX ix_bulwark_inbox_received ON bulwark_inbox (received_at);
+            """)
+        .For(SqlDialectNames.Postgres, """
+            CREATE TABLE bulwark_inbox (
+                consumer text NOT NULL,
+                message_id uuid NOT NULL,
+                received_at timestamptz NOT NULL,
+                PRIMARY KEY (consumer, message_id));
+            CREATE INDEX ix_bulwark_inbox_received ON bulwark_inbox (received_at);
+            """);
+
+    private readonly SqlDatabase _database;
+    private readonly TimeProvider _timeProvider;
+    private readonly SchemaGate _schema;
+
+    /// <summary>Creates the inbox; does no I/O.</summary>
+    /// <param name="database">The database that also holds the handler's tables.</param>
+    /// <param name="timeProvider">The clock for received stamps.</param>
+    public SqlInbox(SqlDatabase database, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _database = database;
+        _timeProvider = timeProvider;
+        _schema = new SchemaGate(database, Schema, timeProvider);
+    }
+
+    /// <inheritdoc />
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public async Task<bool> TryRecordAsync(DbConnection connection, DbTransaction transaction, string consumer, Guid messageId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentException.ThrowIfNullOrWhiteSpace(consumer);
+        if (!ReferenceEquals(transaction.Connection, connection))
+        {
+            throw new ArgumentException("The inbox needs a transaction on the given connection.", nameof(transaction));
+        }
+
+        await _schema.EnsureWithinAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var dialect = _database.Dialect;
+        using var command = connection.CreateCommand(
+                "INSERT INTO bulwark_inbox (consumer, message_id, received_at) VALUES (@consumer, @id, @now) ON CONFLICT DO NOTHING;",
+                transaction)
+            .With("consumer", consumer)
+            .With("id", dialect.Uuid(messageId))
+            .With("now", dialect.Timestamp(_timeProvider.GetUtcNow()));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Deletes records older than <paramref name="receivedBefore"/>; keep them longer than any redelivery window.</summary>
+    /// <param name="receivedBefore">The cut-off.</param>
+    /// <param name="cancellationToken">Cancels the delete.</param>
+    /// <returns>How many records were deleted.</returns>
+    public async Task<int> PurgeAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await _database.RunAsync(
+            async (connection, token) =>
+            {
+                using var command = connection.CreateCommand("DELETE FROM bulwark_inbox WHERE received_at < @before;")
+                    .With("before", _database.Dialect.Timestamp(receivedBefore));
+                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            },
+            _timeProvider,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _schema.Dispose();
+}

@@ -1,0 +1,106 @@
+using System.Data.Common;
+using Bulwark.Data;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Bulwark.Postgres;
+
+/// <summary>
+/// PostgreSQL's dialect: row locks with <c>FOR UPDATE SKIP LOCKED</c> and advisory locks, native <c>timestamptz</c>,
+/// <c>uuid</c> and <c>jsonb</c>; migrations serialize on one advisory lock.
+/// </summary>
+public sealed class PostgresDialect : SqlDialect
+{
+    // Arbitrary but fixed: the advisory-lock key of Bulwark's migrations. One key for every component, so two
+    // components migrating at once cannot race on creating the shared history table.
+    private const long MigrationLock = 0x0B17_0001_0000_0000;
+
+    private static readonly SqlTypeNames TypeNames = new(
+        Text: "text", Number: "integer", BigNumber: "bigint", Timestamp: "timestamptz", Bytes: "bytea", Json: "jsonb", Uuid: "uuid",
+        IdentityKey: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
+
+    private PostgresDialect()
+    {
+    }
+
+    /// <summary>The dialect (it has no state).</summary>
+    public static PostgresDialect Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Name => SqlDialectNames.Postgres;
+
+    /// <inheritdoc />
+    public override SqlConcurrency Concurrency => SqlConcurrency.RowLocks;
+
+    /// <inheritdoc />
+    public override bool MigratesBesideOpenTransaction => true;
+
+    /// <inheritdoc />
+    public override SqlTypeNames Types => TypeNames;
+
+    /// <inheritdoc />
+    public override object Timestamp(DateTimeOffset value) => value.ToUniversalTime();
+
+    /// <inheritdoc />
+    public override DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.GetFieldValue<DateTimeOffset>(ordinal);
+    }
+
+    /// <inheritdoc />
+    public override object Uuid(Guid value) => value;
+
+    /// <inheritdoc />
+    public override Guid ReadUuid(DbDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.GetGuid(ordinal);
+    }
+
+    /// <inheritdoc />
+    public override DbCommand WithJson(DbCommand command, string name, string? json)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var parameter = new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = (object?)json ?? DBNull.Value };
+        command.Parameters.Add(parameter);
+        return command;
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    /// <inheritdoc />
+    public override async ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = connection.CreateCommand("SELECT pg_advisory_xact_lock(@key);", transaction).With("key", MigrationLock);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<bool> HistoryExistsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand("SELECT to_regclass(@name) IS NOT NULL;", transaction)
+            .With("name", Bulwark.Data.Schema.SchemaMigrator.HistoryTable);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Data.Common;
+using Bulwark.Data;
+using Bulwark.Data.Schema;
+
+namespace Bulwark.Sagas;
+
+/// <summary>
+/// Saga instances on a SQL database, updated with an optimistic version check. A write that meets a busy database
+/// (SQLite's single writer) is run again: a lost save would leave the saga to the sweeper.
+/// </summary>
+public sealed class SqlSagaStore : ISagaStore, ISchemaOwner, IDisposable
+{
+    /// <summary>The saga table's schema.</summary>
+    public static SchemaComponent Schema { get; } = new SchemaComponent("sagas")
+        .For(SqlDialectNames.Sqlite, """
+            CREATE TABLE bulwark_sagas (
+                saga_id TEXT PRIMARY KEY,
+                saga_type TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                completed_steps INTEGER NOT NULL,
+                pending_compensations INTEGER NOT NULL,
+                data TEXT NOT NULL,
+                error TEXT NULL,
+                version INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL);
+            CREATE INDEX ix_bulwark_sagas_type_status ON bulwark_sagas (saga_type, status);
+            """)
+        .For(SqlDialectNames.Postgres, """
+            CREATE TABLE bulwark_sagas (
+                saga_id uuid PRIMARY KEY,
+                saga_type text NOT NULL,
+                status smallint NOT NULL,
+                completed_steps integer NOT NULL,
+                pending_compensations integer NOT NULL,
+                data jsonb NOT NULL,
+                error text NULL,
+                version bigint NOT NULL,
+                updated_at timestamptz NOT NULL);
+            CREATE INDEX ix_bulwark_sagas_type_status ON bulwark_sagas (saga_type, status);
+            """);
+
+    private const string Columns = "saga_id, saga_type, status, completed_steps, pending_compensations, data, error, version, updated_at";
+
+    private readonly SqlDatabase _database;
+    private readonly TimeProvider _timeProvider;
+    private readonly SchemaGate _schema;
+
+    /// <summary>Creates the store; does no I/O.</summary>
+    /// <param name="database">The database.</param>
+    /// <param name="timeProvider">The clock for migration stamps and busy retries.</param>
+    public SqlSagaStore(SqlDatabase database, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _database = database;
+        _timeProvider = timeProvider;
+        _schema = new SchemaGate(database, Schema, timeProvider);
+    }
+
+    /// <inheritdoc />
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public async Task<bool> InsertAsync(SagaState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return await ExecuteAsync(
+            $"INSERT INTO bulwark_sagas ({Columns}) VALUES (@id, @type, @status, @completed, @pending, @data, @error, @version, @updated) ON CONFLICT DO NOTHING;",
+            command => Bind(command, state),
+            cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> UpdateAsync(SagaState state, long expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return await ExecuteAsync(
+            """
+            UPDATE bulwark_sagas SET status = @status, completed_steps = @completed, pending_compensations = @pending, data = @data,
+                error = @error, version = @version, updated_at = @updated
+            WHERE saga_id = @id AND version = @expected;
+            """,
+            command => Bind(command, state).With("expected", expectedVersion),
+            cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<SagaState?> GetAsync(Guid sagaId, CancellationToken cancellationToken)
+    {
+        var found = await QueryAsync($"SELECT {Columns} FROM bulwark_sagas WHERE saga_id = @id;", c => c.With("id", _database.Dialect.Uuid(sagaId)), cancellationToken)
+            .ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SagaState>> ListAsync(string sagaType, IReadOnlyCollection<SagaStatus> statuses, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sagaType);
+        ArgumentNullException.ThrowIfNull(statuses);
+
+        // Statuses are enum numbers, so inlining them is safe and avoids array parameters SQLite lacks.
+        var list = statuses.Count == 0 ? "NULL" : string.Join(",", statuses.Select(s => ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return QueryAsync(
+            $"SELECT {Columns} FROM bulwark_sagas WHERE saga_type = @type AND status IN ({list}) ORDER BY updated_at;",
+            c => c.With("type", sagaType),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _schema.Dispose();
+
+    private DbCommand Bind(DbCommand command, SagaState state)
+    {
+        var dialect = _database.Dialect;
+        command
+            .With("id", dialect.Uuid(state.SagaId))
+            .With("type", state.SagaType)
+            .With("status", (short)state.Status)
+            .With("completed", state.CompletedSteps)
+            .With("pending", state.PendingCompensations);
+        return dialect.WithJson(command, "data", state.Data)
+            .With("error", state.Error)
+            .With("version", state.Version)
+            .With("updated", dialect.Timestamp(state.UpdatedAt));
+    }
+
+    private async Task<int> ExecuteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await _database.RunAsync(
+            async (connection, token) =>
+            {
+                using var command = connection.CreateCommand(sql);
+                bind(command);
+                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            },
+            _timeProvider,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<SagaState>> QueryAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var dialect = _database.Dialect;
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand(sql);
+            bind(command);
+            var states = new List<SagaState>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    states.Add(new SagaState
+                    {
+                        SagaId = dialect.ReadUuid(reader, 0),
+                        SagaType = reader.GetString(1),
+                        Status = (SagaStatus)reader.GetInt32(2),
+                        CompletedSteps = reader.GetInt32(3),
+                        PendingCompensations = reader.GetInt32(4),
+                        Data = reader.GetString(5),
+                        Error = reader.IsDBNull(6) ? null : reader.GetString(6),
+                        Version = reader.GetInt64(7),
+                        UpdatedAt = dialect.ReadTimestamp(reader, 8),
+                    });
+                }
+            }
+
+            return states;
+        }
+    }
+}
