@@ -1,3 +1,4 @@
+using Bulwark.AspNetCore.DeadLetters;
 using Bulwark.AspNetCore.Deadlines;
 using Bulwark.AspNetCore.Health;
 using Bulwark.AspNetCore.Idempotency;
@@ -7,13 +8,15 @@ using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.AspNetCore.Resilience;
 using Bulwark.AspNetCore.Problems;
 using Bulwark.Caching.CacheAside;
+using Bulwark.ControlRoom.Hosting;
 using Bulwark.Observability.Telemetry;
 using Bulwark.Outbox;
+using Bulwark.Outbox.Messaging;
+using Bulwark.Redis.Caching;
 using Bulwark.Resilience.DependencyInjection;
 using Bulwark.Sqlite.Idempotency;
 using Bulwark.Sqlite.Outbox;
 using Microsoft.AspNetCore.HttpLogging;
-using Bulwark.Messaging.DeadLetters;
 using Shop.Analytics;
 using Shop.Catalog;
 using Shop.Infrastructure.Admin;
@@ -40,6 +43,9 @@ namespace Shop.Host;
 public static partial class ShopApp
 {
     private static readonly string[] TourPaths = ["/api/products", "/api/products/1", "/health/ready"];
+
+    // A StackExchange.Redis configuration string; when set, Redis is the cache's second level and backplane.
+    private const string ShopCachingRedisKey = "Bulwark:Caching:RedisConfiguration";
 
     /// <summary>Builds the shop from command-line arguments and configuration (embedded defaults when none).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -86,7 +92,7 @@ public static partial class ShopApp
         // The bus (embedded SQLite or RabbitMQ, claim check, DLQ) before the outbox: the relay then publishes through it,
         // and subscriptions are bound before the relay's first publish (docs/shop.md, "Messaging in the shop").
         builder.Services.AddShopMessaging(builder.Configuration);
-        builder.Services.AddBulwarkOutbox().UseSqlite(ShopDataOptions.ConnectionString(dataPath));
+        builder.Services.AddBulwarkOutbox().UseSqlite(ShopDataOptions.ConnectionString(dataPath)).WithMessageBus();
         builder.Services.AddNotificationsModule();
         builder.Services.AddRewardsModule();
         builder.Services.AddAnalyticsModule();
@@ -95,7 +101,11 @@ public static partial class ShopApp
         builder.Services.AddShopAdmin();
         // Cache-aside (Codex 18): in memory on the embedded defaults; Bulwark:Caching:RedisConfiguration adds Redis as
         // the shared second level and the backplane between shop instances.
-        builder.Services.AddBulwarkCaching(builder.Configuration);
+        var caching = builder.Services.AddBulwarkCaching(builder.Configuration);
+        if (builder.Configuration[ShopCachingRedisKey] is { Length: > 0 } redis)
+        {
+            caching.WithBulwarkRedis(redis);
+        }
         builder.Services.AddCatalogModule(ShopDataOptions.ConnectionString(dataPath));
         builder.Services.AddIdentityModule();
         builder.Services.AddInventoryModule();
@@ -117,6 +127,9 @@ public static partial class ShopApp
         // Who may call (docs/security.md): customers by token, operators by admin key; forwarded headers from known
         // proxies only; the management port for /metrics and operator endpoints outside Development.
         builder.Services.AddShopAuth();
+        // The Control Room (docs/control-room.md): one operator page at /control; saga types and the shop's meters come
+        // from Bulwark:ControlRoom in appsettings.json.
+        builder.Services.AddBulwarkControlRoom();
         var knownProxies = builder.Configuration.GetSection("Shop:ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureForwardedHeaders(o, knownProxies));
         // A known proxy carries many clients: the per-client connection cap does not apply to it (the rate limiter
@@ -183,6 +196,8 @@ public static partial class ShopApp
         app.MapReturnsEndpoints();
         app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin();
         app.MapBulwarkProjections("/admin/projections").RequireShopAdmin();
+        // Operators only, on the management port outside Development (on the main port in Development).
+        app.MapBulwarkControlRoom("/control", ShopAuth.OperatorPolicy).AsManagementEndpoint();
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "Bulwark reference shop",
