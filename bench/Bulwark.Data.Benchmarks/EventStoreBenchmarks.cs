@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Bulwark.EventSourcing;
-using Bulwark.Postgres.EventSourcing;
-using Bulwark.Sqlite.EventSourcing;
+using Bulwark.Postgres;
+using Bulwark.Sqlite;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
@@ -21,7 +21,7 @@ namespace Bulwark.Data.Benchmarks;
 [MemoryDiagnoser]
 [CategoriesColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
-public class EventStoreBenchmarks
+public partial class EventStoreBenchmarks
 {
     private const string Append = "Append one event";
     private const string LoadSnapshot = "Load 50k with snapshots";
@@ -105,19 +105,11 @@ public class EventStoreBenchmarks
         {
             return BenchDatabase.BuildAsync<IEventStoreCandidate>(provider, async database =>
             {
-                BulwarkCandidate candidate;
-                if (database.Postgres is { } postgres)
-                {
-                    var store = new PostgresEventStore(postgres, TimeProvider.System);
-                    await store.MigrateAsync();
-                    candidate = new BulwarkCandidate(database, store, store);
-                }
-                else
-                {
-                    var store = new SqliteEventStore(database.SqliteConnectionString, TimeProvider.System);
-                    await store.MigrateAsync();
-                    candidate = new BulwarkCandidate(database, store, store);
-                }
+                var store = new SqlEventStore(
+                    database.Postgres is { } postgres ? PostgresDatabase.Create(postgres) : SqliteDataSource.CreateDatabase(database.SqliteConnectionString),
+                    TimeProvider.System);
+                await store.MigrateAsync();
+                var candidate = new BulwarkCandidate(database, store, store);
 
                 // 50,000 deposits saved 1,000 at a time, so the repository takes a snapshot every 1,000 events.
                 var account = candidate._repository.Create("long");

@@ -115,19 +115,39 @@ public sealed class AggregateRepository<TAggregate>
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         var aggregate = Create(id);
-        var from = 1L;
+        var streamId = StreamId(id);
+        IReadOnlyList<RecordedEvent> events;
         if (useSnapshot && _snapshots is not null && aggregate.SupportsSnapshots)
         {
-            var snapshot = await _snapshots.LoadSnapshotAsync(StreamId(id), toVersion, cancellationToken).ConfigureAwait(false);
-            if (snapshot is not null && snapshot.SnapshotType == SnapshotType)
+            Snapshot? snapshot;
+
+            // One store serving both can read the snapshot and the events after it in one round trip instead of two.
+            if (_snapshots is ISnapshotStreamReader reader && ReferenceEquals(reader, _events))
+            {
+                (snapshot, events) = await reader.ReadFromSnapshotAsync(streamId, SnapshotType, toVersion, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                snapshot = await _snapshots.LoadSnapshotAsync(streamId, toVersion, cancellationToken).ConfigureAwait(false);
+                if (snapshot is not null && snapshot.SnapshotType != SnapshotType)
+                {
+                    snapshot = null;
+                }
+
+                events = await _events.ReadStreamAsync(streamId, snapshot is null ? 1 : snapshot.Version + 1, toVersion, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (snapshot is not null)
             {
                 aggregate.RestoreSnapshot(snapshot.Data, _serializer.JsonOptions);
                 aggregate.SetVersion(snapshot.Version);
-                from = snapshot.Version + 1;
             }
         }
+        else
+        {
+            events = await _events.ReadStreamAsync(streamId, 1, toVersion, cancellationToken).ConfigureAwait(false);
+        }
 
-        var events = await _events.ReadStreamAsync(StreamId(id), from, toVersion, cancellationToken).ConfigureAwait(false);
         foreach (var recorded in events)
         {
             aggregate.Replay(await _serializer.DeserializeAsync(recorded, cancellationToken).ConfigureAwait(false), recorded.Version);

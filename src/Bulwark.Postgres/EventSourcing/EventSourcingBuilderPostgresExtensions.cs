@@ -10,7 +10,7 @@ public static class EventSourcingBuilderPostgresExtensions
 {
     /// <summary>
     /// Stores events in the database of the registered <see cref="NpgsqlDataSource"/> (or of
-    /// <paramref name="connectionString"/>); tables are created on first use.
+    /// <paramref name="connectionString"/>), migrated when the host starts.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="connectionString">Used when no <see cref="NpgsqlDataSource"/> is registered.</param>
@@ -18,18 +18,11 @@ public static class EventSourcingBuilderPostgresExtensions
     public static IEventSourcingBuilder UsePostgres(this IEventSourcingBuilder builder, string? connectionString = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
         if (connectionString is not null)
         {
-            services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         }
 
-        services.TryAddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
-        services.TryAddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<PostgresEventStore>());
-        services.TryAddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<PostgresEventStore>());
-        services.TryAddSingleton(sp => new PostgresSubjectKeyStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ISubjectKeyStore>(sp => sp.GetRequiredService<PostgresSubjectKeyStore>());
-        return builder;
+        return builder.UseSqlDatabase(sp => PostgresDatabase.Create(sp.GetRequiredService<NpgsqlDataSource>()));
     }
 }

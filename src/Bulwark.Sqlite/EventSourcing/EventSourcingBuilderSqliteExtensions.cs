@@ -1,7 +1,4 @@
 using Bulwark.EventSourcing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace Bulwark.Sqlite.EventSourcing;
 
@@ -17,18 +14,8 @@ public static class EventSourcingBuilderSqliteExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var services = builder.Services;
-        services.TryAddSingleton(sp => new SqliteEventStore(connectionString, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
-        services.TryAddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<SqliteEventStore>());
-        services.TryAddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<SqliteEventStore>());
-        services.TryAddSingleton(sp => new SqliteSubjectKeyStore(keysConnectionString ?? connectionString, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ISubjectKeyStore>(sp => sp.GetRequiredService<SqliteSubjectKeyStore>());
-        services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => new SqliteMigrationHostedService(async ct =>
-        {
-            await sp.GetRequiredService<SqliteEventStore>().MigrateAsync(ct).ConfigureAwait(false);
-            await sp.GetRequiredService<SqliteSubjectKeyStore>().MigrateAsync(ct).ConfigureAwait(false);
-        })));
-        return builder;
+        var events = SqliteDataSource.CreateDatabase(connectionString);
+        var keys = keysConnectionString is null ? events : SqliteDataSource.CreateDatabase(keysConnectionString);
+        return builder.UseSqlDatabase(_ => events, _ => keys);
     }
 }

@@ -1,11 +1,10 @@
 using Bulwark.Consistency.Contracts.EventSourcing;
 using Bulwark.EventSourcing;
-using Bulwark.Postgres.EventSourcing;
 using Npgsql;
 
 namespace Bulwark.Postgres.Tests.EventSourcing;
 
-public sealed class PostgresEventStoreTests : EventStoreContract<PostgresEventStore>
+public sealed class PostgresEventStoreTests : EventStoreContract<SqlEventStore>
 {
     private readonly PostgresTestDatabase _database = new();
     private readonly List<NpgsqlDataSource> _dataSources = [];
@@ -23,18 +22,18 @@ public sealed class PostgresEventStoreTests : EventStoreContract<PostgresEventSt
         await _database.DisposeAsync();
     }
 
-    protected override async Task<PostgresEventStore> CreateStoreAsync(CancellationToken cancellationToken)
+    protected override async Task<SqlEventStore> CreateStoreAsync(CancellationToken cancellationToken)
     {
         var dataSource = _database.CreateDataSource();
         _dataSources.Add(dataSource);
-        var store = new PostgresEventStore(dataSource, Time);
+        var store = new SqlEventStore(PostgresDatabase.Create(dataSource), Time);
         await store.MigrateAsync(cancellationToken);
         return store;
     }
 
     protected override async Task<ISubjectKeyStore> CreateKeyStoreAsync(CancellationToken cancellationToken)
     {
-        var keys = new PostgresSubjectKeyStore(_database.DataSource, Time);
+        var keys = new SqlSubjectKeyStore(PostgresDatabase.Create(_database.DataSource), Time);
         await keys.MigrateAsync(cancellationToken);
         return keys;
     }

@@ -1,10 +1,9 @@
 using Bulwark.Consistency.Contracts.EventSourcing;
 using Bulwark.EventSourcing;
-using Bulwark.Sqlite.EventSourcing;
 
 namespace Bulwark.Sqlite.Tests.EventSourcing;
 
-public sealed class SqliteEventStoreTests : EventStoreContract<SqliteEventStore>
+public sealed class SqliteEventStoreTests : EventStoreContract<SqlEventStore>
 {
     private readonly SqliteTestDatabase _events = new();
     private readonly SqliteTestDatabase _keys = new();
@@ -18,16 +17,16 @@ public sealed class SqliteEventStoreTests : EventStoreContract<SqliteEventStore>
         _keys.Dispose();
     }
 
-    protected override async Task<SqliteEventStore> CreateStoreAsync(CancellationToken cancellationToken)
+    protected override async Task<SqlEventStore> CreateStoreAsync(CancellationToken cancellationToken)
     {
-        var store = new SqliteEventStore(_events.ConnectionString, Time);
+        var store = new SqlEventStore(SqliteDataSource.CreateDatabase(_events.ConnectionString), Time);
         await store.MigrateAsync(cancellationToken);
         return store;
     }
 
     protected override async Task<ISubjectKeyStore> CreateKeyStoreAsync(CancellationToken cancellationToken)
     {
-        var keys = new SqliteSubjectKeyStore(_keys.ConnectionString, Time);
+        var keys = new SqlSubjectKeyStore(SqliteDataSource.CreateDatabase(_keys.ConnectionString), Time);
         await keys.MigrateAsync(cancellationToken);
         return keys;
     }
