@@ -90,6 +90,12 @@ internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposabl
             errors.Add($"{EdgeOptions.SectionName}:Release:Live is '{live}', which is not in {EdgeOptions.SectionName}:Release:Slots.");
         }
 
+        var steps = options.Release.Canary.EffectiveSteps;
+        if (steps[^1] != 100 || steps.Any(s => s is <= 0 or > 100) || steps.Zip(steps.Skip(1)).Any(p => p.Second <= p.First))
+        {
+            errors.Add($"{EdgeOptions.SectionName}:Release:Canary:Steps must rise from above 0 to exactly 100; got {string.Join(", ", steps)}.");
+        }
+
         return errors;
     }
 

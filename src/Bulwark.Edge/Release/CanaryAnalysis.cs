@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Bulwark.Edge.Release;
 
@@ -46,9 +47,9 @@ public static class CanaryAnalysis
             return new CanaryDecision(CanaryDecisionKind.Hold, $"Sample too small to judge ({canary.Requests} of {options.MinSample} requests): hold. {figures}", step, failures);
         }
 
-        return step + 1 >= options.Steps.Count
+        return step + 1 >= options.EffectiveSteps.Count
             ? new CanaryDecision(CanaryDecisionKind.Complete, $"Healthy at the last step: the canary becomes live. {figures}", step, failures)
-            : new CanaryDecision(CanaryDecisionKind.Promote, $"Healthy: promote to {options.Steps[step + 1]}%. {figures}", step + 1, failures);
+            : new CanaryDecision(CanaryDecisionKind.Promote, $"Healthy: promote to {options.EffectiveSteps[step + 1]}%. {figures}", step + 1, failures);
     }
 
     private static string Ms(TimeSpan? value) => value is null ? "n/a" : value == TimeSpan.MaxValue ? "> 10 s" : $"{value.Value.TotalMilliseconds:0} ms";
@@ -62,6 +63,7 @@ public static class CanaryAnalysis
 public sealed record CanaryDecision(CanaryDecisionKind Kind, string Reason, int NextStep, int Failures);
 
 /// <summary>The kinds of canary decision.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CanaryDecisionKind>))]
 public enum CanaryDecisionKind
 {
     /// <summary>Too few requests to judge: stay, neither pass nor failure.</summary>

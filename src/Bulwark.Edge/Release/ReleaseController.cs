@@ -202,7 +202,7 @@ internal sealed partial class ReleaseController
             lock (_gate)
             {
                 var name = Options.Slots.Keys.First(k => string.Equals(k, slot, StringComparison.OrdinalIgnoreCase));
-                var state = State! with { Canary = name, Weight = Options.Canary.Steps[0], Step = 0, Failures = 0, Phase = RolloutPhase.Progressing };
+                var state = State! with { Canary = name, Weight = Options.Canary.EffectiveSteps[0], Step = 0, Failures = 0, Phase = RolloutPhase.Progressing };
                 ResetWindows(rollout: true);
                 Change(state, "canary-start", $"{name} at {state.Weight}%");
                 return ReleaseResult.Ok($"Canary '{name}' started at {state.Weight}%.", state);
@@ -230,7 +230,7 @@ internal sealed partial class ReleaseController
             var decision = CanaryAnalysis.Decide(window, options, state.Step, state.Failures);
             var next = decision.Kind switch
             {
-                CanaryDecisionKind.Promote => state with { Step = decision.NextStep, Weight = options.Steps[decision.NextStep] },
+                CanaryDecisionKind.Promote => state with { Step = decision.NextStep, Weight = options.EffectiveSteps[decision.NextStep] },
                 CanaryDecisionKind.Complete => state with { Live = canary, Canary = null, Weight = 0, Phase = RolloutPhase.Promoted },
                 CanaryDecisionKind.RollBack => state with { Canary = null, Weight = 0, Failures = decision.Failures, Phase = RolloutPhase.RolledBack },
                 CanaryDecisionKind.Fail => state with { Failures = decision.Failures },

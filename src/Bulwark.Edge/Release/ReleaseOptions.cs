@@ -57,10 +57,14 @@ public sealed class SmokeGateOptions
 /// <summary>Flagger-style canary analysis: weighted steps, thresholds, a minimum sample and a failure limit.</summary>
 public sealed class CanaryOptions
 {
-    /// <summary>The canary's traffic share (percent) at each step; the last must be 100.</summary>
-    /// <value>The default value is 1, 5, 25, 50, 100.</value>
-    [MinLength(1)]
-    public List<double> Steps { get; init; } = [1, 5, 25, 50, 100];
+    private static readonly double[] DefaultSteps = [1, 5, 25, 50, 100];
+
+    /// <summary>The canary's traffic share (percent) at each step, rising, the last 100.</summary>
+    /// <value>The default value is empty, which means 1, 5, 25, 50, 100 (a configured list replaces it, never adds to it).</value>
+    public List<double> Steps { get; init; } = [];
+
+    /// <summary>The steps in force: <see cref="Steps"/>, or the default ones when none are configured.</summary>
+    public IReadOnlyList<double> EffectiveSteps => Steps.Count > 0 ? Steps : DefaultSteps;
 
     /// <summary>How often the analysis runs; each run judges the requests since the previous step change.</summary>
     /// <value>The default value is 30 seconds.</value>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace Bulwark.Edge.Release;
 
 /// <summary>Who serves now: the live slot and, during a rollout, the canary and its share. Persisted across restarts.</summary>
@@ -10,6 +11,7 @@ namespace Bulwark.Edge.Release;
 public sealed record ReleaseState(string Live, string? Canary, double Weight, int Step, int Failures, RolloutPhase Phase);
 
 /// <summary>Where a rollout stands.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RolloutPhase>))]
 public enum RolloutPhase
 {
     /// <summary>No rollout has run.</summary>

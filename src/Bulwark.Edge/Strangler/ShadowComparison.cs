@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Bulwark.Edge.Strangler;
 
 /// <summary>How a shadow comparison ended.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ShadowOutcome>))]
 public enum ShadowOutcome
 {
     /// <summary>Same status, same normalised body.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Edge.Strangler;
@@ -74,6 +75,7 @@ public sealed class StranglerEndpointOptions
 }
 
 /// <summary>Which side of a strangled route serves live traffic.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<StranglerSide>))]
 public enum StranglerSide
 {
     /// <summary>The legacy application.</summary>

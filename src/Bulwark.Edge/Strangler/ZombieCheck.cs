@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace Bulwark.Edge.Strangler;
 
 /// <summary>
@@ -36,6 +37,7 @@ public static class ZombieCheck
 public sealed record ZombieVerdict(ZombieState State, string Reason);
 
 /// <summary>Where a legacy route stands on its way out.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ZombieState>))]
 public enum ZombieState
 {
     /// <summary>Legacy served live traffic within the window.</summary>
