@@ -90,7 +90,8 @@ internal sealed class EdgeUnderTest : IAsyncDisposable
 
     private async Task StartAppAsync()
     {
-        _app = EdgeApp.Build(["--urls=http://127.0.0.1:0", "--environment=Development", $"--edge-config={ConfigPath}", "--Logging:LogLevel:Default=Warning"]);
+        // Content root in the test's own folder: only the test's configuration file counts, not a shipped appsettings.json.
+        _app = EdgeApp.Build(["--urls=http://127.0.0.1:0", "--environment=Development", $"--contentRoot={_directory}", $"--edge-config={ConfigPath}", "--Logging:LogLevel:Default=Warning"]);
         await _app.StartAsync(TestContext.Current.CancellationToken);
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Client = new HttpClient { BaseAddress = BaseAddress };

@@ -33,7 +33,7 @@ internal sealed partial class ShopHostProcess : IAsyncDisposable
         };
         foreach (var argument in new[]
         {
-            typeof(ShopApp).Assembly.Location, "--urls=http://127.0.0.1:0", "--environment=Development", $"--Shop:Data:Path={dataPath}",
+            ShopDll(), "--urls=http://127.0.0.1:0", "--environment=Development", $"--Shop:Data:Path={dataPath}",
             "--Shop:Externals:Launch=false", $"--Shop:Externals:PaymentProviderUrl=http://127.0.0.1:{FreePort.Refusing}",
             $"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{FreePort.Refusing}",
         })
@@ -61,6 +61,16 @@ internal sealed partial class ShopHostProcess : IAsyncDisposable
         await shop.DisposeAsync();
         Assert.Fail($"The shop did not start:\n{string.Join('\n', shop._lines.TakeLast(30))}");
         return shop;
+    }
+
+    // The shop's own build output: this test's output folder also holds the edge's appsettings.json, which a shop
+    // started from here would read instead of its own.
+    private static string ShopDll()
+    {
+        var here = new DirectoryInfo(Path.GetDirectoryName(typeof(ShopApp).Assembly.Location)!);
+        var own = Path.Combine(here.Parent!.Parent!.FullName, "Shop.Host", here.Name, "Shop.Host.dll");
+        Assert.True(File.Exists(own), $"Build shop/Shop.Host first: {own} is missing.");
+        return own;
     }
 
     public async ValueTask DisposeAsync()
