@@ -150,7 +150,7 @@ public sealed class ReleaseEdgeTests : IAsyncLifetime
         using var a = await first;
         using var b = await second;
         // Whichever arrives first runs; the other is refused, never queued.
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], new[] { a.StatusCode, b.StatusCode }.Order());
+        Assert.Equal(new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }, new[] { a.StatusCode, b.StatusCode }.Order().ToArray());
     }
 
     [Fact]
