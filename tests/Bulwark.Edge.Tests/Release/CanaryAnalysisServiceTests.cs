@@ -1,4 +1,5 @@
 using Bulwark.Edge.Release;
+using Bulwark.Edge.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
