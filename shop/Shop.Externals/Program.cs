@@ -1,16 +1,27 @@
 using System.Globalization;
 using Shop.Externals.Hosting;
+using Shop.Externals.LegacyShop;
 using Shop.Externals.PaymentProvider;
 using Shop.Externals.Recommendations;
 
-// Runs both stand-ins, each as its own app on its own port:
+// Runs the stand-ins, each as its own app on its own port:
 //   dotnet run --project shop/Shop.Externals -- --payment-url http://127.0.0.1:5101 --recommendations-url http://127.0.0.1:5102
+// --apps picks which (payment, recommendations, legacy; default the first two). The legacy shop (the strangler fig's
+// old system) runs only when asked, so the copies the shop launches for itself never compete for its port:
+//   dotnet run --project shop/Shop.Externals -- --apps legacy --legacy-url http://127.0.0.1:5103
 var settings = new ConfigurationBuilder().AddCommandLine(args).AddEnvironmentVariables("SHOP_EXTERNALS_").Build();
-var apps = new[]
+var chosen = (settings["apps"] ?? "payment,recommendations").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+var apps = new List<WebApplication>();
+foreach (var name in chosen)
 {
-    PaymentProviderApp.Create(settings["payment-url"] ?? "http://127.0.0.1:5101"),
-    RecommendationsApp.Create(settings["recommendations-url"] ?? "http://127.0.0.1:5102"),
-};
+    apps.Add(name.ToUpperInvariant() switch
+    {
+        "PAYMENT" => PaymentProviderApp.Create(settings["payment-url"] ?? "http://127.0.0.1:5101"),
+        "RECOMMENDATIONS" => RecommendationsApp.Create(settings["recommendations-url"] ?? "http://127.0.0.1:5102"),
+        "LEGACY" => LegacyShopApp.Create(settings["legacy-url"] ?? "http://127.0.0.1:5103"),
+        _ => throw new ArgumentException($"--apps names '{name}'; choose from payment, recommendations, legacy."),
+    });
+}
 
 if (int.TryParse(settings["parent-pid"], NumberStyles.None, CultureInfo.InvariantCulture, out var parentPid))
 {

@@ -9,7 +9,7 @@ public enum Layer
     /// <summary>Joins two cores (e.g. outbox → bus) so neither depends on the other; same bans as a core.</summary>
     Bridge,
 
-    /// <summary>The HTTP and telemetry edge of the cores (ASP.NET Core allowed); no infrastructure client.</summary>
+    /// <summary>The HTTP and telemetry edge of the cores (ASP.NET Core allowed; may build on another surface); no infrastructure client.</summary>
     Surface,
 
     /// <summary>One infrastructure's adapters of core ports (its client allowed); no ASP.NET Core, no other adapter.</summary>
@@ -38,6 +38,8 @@ public static class PackageLayers
         ["Bulwark.AspNetCore"] = Layer.Surface,
         ["Bulwark.Observability"] = Layer.Surface,
         ["Bulwark.ControlRoom"] = Layer.Surface,
+        // The YARP edge: a host-side surface built on Bulwark.AspNetCore's limits and problems.
+        ["Bulwark.Edge"] = Layer.Surface,
         ["Bulwark.Sqlite"] = Layer.Adapter,
         ["Bulwark.Postgres"] = Layer.Adapter,
         ["Bulwark.Redis"] = Layer.Adapter,
@@ -52,7 +54,8 @@ public static class PackageLayers
     {
         [Layer.Core] = [Layer.Core],
         [Layer.Bridge] = [Layer.Core],
-        [Layer.Surface] = [Layer.Core, Layer.Bridge],
+        // A surface may build on another surface (the edge on AspNetCore's limits); MSBuild keeps that acyclic.
+        [Layer.Surface] = [Layer.Core, Layer.Bridge, Layer.Surface],
         [Layer.Adapter] = [Layer.Core, Layer.Bridge],
         [Layer.Tool] = [Layer.Tool, Layer.Core, Layer.Bridge, Layer.Surface, Layer.Adapter],
     };

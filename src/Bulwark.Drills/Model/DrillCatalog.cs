@@ -5,6 +5,7 @@ using Bulwark.Drills.PlugPull;
 using Bulwark.Drills.Recovery;
 using Bulwark.Drills.Replay;
 using Bulwark.Drills.SlowLoris;
+using Bulwark.Drills.StranglerZombie;
 using Bulwark.Drills.Switches;
 using Bulwark.Drills.Zombie;
 
@@ -14,7 +15,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -40,6 +41,7 @@ public static class DrillCatalog
             "DOUBLE-CLICK" => new DoubleClickDrill(),
             "REPLAY" => new ReplayDrill(),
             "HOSTILE" => new HostileDrill(hostile),
+            "STRANGLER-ZOMBIE" => new StranglerZombieDrill(With(new StranglerZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
             _ => null,
         };
     }

@@ -1,0 +1,4 @@
+using Shop.Edge;
+
+var app = EdgeApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,29 @@
+using Bulwark.Edge.Operators;
+using Bulwark.Edge.Release;
+using Bulwark.Edge.Strangler;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Bulwark.Edge;
+
+/// <summary>Maps the edge: its operator endpoints under <c>/edge</c> and the proxy for everything else.</summary>
+public static class EdgeEndpointRouteBuilderExtensions
+{
+    /// <summary>Maps the operator endpoints (key required) and the reverse proxy with the strangler and release steps.</summary>
+    /// <param name="endpoints">The endpoint route builder.</param>
+    /// <returns>The proxy's convention builder.</returns>
+    public static ReverseProxyConventionBuilder MapBulwarkEdge(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        EdgeOperatorEndpoints.Map(endpoints.MapGroup("/edge").WithTags("Edge operations").AddEndpointFilter(OperatorKeyFilter.InvokeAsync));
+        return endpoints.MapReverseProxy(pipeline =>
+        {
+            pipeline.UseMiddleware<StranglerStep>();
+            pipeline.UseMiddleware<ReleaseStep>();
+            pipeline.UseSessionAffinity();
+            pipeline.UseLoadBalancing();
+            pipeline.UsePassiveHealthChecks();
+        });
+    }
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+
+namespace Bulwark.Edge;
+
+/// <summary>The edge's instruments on the <c>Bulwark.Edge</c> meter.</summary>
+internal sealed class EdgeMetrics : IDisposable
+{
+    public const string MeterName = "Bulwark.Edge";
+    private readonly Meter _meter;
+
+    public EdgeMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        StranglerRequests = _meter.CreateCounter<long>("bulwark.edge.strangler.requests", "{request}", "Requests a strangled route sent to each side.");
+        ShadowComparisons = _meter.CreateCounter<long>("bulwark.edge.shadow.comparisons", "{comparison}", "Shadow comparisons by outcome; the match rate is matched over the total.");
+        ReleaseRequests = _meter.CreateCounter<long>("bulwark.edge.release.requests", "{request}", "Requests per release slot and outcome (ok, error).");
+        ReleaseDecisions = _meter.CreateCounter<long>("bulwark.edge.release.decisions", "{decision}", "Canary analysis decisions by kind.");
+    }
+
+    public Counter<long> StranglerRequests { get; }
+
+    public Counter<long> ShadowComparisons { get; }
+
+    public Counter<long> ReleaseRequests { get; }
+
+    public Counter<long> ReleaseDecisions { get; }
+
+    public void Dispose() => _meter.Dispose();
+}

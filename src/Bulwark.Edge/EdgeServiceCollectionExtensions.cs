@@ -1,0 +1,56 @@
+using Bulwark.Edge.Proxy;
+using Bulwark.Edge.Release;
+using Bulwark.Edge.Strangler;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Bulwark.Edge;
+
+/// <summary>Registers the edge: YARP fed from <see cref="EdgeOptions"/>, the strangler, the release controller. See <c>docs/edge.md</c>.</summary>
+public static class EdgeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the edge, bound from <paramref name="section"/> (normally <c>Edge</c>) and following its reloads: a changed
+    /// route, backend or slot takes effect without a restart.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="section">The configuration section holding <see cref="EdgeOptions"/>.</param>
+    /// <returns>YARP's builder, to add YARP features on top.</returns>
+    public static IReverseProxyBuilder AddBulwarkEdge(this IServiceCollection services, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        services.Configure<EdgeOptions>(section);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        // Their deadlines come from cancellation tokens per call (shadow timeout, smoke timeout), not from the client.
+        services.AddHttpClient(ShadowSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(ReleaseController.SmokeClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<EdgeMetrics>();
+        services.TryAddSingleton<StranglerTable>();
+        services.TryAddSingleton<ShadowSender>();
+        services.TryAddSingleton<ReleaseController>();
+        services.TryAddSingleton<EdgeProxyConfig>();
+        services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<EdgeProxyConfig>());
+        services.AddHostedService<CanaryAnalysisService>();
+        return services.AddReverseProxy().AddTransforms(context =>
+        {
+            if (context.Route.Metadata?.ContainsKey(StranglerStep.RouteMetadataKey) == true)
+            {
+                // Each side spells the path its own way; the strangler step chose the side for this request.
+                context.AddRequestTransform(transform =>
+                {
+                    if (transform.HttpContext.Items[typeof(StranglerSide)] is StranglerSelection selection)
+                    {
+                        transform.Path = PathTemplate.Render(selection.PathTemplate, transform.HttpContext.Request.RouteValues);
+                    }
+
+                    return ValueTask.CompletedTask;
+                });
+            }
+        });
+    }
+}

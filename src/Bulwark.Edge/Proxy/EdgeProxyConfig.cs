@@ -1,0 +1,188 @@
+using Bulwark.Edge.Release;
+using Bulwark.Edge.Strangler;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Bulwark.Edge.Proxy;
+
+/// <summary>
+/// Turns <see cref="EdgeOptions"/> into YARP routes and clusters and swaps them in on every configuration reload.
+/// A reload that fails validation is logged and ignored: the edge keeps routing by the last good configuration
+/// rather than dropping every route.
+/// </summary>
+internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposable
+{
+    public const string LegacyDestination = "legacy";
+    public const string NewDestination = "new";
+    public const string ReleaseRouteId = "release";
+    public const string ReleaseClusterId = "release";
+
+    private readonly StranglerTable _strangler;
+    private readonly ReleaseController _release;
+    private readonly ILogger<EdgeProxyConfig> _logger;
+    private readonly IDisposable? _subscription;
+    private Snapshot _current;
+
+    public EdgeProxyConfig(IOptionsMonitor<EdgeOptions> options, StranglerTable strangler, ReleaseController release, ILogger<EdgeProxyConfig> logger)
+    {
+        _strangler = strangler;
+        _release = release;
+        _logger = logger;
+        var initial = options.CurrentValue;
+        var errors = Validate(initial);
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(EdgeOptions.SectionName, typeof(EdgeOptions), errors);
+        }
+
+        _current = Build(initial);
+        _subscription = options.OnChange(Reload);
+    }
+
+    public IProxyConfig GetConfig() => Volatile.Read(ref _current);
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _current.Dispose();
+    }
+
+    /// <summary>Every problem with the options: annotations, then references between sections.</summary>
+    public static List<string> Validate(EdgeOptions options)
+    {
+        var errors = new List<string>();
+        var annotations = new EdgeOptionsValidator().Validate(EdgeOptions.SectionName, options);
+        if (annotations.Failed)
+        {
+            errors.AddRange(annotations.Failures);
+        }
+
+        foreach (var (name, url) in options.Backends.Concat(options.Release.Slots))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"Backend or slot '{name}' needs an absolute http(s) URL, not '{url}'.");
+            }
+        }
+
+        foreach (var (name, route) in options.Strangler.Routes)
+        {
+            // The options validator does not walk dictionary values; each route is checked here.
+            if (route.Path.Length == 0 || route.Legacy.Path.Length == 0 || route.New.Path.Length == 0)
+            {
+                errors.Add($"Strangler route '{name}' needs Path, Legacy:Path and New:Path.");
+            }
+
+            foreach (var backend in new[] { route.Legacy.Backend, route.New.Backend })
+            {
+                if (!options.Backends.ContainsKey(backend))
+                {
+                    errors.Add($"Strangler route '{name}' names backend '{backend}', which is not in {EdgeOptions.SectionName}:Backends.");
+                }
+            }
+        }
+
+        if (options.Release.Live is { } live && !options.Release.Slots.ContainsKey(live))
+        {
+            errors.Add($"{EdgeOptions.SectionName}:Release:Live is '{live}', which is not in {EdgeOptions.SectionName}:Release:Slots.");
+        }
+
+        var steps = options.Release.Canary.EffectiveSteps;
+        if (steps[^1] != 100 || steps.Any(s => s is <= 0 or > 100) || steps.Zip(steps.Skip(1)).Any(p => p.Second <= p.First))
+        {
+            errors.Add($"{EdgeOptions.SectionName}:Release:Canary:Steps must rise from above 0 to exactly 100; got {string.Join(", ", steps)}.");
+        }
+
+        return errors;
+    }
+
+    private void Reload(EdgeOptions options)
+    {
+        var errors = Validate(options);
+        if (errors.Count > 0)
+        {
+            LogRejected(string.Join(" ", errors));
+            return;
+        }
+
+        var previous = Interlocked.Exchange(ref _current, Build(options));
+        LogReloaded(options.Strangler.Routes.Count, options.Release.Slots.Count);
+        previous.SignalChange();
+    }
+
+    private Snapshot Build(EdgeOptions options)
+    {
+        _strangler.Apply(options.Strangler);
+        _release.Apply(options.Release);
+        var forwarding = new ForwarderRequestConfig { ActivityTimeout = options.BackendActivityTimeout };
+        var routes = new List<RouteConfig>();
+        var clusters = new List<ClusterConfig>();
+        foreach (var (name, route) in options.Strangler.Routes)
+        {
+            var id = "strangler/" + name;
+            routes.Add(new RouteConfig
+            {
+                RouteId = id,
+                ClusterId = id,
+                Order = 0,
+                Match = new RouteMatch { Path = route.Path },
+                Metadata = new Dictionary<string, string> { [StranglerStep.RouteMetadataKey] = name },
+            });
+            clusters.Add(new ClusterConfig
+            {
+                ClusterId = id,
+                HttpRequest = forwarding,
+                Destinations = new Dictionary<string, DestinationConfig>
+                {
+                    [LegacyDestination] = new() { Address = options.Backends[route.Legacy.Backend] },
+                    [NewDestination] = new() { Address = options.Backends[route.New.Backend] },
+                },
+            });
+        }
+
+        if (options.Release.Slots.Count > 0)
+        {
+            routes.Add(new RouteConfig
+            {
+                RouteId = ReleaseRouteId,
+                ClusterId = ReleaseClusterId,
+                // After every strangled path: the release gets whatever no strangler route claims.
+                Order = 1000,
+                Match = new RouteMatch { Path = "/{**catch-all}" },
+                Metadata = new Dictionary<string, string> { [ReleaseStep.RouteMetadataKey] = "true" },
+            });
+            clusters.Add(new ClusterConfig
+            {
+                ClusterId = ReleaseClusterId,
+                HttpRequest = forwarding,
+                Destinations = options.Release.Slots.ToDictionary(s => s.Key, s => new DestinationConfig { Address = s.Value }, StringComparer.OrdinalIgnoreCase),
+            });
+        }
+
+        return new Snapshot(routes, clusters);
+    }
+
+    [LoggerMessage(EventId = EdgeEventIds.ConfigReloaded, Level = LogLevel.Information, Message = "Edge configuration reloaded: {Routes} strangled routes, {Slots} release slots")]
+    private partial void LogReloaded(int routes, int slots);
+
+    [LoggerMessage(EventId = EdgeEventIds.ConfigRejected, Level = LogLevel.Error, Message = "Edge configuration reload rejected, still routing by the last good one: {Errors}")]
+    private partial void LogRejected(string errors);
+
+    private sealed class Snapshot(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters) : IProxyConfig, IDisposable
+    {
+        private readonly CancellationTokenSource _changed = new();
+
+        public IReadOnlyList<RouteConfig> Routes { get; } = routes;
+
+        public IReadOnlyList<ClusterConfig> Clusters { get; } = clusters;
+
+        public IChangeToken ChangeToken => new CancellationChangeToken(_changed.Token);
+
+        public void SignalChange() => _changed.Cancel();
+
+        public void Dispose() => _changed.Dispose();
+    }
+}

@@ -1,0 +1,285 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Bulwark.Edge.Tests.Support;
+
+namespace Bulwark.Edge.Tests.Release;
+
+/// <summary>Blue-green and canary through the real edge to real backends over loopback.</summary>
+public sealed class ReleaseEdgeTests : IAsyncLifetime
+{
+    private VersionedBackend _blue = null!;
+    private VersionedBackend _green = null!;
+    private EdgeUnderTest _edge = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _blue = await VersionedBackend.StartAsync("blue");
+        _green = await VersionedBackend.StartAsync("green");
+        _edge = await EdgeUnderTest.StartAsync(Config(minSample: 50, failureLimit: 2));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _edge.DisposeAsync();
+        await _blue.DisposeAsync();
+        await _green.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Canary_StickyCustomers_NeverGoBackAcrossStepsAndRestart()
+    {
+        await StartCanaryAsync();
+        var seen = new ConcurrentDictionary<string, List<string>>();
+        foreach (var weight in new[] { 1.0, 5, 25, 50 })
+        {
+            if (weight > 1)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await _edge.SendOperatorAsync(HttpMethod.Put, "/edge/release/canary/weight", new { weight })).StatusCode);
+            }
+
+            if (weight == 25)
+            {
+                // The weight and the canary survive a restart through the state file; the buckets need no state.
+                await _edge.RestartAsync();
+            }
+
+            await RequestsAsync(customers: 200, perCustomer: 2, seen);
+        }
+
+        // 200 customers × 2 requests × 4 steps = 1,600 requests.
+        Assert.Equal(1_600, seen.Values.Sum(v => v.Count));
+        foreach (var (customer, slots) in seen)
+        {
+            var firstGreen = slots.IndexOf("green");
+            Assert.True(firstGreen < 0 || slots.Skip(firstGreen).All(s => s == "green"), $"{customer} went back to blue after green: {string.Join(",", slots)}");
+        }
+
+        var onGreen = seen.Values.Count(v => v[^1] == "green");
+        Assert.InRange(onGreen, 70, 130); // about 50% of 200
+    }
+
+    [Fact]
+    public async Task Canary_PinHeader_WinsOnlyWhileThatSlotServes()
+    {
+        await StartCanaryAsync();
+        Assert.Equal("green", await SlotAsync("pinned", pin: "green"));
+        Assert.Equal(HttpStatusCode.OK, (await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/canary/rollback")).StatusCode);
+        // Their version was removed: the pin no longer applies.
+        Assert.Equal("blue", await SlotAsync("pinned", pin: "green"));
+    }
+
+    [Fact]
+    public async Task Analyse_SmallSample_Holds_ThenHealthy_Promotes()
+    {
+        await StartCanaryAsync();
+        await PinnedRequestsAsync("green", 10);
+        var hold = await AnalyseAsync();
+        Assert.Equal("Hold", hold["kind"]!.GetValue<string>());
+        Assert.Equal(1.0, (await StateAsync())["weight"]!.GetValue<double>());
+
+        await PinnedRequestsAsync("green", 60);
+        var promote = await AnalyseAsync();
+        Assert.Equal("Promote", promote["kind"]!.GetValue<string>());
+        Assert.Equal(5.0, (await StateAsync())["weight"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task Analyse_HealthyThroughEveryStep_CanaryBecomesLive()
+    {
+        await StartCanaryAsync();
+        for (var step = 0; step < 3; step++)
+        {
+            await PinnedRequestsAsync("green", 50);
+            Assert.Equal(step < 2 ? "Promote" : "Complete", (await AnalyseAsync())["kind"]!.GetValue<string>());
+        }
+
+        var state = await StateAsync();
+        Assert.Equal("green", state["live"]!.GetValue<string>());
+        Assert.Null(state["canary"]);
+        Assert.Equal("green", await SlotAsync("anyone"));
+    }
+
+    [Fact]
+    public async Task Analyse_BadCanary_FailsThenRollsBack_AndBlastRadiusIsReported()
+    {
+        await StartCanaryAsync();
+        _green.FailEvery = 5; // 20% of the canary's answers fail
+        await PinnedRequestsAsync("green", 50);
+        Assert.Equal("Fail", (await AnalyseAsync())["kind"]!.GetValue<string>());
+        await PinnedRequestsAsync("green", 50);
+        Assert.Equal("RollBack", (await AnalyseAsync())["kind"]!.GetValue<string>());
+
+        var release = await _edge.GetJsonAsync("/edge/release");
+        Assert.Equal("RolledBack", release["state"]!["phase"]!.GetValue<string>());
+        Assert.Equal(20, release["blastRadius"]!["errors"]!.GetValue<long>());
+        Assert.Equal(100, release["blastRadius"]!["requests"]!.GetValue<long>());
+        Assert.Contains(release["decisions"]!.AsArray(), d => d!["action"]!.GetValue<string>() == "RollBack");
+        Assert.Equal("blue", await SlotAsync("pinned-after", pin: "green"));
+    }
+
+    [Fact]
+    public async Task Switch_ToSlotFailingItsSmokeGate_IsRefused()
+    {
+        _green.Ready = false;
+        using var response = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/switch", new { slot = "green" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("blue", await SlotAsync("anyone"));
+    }
+
+    [Fact]
+    public async Task Switch_BadInput_AnswersProblems()
+    {
+        using var unknown = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/switch", new { slot = "purple" });
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        await StartCanaryAsync();
+        using var weight = await _edge.SendOperatorAsync(HttpMethod.Put, "/edge/release/canary/weight", new { weight = 101 });
+        Assert.Equal(HttpStatusCode.BadRequest, weight.StatusCode);
+        using var second = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/canary", new { slot = "green" });
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+    }
+
+    [Fact]
+    public async Task Switch_WhileAnotherSwitchRuns_Answers409()
+    {
+        _green.Latency = TimeSpan.FromSeconds(2); // the smoke gate's real read takes a while, so the two overlap
+        var first = _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/switch", new { slot = "green" });
+        var second = _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/switch", new { slot = "green" });
+        using var a = await first;
+        using var b = await second;
+        // Whichever arrives first runs; the other is refused, never queued.
+        Assert.Equal(new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }, new[] { a.StatusCode, b.StatusCode }.Order().ToArray());
+    }
+
+    [Fact]
+    public async Task Switch_UnderLoad_GreenAndBack_NoFailedRequest_SwitchBackUnderASecond()
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        long ok = 0, failed = 0;
+        var load = Enumerable.Range(0, 8).Select(async worker =>
+        {
+            using var client = new HttpClient { BaseAddress = _edge.BaseAddress };
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, "/api/products/1");
+                    request.Headers.Add("X-Customer-Id", $"load-{worker}");
+                    using var response = await client.SendAsync(request, CancellationToken.None);
+                    Interlocked.Increment(ref response.IsSuccessStatusCode ? ref ok : ref failed);
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+        }).ToList();
+
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        using (var toGreen = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/switch", new { slot = "green" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, toGreen.StatusCode);
+        }
+
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        var clock = Stopwatch.StartNew();
+        using (var back = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/switch", new { slot = "blue" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        }
+
+        var switchBack = clock.Elapsed;
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+        Assert.Equal(0, failed);
+        Assert.True(ok > 100, $"only {ok} requests ran");
+        Assert.True(switchBack < TimeSpan.FromSeconds(1), $"switch back took {switchBack}");
+        Assert.True(_green.Requests > 0);
+    }
+
+    [Fact]
+    public async Task OperatorEndpoints_WithoutKey401_WrongKey403()
+    {
+        using var anonymous = await _edge.Client.GetAsync(new Uri("/edge/release", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/edge/release");
+        request.Headers.Add("X-Api-Key", "not-the-key");
+        using var wrong = await _edge.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+    }
+
+    private JsonObject Config(int minSample, int failureLimit) => new()
+    {
+        ["Release"] = new JsonObject
+        {
+            ["Slots"] = new JsonObject { ["blue"] = _blue.BaseAddress.ToString(), ["green"] = _green.BaseAddress.ToString() },
+            ["Live"] = "blue",
+            ["Smoke"] = new JsonObject { ["Paths"] = new JsonArray("/api/products/1") },
+            ["Canary"] = new JsonObject
+            {
+                ["Steps"] = new JsonArray(1, 5, 100),
+                ["MinSample"] = minSample,
+                ["FailureLimit"] = failureLimit,
+                ["MaxErrorRate"] = 0.01,
+                // The analysis runs when a test asks; the timer never fires during a test.
+                ["Interval"] = "01:00:00",
+            },
+        },
+    };
+
+    private async Task StartCanaryAsync()
+    {
+        using var response = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/canary", new { slot = "green" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task<JsonNode> AnalyseAsync()
+    {
+        using var response = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/canary/analyse");
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonNode.Parse(text)!;
+    }
+
+    private async Task<JsonNode> StateAsync() => (await _edge.GetJsonAsync("/edge/release"))["state"]!;
+
+    private async Task<string> SlotAsync(string customer, string? pin = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/products/1");
+        request.Headers.Add("X-Customer-Id", customer);
+        if (pin is not null)
+        {
+            request.Headers.Add("X-Release-Pin", pin);
+        }
+
+        using var response = await _edge.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        return response.Headers.GetValues("X-Release-Slot").Single();
+    }
+
+    private async Task PinnedRequestsAsync(string slot, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(slot, await SlotAsync($"tester-{i}", pin: slot));
+        }
+    }
+
+    private async Task RequestsAsync(int customers, int perCustomer, ConcurrentDictionary<string, List<string>> seen)
+    {
+        await Parallel.ForEachAsync(Enumerable.Range(0, customers), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken }, async (c, _) =>
+        {
+            for (var i = 0; i < perCustomer; i++)
+            {
+                var slot = await SlotAsync($"customer-{c}");
+                var list = seen.GetOrAdd($"customer-{c}", _ => []);
+                lock (list)
+                {
+                    list.Add(slot);
+                }
+            }
+        });
+    }
+}

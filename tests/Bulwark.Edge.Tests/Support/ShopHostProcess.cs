@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Bulwark.Testing;
+using Shop.Host;
+
+namespace Bulwark.Edge.Tests.Support;
+
+/// <summary>The real shop host as its own process on a free loopback port, its stand-ins pointed at a refusing port.</summary>
+internal sealed partial class ShopHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _dataPath;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private ShopHostProcess(Process process, string dataPath)
+    {
+        _process = process;
+        _dataPath = dataPath;
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static async Task<ShopHostProcess> StartAsync()
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-edge-shop-" + Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var argument in new[]
+        {
+            ShopDll(), "--urls=http://127.0.0.1:0", "--environment=Development", $"--Shop:Data:Path={dataPath}",
+            "--Shop:Externals:Launch=false", $"--Shop:Externals:PaymentProviderUrl=http://127.0.0.1:{FreePort.Refusing}",
+            $"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{FreePort.Refusing}",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var shop = new ShopHostProcess(Process.Start(start)!, dataPath);
+        shop._process.OutputDataReceived += (_, e) => { if (e.Data is not null) shop._lines.Enqueue(e.Data); };
+        shop._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) shop._lines.Enqueue(e.Data); };
+        shop._process.BeginOutputReadLine();
+        shop._process.BeginErrorReadLine();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(90) && !shop._process.HasExited)
+        {
+            if (shop._lines.FirstOrDefault(l => l.Contains("Shop ready at", StringComparison.Ordinal)) is { } ready)
+            {
+                shop.BaseAddress = new Uri(ReadyUrl().Match(ready).Value);
+                return shop;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        await shop.DisposeAsync();
+        Assert.Fail($"The shop did not start:\n{string.Join('\n', shop._lines.TakeLast(30))}");
+        return shop;
+    }
+
+    // The shop's own build output: this test's output folder also holds the edge's appsettings.json, which a shop
+    // started from here would read instead of its own.
+    private static string ShopDll()
+    {
+        var here = new DirectoryInfo(Path.GetDirectoryName(typeof(ShopApp).Assembly.Location)!);
+        var own = Path.Combine(here.Parent!.Parent!.FullName, "Shop.Host", here.Name, "Shop.Host.dll");
+        Assert.True(File.Exists(own), $"Build shop/Shop.Host first: {own} is missing.");
+        return own;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_dataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [GeneratedRegex(@"http://127\.0\.0\.1:[0-9]+")]
+    private static partial Regex ReadyUrl();
+}

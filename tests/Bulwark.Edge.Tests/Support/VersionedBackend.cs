@@ -1,0 +1,71 @@
+using Bulwark.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Bulwark.Edge.Tests.Support;
+
+/// <summary>
+/// A shop build stand-in on real Kestrel: answers every path with its slot name, can fail a share of requests
+/// (a bad build) and can fail its readiness (a build that must not pass the smoke gate).
+/// </summary>
+internal sealed class VersionedBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private long _requests;
+    private long _served;
+
+    private VersionedBackend(string name, WebApplication app, Uri baseAddress)
+    {
+        Name = name;
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public string Name { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>Every how-many-th request fails with 500 (0: none). Deterministic, so a test's error share is exact.</summary>
+    public int FailEvery { get; set; }
+
+    public bool Ready { get; set; } = true;
+
+    /// <summary>How long each answer takes (a slow request still in flight during a switch).</summary>
+    public TimeSpan Latency { get; set; }
+
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public static async Task<VersionedBackend> StartAsync(string name)
+    {
+        VersionedBackend? backend = null;
+        var (app, address) = await LoopbackKestrel.StartAsync(_ => { }, app =>
+        {
+            app.MapGet("/health/ready", () => backend!.Ready ? Results.Ok("ready") : Results.StatusCode(503));
+            app.Map("/{**path}", async (HttpContext context) =>
+            {
+                var self = backend!;
+                var n = Interlocked.Increment(ref self._requests);
+                if (self.Latency > TimeSpan.Zero)
+                {
+                    await Task.Delay(self.Latency, TimeProvider.System, context.RequestAborted);
+                }
+
+                if (self.FailEvery > 0 && n % self.FailEvery == 0)
+                {
+                    return Results.Problem(statusCode: 500, title: "planted failure");
+                }
+
+                Interlocked.Increment(ref self._served);
+                return Results.Ok(new { slot = self.Name, path = context.Request.Path.Value });
+            });
+        });
+        backend = new VersionedBackend(name, app, address);
+        return backend;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}
