@@ -12,6 +12,8 @@ using Bulwark.Outbox;
 using Bulwark.Resilience.DependencyInjection;
 using Bulwark.Sqlite.Idempotency;
 using Bulwark.Sqlite.Outbox;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpLogging;
 using Bulwark.Messaging.DeadLetters;
 using Shop.Analytics;
@@ -20,6 +22,7 @@ using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Auth;
 using Microsoft.AspNetCore.HttpOverrides;
 using Shop.Infrastructure.Messaging;
+using Shop.Infrastructure.OpenApi;
 using Shop.Notifications;
 using Shop.Returns;
 using Shop.Rewards;
@@ -117,6 +120,8 @@ public static partial class ShopApp
         // Who may call (docs/security.md): customers by token, operators by admin key; forwarded headers from known
         // proxies only; the management port for /metrics and operator endpoints outside Development.
         builder.Services.AddShopAuth();
+        // The API described from the endpoints' metadata (docs/api.md); written to shop/Shop.Host/openapi/ at build time.
+        builder.Services.AddShopOpenApi();
         var knownProxies = builder.Configuration.GetSection("Shop:ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureForwardedHeaders(o, knownProxies));
         // A known proxy carries many clients: the per-client connection cap does not apply to it (the rate limiter
@@ -183,6 +188,7 @@ public static partial class ShopApp
         app.MapReturnsEndpoints();
         app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin();
         app.MapBulwarkProjections("/admin/projections").RequireShopAdmin();
+        app.MapShopOpenApi();
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "Bulwark reference shop",
@@ -192,8 +198,13 @@ public static partial class ShopApp
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Shop.Host");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            var urls = string.Join(", ", app.Urls);
-            LogReady(logger, urls);
+            // Build-time OpenAPI generation starts the host on a server without addresses: nothing to announce then.
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+            if (addresses is not null && logger.IsEnabled(LogLevel.Information))
+            {
+                var urls = string.Join(", ", addresses);
+                LogReady(logger, urls);
+            }
         });
         return app;
     }
