@@ -15,6 +15,7 @@ internal static class ShopApiProblems
     public const string RateLimited = ProblemTypes.Base + "rate-limited";
     public const string BulkheadFull = ProblemTypes.Base + "bulkhead-full";
     public const string DependencyUnavailable = ProblemTypes.Base + "dependency-unavailable";
+    public const string Timeout = ProblemTypes.Base + "timeout";
 
     /// <summary>The types a status can answer with on any endpoint, plus those of the idempotency middleware when it runs.</summary>
     public static IEnumerable<string> TypesFor(int status, bool idempotent)
@@ -52,6 +53,9 @@ internal static class ShopApiProblems
                 yield return BulkheadFull;
                 yield return DependencyUnavailable;
                 break;
+            case StatusCodes.Status504GatewayTimeout:
+                yield return Timeout;
+                break;
         }
     }
 
@@ -69,7 +73,7 @@ internal static class ShopApiProblems
         422 => "The request is well-formed but breaks a rule (see detail and errors).",
         429 => "Too many requests: wait for Retry-After seconds.",
         503 => "The service or a dependency is temporarily unable to take the request; retry later (Retry-After when known).",
-        504 => "The request's deadline (X-Deadline, or the server's default budget) ran out.",
+        504 => "The request's deadline (X-Deadline, or the server's default budget) or an operation's own time limit ran out.",
         _ => "A problem.",
     };
 }

@@ -18,10 +18,26 @@ public static class ShopOpenApiExtensions
         services.AddShopAdmin();
         services.AddOpenApi(DocumentName, options =>
         {
+            options.CreateSchemaReferenceId = SchemaId;
             options.AddDocumentTransformer<ShopDocumentTransformer>();
             options.AddOperationTransformer<ShopOperationTransformer>();
         });
         return services;
+    }
+
+    // Schemas are named by type name alone by default, so two modules' StockView records shared one schema and the
+    // inventory endpoint was documented with the storefront's shape. A record declared inside an endpoints class is
+    // local to it and is named after it (InventoryStockView, ProductPageStockView).
+    private static string? SchemaId(System.Text.Json.Serialization.Metadata.JsonTypeInfo type)
+    {
+        var id = Microsoft.AspNetCore.OpenApi.OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        if (id is null || type.Type.DeclaringType is not { } owner)
+        {
+            return id;
+        }
+
+        var prefix = owner.Name.Replace("Endpoints", string.Empty, StringComparison.Ordinal).Replace("Module", string.Empty, StringComparison.Ordinal);
+        return id.StartsWith(prefix, StringComparison.Ordinal) ? id : prefix + id;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Shop.Host.Tests.Api;
 
@@ -105,6 +106,21 @@ public sealed class OpenApiDocumentTests
         var documented = paths["/api/products/{id}"]!["get"]!["responses"]!["400"]!["content"]!["application/problem+json"]!["schema"]!["allOf"]![1]!["properties"]!["type"]!["enum"]!
             .AsArray().Select(t => t!.GetValue<string>());
         Assert.Contains(problem["type"]!.GetValue<string>(), documented);
+    }
+
+    [Fact]
+    public async Task ServedDocument_TwoModulesWithSameNamedRecords_EachEndpointKeepsItsOwnSchema()
+    {
+        await using var shop = await RunningShop.StartAsync();
+        var document = JsonNode.Parse(await shop.Client.GetStringAsync("/openapi/v1.json", Ct))!;
+        var stock = await shop.Client.GetStringAsync("/api/inventory/1", Ct);
+
+        var reference = document["paths"]!["/api/inventory/{productId}"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+        var schema = document["components"]!["schemas"]![reference.Split('/')[^1]]!;
+        var documented = schema["properties"]!.AsObject().Select(p => p.Key).Order().ToList();
+        var answered = JsonNode.Parse(stock)!.AsObject().Select(p => p.Key).Order().ToList();
+
+        Assert.Equal(answered, documented);
     }
 
     private static string Normalise(string pattern) =>
