@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Bulwark.Caching.CacheAside;
+using Bulwark.Redis.Caching;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -95,11 +96,12 @@ public class CacheAsideBenchmarks
     private ServiceProvider Build(string? redis)
     {
         var services = new ServiceCollection();
-        services.AddBulwarkCaching(configure: o =>
+        var caching = services.AddBulwarkCaching(configure: o => o.KeyPrefix = _prefix);
+        if (redis is not null)
         {
-            o.KeyPrefix = _prefix;
-            o.RedisConfiguration = redis;
-        });
+            caching.WithBulwarkRedis(redis);
+        }
+
         return services.BuildServiceProvider();
     }
 }

@@ -1,3 +1,4 @@
+using Bulwark.AspNetCore.DeadLetters;
 using Bulwark.AspNetCore.Deadlines;
 using Bulwark.AspNetCore.Health;
 using Bulwark.AspNetCore.Idempotency;
@@ -9,13 +10,14 @@ using Bulwark.AspNetCore.Problems;
 using Bulwark.Caching.CacheAside;
 using Bulwark.Observability.Telemetry;
 using Bulwark.Outbox;
+using Bulwark.Outbox.Messaging;
+using Bulwark.Redis.Caching;
 using Bulwark.Resilience.DependencyInjection;
 using Bulwark.Sqlite.Idempotency;
 using Bulwark.Sqlite.Outbox;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpLogging;
-using Bulwark.Messaging.DeadLetters;
 using Shop.Analytics;
 using Shop.Catalog;
 using Shop.Infrastructure.Admin;
@@ -43,6 +45,9 @@ namespace Shop.Host;
 public static partial class ShopApp
 {
     private static readonly string[] TourPaths = ["/api/products", "/api/products/1", "/health/ready"];
+
+    // A StackExchange.Redis configuration string; when set, Redis is the cache's second level and backplane.
+    private const string ShopCachingRedisKey = "Bulwark:Caching:RedisConfiguration";
 
     /// <summary>Builds the shop from command-line arguments and configuration (embedded defaults when none).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -89,7 +94,7 @@ public static partial class ShopApp
         // The bus (embedded SQLite or RabbitMQ, claim check, DLQ) before the outbox: the relay then publishes through it,
         // and subscriptions are bound before the relay's first publish (docs/shop.md, "Messaging in the shop").
         builder.Services.AddShopMessaging(builder.Configuration);
-        builder.Services.AddBulwarkOutbox().UseSqlite(ShopDataOptions.ConnectionString(dataPath));
+        builder.Services.AddBulwarkOutbox().UseSqlite(ShopDataOptions.ConnectionString(dataPath)).WithMessageBus();
         builder.Services.AddNotificationsModule();
         builder.Services.AddRewardsModule();
         builder.Services.AddAnalyticsModule();
@@ -98,7 +103,11 @@ public static partial class ShopApp
         builder.Services.AddShopAdmin();
         // Cache-aside (Codex 18): in memory on the embedded defaults; Bulwark:Caching:RedisConfiguration adds Redis as
         // the shared second level and the backplane between shop instances.
-        builder.Services.AddBulwarkCaching(builder.Configuration);
+        var caching = builder.Services.AddBulwarkCaching(builder.Configuration);
+        if (builder.Configuration[ShopCachingRedisKey] is { Length: > 0 } redis)
+        {
+            caching.WithBulwarkRedis(redis);
+        }
         builder.Services.AddCatalogModule(ShopDataOptions.ConnectionString(dataPath));
         builder.Services.AddIdentityModule();
         builder.Services.AddInventoryModule();

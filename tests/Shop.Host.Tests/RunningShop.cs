@@ -62,6 +62,9 @@ internal sealed class RunningShop : IAsyncDisposable
                 $"--Shop:Externals:PaymentProviderUrl=http://127.0.0.1:{FreePort.Refusing}",
                 $"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{FreePort.Refusing}",
                 "--Logging:LogLevel:Default=Warning",
+                // Hundreds of sign-ups per test run: PBKDF2 at its production work factor (~50 ms of CPU each) turned
+                // bursts into 504s on a busy CI machine. Identity's own tests keep the default.
+                "--Shop:Identity:PasswordHasher:IterationCount=1000",
                 // Later arguments win: a test's own stand-in URLs and settings replace the defaults above.
                 .. extraArgs,
             ],

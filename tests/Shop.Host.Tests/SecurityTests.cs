@@ -261,12 +261,32 @@ public sealed class SecurityTests
     }
 
     [Fact]
+    public async Task Production_WithATestSizedPasswordWorkFactor_RefusesToStartNamingTheSetting()
+    {
+        await using var app = ShopApp.Build(
+        [
+            "--environment=Production",
+            $"--urls=http://127.0.0.1:{FreePort.Next()}",
+            $"--Shop:Management:Url=http://127.0.0.1:{FreePort.Next()}",
+            "--Shop:Externals:Launch=false",
+            $"--Shop:Auth:SigningKey={Guid.NewGuid():N}{Guid.NewGuid():N}",
+            "--Shop:Identity:PasswordHasher:IterationCount=1000",
+            $"--Shop:Data:Path={Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"))}",
+        ]);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(Ct));
+
+        Assert.Contains("Shop:Identity:PasswordHasher:IterationCount", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Production_OperatorSurfaces_AreServedOnlyOnTheManagementPort()
     {
         var management = FreePort.Next();
         var adminKey = "ops-" + Guid.NewGuid().ToString("N");
         await using var shop = await RunningShop.StartAsync(null, null,
             "--environment=Production",
+            "--Shop:Identity:PasswordHasher:IterationCount=100000",
             $"--Shop:Management:Url=http://127.0.0.1:{management}",
             $"--Shop:Admin:ApiKeys:0={adminKey}",
             $"--Shop:Auth:SigningKey={Guid.NewGuid():N}{Guid.NewGuid():N}");

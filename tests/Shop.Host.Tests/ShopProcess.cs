@@ -35,6 +35,7 @@ internal sealed partial class ShopProcess : IAsyncDisposable
         // Port 0: the shop binds a free port itself and names it in its ready line, so nothing can take it in between.
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         start.ArgumentList.Add("--environment=Development");
+        start.ArgumentList.Add("--Shop:Identity:PasswordHasher:IterationCount=1000");
         start.ArgumentList.Add($"--Shop:Data:Path={dataPath}");
         start.ArgumentList.Add($"--Shop:Externals:Launch={launchExternals}");
         if (launchExternals)

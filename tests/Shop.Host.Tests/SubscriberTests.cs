@@ -1,13 +1,13 @@
 using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using Bulwark.Outbox;
+using Bulwark.Outbox.Messaging;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Shop.Analytics.Contracts;
 using Shop.Identity.Contracts;
-using Shop.Infrastructure.Messaging;
 using Shop.Infrastructure.Sqlite;
 using Shop.Notifications.Contracts;
 using Shop.Orders.Contracts;

@@ -4,7 +4,6 @@ using Bulwark.Idempotency;
 using Bulwark.Messaging;
 using Bulwark.Messaging.ClaimCheck;
 using Bulwark.Messaging.Serialization;
-using Bulwark.Outbox;
 using Bulwark.RabbitMQ.Messaging;
 using Bulwark.Sqlite.Idempotency;
 using Bulwark.Sqlite.Messaging;
@@ -16,7 +15,7 @@ using Shop.Infrastructure.Sqlite;
 
 namespace Shop.Infrastructure.Messaging;
 
-/// <summary>The shop's message bus: transport, claim check, outbox bridge and inbox, chosen from configuration.</summary>
+/// <summary>The shop's message bus: transport, claim check and inbox, chosen from configuration.</summary>
 public static class ShopMessaging
 {
     /// <summary>
@@ -24,8 +23,9 @@ public static class ShopMessaging
     /// <c>claim-checks/</c>, both in the data folder. <c>Shop:Messaging:Transport=RabbitMq</c> switches to RabbitMQ
     /// (<c>Shop:Messaging:RabbitMq:*</c>, the options of <see cref="RabbitMqTransportOptions"/>; readiness then includes
     /// the broker), <c>Shop:Messaging:BlobStore=AzureBlob</c> to Azure Blob (<c>Shop:Messaging:AzureBlob:*</c>).
-    /// The outbox relay publishes through the bus and handlers get an <see cref="IInbox"/> on the shop database.
-    /// Call it before <c>AddBulwarkOutbox()</c> so subscriptions are bound before the relay publishes.
+    /// Handlers get an <see cref="IInbox"/> on the shop database; the outbox relays through the bus with
+    /// <c>AddBulwarkOutbox().WithMessageBus()</c> (Bulwark.Outbox.Messaging). Call it before <c>AddBulwarkOutbox()</c>
+    /// so subscriptions are bound before the relay publishes.
     /// </summary>
     public static IMessagingBuilder AddShopMessaging(this IServiceCollection services, IConfiguration configuration)
     {
@@ -63,7 +63,6 @@ public static class ShopMessaging
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.Replace(ServiceDescriptor.Singleton<IOutboxTransport, BusOutboxTransport>());
         var shopDb = ShopDataOptions.ConnectionString(dataPath);
         services.TryAddSingleton(sp => new SqliteInbox(shopDb, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IInbox>(sp => sp.GetRequiredService<SqliteInbox>());
@@ -74,7 +73,7 @@ public static class ShopMessaging
 
     /// <summary>
     /// Registers a shop integration event under its topic, used as its wire type name too (what
-    /// <see cref="BusOutboxTransport"/> sends). Safe to call from every module that publishes or consumes it.
+    /// <see cref="Bulwark.Outbox.Messaging.BusOutboxTransport"/> sends). Safe to call from every module that publishes or consumes it.
     /// </summary>
     public static IMessagingBuilder AddShopContract<TMessage>(this IMessagingBuilder builder, string topic)
     {

@@ -56,25 +56,18 @@ public sealed class BulwarkCachingOptions : IValidatableObject
     [Range(0.01, 0.99)]
     public float? EagerRefreshThreshold { get; set; } = 0.9f;
 
-    /// <summary>
-    /// A StackExchange.Redis configuration string for the shared second level (L2) and the backplane that tells other
-    /// instances to drop their in-memory copy; only the in-memory level is used when unset.
-    /// </summary>
-    /// <value>The default value is <see langword="null"/> (in-memory only).</value>
-    public string? RedisConfiguration { get; set; }
-
-    /// <summary>Prefixes every key and names the backplane channel, so services sharing a Redis do not collide.</summary>
+    /// <summary>Prefixes every key and names the backplane channel, so services sharing a second level (Redis) do not collide.</summary>
     /// <value>The default value is <c>bulwark</c>.</value>
     [Required]
     [RegularExpression("^[A-Za-z0-9_.-]+$")]
     public string KeyPrefix { get; set; } = "bulwark";
 
-    /// <summary>The most a read or write to Redis may take before the cache carries on without it.</summary>
+    /// <summary>The most a read or write to the second level (e.g. Redis) may take before the cache carries on without it.</summary>
     /// <value>The default value is 500 milliseconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan DistributedCacheHardTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>After Redis fails, how long it is skipped (L1 and the source only) before it is tried again.</summary>
+    /// <summary>After the second level fails, how long it is skipped (L1 and the source only) before it is tried again.</summary>
     /// <value>The default value is 5 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan DistributedCacheCircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(5);

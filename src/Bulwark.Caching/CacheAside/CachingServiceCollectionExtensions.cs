@@ -1,14 +1,10 @@
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
-using ZiggyCreatures.Caching.Fusion.Backplane.StackExchangeRedis;
-using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
 
 namespace Bulwark.Caching.CacheAside;
 
@@ -18,10 +14,10 @@ public static class CachingServiceCollectionExtensions
     /// <summary>
     /// Adds the default <see cref="IFusionCache"/> with the Codex defaults from <see cref="BulwarkCachingOptions"/>
     /// (bound from <c>Bulwark:Caching</c>, validated at start): a TTL on every entry, one loader per key, fail-safe
-    /// stale values, soft and hard factory timeouts, eager refresh and jitter. When
-    /// <see cref="BulwarkCachingOptions.RedisConfiguration"/> is set, Redis becomes the shared second level and the
-    /// backplane; otherwise the cache is in-memory only. FusionCache's traces and metrics are added to OpenTelemetry
-    /// when it is configured.
+    /// stale values, soft and hard factory timeouts, eager refresh and jitter. The cache is in-memory only; a shared
+    /// second level and backplane are added on the returned builder by an infrastructure package (Bulwark.Redis'
+    /// <c>WithBulwarkRedis</c>), so this core package references no client. FusionCache's traces and metrics are
+    /// added to OpenTelemetry when it is configured.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration holding the <c>Bulwark:Caching</c> section, if any.</param>
@@ -49,53 +45,13 @@ public static class CachingServiceCollectionExtensions
         options.ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
-        // Whether there is a second level decides what is registered, so it is read now; its settings are read later,
-        // validated, from IOptions.
-        var redis = section?[nameof(BulwarkCachingOptions.RedisConfiguration)];
-        if (configure is not null)
-        {
-            var probe = new BulwarkCachingOptions { RedisConfiguration = redis };
-            configure(probe);
-            redis = probe.RedisConfiguration;
-        }
-
         var builder = services.AddFusionCache()
             .WithOptions((sp, o) => Apply(sp.GetRequiredService<IOptions<BulwarkCachingOptions>>().Value, o));
-
-        if (!string.IsNullOrWhiteSpace(redis))
-        {
-            builder
-                .WithSerializer(new FusionCacheSystemTextJsonSerializer())
-                .WithDistributedCache(sp => new RedisCache(new RedisCacheOptions
-                {
-                    ConfigurationOptions = RedisOptions(sp.GetRequiredService<IOptions<BulwarkCachingOptions>>().Value),
-                }))
-                .WithBackplane(sp => new RedisBackplane(new RedisBackplaneOptions
-                {
-                    ConfigurationOptions = RedisOptions(sp.GetRequiredService<IOptions<BulwarkCachingOptions>>().Value),
-                }));
-        }
 
         // Configure-callbacks only: nothing is collected unless the host also adds OpenTelemetry (AddBulwarkObservability).
         services.ConfigureOpenTelemetryTracerProvider(t => t.AddSource(CachingTelemetry.ActivitySourceNames));
         services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter(CachingTelemetry.MeterNames));
         return builder;
-    }
-
-    // A cache that waits for a missing Redis is worse than no cache: commands fail at once while it is disconnected
-    // (instead of queueing until the command timeout) and the connection is retried in the background.
-    internal static ConfigurationOptions RedisOptions(BulwarkCachingOptions source)
-    {
-        var redis = ConfigurationOptions.Parse(source.RedisConfiguration!);
-        redis.AbortOnConnectFail = false;
-        redis.BacklogPolicy = BacklogPolicy.FailFast;
-        // The first connect is awaited by whoever touches L2 first; unless told otherwise, it is kept short.
-        if (!source.RedisConfiguration!.Contains("connectTimeout", StringComparison.OrdinalIgnoreCase))
-        {
-            redis.ConnectTimeout = (int)Math.Min(redis.ConnectTimeout, source.DistributedCacheHardTimeout.TotalMilliseconds * 2);
-        }
-
-        return redis;
     }
 
     internal static void Apply(BulwarkCachingOptions source, FusionCacheOptions target)

@@ -168,4 +168,67 @@ public sealed class LocalRateLimiterTests
             Assert.Equal(200, allowed);
         }
     }
+
+    [Fact]
+    public void TokenBucket_HeaderTimes_AreTheOwedTokensTimesOneTokensRefill_TruncatedToTicks()
+    {
+        using var limiter = new LocalRateLimiter(_time);
+
+        // 7 a second: one token refills in 10,000,000 / 7 = 1,428,571.43 TimeSpan ticks, not a whole number.
+        var policy = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.TokenBucket, PermitLimit = 7, Window = TimeSpan.FromSeconds(1) };
+        Assert.Equal(3, Burst(limiter, policy, 3));
+        var fourth = limiter.Decide("tier", policy, "k"); // 4 owed, 3 left
+        Assert.True(fourth.IsAllowed);
+        Assert.Equal(3, fourth.Remaining);
+        Assert.Equal(TimeSpan.FromTicks(5_714_285), fourth.ResetAfter); // 4 × 1,428,571.43
+        Assert.Equal(3, Burst(limiter, policy, 10));
+
+        var refused = limiter.Decide("tier", policy, "k");
+        Assert.False(refused.IsAllowed);
+        Assert.Equal(0, refused.Remaining);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.ResetAfter); // all 7 owed: the whole window
+        Assert.Equal(TimeSpan.FromTicks(1_428_571), refused.RetryAfter);
+
+        // Half a token's time later (a tick over), half a token is still missing.
+        _time.Advance(TimeSpan.FromTicks(714_286));
+        var half = limiter.Decide("tier", policy, "k");
+        Assert.False(half.IsAllowed);
+        Assert.Equal(TimeSpan.FromTicks(714_285), half.RetryAfter);
+        Assert.Equal(TimeSpan.FromTicks(9_285_714), half.ResetAfter);
+    }
+
+    [Fact]
+    public async Task TokenBucket_ParallelCallersAfterEachRefill_TakeExactlyTheRefilledTokens()
+    {
+        // 1,000 tokens a second. Each round the clock moves on by a few seconds, then 8 threads race for the refilled
+        // tokens on one partition with more asks than tokens; exactly the refilled number is allowed, whatever the
+        // interleaving. Enough asks that two callers do meet inside a decision on two cores.
+        var policy = new RateLimitPolicy { Algorithm = RateLimitAlgorithm.TokenBucket, PermitLimit = 60_000, Window = TimeSpan.FromMinutes(1) };
+        using var limiter = new LocalRateLimiter(_time);
+        Assert.Equal(60_000, Burst(limiter, policy, 70_000));
+        for (var round = 1; round <= 20; round++)
+        {
+            var seconds = 1 + (round % 12);
+            _time.Advance(TimeSpan.FromSeconds(seconds));
+            var allowed = 0;
+            using var start = new Barrier(8);
+            var callers = Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(() =>
+            {
+                start.SignalAndWait(TestContext.Current.CancellationToken);
+                var mine = 0;
+                for (var i = 0; i < 2_000; i++)
+                {
+                    if (limiter.Decide("tier", policy, "k").IsAllowed)
+                    {
+                        mine++;
+                    }
+                }
+
+                Interlocked.Add(ref allowed, mine);
+            }, TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+            await Task.WhenAll(callers);
+
+            Assert.Equal(seconds * 1_000, allowed);
+        }
+    }
 }

@@ -1,10 +1,11 @@
+using Bulwark.Messaging.DeadLetters;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Bulwark.Messaging.DeadLetters;
+namespace Bulwark.AspNetCore.DeadLetters;
 
-/// <summary>Maps the dead-letter admin API over HTTP. Protect the group (e.g. <c>RequireAuthorization</c>): it can replay and delete messages.</summary>
+/// <summary>Maps the dead-letter admin API (<see cref="IDeadLetterAdmin"/> of Bulwark.Messaging) over HTTP. Protect the group (e.g. <c>RequireAuthorization</c>): it can replay and delete messages.</summary>
 public static class DeadLetterEndpointRouteBuilderExtensions
 {
     private const string NotFoundType = "https://bulwark.dev/problems/dead-letter-not-found";

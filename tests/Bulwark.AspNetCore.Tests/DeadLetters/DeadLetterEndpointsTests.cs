@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bulwark.Messaging.DeadLetters;
+using Bulwark.AspNetCore.DeadLetters;
+using Bulwark.Messaging;
 using Bulwark.Messaging.Diagnostics;
 using Bulwark.Messaging.Serialization;
 using Bulwark.Messaging.Subscriptions;
@@ -11,7 +12,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
-namespace Bulwark.Messaging.Tests.DeadLetters;
+namespace Bulwark.AspNetCore.Tests.DeadLetters;
 
 /// <summary>The HTTP admin API over a real embedded transport: list, inspect, redrive, purge, depth.</summary>
 public sealed class DeadLetterEndpointsTests : IAsyncDisposable
@@ -56,7 +57,7 @@ public sealed class DeadLetterEndpointsTests : IAsyncDisposable
         _fixed = true;
         var redriveOne = await client.PostAsync($"/admin/dlq/{id}/redrive", null, Ct);
         Assert.Equal(HttpStatusCode.OK, redriveOne.StatusCode);
-        await Contracts.Eventually.TrueAsync(() => Volatile.Read(ref _handled) == 1, "the redriven message to be handled");
+        await Bulwark.Messaging.Contracts.Eventually.TrueAsync(() => Volatile.Read(ref _handled) == 1, "the redriven message to be handled");
 
         var purge = await client.DeleteAsync("/admin/dlq?queue=returns", Ct);
         Assert.Equal(2, (await purge.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("purged").GetInt32());
@@ -108,7 +109,7 @@ public sealed class DeadLetterEndpointsTests : IAsyncDisposable
     private static async Task<List<JsonElement>> PollAsync(HttpClient client, int expected)
     {
         List<JsonElement> list = [];
-        await Contracts.Eventually.TrueAsync(
+        await Bulwark.Messaging.Contracts.Eventually.TrueAsync(
             async () =>
             {
                 list = (await client.GetFromJsonAsync<List<JsonElement>>("/admin/dlq", Ct))!;
@@ -118,3 +119,5 @@ public sealed class DeadLetterEndpointsTests : IAsyncDisposable
         return list;
     }
 }
+
+public sealed record Ping(int Number);

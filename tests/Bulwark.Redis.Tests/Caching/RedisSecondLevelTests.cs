@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Bulwark.Caching.CacheAside;
+using Bulwark.Redis.Caching;
 using Bulwark.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -7,7 +8,7 @@ using ZiggyCreatures.Caching.Fusion;
 using ZiggyCreatures.Caching.Fusion.Backplane;
 using ZiggyCreatures.Caching.Fusion.Events;
 
-namespace Bulwark.Caching.Tests.CacheAside;
+namespace Bulwark.Redis.Tests.Caching;
 
 /// <summary>
 /// Redis as the shared second level and backplane, on the real server: two instances (two app nodes) share values and
@@ -174,11 +175,7 @@ public sealed class RedisSecondLevelTests : IAsyncDisposable
     private IFusionCache Node(string redis)
     {
         var services = new ServiceCollection();
-        services.AddBulwarkCaching(configure: o =>
-        {
-            o.KeyPrefix = _prefix;
-            o.RedisConfiguration = redis;
-        });
+        services.AddBulwarkCaching(configure: o => o.KeyPrefix = _prefix).WithBulwarkRedis(redis);
         _usedRedis |= redis == RealServers.RedisConfiguration;
         var provider = services.BuildServiceProvider();
         _nodes.Add(provider);

@@ -1,0 +1,105 @@
+namespace Bulwark.Architecture.Tests;
+
+/// <summary>What a <c>src/Bulwark.*</c> package is; the layer decides what it may reference (docs/adr/0004-dependency-direction.md).</summary>
+public enum Layer
+{
+    /// <summary>A building block: no ASP.NET Core, no infrastructure client; references only other cores.</summary>
+    Core,
+
+    /// <summary>Joins two cores (e.g. outbox → bus) so neither depends on the other; same bans as a core.</summary>
+    Bridge,
+
+    /// <summary>The HTTP and telemetry edge of the cores (ASP.NET Core allowed); no infrastructure client.</summary>
+    Surface,
+
+    /// <summary>One infrastructure's adapters of core ports (its client allowed); no ASP.NET Core, no other adapter.</summary>
+    Adapter,
+
+    /// <summary>Command-line tools and drills; no library references them.</summary>
+    Tool,
+}
+
+/// <summary>The data behind the rules: every package's layer and the references nothing below the edge may take.</summary>
+public static class PackageLayers
+{
+    /// <summary>Every library under <c>src/</c>. A new package must be added here, or the classification test fails.</summary>
+    public static readonly IReadOnlyDictionary<string, Layer> Of = new Dictionary<string, Layer>
+    {
+        ["Bulwark.Resilience"] = Layer.Core,
+        ["Bulwark.Messaging"] = Layer.Core,
+        ["Bulwark.Outbox"] = Layer.Core,
+        ["Bulwark.Idempotency"] = Layer.Core,
+        ["Bulwark.EventSourcing"] = Layer.Core,
+        ["Bulwark.Sagas"] = Layer.Core,
+        ["Bulwark.Caching"] = Layer.Core,
+        // The driver-free data layer (DbDataSource + dialect + migrator) the cores' SQL stores are written on.
+        ["Bulwark.Data"] = Layer.Core,
+        ["Bulwark.Outbox.Messaging"] = Layer.Bridge,
+        ["Bulwark.AspNetCore"] = Layer.Surface,
+        ["Bulwark.Observability"] = Layer.Surface,
+        ["Bulwark.Sqlite"] = Layer.Adapter,
+        ["Bulwark.Postgres"] = Layer.Adapter,
+        ["Bulwark.Redis"] = Layer.Adapter,
+        ["Bulwark.RabbitMQ"] = Layer.Adapter,
+        ["Bulwark.AzureBlob"] = Layer.Adapter,
+        ["Bulwark.Drills"] = Layer.Tool,
+        ["Bulwark.Cli"] = Layer.Tool,
+    };
+
+    /// <summary>The layers each layer may reference. Reading down the table is the direction of every edge.</summary>
+    public static readonly IReadOnlyDictionary<Layer, Layer[]> MayReference = new Dictionary<Layer, Layer[]>
+    {
+        [Layer.Core] = [Layer.Core],
+        [Layer.Bridge] = [Layer.Core],
+        [Layer.Surface] = [Layer.Core, Layer.Bridge],
+        [Layer.Adapter] = [Layer.Core, Layer.Bridge],
+        [Layer.Tool] = [Layer.Tool, Layer.Core, Layer.Bridge, Layer.Surface, Layer.Adapter],
+    };
+
+    /// <summary>
+    /// The cores each data adapter still references, as a ceiling: the adapters hold every store of their database, so
+    /// today the SQLite outbox pulls in sagas and messaging. Issue 11 splits them; shrink these sets as it lands, and
+    /// the test then keeps them from growing back.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string[]> AdapterCeilings = new Dictionary<string, string[]>
+    {
+        ["Bulwark.Sqlite"] = ["Bulwark.Data", "Bulwark.Messaging", "Bulwark.Outbox", "Bulwark.Idempotency", "Bulwark.EventSourcing", "Bulwark.Sagas"],
+        ["Bulwark.Postgres"] = ["Bulwark.Data", "Bulwark.Outbox", "Bulwark.Idempotency", "Bulwark.EventSourcing", "Bulwark.Sagas"],
+        ["Bulwark.Redis"] = ["Bulwark.Caching", "Bulwark.Idempotency", "Bulwark.Resilience"],
+        ["Bulwark.RabbitMQ"] = ["Bulwark.Messaging"],
+        ["Bulwark.AzureBlob"] = ["Bulwark.Messaging"],
+    };
+
+    /// <summary>Package ids (prefixes) that are ASP.NET Core or an infrastructure client.</summary>
+    public static readonly string[] AspNetCorePackages = ["Microsoft.AspNetCore."];
+
+    /// <summary>Infrastructure clients: databases, brokers, caches, cloud storage.</summary>
+    public static readonly string[] InfrastructureClients =
+    [
+        "Npgsql",
+        "Microsoft.Data.Sqlite",
+        "SQLitePCLRaw.",
+        "StackExchange.Redis",
+        "Microsoft.Extensions.Caching.StackExchangeRedis",
+        "RabbitMQ.Client",
+        "Azure.",
+    ];
+
+    /// <summary>The shared framework a core must not need.</summary>
+    public const string AspNetCoreFramework = "Microsoft.AspNetCore.App";
+
+    /// <summary>Whether <paramref name="id"/> (a package id or an assembly name) is banned below the edge.</summary>
+    public static bool IsBannedInCore(string id) =>
+        AspNetCorePackages.Concat(InfrastructureClients).Any(p => Matches(id, p));
+
+    /// <summary>Whether <paramref name="id"/> is ASP.NET Core.</summary>
+    public static bool IsAspNetCore(string id) => AspNetCorePackages.Any(p => Matches(id, p));
+
+    /// <summary>Whether <paramref name="id"/> is an infrastructure client.</summary>
+    public static bool IsInfrastructureClient(string id) => InfrastructureClients.Any(p => Matches(id, p));
+
+    private static bool Matches(string id, string pattern) =>
+        pattern.EndsWith('.')
+            ? id.StartsWith(pattern, StringComparison.OrdinalIgnoreCase)
+            : string.Equals(id, pattern, StringComparison.OrdinalIgnoreCase) || id.StartsWith(pattern + ".", StringComparison.OrdinalIgnoreCase);
+}
