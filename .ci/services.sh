@@ -4,6 +4,7 @@
 #   Redis          127.0.0.1:6379   no persistence
 #   RabbitMQ       127.0.0.1:5672   guest/guest (loopback only, RabbitMQ's default)
 #   Azurite        127.0.0.1:10000-10002 (blob, queue, table)
+# and installs chromium (no server: the Control Room browser tests start it headless themselves).
 # Idempotent: a server that already answers is left alone (never stopped or restarted, except PostgreSQL when its
 # wal_level is not logical yet). No systemd needed. Runs as root, or through sudo for the parts that need root.
 # Logs and Azurite's data go under $BULWARK_SERVICES_DIR (default: /tmp/bulwark-services).
@@ -53,7 +54,7 @@ mkdir -p "$LOG_DIR"
 # --- install -----------------------------------------------------------------------------------------------
 missing=()
 # prometheus: only for promtool, which checks deploy/prometheus/alerts.yml and runs its unit tests (no server started).
-# chromium: the headless browser the API reference page test drives (tests/Shop.Host.Tests/Api, docs/api.md).
+# chromium: the browser the Playwright tests drive headless (tests/Bulwark.ControlRoom.Tests, tests/Shop.Host.Tests/Api).
 for pkg in postgresql redis-server rabbitmq-server prometheus chromium; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done

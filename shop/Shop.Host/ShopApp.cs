@@ -8,6 +8,7 @@ using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.AspNetCore.Resilience;
 using Bulwark.AspNetCore.Problems;
 using Bulwark.Caching.CacheAside;
+using Bulwark.ControlRoom.Hosting;
 using Bulwark.Observability.Telemetry;
 using Bulwark.Outbox;
 using Bulwark.Outbox.Messaging;
@@ -131,6 +132,9 @@ public static partial class ShopApp
         builder.Services.AddShopAuth();
         // The API described from the endpoints' metadata (docs/api.md); written to shop/Shop.Host/openapi/ at build time.
         builder.Services.AddShopOpenApi();
+        // The Control Room (docs/control-room.md): one operator page at /control; saga types and the shop's meters come
+        // from Bulwark:ControlRoom in appsettings.json.
+        builder.Services.AddBulwarkControlRoom();
         var knownProxies = builder.Configuration.GetSection("Shop:ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureForwardedHeaders(o, knownProxies));
         // A known proxy carries many clients: the per-client connection cap does not apply to it (the rate limiter
@@ -198,6 +202,8 @@ public static partial class ShopApp
         app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin();
         app.MapBulwarkProjections("/admin/projections").RequireShopAdmin();
         app.MapShopOpenApi();
+        // Operators only, on the management port outside Development (on the main port in Development).
+        app.MapBulwarkControlRoom("/control", ShopAuth.OperatorPolicy).AsManagementEndpoint();
         app.MapGet("/", () => TypedResults.Ok(new
         {
             service = "Bulwark reference shop",

@@ -37,6 +37,7 @@ public static class PackageLayers
         ["Bulwark.Outbox.Messaging"] = Layer.Bridge,
         ["Bulwark.AspNetCore"] = Layer.Surface,
         ["Bulwark.Observability"] = Layer.Surface,
+        ["Bulwark.ControlRoom"] = Layer.Surface,
         ["Bulwark.Sqlite"] = Layer.Adapter,
         ["Bulwark.Postgres"] = Layer.Adapter,
         ["Bulwark.Redis"] = Layer.Adapter,
