@@ -54,7 +54,7 @@ mkdir -p "$LOG_DIR"
 # --- install -----------------------------------------------------------------------------------------------
 missing=()
 # prometheus: only for promtool, which checks deploy/prometheus/alerts.yml and runs its unit tests (no server started).
-# chromium: the browser the Control Room's Playwright tests drive headless (tests/Bulwark.ControlRoom.Tests).
+# chromium: the browser the Playwright tests drive headless (tests/Bulwark.ControlRoom.Tests, tests/Shop.Host.Tests/Api).
 for pkg in postgresql redis-server rabbitmq-server prometheus chromium; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done

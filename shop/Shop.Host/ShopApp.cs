@@ -16,6 +16,8 @@ using Bulwark.Redis.Caching;
 using Bulwark.Resilience.DependencyInjection;
 using Bulwark.Sqlite.Idempotency;
 using Bulwark.Sqlite.Outbox;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpLogging;
 using Shop.Analytics;
 using Shop.Catalog;
@@ -23,6 +25,7 @@ using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Auth;
 using Microsoft.AspNetCore.HttpOverrides;
 using Shop.Infrastructure.Messaging;
+using Shop.Infrastructure.OpenApi;
 using Shop.Notifications;
 using Shop.Returns;
 using Shop.Rewards;
@@ -127,6 +130,8 @@ public static partial class ShopApp
         // Who may call (docs/security.md): customers by token, operators by admin key; forwarded headers from known
         // proxies only; the management port for /metrics and operator endpoints outside Development.
         builder.Services.AddShopAuth();
+        // The API described from the endpoints' metadata (docs/api.md); written to shop/Shop.Host/openapi/ at build time.
+        builder.Services.AddShopOpenApi();
         // The Control Room (docs/control-room.md): one operator page at /control; saga types and the shop's meters come
         // from Bulwark:ControlRoom in appsettings.json.
         builder.Services.AddBulwarkControlRoom();
@@ -196,6 +201,7 @@ public static partial class ShopApp
         app.MapReturnsEndpoints();
         app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin();
         app.MapBulwarkProjections("/admin/projections").RequireShopAdmin();
+        app.MapShopOpenApi();
         // Operators only, on the management port outside Development (on the main port in Development).
         app.MapBulwarkControlRoom("/control", ShopAuth.OperatorPolicy).AsManagementEndpoint();
         app.MapGet("/", () => TypedResults.Ok(new
@@ -207,8 +213,13 @@ public static partial class ShopApp
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Shop.Host");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            var urls = string.Join(", ", app.Urls);
-            LogReady(logger, urls);
+            // Build-time OpenAPI generation starts the host on a server without addresses: nothing to announce then.
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+            if (addresses is not null && logger.IsEnabled(LogLevel.Information))
+            {
+                var urls = string.Join(", ", addresses);
+                LogReady(logger, urls);
+            }
         });
         return app;
     }

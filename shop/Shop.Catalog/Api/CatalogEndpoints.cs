@@ -12,6 +12,7 @@ using Shop.Catalog.Contracts;
 using Shop.Catalog.Domain;
 using Shop.Catalog.ReadModel;
 using Shop.Infrastructure.Admin;
+using Shop.Infrastructure.OpenApi;
 
 namespace Shop.Catalog.Api;
 
@@ -25,8 +26,9 @@ internal static class CatalogEndpoints
     {
         var products = endpoints.MapGroup("/api/products").WithTags("Catalog");
         products.MapGet("/", ListAsync).WithName("ListProducts");
-        products.MapGet("/{id}", GetAsync).WithName("GetProduct");
-        products.MapPut("/{id}/price", ChangePriceAsync).WithName("ChangeProductPrice").RequireShopAdmin();
+        products.MapGet("/{id}", GetAsync).WithName("GetProduct").WithEntityTag();
+        products.MapPut("/{id}/price", ChangePriceAsync).WithName("ChangeProductPrice").RequireShopAdmin()
+            .WithEntityTag(acceptsIfMatch: true).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
     // Query values arrive as strings so a malformed one gets a problem that names it, not a bare binder 400.

@@ -14,9 +14,10 @@ internal static class IdentityEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var users = endpoints.MapGroup("/api/users").WithTags("Identity");
-        users.MapPost("/", RegisterAsync).WithName("RegisterUser").AllowAnonymous();
-        users.MapPost("/sign-in", SignInAsync).WithName("SignIn").AllowAnonymous();
-        users.MapGet("/me", GetMeAsync).WithName("GetMe").RequireCustomer();
+        users.MapPost("/", RegisterAsync).WithName("RegisterUser").AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        users.MapPost("/sign-in", SignInAsync).WithName("SignIn").AllowAnonymous().ProducesProblem(StatusCodes.Status401Unauthorized);
+        users.MapGet("/me", GetMeAsync).WithName("GetMe").RequireCustomer().ProducesProblem(StatusCodes.Status404NotFound);
         users.MapGet("/{id}", GetAsync).WithName("GetUser").RequireCustomerOrOperator();
     }
 

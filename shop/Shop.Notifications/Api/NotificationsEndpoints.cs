@@ -14,7 +14,7 @@ namespace Shop.Notifications.Api;
 internal static class NotificationsEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/notifications", ListAsync).WithTags("Notifications").WithName("ListNotifications").RequireCustomerOrOperator();
+        endpoints.MapGet("/api/notifications", ListAsync).WithTags("Notifications").WithName("ListNotifications").RequireCustomerOrOperator().ProducesProblem(StatusCodes.Status404NotFound);
 
     // A customer reads their own mail (userId, if given, must be their own); an operator names the user.
     private static async Task<Results<Ok<NotificationDto[]>, ProblemHttpResult>> ListAsync(

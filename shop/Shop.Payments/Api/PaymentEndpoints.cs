@@ -22,7 +22,7 @@ internal static class PaymentEndpoints
         var payments = endpoints.MapGroup("/api/payments").WithTags("Payments");
         // Not a public till: an operator's manual charge (drills use it to drive the provider), keyed, its provider key
         // scoped to the operator. Orders charge through the saga with the shop's own keys, never through this endpoint.
-        payments.MapPost("/charges", ChargeAsync).WithName("Charge").RequireShopAdmin().RequireIdempotencyKey();
+        payments.MapPost("/charges", ChargeAsync).WithName("Charge").RequireShopAdmin().RequireIdempotencyKey().ProducesProblem(StatusCodes.Status402PaymentRequired);
         // Operations: the payments whose money is not settled yet (and the settled ones, for the audit trail).
         payments.MapGet("/reconciliations", async Task<Results<Ok<IReadOnlyList<ReconciliationRecord>>, ProblemHttpResult>> (string? status, int? page, int? pageSize, ReconciliationStore store, CancellationToken ct) =>
         {

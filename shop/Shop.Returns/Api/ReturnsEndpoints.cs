@@ -31,7 +31,8 @@ internal static class ReturnsEndpoints
     {
         var returns = endpoints.MapGroup("/api/returns").WithTags("Returns");
         // A customer returns their own orders; a return answers to that customer and to operators.
-        returns.MapPost("/", RequestAsync).WithName("RequestReturn").DisableAntiforgery().RequireCustomer();
+        returns.MapPost("/", RequestAsync).WithName("RequestReturn").DisableAntiforgery().RequireCustomer()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         returns.MapGet("/{id}", GetAsync).WithName("GetReturn").RequireCustomerOrOperator();
     }
 

@@ -4,12 +4,13 @@ using Bulwark.Resilience.Deadlines;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Bulwark.AspNetCore.Resilience;
 
 /// <summary>
 /// Turns resilience refusals that reach the edge into problem details: a full bulkhead or an open breaker → 503 with
-/// <c>Retry-After</c>, a spent deadline → 504. Register with <c>services.AddExceptionHandler&lt;ResilienceExceptionHandler&gt;()</c>.
+/// <c>Retry-After</c>, a spent deadline or a pipeline's own timeout → 504. Register with <c>services.AddExceptionHandler&lt;ResilienceExceptionHandler&gt;()</c>.
 /// </summary>
 public sealed class ResilienceExceptionHandler : IExceptionHandler
 {
@@ -32,6 +33,11 @@ public sealed class ResilienceExceptionHandler : IExceptionHandler
             case DeadlineExceededException:
                 await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status504GatewayTimeout, "deadline-exceeded", "Deadline exceeded",
                     "The request's deadline passed before it could be completed.", cancellationToken).ConfigureAwait(false);
+                return true;
+            case TimeoutRejectedException:
+                // A pipeline's own time limit (not the caller's deadline) ran out: still the server timing out, never a 500.
+                await ProblemResponses.WriteAsync(httpContext, StatusCodes.Status504GatewayTimeout, "timeout", "Timed out",
+                    "The operation did not complete within its time limit; try again later.", cancellationToken).ConfigureAwait(false);
                 return true;
             default:
                 return false;

@@ -41,6 +41,7 @@ public sealed class ResilienceEdgeTests : IAsyncLifetime
                 app.MapGet("/products", () => "kettle").WithBulkhead("catalog");
                 app.MapGet("/throws-bulkhead", string () => throw new BulkheadRejectedException("payments", TimeSpan.FromSeconds(3)));
                 app.MapGet("/throws-deadline", string () => throw new DeadlineExceededException(new Deadline(DateTimeOffset.UnixEpoch), "provider"));
+                app.MapGet("/throws-timeout", string () => throw new Polly.Timeout.TimeoutRejectedException(TimeSpan.FromSeconds(10)));
             });
     }
 
@@ -101,5 +102,14 @@ public sealed class ResilienceEdgeTests : IAsyncLifetime
         using var response = await _client.GetAsync(new Uri(_address, "/throws-deadline"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Contains("https://bulwark.dev/problems/deadline-exceeded", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    // Issue 16 (found by the contract tests): a pipeline's own timeout reached the edge as a 500 with no Retry advice.
+    [Fact]
+    public async Task PipelineTimeoutReachesTheEdge_Answers504ProblemNot500()
+    {
+        using var response = await _client.GetAsync(new Uri(_address, "/throws-timeout"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Contains("https://bulwark.dev/problems/timeout", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 }

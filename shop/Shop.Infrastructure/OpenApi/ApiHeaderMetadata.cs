@@ -1,0 +1,13 @@
+namespace Shop.Infrastructure.OpenApi;
+
+/// <summary>Endpoint metadata: a request header that carries meaning for this endpoint, described in the OpenAPI document.</summary>
+/// <param name="Name">The header's name, such as <c>If-Match</c>.</param>
+/// <param name="Description">What the header does here.</param>
+/// <param name="Required">Whether the endpoint refuses a request without it.</param>
+public sealed record ApiRequestHeaderMetadata(string Name, string Description, bool Required = false);
+
+/// <summary>Endpoint metadata: a response header this endpoint sets on a status, described in the OpenAPI document.</summary>
+/// <param name="StatusCode">The status whose response carries the header.</param>
+/// <param name="Name">The header's name, such as <c>ETag</c>.</param>
+/// <param name="Description">What the header means here.</param>
+public sealed record ApiResponseHeaderMetadata(int StatusCode, string Name, string Description);
