@@ -9,7 +9,7 @@ namespace Bulwark.EventSourcing;
 /// Per-subject encryption keys on a SQL database (any <see cref="SqlDialect"/>). Forgetting a subject nulls its key
 /// and keeps a tombstone, so no new key can be created for it and its personal fields stay unreadable.
 /// </summary>
-public sealed class SqlSubjectKeyStore : ISubjectKeyStore, ISchemaOwner, IDisposable
+public sealed class SqlSubjectKeyStore : SqlStore, ISubjectKeyStore
 {
     /// <summary>The key table's schema (the scripts the per-database stores shipped).</summary>
     public static SchemaComponent Schema { get; } = new SchemaComponent("subject-keys")
@@ -35,44 +35,34 @@ public sealed class SqlSubjectKeyStore : ISubjectKeyStore, ISchemaOwner, IDispos
         [SqlDialectNames.Sqlite] = "PRAGMA secure_delete = ON;",
     };
 
-    private readonly SqlDatabase _database;
-    private readonly TimeProvider _timeProvider;
-    private readonly SchemaGate _schema;
 
     /// <summary>Creates the store; does no I/O.</summary>
     /// <param name="database">The database (keep it out of the event backups where you can).</param>
     /// <param name="timeProvider">The clock for created/forgotten stamps, migration stamps and busy retries.</param>
     public SqlSubjectKeyStore(SqlDatabase database, TimeProvider timeProvider)
+        : base(database, Schema, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _database = database;
-        _timeProvider = timeProvider;
-        _schema = new SchemaGate(database, Schema, timeProvider);
     }
-
-    /// <inheritdoc />
-    public Task MigrateAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken).AsTask();
 
     /// <inheritdoc />
     public async Task<byte[]> GetOrCreateKeyAsync(string subjectId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(subjectId);
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.RunAsync(
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync(
             async (connection, token) =>
             {
                 using (var insert = connection.CreateCommand("INSERT INTO bulwark_subject_keys (subject_id, key, created_at) VALUES (@id, @key, @now) ON CONFLICT DO NOTHING;")
                     .With("id", subjectId)
                     .With("key", RandomNumberGenerator.GetBytes(32))
-                    .With("now", _database.Dialect.Timestamp(_timeProvider.GetUtcNow())))
+                    .With("now", Database.Dialect.Timestamp(Clock.GetUtcNow())))
                 {
                     await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                 }
 
                 return await ReadKeyAsync(connection, subjectId, token).ConfigureAwait(false) ?? throw new SubjectForgottenException(subjectId);
             },
-            _timeProvider,
+            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -80,8 +70,8 @@ public sealed class SqlSubjectKeyStore : ISubjectKeyStore, ISchemaOwner, IDispos
     public async Task<byte[]?> GetKeyAsync(string subjectId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(subjectId);
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             return await ReadKeyAsync(connection, subjectId, cancellationToken).ConfigureAwait(false);
@@ -92,11 +82,11 @@ public sealed class SqlSubjectKeyStore : ISubjectKeyStore, ISchemaOwner, IDispos
     public async Task<bool> DeleteKeyAsync(string subjectId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(subjectId);
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.RunAsync(
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync(
             async (connection, token) =>
             {
-                if (BeforeForget.TryGetValue(_database.Dialect.Name, out var setup))
+                if (BeforeForget.TryGetValue(Database.Dialect.Name, out var setup))
                 {
                     using var pragma = connection.CreateCommand(setup);
                     await pragma.ExecuteNonQueryAsync(token).ConfigureAwait(false);
@@ -107,15 +97,13 @@ public sealed class SqlSubjectKeyStore : ISubjectKeyStore, ISchemaOwner, IDispos
                         ON CONFLICT (subject_id) DO UPDATE SET key = NULL, forgotten_at = @now WHERE bulwark_subject_keys.key IS NOT NULL;
                         """)
                     .With("id", subjectId)
-                    .With("now", _database.Dialect.Timestamp(_timeProvider.GetUtcNow()));
+                    .With("now", Database.Dialect.Timestamp(Clock.GetUtcNow()));
                 return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 1;
             },
-            _timeProvider,
+            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _schema.Dispose();
 
     private static async Task<byte[]?> ReadKeyAsync(DbConnection connection, string subjectId, CancellationToken cancellationToken)
     {

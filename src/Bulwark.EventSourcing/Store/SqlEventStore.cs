@@ -12,7 +12,7 @@ namespace Bulwark.EventSourcing;
 /// that commits late; the version check under that lock makes concurrent writers to one stream fail with
 /// <see cref="ConcurrencyConflictException"/>.
 /// </summary>
-public sealed class SqlEventStore : IEventStore, ISnapshotStore, ISnapshotStreamReader, ICheckpointStore, ISchemaOwner, IDisposable
+public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnapshotStreamReader, ICheckpointStore
 {
     /// <summary>The events, snapshots and checkpoints tables' schema (the scripts the per-database stores shipped).</summary>
     public static SchemaComponent Schema { get; } = new SchemaComponent("events")
@@ -83,26 +83,14 @@ public sealed class SqlEventStore : IEventStore, ISnapshotStore, ISnapshotStream
         ORDER BY version;
         """;
 
-    private readonly SqlDatabase _database;
-    private readonly SqlDialect _dialect;
-    private readonly TimeProvider _timeProvider;
-    private readonly SchemaGate _schema;
 
     /// <summary>Creates the store; does no I/O.</summary>
     /// <param name="database">The database.</param>
     /// <param name="timeProvider">The clock for recorded-at stamps, migration stamps and busy retries.</param>
     public SqlEventStore(SqlDatabase database, TimeProvider timeProvider)
+        : base(database, Schema, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _database = database;
-        _dialect = database.Dialect;
-        _timeProvider = timeProvider;
-        _schema = new SchemaGate(database, Schema, timeProvider);
     }
-
-    /// <inheritdoc />
-    public Task MigrateAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken).AsTask();
 
     /// <inheritdoc />
     public async Task<AppendResult> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
@@ -110,10 +98,10 @@ public sealed class SqlEventStore : IEventStore, ISnapshotStore, ISnapshotStream
         ArgumentException.ThrowIfNullOrEmpty(streamId);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, ExpectedVersion.Any);
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
 
         // A busy database (SQLite) rolled the whole append back, version check included, so it is run again as a whole.
-        return await _database.RunAsync((connection, token) => AppendOnceAsync(connection, streamId, expectedVersion, events, token), _timeProvider, cancellationToken)
+        return await Database.RunAsync((connection, token) => AppendOnceAsync(connection, streamId, expectedVersion, events, token), Clock, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -214,17 +202,15 @@ public sealed class SqlEventStore : IEventStore, ISnapshotStore, ISnapshotStream
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _schema.Dispose();
 
     private async Task<AppendResult> AppendOnceAsync(DbConnection connection, string streamId, long expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
-        var transaction = await _dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
             // SQLite's transaction already holds the one write lock; a row-locking database needs a lock of its own so
             // that appends to different streams also commit in position order.
-            if (_dialect.Concurrency == SqlConcurrency.RowLocks)
+            if (Dialect.Concurrency == SqlConcurrency.RowLocks)
             {
                 using var appendLock = connection.CreateCommand("SELECT pg_advisory_xact_lock(@lock);", transaction).With("lock", AppendLock);
                 await appendLock.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -243,7 +229,7 @@ public sealed class SqlEventStore : IEventStore, ISnapshotStore, ISnapshotStream
 
             // Under the append lock no other writer can take the versions read above, so the (stream, version) key
             // is a last line of defence here, not a conflict to translate.
-            var recordedAt = _dialect.Timestamp(_timeProvider.GetUtcNow());
+            var recordedAt = Dialect.Timestamp(Clock.GetUtcNow());
             var position = connection.CanCreateBatch
                 ? await InsertBatchAsync(connection, transaction, streamId, actual, events, recordedAt, cancellationToken).ConfigureAwait(false)
                 : await InsertEachAsync(connection, transaction, streamId, actual, events, recordedAt, cancellationToken).ConfigureAwait(false);
@@ -312,7 +298,7 @@ public sealed class SqlEventStore : IEventStore, ISnapshotStore, ISnapshotStream
     [
         ("stream", streamId),
         ("version", version),
-        ("id", _dialect.Uuid(@event.EventId)),
+        ("id", Dialect.Uuid(@event.EventId)),
         ("type", @event.EventType),
         ("data", @event.Data.ToArray()),
         ("metadata", @event.Metadata.IsEmpty ? DBNull.Value : @event.Metadata.ToArray()),
@@ -326,8 +312,8 @@ public sealed class SqlEventStore : IEventStore, ISnapshotStore, ISnapshotStream
     /// </summary>
     private async Task<T> ReadAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand(sql);
@@ -356,16 +342,16 @@ public sealed class SqlEventStore : IEventStore, ISnapshotStore, ISnapshotStream
         reader.GetString(0),
         reader.GetInt64(1),
         reader.GetInt64(2),
-        _dialect.ReadUuid(reader, 3),
+        Dialect.ReadUuid(reader, 3),
         reader.GetString(4),
         reader.GetFieldValue<byte[]>(5),
         reader.IsDBNull(6) ? ReadOnlyMemory<byte>.Empty : reader.GetFieldValue<byte[]>(6),
-        _dialect.ReadTimestamp(reader, 7));
+        Dialect.ReadTimestamp(reader, 7));
 
     private async Task<object?> ScalarAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
     {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand(sql);
@@ -376,15 +362,15 @@ public sealed class SqlEventStore : IEventStore, ISnapshotStore, ISnapshotStream
 
     private async Task WriteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
     {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        await _database.RunAsync(
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await Database.RunAsync(
             async (connection, token) =>
             {
                 using var command = connection.CreateCommand(sql);
                 bind(command);
                 return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             },
-            _timeProvider,
+            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 }

@@ -9,7 +9,7 @@ namespace Bulwark.Idempotency;
 /// On PostgreSQL a concurrent duplicate waits on the first insert's row lock and is reported as a duplicate once it
 /// commits (or inserted, if it rolled back); on SQLite the single writer lock orders them.
 /// </summary>
-public sealed class SqlInbox : IInbox, ISchemaOwner, IDisposable
+public sealed class SqlInbox : SqlStore, IInbox
 {
     /// <summary>The inbox's schema.</summary>
     public static SchemaComponent Schema { get; } = new SchemaComponent("inbox")
@@ -30,24 +30,14 @@ public sealed class SqlInbox : IInbox, ISchemaOwner, IDisposable
             CREATE INDEX ix_bulwark_inbox_received ON bulwark_inbox (received_at);
             """);
 
-    private readonly SqlDatabase _database;
-    private readonly TimeProvider _timeProvider;
-    private readonly SchemaGate _schema;
 
     /// <summary>Creates the inbox; does no I/O.</summary>
     /// <param name="database">The database that also holds the handler's tables.</param>
     /// <param name="timeProvider">The clock for received stamps.</param>
     public SqlInbox(SqlDatabase database, TimeProvider timeProvider)
+        : base(database, Schema, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _database = database;
-        _timeProvider = timeProvider;
-        _schema = new SchemaGate(database, Schema, timeProvider);
     }
-
-    /// <inheritdoc />
-    public Task MigrateAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken).AsTask();
 
     /// <inheritdoc />
     public async Task<bool> TryRecordAsync(DbConnection connection, DbTransaction transaction, string consumer, Guid messageId, CancellationToken cancellationToken)
@@ -60,14 +50,14 @@ public sealed class SqlInbox : IInbox, ISchemaOwner, IDisposable
             throw new ArgumentException("The inbox needs a transaction on the given connection.", nameof(transaction));
         }
 
-        await _schema.EnsureWithinAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        var dialect = _database.Dialect;
+        await Gate.EnsureWithinAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var dialect = Database.Dialect;
         using var command = connection.CreateCommand(
                 "INSERT INTO bulwark_inbox (consumer, message_id, received_at) VALUES (@consumer, @id, @now) ON CONFLICT DO NOTHING;",
                 transaction)
             .With("consumer", consumer)
             .With("id", dialect.Uuid(messageId))
-            .With("now", dialect.Timestamp(_timeProvider.GetUtcNow()));
+            .With("now", dialect.Timestamp(Clock.GetUtcNow()));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -77,18 +67,16 @@ public sealed class SqlInbox : IInbox, ISchemaOwner, IDisposable
     /// <returns>How many records were deleted.</returns>
     public async Task<int> PurgeAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken = default)
     {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.RunAsync(
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync(
             async (connection, token) =>
             {
                 using var command = connection.CreateCommand("DELETE FROM bulwark_inbox WHERE received_at < @before;")
-                    .With("before", _database.Dialect.Timestamp(receivedBefore));
+                    .With("before", Database.Dialect.Timestamp(receivedBefore));
                 return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             },
-            _timeProvider,
+            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _schema.Dispose();
 }

@@ -9,7 +9,7 @@ namespace Bulwark.Idempotency;
 /// Idempotency keys on a SQL database. The claim is one <c>INSERT ... ON CONFLICT DO UPDATE ... WHERE expired</c> on
 /// the primary key, so exactly one of many concurrent requests, across any number of instances, gets it.
 /// </summary>
-public sealed class SqlIdempotencyStore : IIdempotencyStore, ISchemaOwner, IDisposable
+public sealed class SqlIdempotencyStore : SqlStore, IIdempotencyStore
 {
     /// <summary>The key table's schema.</summary>
     public static SchemaComponent Schema { get; } = new SchemaComponent("idempotency")
@@ -53,26 +53,14 @@ public sealed class SqlIdempotencyStore : IIdempotencyStore, ISchemaOwner, IDisp
             CREATE INDEX ix_bulwark_idempotency_scope ON bulwark_idempotency (scope, expires_at);
             """);
 
-    private readonly SqlDatabase _database;
-    private readonly SqlDialect _dialect;
-    private readonly TimeProvider _timeProvider;
-    private readonly SchemaGate _schema;
 
     /// <summary>Creates the store; does no I/O.</summary>
     /// <param name="database">The database.</param>
     /// <param name="timeProvider">The clock for expiry.</param>
     public SqlIdempotencyStore(SqlDatabase database, TimeProvider timeProvider)
+        : base(database, Schema, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _database = database;
-        _dialect = database.Dialect;
-        _timeProvider = timeProvider;
-        _schema = new SchemaGate(database, Schema, timeProvider);
     }
-
-    /// <inheritdoc />
-    public Task MigrateAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken).AsTask();
 
     /// <inheritdoc />
     public async Task<IdempotencyBeginResult> TryBeginAsync(string key, string fingerprint, TimeSpan lockTimeout, CancellationToken cancellationToken)
@@ -80,8 +68,8 @@ public sealed class SqlIdempotencyStore : IIdempotencyStore, ISchemaOwner, IDisp
         IdempotencyArguments.ValidateKey(key);
         ArgumentException.ThrowIfNullOrEmpty(fingerprint);
         IdempotencyArguments.ValidatePositive(lockTimeout, nameof(lockTimeout));
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.RunAsync((connection, token) => ClaimAsync(connection, key, fingerprint, lockTimeout, token), _timeProvider, cancellationToken)
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync((connection, token) => ClaimAsync(connection, key, fingerprint, lockTimeout, token), Clock, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -96,11 +84,11 @@ public sealed class SqlIdempotencyStore : IIdempotencyStore, ISchemaOwner, IDisp
             UPDATE bulwark_idempotency SET state = 1, status = @status, headers = @headers, body = @body, expires_at = @expires
             WHERE key = @key AND owner = @owner AND state = 0;
             """,
-            command => _dialect.WithJson(command.With("status", response.StatusCode), "headers", IdempotentResponseSerializer.SerializeHeaders(response.Headers))
+            command => Dialect.WithJson(command.With("status", response.StatusCode), "headers", IdempotentResponseSerializer.SerializeHeaders(response.Headers))
                 .With("body", response.Body.ToArray())
-                .With("expires", _dialect.Timestamp(_timeProvider.GetUtcNow() + retention))
+                .With("expires", Dialect.Timestamp(Clock.GetUtcNow() + retention))
                 .With("key", key)
-                .With("owner", _dialect.Uuid(owner)),
+                .With("owner", Dialect.Uuid(owner)),
             cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -110,7 +98,7 @@ public sealed class SqlIdempotencyStore : IIdempotencyStore, ISchemaOwner, IDisp
         IdempotencyArguments.ValidateKey(key);
         return await ExecuteAsync(
             "DELETE FROM bulwark_idempotency WHERE key = @key AND owner = @owner AND state = 0;",
-            command => command.With("key", key).With("owner", _dialect.Uuid(owner)),
+            command => command.With("key", key).With("owner", Dialect.Uuid(owner)),
             cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -118,8 +106,8 @@ public sealed class SqlIdempotencyStore : IIdempotencyStore, ISchemaOwner, IDisp
     public async Task<IdempotencyRecord?> GetAsync(string key, CancellationToken cancellationToken)
     {
         IdempotencyArguments.ValidateKey(key);
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.RunAsync((connection, token) => ReadAsync(connection, key, _timeProvider.GetUtcNow(), token), _timeProvider, cancellationToken)
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync((connection, token) => ReadAsync(connection, key, Clock.GetUtcNow(), token), Clock, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -127,16 +115,16 @@ public sealed class SqlIdempotencyStore : IIdempotencyStore, ISchemaOwner, IDisp
     public async Task<int> CountLiveAsync(string scope, CancellationToken cancellationToken)
     {
         IdempotencyArguments.ValidateScope(scope);
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.RunAsync(
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync(
             async (connection, token) =>
             {
                 using var command = connection.CreateCommand("SELECT COUNT(*) FROM bulwark_idempotency WHERE scope = @scope AND expires_at > @now;")
                     .With("scope", scope)
-                    .With("now", _dialect.Timestamp(_timeProvider.GetUtcNow()));
+                    .With("now", Dialect.Timestamp(Clock.GetUtcNow()));
                 return Convert.ToInt32(await command.ExecuteScalarAsync(token).ConfigureAwait(false), CultureInfo.InvariantCulture);
             },
-            _timeProvider,
+            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -144,18 +132,16 @@ public sealed class SqlIdempotencyStore : IIdempotencyStore, ISchemaOwner, IDisp
     public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken) =>
         ExecuteAsync(
             "DELETE FROM bulwark_idempotency WHERE expires_at <= @now;",
-            command => command.With("now", _dialect.Timestamp(_timeProvider.GetUtcNow())),
+            command => command.With("now", Dialect.Timestamp(Clock.GetUtcNow())),
             cancellationToken);
 
-    /// <inheritdoc />
-    public void Dispose() => _schema.Dispose();
 
     private async Task<IdempotencyBeginResult> ClaimAsync(DbConnection connection, string key, string fingerprint, TimeSpan lockTimeout, CancellationToken cancellationToken)
     {
         // A record that vanished between the failed claim and the read is simply claimed again.
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var now = _timeProvider.GetUtcNow();
+            var now = Clock.GetUtcNow();
             var owner = Guid.CreateVersion7(now);
             using (var claim = connection.CreateCommand("""
                 INSERT INTO bulwark_idempotency (key, scope, fingerprint, owner, state, status, headers, body, expires_at)
@@ -167,9 +153,9 @@ public sealed class SqlIdempotencyStore : IIdempotencyStore, ISchemaOwner, IDisp
                 .With("key", key)
                 .With("scope", IdempotencyArguments.ScopeOf(key))
                 .With("fingerprint", fingerprint)
-                .With("owner", _dialect.Uuid(owner))
-                .With("expires", _dialect.Timestamp(now + lockTimeout))
-                .With("now", _dialect.Timestamp(now)))
+                .With("owner", Dialect.Uuid(owner))
+                .With("expires", Dialect.Timestamp(now + lockTimeout))
+                .With("now", Dialect.Timestamp(now)))
             {
                 if (await claim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
                 {
@@ -194,7 +180,7 @@ public sealed class SqlIdempotencyStore : IIdempotencyStore, ISchemaOwner, IDisp
             FROM bulwark_idempotency WHERE key = @key AND expires_at > @now;
             """)
             .With("key", key)
-            .With("now", _dialect.Timestamp(now));
+            .With("now", Dialect.Timestamp(now));
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -207,20 +193,20 @@ public sealed class SqlIdempotencyStore : IIdempotencyStore, ISchemaOwner, IDisp
             var response = state == IdempotencyState.Completed
                 ? new IdempotentResponse(reader.GetInt32(3), IdempotentResponseSerializer.DeserializeHeaders(reader.GetString(4)), reader.GetFieldValue<byte[]>(5))
                 : null;
-            return new IdempotencyRecord(key, reader.GetString(0), _dialect.ReadUuid(reader, 1), state, response, _dialect.ReadTimestamp(reader, 6));
+            return new IdempotencyRecord(key, reader.GetString(0), Dialect.ReadUuid(reader, 1), state, response, Dialect.ReadTimestamp(reader, 6));
         }
     }
 
     private async Task<int> ExecuteAsync(string sql, Func<DbCommand, DbCommand> bind, CancellationToken cancellationToken)
     {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.RunAsync(
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync(
             async (connection, token) =>
             {
                 using var command = bind(connection.CreateCommand(sql));
                 return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             },
-            _timeProvider,
+            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 }

@@ -15,10 +15,10 @@ public sealed partial class SqlOutboxStore
     private async Task<IOutboxClaim> ClaimLeasesAsync(int maxMessages, CancellationToken cancellationToken)
     {
         var claimId = Guid.NewGuid().ToString("N");
-        var messages = await _database.RunAsync(
+        var messages = await Database.RunAsync(
             async (connection, token) =>
             {
-                var now = _timeProvider.GetUtcNow();
+                var now = Clock.GetUtcNow();
                 using var command = connection.CreateCommand($"""
                         UPDATE bulwark_outbox SET claim_id = @claim, claimed_until = @until
                         WHERE position IN (
@@ -31,8 +31,8 @@ public sealed partial class SqlOutboxStore
                         RETURNING {MessageColumns};
                         """)
                     .With("claim", claimId)
-                    .With("until", _dialect.Timestamp(now + ClaimLease))
-                    .With("now", _dialect.Timestamp(now))
+                    .With("until", Dialect.Timestamp(now + ClaimLease))
+                    .With("now", Dialect.Timestamp(now))
                     .With("max", maxMessages);
                 var claimed = await ReadMessagesAsync(command, token).ConfigureAwait(false);
 
@@ -40,7 +40,7 @@ public sealed partial class SqlOutboxStore
                 claimed.Sort((a, b) => a.Position.CompareTo(b.Position));
                 return claimed;
             },
-            _timeProvider,
+            Clock,
             cancellationToken).ConfigureAwait(false);
         return new LeaseClaim(this, claimId, messages);
     }
@@ -48,16 +48,16 @@ public sealed partial class SqlOutboxStore
     // Marks published rows and releases the rest in one short write. Not cancelled with the relay: the messages
     // left already, and an unmarked row is only published again, never lost.
     private Task<bool> SettleAsync(string claimId, IReadOnlyCollection<long> publishedPositions, CancellationToken cancellationToken) =>
-        _database.RunAsync(
+        Database.RunAsync(
             async (connection, token) =>
             {
-                var transaction = await _dialect.BeginWriteAsync(connection, token).ConfigureAwait(false);
+                var transaction = await Dialect.BeginWriteAsync(connection, token).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
                     using (var mark = connection.CreateCommand(
                                "UPDATE bulwark_outbox SET published_at = @now, claim_id = NULL, claimed_until = NULL WHERE position = @position AND claim_id = @claim;",
                                transaction)
-                           .With("now", _dialect.Timestamp(_timeProvider.GetUtcNow()))
+                           .With("now", Dialect.Timestamp(Clock.GetUtcNow()))
                            .With("claim", claimId))
                     {
                         var position = mark.AddParameter("position");
@@ -78,7 +78,7 @@ public sealed partial class SqlOutboxStore
                     return true;
                 }
             },
-            _timeProvider,
+            Clock,
             cancellationToken);
 
     private sealed class LeaseClaim(SqlOutboxStore store, string claimId, IReadOnlyList<OutboxMessage> messages) : IOutboxClaim

@@ -16,11 +16,11 @@ public sealed partial class SqlOutboxStore
 
     private async Task<IOutboxClaim> ClaimLockedAsync(int maxMessages, CancellationToken cancellationToken)
     {
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         DbTransaction? transaction = null;
         try
         {
-            transaction = await _dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            transaction = await Dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
             var keys = await LockKeysAsync(connection, transaction, maxMessages, cancellationToken).ConfigureAwait(false);
             if (keys.Count == 0)
             {
@@ -100,7 +100,7 @@ public sealed partial class SqlOutboxStore
             if (publishedPositions.Count > 0)
             {
                 using var command = connection.CreateCommand("UPDATE bulwark_outbox SET published_at = @now WHERE position = ANY(@positions);", transaction)
-                    .With("now", store._dialect.Timestamp(store._timeProvider.GetUtcNow()))
+                    .With("now", store.Dialect.Timestamp(store.Clock.GetUtcNow()))
                     .With("positions", publishedPositions.ToArray());
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }

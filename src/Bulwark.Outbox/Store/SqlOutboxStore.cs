@@ -13,7 +13,7 @@ namespace Bulwark.Outbox;
 /// single-writer database (<see cref="ClaimLeasesAsync"/>), row and advisory locks where the database has them
 /// (<see cref="ClaimLockedAsync"/>).
 /// </summary>
-public sealed partial class SqlOutboxStore : IOutbox, IOutboxStore, ISchemaOwner, IDisposable
+public sealed partial class SqlOutboxStore : SqlStore, IOutbox, IOutboxStore
 {
     /// <summary>The outbox table's schema.</summary>
     public static SchemaComponent Schema { get; } = new SchemaComponent("outbox")
@@ -64,26 +64,14 @@ public sealed partial class SqlOutboxStore : IOutbox, IOutboxStore, ISchemaOwner
 
     private const string MessageColumns = "position, message_id, topic, partition_key, content_type, headers, payload, created_at";
 
-    private readonly SqlDatabase _database;
-    private readonly SqlDialect _dialect;
-    private readonly TimeProvider _timeProvider;
-    private readonly SchemaGate _schema;
 
     /// <summary>Creates the store; does no I/O.</summary>
     /// <param name="database">The database that also holds the business tables.</param>
     /// <param name="timeProvider">The clock for created/published stamps and leases.</param>
     public SqlOutboxStore(SqlDatabase database, TimeProvider timeProvider)
+        : base(database, Schema, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _database = database;
-        _dialect = database.Dialect;
-        _timeProvider = timeProvider;
-        _schema = new SchemaGate(database, Schema, timeProvider);
     }
-
-    /// <inheritdoc />
-    public Task MigrateAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken).AsTask();
 
     /// <inheritdoc />
     public async Task<OutboxMessage> EnqueueAsync(
@@ -98,10 +86,10 @@ public sealed partial class SqlOutboxStore : IOutbox, IOutboxStore, ISchemaOwner
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(transaction);
         OutboxArguments.Validate(connection, transaction, topic, partitionKey);
-        await _schema.EnsureWithinAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await Gate.EnsureWithinAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         options ??= new OutboxEnqueueOptions();
         var headers = options.Headers ?? new Dictionary<string, string>(StringComparer.Ordinal);
-        var now = _timeProvider.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var message = new OutboxMessage
         {
             MessageId = options.MessageId ?? Guid.CreateVersion7(now),
@@ -120,13 +108,13 @@ public sealed partial class SqlOutboxStore : IOutbox, IOutboxStore, ISchemaOwner
                 RETURNING position;
                 """,
                 transaction)
-            .With("id", _dialect.Uuid(message.MessageId))
+            .With("id", Dialect.Uuid(message.MessageId))
             .With("topic", topic)
             .With("key", partitionKey)
             .With("type", message.ContentType);
-        _dialect.WithJson(command, "headers", JsonSerializer.Serialize(headers))
+        Dialect.WithJson(command, "headers", JsonSerializer.Serialize(headers))
             .With("payload", payload.ToArray())
-            .With("created", _dialect.Timestamp(now));
+            .With("created", Dialect.Timestamp(now));
         var position = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         return message with { Position = position };
     }
@@ -135,8 +123,8 @@ public sealed partial class SqlOutboxStore : IOutbox, IOutboxStore, ISchemaOwner
     public async Task<IOutboxClaim> ClaimAsync(int maxMessages, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return _dialect.Concurrency == SqlConcurrency.RowLocks
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return Dialect.Concurrency == SqlConcurrency.RowLocks
             ? await ClaimLockedAsync(maxMessages, cancellationToken).ConfigureAwait(false)
             : await ClaimLeasesAsync(maxMessages, cancellationToken).ConfigureAwait(false);
     }
@@ -144,8 +132,8 @@ public sealed partial class SqlOutboxStore : IOutbox, IOutboxStore, ISchemaOwner
     /// <inheritdoc />
     public async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken)
     {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.RunAsync(
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync(
             async (connection, token) =>
             {
                 using var command = connection.CreateCommand("SELECT COUNT(*), MIN(created_at) FROM bulwark_outbox WHERE published_at IS NULL;");
@@ -153,25 +141,25 @@ public sealed partial class SqlOutboxStore : IOutbox, IOutboxStore, ISchemaOwner
                 await using (reader.ConfigureAwait(false))
                 {
                     await reader.ReadAsync(token).ConfigureAwait(false);
-                    return new OutboxBacklog(reader.GetInt64(0), reader.IsDBNull(1) ? null : _dialect.ReadTimestamp(reader, 1));
+                    return new OutboxBacklog(reader.GetInt64(0), reader.IsDBNull(1) ? null : Dialect.ReadTimestamp(reader, 1));
                 }
             },
-            _timeProvider,
+            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<int> PurgePublishedAsync(DateTimeOffset publishedBefore, CancellationToken cancellationToken)
     {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.RunAsync(
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync(
             async (connection, token) =>
             {
                 using var command = connection.CreateCommand("DELETE FROM bulwark_outbox WHERE published_at IS NOT NULL AND published_at < @before;")
-                    .With("before", _dialect.Timestamp(publishedBefore));
+                    .With("before", Dialect.Timestamp(publishedBefore));
                 return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             },
-            _timeProvider,
+            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -190,7 +178,7 @@ public sealed partial class SqlOutboxStore : IOutbox, IOutboxStore, ISchemaOwner
             return [];
         }
 
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand(
@@ -211,19 +199,17 @@ public sealed partial class SqlOutboxStore : IOutbox, IOutboxStore, ISchemaOwner
             return;
         }
 
-        await _database.RunAsync(
+        await Database.RunAsync(
             async (connection, token) =>
             {
                 using var command = connection.CreateCommand($"UPDATE bulwark_outbox SET published_at = @now WHERE position IN ({InList(positions)}) AND published_at IS NULL;")
-                    .With("now", _dialect.Timestamp(_timeProvider.GetUtcNow()));
+                    .With("now", Dialect.Timestamp(Clock.GetUtcNow()));
                 return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             },
-            _timeProvider,
+            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _schema.Dispose();
 
     // Positions are numbers the store handed out, so inlining them is safe and needs no array parameter (SQLite has none).
     private static string InList(IEnumerable<long> positions) => string.Join(",", positions.Select(p => p.ToString(CultureInfo.InvariantCulture)));
@@ -239,13 +225,13 @@ public sealed partial class SqlOutboxStore : IOutbox, IOutboxStore, ISchemaOwner
                 messages.Add(new OutboxMessage
                 {
                     Position = reader.GetInt64(0),
-                    MessageId = _dialect.ReadUuid(reader, 1),
+                    MessageId = Dialect.ReadUuid(reader, 1),
                     Topic = reader.GetString(2),
                     PartitionKey = reader.GetString(3),
                     ContentType = reader.GetString(4),
                     Headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? [],
                     Payload = reader.GetFieldValue<byte[]>(6),
-                    CreatedAt = _dialect.ReadTimestamp(reader, 7),
+                    CreatedAt = Dialect.ReadTimestamp(reader, 7),
                 });
             }
         }

@@ -8,7 +8,7 @@ namespace Bulwark.Sagas;
 /// Saga instances on a SQL database, updated with an optimistic version check. A write that meets a busy database
 /// (SQLite's single writer) is run again: a lost save would leave the saga to the sweeper.
 /// </summary>
-public sealed class SqlSagaStore : ISagaStore, ISchemaOwner, IDisposable
+public sealed class SqlSagaStore : SqlStore, ISagaStore
 {
     /// <summary>The saga table's schema.</summary>
     public static SchemaComponent Schema { get; } = new SchemaComponent("sagas")
@@ -41,24 +41,14 @@ public sealed class SqlSagaStore : ISagaStore, ISchemaOwner, IDisposable
 
     private const string Columns = "saga_id, saga_type, status, completed_steps, pending_compensations, data, error, version, updated_at";
 
-    private readonly SqlDatabase _database;
-    private readonly TimeProvider _timeProvider;
-    private readonly SchemaGate _schema;
 
     /// <summary>Creates the store; does no I/O.</summary>
     /// <param name="database">The database.</param>
     /// <param name="timeProvider">The clock for migration stamps and busy retries.</param>
     public SqlSagaStore(SqlDatabase database, TimeProvider timeProvider)
+        : base(database, Schema, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _database = database;
-        _timeProvider = timeProvider;
-        _schema = new SchemaGate(database, Schema, timeProvider);
     }
-
-    /// <inheritdoc />
-    public Task MigrateAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken).AsTask();
 
     /// <inheritdoc />
     public async Task<bool> InsertAsync(SagaState state, CancellationToken cancellationToken)
@@ -87,7 +77,7 @@ public sealed class SqlSagaStore : ISagaStore, ISchemaOwner, IDisposable
     /// <inheritdoc />
     public async Task<SagaState?> GetAsync(Guid sagaId, CancellationToken cancellationToken)
     {
-        var found = await QueryAsync($"SELECT {Columns} FROM bulwark_sagas WHERE saga_id = @id;", c => c.With("id", _database.Dialect.Uuid(sagaId)), cancellationToken)
+        var found = await QueryAsync($"SELECT {Columns} FROM bulwark_sagas WHERE saga_id = @id;", c => c.With("id", Database.Dialect.Uuid(sagaId)), cancellationToken)
             .ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
     }
@@ -106,12 +96,10 @@ public sealed class SqlSagaStore : ISagaStore, ISchemaOwner, IDisposable
             cancellationToken);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _schema.Dispose();
 
     private DbCommand Bind(DbCommand command, SagaState state)
     {
-        var dialect = _database.Dialect;
+        var dialect = Database.Dialect;
         command
             .With("id", dialect.Uuid(state.SagaId))
             .With("type", state.SagaType)
@@ -126,23 +114,23 @@ public sealed class SqlSagaStore : ISagaStore, ISchemaOwner, IDisposable
 
     private async Task<int> ExecuteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
     {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.RunAsync(
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync(
             async (connection, token) =>
             {
                 using var command = connection.CreateCommand(sql);
                 bind(command);
                 return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             },
-            _timeProvider,
+            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<SagaState>> QueryAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
     {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var dialect = _database.Dialect;
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var dialect = Database.Dialect;
+        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand(sql);

@@ -1,0 +1,58 @@
+using Bulwark.Data.Schema;
+
+namespace Bulwark.Data;
+
+/// <summary>
+/// What every Bulwark SQL store holds: its database and dialect, a clock, and the gate that migrates its tables once
+/// (at start-up through <see cref="SchemaMigrationService"/>, or on first use). Derive a store from it and write only
+/// its queries; the constructor does no I/O.
+/// </summary>
+public abstract class SqlStore : ISchemaOwner, IDisposable
+{
+    /// <summary>Creates the store's shared state; does no I/O.</summary>
+    /// <param name="database">The database.</param>
+    /// <param name="schema">The store's tables, as versioned scripts.</param>
+    /// <param name="timeProvider">The clock for stamps, expiry, migrations and busy retries.</param>
+    protected SqlStore(SqlDatabase database, SchemaComponent schema, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        Database = database;
+        Dialect = database.Dialect;
+        Clock = timeProvider;
+        Gate = new SchemaGate(database, schema, timeProvider);
+    }
+
+    /// <summary>The database the store reads and writes.</summary>
+    protected SqlDatabase Database { get; }
+
+    /// <summary>What differs between the databases (the database's own dialect).</summary>
+    protected SqlDialect Dialect { get; }
+
+    /// <summary>The store's clock.</summary>
+    protected TimeProvider Clock { get; }
+
+    /// <summary>The gate that brings the store's tables to their latest version once.</summary>
+    protected SchemaGate Gate { get; }
+
+    /// <inheritdoc />
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => Gate.EnsureAsync(cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the schema gate.</summary>
+    /// <param name="disposing">Whether the call comes from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Gate.Dispose();
+        }
+    }
+}
