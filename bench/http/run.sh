@@ -42,6 +42,8 @@ wait_live() {
 
 shop_port=$(free_port); payments_port=$(free_port); recommendations_port=$(free_port); bare_port=$(free_port)
 shop="http://127.0.0.1:$shop_port"; bare="http://127.0.0.1:$bare_port"
+# Outside Development /metrics is served only on the management port (docs/security.md).
+management="http://127.0.0.1:$(free_port)"
 
 # shellcheck disable=SC2086
 dotnet "$repo/artifacts/bin/Shop.Host/release/Shop.Host.dll" \
@@ -53,7 +55,7 @@ dotnet "$repo/artifacts/bin/Shop.Host/release/Shop.Host.dll" \
   --Bulwark:RateLimiting:Tiers:bench:Window=00:00:01 \
   --Bulwark:RateLimiting:ApiKeys:bench-key=bench \
   --Shop:Auth:SigningKey="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-  --Shop:Management:Url="http://127.0.0.1:$(free_port)" \
+  --Shop:Management:Url="$management" \
   ${SHOP_ARGS:-} > "$work/shop.log" 2>&1 &
 pids+=($!); shop_pid=$!
 wait_live "$shop"
@@ -81,7 +83,7 @@ run() {
     END { printf "%s %s %.1f %d %s\n", rps, p99, (after - before) * 1e6 / hz / (n > 0 ? n : 1), n, (errors == "" ? "-" : "!") }' <<< "$out"
 }
 degraded_parts() {
-  curl -sf "$shop/metrics" | awk '/^bulwark_degradation_degraded_parts_total/ { sum += $NF } END { print sum + 0 }'
+  curl -sf "$management/metrics" | awk '/^bulwark_degradation_degraded_parts_total/ { sum += $NF } END { print sum + 0 }'
 }
 
 echo "machine: $(nproc) cores; $(uptime)"
