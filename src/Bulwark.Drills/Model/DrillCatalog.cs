@@ -22,11 +22,22 @@ public static class DrillCatalog
 
     /// <summary>
     /// The drill named <paramref name="name"/> (case-insensitive), or null. <paramref name="duration"/> overrides its
-    /// load duration; <paramref name="fault"/> how Plug-Pull pulls the plug; <paramref name="hostile"/> the Hostile drill's options.
+    /// load duration; <paramref name="fault"/> how Plug-Pull pulls the plug; <paramref name="hostile"/> the Hostile drill's options;
+    /// <paramref name="overrides"/> any option by name (thresholds from the command line), applied last.
     /// </summary>
-    public static IDrill? Create(string name, TimeSpan? duration = null, DependencyFault? fault = null, HostileOptions? hostile = null)
+    /// <exception cref="ArgumentException">An override names an option the drill lacks or does not parse.</exception>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option ends up out of range.</exception>
+    public static IDrill? Create(string name, TimeSpan? duration = null, DependencyFault? fault = null, HostileOptions? hostile = null, DrillOptionOverrides? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(name);
+        var set = overrides ?? DrillOptionOverrides.None;
+        T With<T>(T options, Action<T> change)
+            where T : class
+        {
+            change(options);
+            return set.ApplyTo(name.ToLowerInvariant(), options);
+        }
+
         return name.ToUpperInvariant() switch
         {
             "PLUG-PULL" => new PlugPullDrill(With(new PlugPullOptions(), o =>
@@ -38,17 +49,11 @@ public static class DrillCatalog
             "SLOW-LORIS" => new SlowLorisDrill(With(new SlowLorisOptions(), o => o.Duration = duration ?? o.Duration)),
             "RECOVERY" => new RecoveryDrill(With(new RecoveryOptions(), o => o.Outage = duration ?? o.Outage)),
             "ZOMBIE" => new ZombieDrill(With(new ZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
-            "DOUBLE-CLICK" => new DoubleClickDrill(),
-            "REPLAY" => new ReplayDrill(),
-            "HOSTILE" => new HostileDrill(hostile),
+            "DOUBLE-CLICK" => new DoubleClickDrill(With(new DoubleClickOptions(), _ => { })),
+            "REPLAY" => new ReplayDrill(With(new ReplayOptions(), _ => { })),
+            "HOSTILE" => new HostileDrill(With(hostile ?? new HostileOptions(), _ => { })),
             "STRANGLER-ZOMBIE" => new StranglerZombieDrill(With(new StranglerZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
             _ => null,
         };
-    }
-
-    private static T With<T>(T options, Action<T> change)
-    {
-        change(options);
-        return options;
     }
 }
