@@ -2,6 +2,7 @@ using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.PlugPull;
+using Bulwark.Drills.PoisonPill;
 using Bulwark.Drills.Recovery;
 using Bulwark.Drills.Replay;
 using Bulwark.Drills.SlowLoris;
@@ -15,7 +16,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -53,6 +54,7 @@ public static class DrillCatalog
             "REPLAY" => new ReplayDrill(With(new ReplayOptions(), _ => { })),
             "HOSTILE" => new HostileDrill(With(hostile ?? new HostileOptions(), _ => { })),
             "STRANGLER-ZOMBIE" => new StranglerZombieDrill(With(new StranglerZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
+            "POISON-PILL" => new PoisonPillDrill(With(new PoisonPillOptions(), _ => { })),
             _ => null,
         };
     }
