@@ -82,7 +82,7 @@ internal static class BulwarkCommand
                     parse.GetValue(name)!,
                     parse.GetValue(target)!,
                     dependencies,
-                    DrillOptionOverrides.Parse(parse.GetValue(set) ?? []),
+                    WithDerivedDefaults(DrillOptionOverrides.Parse(parse.GetValue(set) ?? []), DependencyUrl(dependencies, "payments")),
                     parse.GetValue(skip) ?? [],
                     parse.GetValue(reportDir)!,
                     parse.GetValue(duration),
@@ -123,6 +123,10 @@ internal static class BulwarkCommand
         options.OversizeRounds = oversizeRounds ?? options.OversizeRounds;
         return options;
     }
+
+    // The payment stand-in serves its ledger (GET /charges) beside its fault controls: drills that audit money read it there.
+    private static DrillOptionOverrides WithDerivedDefaults(DrillOptionOverrides overrides, string? payments) =>
+        payments is null ? overrides : overrides.WithDefault("partial-failure", "ProviderUrl", payments);
 
     private static void AddLegacy(List<string> dependencies, string name, string? value)
     {

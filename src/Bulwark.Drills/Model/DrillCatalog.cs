@@ -1,6 +1,7 @@
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
 using Bulwark.Drills.Hostile;
+using Bulwark.Drills.PartialFailure;
 using Bulwark.Drills.PlugPull;
 using Bulwark.Drills.PoisonPill;
 using Bulwark.Drills.Recovery;
@@ -16,7 +17,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -55,6 +56,7 @@ public static class DrillCatalog
             "HOSTILE" => new HostileDrill(With(hostile ?? new HostileOptions(), _ => { })),
             "STRANGLER-ZOMBIE" => new StranglerZombieDrill(With(new StranglerZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
             "POISON-PILL" => new PoisonPillDrill(With(new PoisonPillOptions(), _ => { })),
+            "PARTIAL-FAILURE" => new PartialFailureDrill(With(new PartialFailureOptions(), _ => { })),
             _ => null,
         };
     }

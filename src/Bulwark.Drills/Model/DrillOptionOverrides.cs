@@ -39,6 +39,26 @@ public sealed class DrillOptionOverrides
         return overrides;
     }
 
+    /// <summary>
+    /// Adds <paramref name="drill"/>.<paramref name="property"/>=<paramref name="value"/> unless an override already
+    /// names that option: a default the command line derives (e.g. the provider's URL from <c>--dependency payments=</c>),
+    /// which the user's own <c>--set</c> wins over and which is not an error when that drill does not run.
+    /// </summary>
+    public DrillOptionOverrides WithDefault(string drill, string property, string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(drill);
+        ArgumentException.ThrowIfNullOrWhiteSpace(property);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!_entries.Exists(e => string.Equals(e.Property, property, StringComparison.OrdinalIgnoreCase)
+            && (e.Drill is null || string.Equals(e.Drill, drill, StringComparison.OrdinalIgnoreCase))))
+        {
+            _entries.Add((drill, property, value));
+            _used.Add(_entries.Count - 1);
+        }
+
+        return this;
+    }
+
     /// <summary>Whether any override was given.</summary>
     public bool IsEmpty => _entries.Count == 0;
 

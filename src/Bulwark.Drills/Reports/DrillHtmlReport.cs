@@ -16,7 +16,7 @@ public static class DrillHtmlReport
     private const string Style = """
         body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#222}
         table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
-        td.num{text-align:right;font-variant-numeric:tabular-nums}
+        td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         .Passed{color:#176b2c;font-weight:bold}.Failed{color:#b00020;font-weight:bold}.Inconclusive{color:#8a6d00;font-weight:bold}.Skipped{color:#666;font-weight:bold}
         blockquote{margin:.5rem 0;padding-left:1rem;border-left:4px solid #ccc;color:#444}
         section{border-top:2px solid #eee;margin-top:2rem}svg{max-width:100%;height:auto;display:block;margin:.5rem 0}
@@ -124,13 +124,19 @@ public static class DrillHtmlReport
             timeline.Faults,
             timeline.Phases));
         html.Append('\n');
+        // Error rate on its own axis: beside a request rate in the hundreds, 5 % errors would be a flat line.
         html.Append(SvgChart.Render(
-            "Error rate and requests per second",
-            "% / req/s",
-            [
-                new ChartSeries("error %", "#d62728", [.. timeline.Buckets.Select(b => (Mid(b, timeline), b.ErrorRate * 100))]),
-                new ChartSeries("req/s", "#2ca02c", [.. timeline.Buckets.Select(b => (Mid(b, timeline), b.Requests / timeline.BucketSeconds))]),
-            ],
+            "Error rate (no answer or 5xx)",
+            "%",
+            [new ChartSeries("errors", "#d62728", [.. timeline.Buckets.Select(b => (Mid(b, timeline), b.ErrorRate * 100))])],
+            timeline.TotalSeconds,
+            timeline.Faults,
+            timeline.Phases));
+        html.Append('\n');
+        html.Append(SvgChart.Render(
+            "Requests started per second",
+            "req/s",
+            [new ChartSeries("requests", "#2ca02c", [.. timeline.Buckets.Select(b => (Mid(b, timeline), b.Requests / timeline.BucketSeconds))])],
             timeline.TotalSeconds,
             timeline.Faults,
             timeline.Phases));

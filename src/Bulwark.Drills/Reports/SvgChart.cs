@@ -114,7 +114,7 @@ public static class SvgChart
         return svg.ToString();
     }
 
-    /// <summary>The smallest 1, 2 or 5 × 10^n at or above <paramref name="value"/> (1 for 0 or less).</summary>
+    /// <summary>The smallest 1, 2, 2.5 or 5 × 10^n at or above <paramref name="value"/> (1 for 0 or less).</summary>
     internal static double NiceCeiling(double value)
     {
         if (value <= 0 || double.IsNaN(value))
@@ -123,7 +123,7 @@ public static class SvgChart
         }
 
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        foreach (var step in new[] { 1.0, 2.0, 5.0, 10.0 })
+        foreach (var step in new[] { 1.0, 2.0, 2.5, 5.0, 10.0 })
         {
             if (step * magnitude >= value - 1e-12)
             {

@@ -64,7 +64,7 @@ public sealed class DrillRunAllTests : IDisposable
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("<section id=\"plug-pull\">", html, StringComparison.Ordinal);
         Assert.Contains("payments: Down", html, StringComparison.Ordinal);
-        Assert.True(Count(html, "<svg") >= 2, "plug-pull's latency and error charts");
+        Assert.True(Count(html, "<svg") >= 3, "plug-pull's latency, error and request charts");
         Assert.Equal(6, Count(html, "<td class=\"Skipped\">SKIPPED</td>"));
         // The drills that ran wrote their JSON and Markdown as before.
         Assert.Single(Directory.GetFiles(_reports, "plug-pull-*.json"));

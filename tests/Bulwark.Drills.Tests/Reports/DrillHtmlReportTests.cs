@@ -21,8 +21,8 @@ public sealed class DrillHtmlReportTests
         Assert.DoesNotContain("url(", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("<a href=\"#plug-pull\">", html, StringComparison.Ordinal);
         Assert.Contains("SKIPPED", html, StringComparison.Ordinal);
-        Assert.Equal(2, Count(html, "<svg"));
-        Assert.Equal(2, Count(html, "class=\"fault\""));
+        Assert.Equal(3, Count(html, "<svg"));
+        Assert.Equal(3, Count(html, "class=\"fault\""));
         Assert.Contains("payments: Down", html, StringComparison.Ordinal);
         Assert.Contains("No request timeline", html, StringComparison.Ordinal);
     }
@@ -46,6 +46,7 @@ public sealed class DrillHtmlReportTests
     [InlineData(0, 1)]
     [InlineData(0.7, 1)]
     [InlineData(3, 5)]
+    [InlineData(2304, 2500)]
     [InlineData(120, 200)]
     [InlineData(501, 1000)]
     public void NiceCeiling_RoundsUpToOneTwoOrFive(double value, double expected) => Assert.Equal(expected, SvgChart.NiceCeiling(value));
