@@ -40,11 +40,11 @@ public sealed class PartialFailureDrill : IDrill
     /// <inheritdoc />
     public IReadOnlyList<string> Patterns { get; } = ["14 Saga", "15 Idempotency"];
 
-    /// <summary>The failure positions, each as (saga step, quantity, card, postcode, expected final state).</summary>
+    /// <summary>The failure positions, each as (saga step, quantity, card, postcode, expected final state); quantity 0 is one more than is available.</summary>
     internal static IReadOnlyList<(string Position, int Quantity, string Card, string Postcode, string Expected)> Positions { get; } =
     [
         ("none (control)", 1, Card, "10115", "Confirmed"),
-        ("reserve-stock", 1_000_000, Card, "10115", "Rejected"),
+        ("reserve-stock", 0, Card, "10115", "Rejected"),
         ("charge-payment", 1, "tok_declined", "10115", "Rejected"),
         ("arrange-shipping", 1, Card, "00000", "Rejected"),
     ];
@@ -66,6 +66,13 @@ public sealed class PartialFailureDrill : IDrill
         var time = context.TimeProvider;
         using var http = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
         var before = await StockAsync(http, context, cancellationToken).ConfigureAwait(false);
+        var overStock = before.Available + 1;
+        if (overStock > _options.MaxQuantity)
+        {
+            throw new DrillPreconditionException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"Product {_options.ProductId} has {before.Available} available, more than one order may ask for ({_options.MaxQuantity}); pick a scarcer product (--set partial-failure.ProductId=7)."));
+        }
         const string Fault = "failing saga steps";
         context.Recorder.FaultOn(Fault);
         var placed = new List<(Guid Id, string Position, string Expected, int Quantity)>();
@@ -73,8 +80,9 @@ public sealed class PartialFailureDrill : IDrill
         {
             for (var round = 0; round < _options.OrdersPerPosition; round++)
             {
-                foreach (var (position, quantity, card, postcode, expected) in Positions)
+                foreach (var (position, fixedQuantity, card, postcode, expected) in Positions)
                 {
+                    var quantity = fixedQuantity == 0 ? overStock : fixedQuantity;
                     using var request = Request(HttpMethod.Post, "/api/orders", context);
                     request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
                     request.Content = JsonContent.Create(new { items = new[] { new { productId = _options.ProductId, quantity } }, cardToken = card, shippingPostcode = postcode });

@@ -10,6 +10,11 @@ public sealed class PartialFailureOptions
     [Range(1, int.MaxValue)]
     public int ProductId { get; set; } = 1;
 
+    /// <summary>The most units one order line may ask for: the stock failure orders one more than is available, which must fit.</summary>
+    /// <value>The default value is 100 (the shop's limit).</value>
+    [Range(1, 1_000_000)]
+    public int MaxQuantity { get; set; } = 100;
+
     /// <summary>Orders per failure position (and good control orders).</summary>
     /// <value>The default value is 2.</value>
     [Range(1, 50)]
