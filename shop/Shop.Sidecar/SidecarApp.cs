@@ -9,13 +9,22 @@ namespace Shop.Sidecar;
 /// <summary>Builds the sidecar: deadlines at the door, YARP through each upstream's Bulwark pipeline, health, metrics, traces.</summary>
 public static partial class SidecarApp
 {
-    /// <summary>Builds the app from <c>appsettings.json</c>, the environment and <paramref name="args"/>.</summary>
+    /// <summary>
+    /// Builds the app from <c>appsettings.json</c>, the environment and <paramref name="args"/>;
+    /// <c>--sidecar-config=path.json</c> adds a file (its upstreams and pipelines), command-line values still winning.
+    /// </summary>
     /// <param name="args">Command-line arguments, e.g. <c>--Bulwark:Sidecar:Upstreams:recommendations:Address=http://127.0.0.1:5112</c>.</param>
     /// <returns>The app, not yet started.</returns>
     public static WebApplication Build(string[] args)
     {
         // appsettings.json sits beside the binary, wherever the sidecar is started from.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (builder.Configuration["sidecar-config"] is { Length: > 0 } file)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+            builder.Configuration.AddCommandLine(args);
+        }
+
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
         {
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -32,6 +32,7 @@ FAULT_FIELDS = {
 }
 NO_FAULTS = {"latencyMs": 0, "errorRate": 0.0, "errorStatus": 503, "down": False}
 RECORDED_REQUESTS = 200
+MAX_BODY = 64 * 1024
 PRODUCT_PATH = re.compile(r"^/recommendations/(\d{1,9})$")
 
 
@@ -201,8 +202,22 @@ class Handler(BaseHTTPRequestHandler):
         return parts.path, parse_qs(parts.query)
 
     def _body(self):
+        # .NET's JsonContent has no length and is sent chunked; http.server does not decode that by itself.
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks, total = [], 0
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                total += size
+                if total > MAX_BODY:
+                    raise ValueError("body too large")
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(min(length, 64 * 1024)) if length > 0 else b""
+        return self.rfile.read(min(length, MAX_BODY)) if length > 0 else b""
 
     def _json(self, status, payload, content_type="application/json"):
         body = json.dumps(payload).encode("utf-8")

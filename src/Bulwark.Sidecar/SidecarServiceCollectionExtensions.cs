@@ -5,6 +5,7 @@ using Bulwark.Resilience.Deadlines;
 using Bulwark.Resilience.DependencyInjection;
 using Bulwark.Sidecar.Proxy;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,8 +60,34 @@ public static class SidecarServiceCollectionExtensions
     public static IEndpointRouteBuilder MapBulwarkSidecar(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapReverseProxy();
+        endpoints.MapReverseProxy(proxy =>
+        {
+            proxy.Use(DeadlineAsGatewayTimeoutAsync);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
         return endpoints;
+    }
+
+    /// <summary>
+    /// When the caller's deadline cancels a forward in flight, YARP reports a cancelled request (502 or 400); the caller
+    /// should hear 504, the same as when the upstream's own budget runs out.
+    /// </summary>
+    private static async Task DeadlineAsGatewayTimeoutAsync(HttpContext context, Func<Task> next)
+    {
+        await next().ConfigureAwait(false);
+        if (context.Features.Get<IForwarderErrorFeature>() is not null && !context.Response.HasStarted
+            && DeadlineContext.CurrentScopeOrNull is { IsExpired: true })
+        {
+            context.Response.Clear();
+            await TypedResults.Problem(
+                    "The request's deadline passed before the upstream answered; the call was cancelled.",
+                    statusCode: StatusCodes.Status504GatewayTimeout,
+                    title: "Deadline exceeded",
+                    type: Bulwark.AspNetCore.Problems.ProblemTypes.DeadlineExceeded)
+                .ExecuteAsync(context).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

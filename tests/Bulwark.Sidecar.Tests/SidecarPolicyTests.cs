@@ -100,7 +100,7 @@ public sealed class SidecarPolicyTests
     [Fact]
     public async Task Deadline_CallerAllowsAMinute_PythonSeesTheUpstreamsShorterDeadline()
     {
-        // The upstream's own budget (300 ms, shipped) is earlier than the caller's: that is what Python must be told.
+        // The upstream's own budget (SidecarRig.UpstreamTimeout) is earlier than the caller's: that is what Python must be told.
         await using var rig = await SidecarRig.StartAsync();
         var sent = TimeProvider.System.GetUtcNow();
         using var request = new HttpRequestMessage(HttpMethod.Get, Recommendations);
@@ -112,7 +112,7 @@ public sealed class SidecarPolicyTests
         var seen = Assert.Single(await rig.PythonSawAsync());
         Assert.NotNull(seen.Deadline);
         var carried = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(seen.Deadline, CultureInfo.InvariantCulture));
-        Assert.InRange(carried, sent, TimeProvider.System.GetUtcNow().AddMilliseconds(300));
+        Assert.InRange(carried, sent, TimeProvider.System.GetUtcNow() + SidecarRig.UpstreamTimeout);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class SidecarPolicyTests
         var seen = Assert.Single(await rig.PythonSawAsync());
         Assert.NotNull(seen.Deadline);
         var carried = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(seen.Deadline, CultureInfo.InvariantCulture));
-        Assert.InRange(carried, sent, TimeProvider.System.GetUtcNow().AddMilliseconds(300));
+        Assert.InRange(carried, sent, TimeProvider.System.GetUtcNow() + SidecarRig.UpstreamTimeout);
     }
 
     [Fact]
@@ -148,13 +148,17 @@ public sealed class SidecarPolicyTests
     {
         await using var rig = await SidecarRig.StartAsync();
         await rig.SetFaultsAsync(new { latencyMs = 5_000 });
+        // The caller allows more than the upstream's budget, so it is the sidecar's timeout that answers.
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        using var response = await rig.Sidecar.Client.GetAsync(Recommendations, Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, Recommendations);
+        request.Headers.Add("X-Deadline", TimeProvider.System.GetUtcNow().AddSeconds(8).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        using var response = await rig.Sidecar.Client.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
-        // 300 ms budget; the slack is for a loaded machine, still far below the 5 s the Python service would take.
-        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2.5));
+        Assert.Equal("deadline_exceeded", Assert.Single(response.Headers.GetValues("X-Bulwark-Sidecar-Refused")));
+        // A 2 s budget; the slack is for a loaded machine, still below the 5 s the Python service would take.
+        Assert.InRange(clock.Elapsed, SidecarRig.UpstreamTimeout * 0.9, TimeSpan.FromSeconds(4.5));
     }
 
     [Fact]
