@@ -13,7 +13,7 @@ public static partial class SidecarApp
     /// Builds the app from <c>appsettings.json</c>, the environment and <paramref name="args"/>;
     /// <c>--sidecar-config=path.json</c> adds a file (its upstreams and pipelines), command-line values still winning.
     /// </summary>
-    /// <param name="args">Command-line arguments, e.g. <c>--Bulwark:Sidecar:Upstreams:recommendations:Address=http://127.0.0.1:5112</c>.</param>
+    /// <param name="args">Command-line arguments, e.g. <c>--Bulwark:Sidecar:Upstreams:recommendations:Address=http://127.0.0.1:5122</c>.</param>
     /// <returns>The app, not yet started.</returns>
     public static WebApplication Build(string[] args)
     {

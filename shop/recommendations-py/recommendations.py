@@ -235,7 +235,7 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     parser = argparse.ArgumentParser(description="Recommendations engine stand-in (Python, standard library only).")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=5112, help="0 binds a free port")
+    parser.add_argument("--port", type=int, default=5122, help="0 binds a free port")
     parser.add_argument("--seed", type=int, default=None, help="seed of the fault dice")
     args = parser.parse_args()
 

@@ -11,14 +11,14 @@ public sealed class SidecarOptions
 
     /// <summary>The services behind the sidecar, by name; each gets its own pipeline, breaker and budget.</summary>
     /// <value>The default value is empty, which fails validation: a sidecar with nothing behind it is a mistake.</value>
-    [MinLength(1, ErrorMessage = "Bulwark:Sidecar:Upstreams needs at least one upstream, e.g. Bulwark:Sidecar:Upstreams:recommendations:Address=http://127.0.0.1:5112.")]
+    [MinLength(1, ErrorMessage = "Bulwark:Sidecar:Upstreams needs at least one upstream, e.g. Bulwark:Sidecar:Upstreams:recommendations:Address=http://127.0.0.1:5122.")]
     public Dictionary<string, SidecarUpstreamOptions> Upstreams { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>One service behind the sidecar.</summary>
 public sealed class SidecarUpstreamOptions
 {
-    /// <summary>The upstream's base URL, e.g. <c>http://127.0.0.1:5112</c>.</summary>
+    /// <summary>The upstream's base URL, e.g. <c>http://127.0.0.1:5122</c>.</summary>
     /// <value>The default value is empty, which fails validation.</value>
     [Required(AllowEmptyStrings = false)]
     public string Address { get; set; } = "";
