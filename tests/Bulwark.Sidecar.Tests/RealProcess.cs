@@ -28,12 +28,21 @@ internal sealed partial class RealProcess : IAsyncDisposable
         var process = Start(fileName, arguments);
         var started = new RealProcess(process);
         started.Capture();
-        var ready = await started.WaitForLineAsync(l => l.Contains(readyText, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        var url = LoopbackUrl().Match(ready);
-        Assert.True(url.Success, $"The ready line names no address: {ready}");
-        started.Url = new Uri(url.Value);
-        started.Client = new HttpClient { BaseAddress = started.Url, Timeout = TimeSpan.FromSeconds(30) };
-        return started;
+        try
+        {
+            var ready = await started.WaitForLineAsync(l => l.Contains(readyText, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            var url = LoopbackUrl().Match(ready);
+            Assert.True(url.Success, $"The ready line names no address: {ready}");
+            started.Url = new Uri(url.Value);
+            started.Client = new HttpClient { BaseAddress = started.Url, Timeout = TimeSpan.FromSeconds(30) };
+            return started;
+        }
+        catch
+        {
+            // A process that never became ready would otherwise outlive the test run.
+            await started.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts a process expected to stop by itself (a refused configuration) and waits for it, bounded.</summary>

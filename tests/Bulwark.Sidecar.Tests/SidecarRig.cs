@@ -31,7 +31,16 @@ internal sealed class SidecarRig : IAsyncDisposable
         {
             var sidecar = await RealProcess.StartAsync("dotnet", SidecarArguments(python.Url, settings), "Sidecar ready at");
             var rig = new SidecarRig(python, sidecar);
-            await rig.WarmUpAsync();
+            try
+            {
+                await rig.WarmUpAsync();
+            }
+            catch
+            {
+                await sidecar.DisposeAsync();
+                throw;
+            }
+
             return rig;
         }
         catch
