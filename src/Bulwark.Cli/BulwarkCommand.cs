@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Bulwark.Cli.DeadLetters;
+using Bulwark.Cli.Releases;
+using Bulwark.Drills.Drift;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
@@ -13,7 +15,7 @@ using Spectre.Console;
 
 namespace Bulwark.Cli;
 
-/// <summary><c>bulwark drill list</c>, <c>bulwark drill run &lt;name&gt;</c> and <c>bulwark dlq ...</c>.</summary>
+/// <summary><c>bulwark drill list</c>, <c>bulwark drill run &lt;name&gt;</c>, <c>bulwark dlq ...</c> and <c>bulwark release ...</c>.</summary>
 internal static class BulwarkCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -63,10 +65,11 @@ internal static class BulwarkCommand
         var idleConnections = new Option<int?>("--idle-connections") { Description = "Hostile only: idle connections held open from 127.0.0.2 while a customer is served (0 to 20,000; 0 skips; default 2,000)." };
         var management = new Option<string?>("--management") { Description = "Hostile only: the target's management URL (e.g. http://127.0.0.1:5109), where operator endpoints live outside Development." };
         var oversizeRounds = new Option<int?>("--oversize-rounds") { Description = "Hostile only: rounds of 1.1 MB and 3.3 MB bodies to every idempotent endpoint (1 to 50; default 2)." };
+        var releaseFolder = new Option<string?>("--release-folder") { Description = "Drift only: the release folder the target runs from (made by bulwark release build); the drill changes a setting in it and puts it back." };
         var run = new Command("run", "Runs one drill: injects its faults, applies its load, judges, restores, writes reports. Exit code 0 passed, 1 failed, 2 inconclusive or bad usage.")
         {
             name, target, paymentControl, recommendationsControl, criticalProxy, reportDir, duration, fault, apiKey,
-            targetEnvironment, idleConnections, oversizeRounds, management,
+            targetEnvironment, idleConnections, oversizeRounds, management, releaseFolder,
         };
         run.SetAction(async (parse, cancellationToken) =>
         {
@@ -84,6 +87,11 @@ internal static class BulwarkCommand
                     parse.GetValue(fault),
                     parse.GetValue(apiKey),
                     HostileFrom(parse.GetValue(targetEnvironment)!, parse.GetValue(idleConnections), parse.GetValue(oversizeRounds), parse.GetValue(paymentControl), parse.GetValue(management)),
+                    new DriftOptions
+                    {
+                        ReleaseFolder = parse.GetValue(releaseFolder),
+                        MetricsUrl = parse.GetValue(management) is { } m ? LoopbackTarget.Parse(m) : null,
+                    },
                     cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is NonLoopbackTargetException or ArgumentException or ValidationException or UsageException)
@@ -97,12 +105,13 @@ internal static class BulwarkCommand
         {
             new Command("drill", "Lists and runs drills.") { list, run },
             DeadLetterCommand.Build(console, error),
+            ReleaseCommand.Build(console, error),
         };
     }
 
     private static async Task<int> RunDrillAsync(
         IAnsiConsole console, string name, string targetText, string? paymentControl, string? recommendationsControl,
-        string? criticalProxy, string reportDir, int? durationSeconds, DependencyFault? fault, string? apiKey, HostileOptions hostile, CancellationToken cancellationToken)
+        string? criticalProxy, string reportDir, int? durationSeconds, DependencyFault? fault, string? apiKey, HostileOptions hostile, DriftOptions drift, CancellationToken cancellationToken)
     {
         var target = LoopbackTarget.Parse(targetText);
         if (durationSeconds is <= 0 or > 300)
@@ -110,7 +119,7 @@ internal static class BulwarkCommand
             throw new UsageException($"--duration {durationSeconds} is out of range; give 1 to 300 seconds.");
         }
 
-        var drill = DrillCatalog.Create(name, durationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, fault, hostile)
+        var drill = DrillCatalog.Create(name, durationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, fault, hostile, drift)
             ?? throw new UsageException($"No drill named '{name}'. Try one of: {string.Join(", ", DrillCatalog.Names)} (bulwark drill list).");
 
         var time = TimeProvider.System;

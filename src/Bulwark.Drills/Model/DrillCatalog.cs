@@ -1,5 +1,6 @@
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
+using Bulwark.Drills.Drift;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.PlugPull;
 using Bulwark.Drills.Recovery;
@@ -15,16 +16,17 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "drift"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
 
     /// <summary>
     /// The drill named <paramref name="name"/> (case-insensitive), or null. <paramref name="duration"/> overrides its
-    /// load duration; <paramref name="fault"/> how Plug-Pull pulls the plug; <paramref name="hostile"/> the Hostile drill's options.
+    /// load duration; <paramref name="fault"/> how Plug-Pull pulls the plug; <paramref name="hostile"/> the Hostile drill's options;
+    /// <paramref name="drift"/> the Drift drill's (its release folder).
     /// </summary>
-    public static IDrill? Create(string name, TimeSpan? duration = null, DependencyFault? fault = null, HostileOptions? hostile = null)
+    public static IDrill? Create(string name, TimeSpan? duration = null, DependencyFault? fault = null, HostileOptions? hostile = null, DriftOptions? drift = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         return name.ToUpperInvariant() switch
@@ -42,6 +44,7 @@ public static class DrillCatalog
             "REPLAY" => new ReplayDrill(),
             "HOSTILE" => new HostileDrill(hostile),
             "STRANGLER-ZOMBIE" => new StranglerZombieDrill(With(new StranglerZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
+            "DRIFT" => new DriftDrill(With(drift ?? new DriftOptions(), o => o.DetectWithin = duration ?? o.DetectWithin)),
             _ => null,
         };
     }
