@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Bulwark.Messaging.Serialization;
 using Bulwark.Messaging.Subscriptions;
 using Bulwark.RabbitMQ.Messaging;
 using MassTransit;
@@ -172,8 +173,9 @@ internal static class ThroughputProbe
 
         public override async ValueTask DisposeAsync()
         {
-            await _connection!.CloseAsync();
-            await _connection.DisposeAsync();
+            var connection = _connection!;
+            await connection.CloseAsync();
+            await connection.DisposeAsync();
         }
 
         protected override Task SendAsync(int number)

@@ -14,6 +14,7 @@ namespace Bulwark.Drills.Drift;
 /// </summary>
 public sealed class DriftDrill : IDrill
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly DriftOptions _options;
     private byte[]? _original;
     private string? _tampered;
@@ -112,7 +113,7 @@ public sealed class DriftDrill : IDrill
         {
             // A setting someone "just tweaked" on one box: valid configuration, so the instance keeps running on it.
             settings["DriftDrill"] = new JsonObject { ["ChangedAt"] = stamp };
-            return JsonSerializer.SerializeToUtf8Bytes(settings, new JsonSerializerOptions { WriteIndented = true });
+            return JsonSerializer.SerializeToUtf8Bytes(settings, Indented);
         }
 
         return [.. original, .. System.Text.Encoding.UTF8.GetBytes("\n# patched by the drift drill at " + stamp + "\n")];

@@ -34,6 +34,13 @@ public sealed partial class ReleaseTests(PublishedReleases releases) : IClassFix
         Assert.Contains("Shop.Host.dll", first.Files.Keys);
         Assert.Contains("appsettings.json", first.Files.Keys);
         Assert.Contains(first.ReleaseId, releases.FirstBuild.Output, StringComparison.Ordinal);
+        // The reason the two builds agree: no file names the build's own (random) artifacts folder.
+        var buildPath = System.Text.Encoding.UTF8.GetBytes(Path.Combine(Path.GetTempPath(), "bulwark-release-"));
+        var naming = Directory.EnumerateFiles(releases.First, "*", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(buildPath) >= 0)
+            .Select(Path.GetFileName)
+            .ToList();
+        Assert.True(naming.Count == 0, "files naming the build's artifacts folder: " + string.Join(", ", naming));
     }
 
     [Fact]
