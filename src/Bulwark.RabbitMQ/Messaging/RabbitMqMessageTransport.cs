@@ -21,11 +21,10 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
     private readonly ConcurrentDictionary<string, bool> _declared = new(StringComparer.Ordinal);
     private readonly IChannel?[] _publishChannels;
     private readonly SemaphoreSlim _publishChannelLock = new(1, 1);
-    private readonly List<RabbitMqConsumer> _consumers = [];
+    private readonly TransportConsumers<RabbitMqConsumer> _consumers = new();
     private readonly RabbitMqDeadLetterStore _deadLetters;
     private IConnection? _connection;
     private int _nextPublishChannel;
-    private bool _disposed;
 
     /// <summary>Creates the transport; it connects on first use.</summary>
     /// <param name="options">The transport options.</param>
@@ -100,11 +99,7 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var consumer = new RabbitMqConsumer(this, endpoint, onDelivery);
         await consumer.StartAsync(connection, cancellationToken).ConfigureAwait(false);
-        lock (_consumers)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _consumers.Add(consumer);
-        }
+        _consumers.Add(consumer, this);
 
         return consumer;
     }
@@ -112,21 +107,9 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        RabbitMqConsumer[] consumers;
-        lock (_consumers)
+        if (!await _consumers.DisposeAllAsync().ConfigureAwait(false))
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            consumers = [.. _consumers];
-        }
-
-        foreach (var consumer in consumers)
-        {
-            await consumer.DisposeAsync().ConfigureAwait(false);
+            return;
         }
 
         for (var i = 0; i < _publishChannels.Length; i++)
@@ -148,17 +131,11 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
         DeadLetterScanLock.Dispose();
     }
 
-    internal void Forget(RabbitMqConsumer consumer)
-    {
-        lock (_consumers)
-        {
-            _consumers.Remove(consumer);
-        }
-    }
+    internal void Forget(RabbitMqConsumer consumer) => _consumers.Forget(consumer);
 
     internal async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_consumers.IsDisposed, this);
         if (_connection is { } existing)
         {
             return existing;
@@ -209,7 +186,7 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
 
     private async Task<IChannel> OpenPublishChannelAsync(int slot, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_consumers.IsDisposed, this);
         await _publishChannelLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
