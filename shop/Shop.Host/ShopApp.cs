@@ -7,6 +7,7 @@ using Bulwark.AspNetCore.Projections;
 using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.AspNetCore.Resilience;
 using Bulwark.AspNetCore.Problems;
+using Bulwark.AspNetCore.Releases;
 using Bulwark.Caching.CacheAside;
 using Bulwark.ControlRoom.Hosting;
 using Bulwark.Observability.Telemetry;
@@ -66,6 +67,9 @@ public static partial class ShopApp
         // A body that does not bind is a 400 problem in every environment (Development would otherwise throw it as a 500).
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddBulwarkHealth();
+        // Immutable releases (Codex 25, docs/releases.md): the release id on /health/release and as a metric, and the
+        // folder re-hashed against release.json so a file or setting changed under a running instance is reported.
+        builder.Services.AddBulwarkRelease();
         // Kestrel limits chosen on purpose (Bulwark:Limits): connections in all and per client address, keep-alive,
         // headers, a 1 MiB body unless an endpoint (returns) says otherwise. See docs/limits.md.
         builder.Services.AddBulwarkConnectionLimits();
@@ -183,6 +187,7 @@ public static partial class ShopApp
         // After authorization: a refused caller never gets an idempotency record.
         app.UseBulwarkIdempotency();
         app.MapBulwarkHealth();
+        app.MapBulwarkRelease();
         // Prometheus scrapes /metrics (Bulwark:Observability:Prometheus); outside /api, so never rate limited.
         app.MapBulwarkMetrics(metrics => metrics.AsManagementEndpoint());
         app.MapCatalogEndpoints();

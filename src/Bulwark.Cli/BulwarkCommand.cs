@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
 using Bulwark.Cli.DeadLetters;
 using Bulwark.Cli.Drills;
+using Bulwark.Cli.Releases;
+using Bulwark.Drills.Drift;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.Switches;
@@ -10,7 +12,7 @@ using Spectre.Console;
 
 namespace Bulwark.Cli;
 
-/// <summary><c>bulwark drill list</c>, <c>bulwark drill run &lt;name&gt;|all</c> and <c>bulwark dlq ...</c>.</summary>
+/// <summary><c>bulwark drill list</c>, <c>bulwark drill run &lt;name&gt;|all</c>, <c>bulwark dlq ...</c> and <c>bulwark release ...</c>.</summary>
 internal static class BulwarkCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -65,10 +67,11 @@ internal static class BulwarkCommand
         var idleConnections = new Option<int?>("--idle-connections") { Description = "Hostile only: idle connections held open from 127.0.0.2 while a customer is served (0 to 20,000; 0 skips; default 2,000)." };
         var management = new Option<string?>("--management") { Description = "Hostile only: the target's management URL (e.g. http://127.0.0.1:5109), where operator endpoints live outside Development." };
         var oversizeRounds = new Option<int?>("--oversize-rounds") { Description = "Hostile only: rounds of 1.1 MB and 3.3 MB bodies to every idempotent endpoint (1 to 50; default 2)." };
+        var releaseFolder = new Option<string?>("--release-folder") { Description = "Drift only: the release folder the target runs from (made by bulwark release build); the drill changes a setting in it and puts it back." };
         var run = new Command("run", "Runs one drill, or all of them: injects its faults, applies its load, judges, restores, writes reports (HTML with charts, JSON, Markdown). Exit code 0 passed, 1 failed, 2 inconclusive or bad usage.")
         {
             name, target, dependency, paymentControl, recommendationsControl, criticalProxy, set, skip, reportDir, duration, fault, apiKey,
-            targetEnvironment, idleConnections, oversizeRounds, management,
+            targetEnvironment, idleConnections, oversizeRounds, management, releaseFolder,
         };
         run.SetAction(async (parse, cancellationToken) =>
         {
@@ -88,7 +91,12 @@ internal static class BulwarkCommand
                     parse.GetValue(duration),
                     parse.GetValue(fault),
                     parse.GetValue(apiKey),
-                    HostileFrom(parse.GetValue(targetEnvironment)!, parse.GetValue(idleConnections), parse.GetValue(oversizeRounds), parse.GetValue(paymentControl) ?? DependencyUrl(dependencies, "payments"), parse.GetValue(management)));
+                    HostileFrom(parse.GetValue(targetEnvironment)!, parse.GetValue(idleConnections), parse.GetValue(oversizeRounds), parse.GetValue(paymentControl) ?? DependencyUrl(dependencies, "payments"), parse.GetValue(management)),
+                    new DriftOptions
+                    {
+                        ReleaseFolder = parse.GetValue(releaseFolder),
+                        MetricsUrl = parse.GetValue(management) is { } m ? LoopbackTarget.Parse(m) : null,
+                    });
                 return await DrillRun.RunAsync(console, live, request, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is NonLoopbackTargetException or ArgumentException or ValidationException or UsageException)
@@ -102,6 +110,7 @@ internal static class BulwarkCommand
         {
             new Command("drill", "Lists and runs drills.") { list, run },
             DeadLetterCommand.Build(console, error),
+            ReleaseCommand.Build(console, error),
         };
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Bulwark.Drills.Drift;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
@@ -24,7 +25,8 @@ internal sealed record DrillRunRequest(
     int? DurationSeconds,
     DependencyFault? Fault,
     string? ApiKey,
-    HostileOptions Hostile);
+    HostileOptions Hostile,
+    DriftOptions? Drift = null);
 
 /// <summary>
 /// Runs one drill or the whole catalogue (<c>all</c>) against a target, one after another, with live progress; writes
@@ -61,7 +63,7 @@ internal static class DrillRun
         var drills = new List<(IDrill Drill, bool Excluded)>();
         foreach (var name in names)
         {
-            var drill = DrillCatalog.Create(name, duration, request.Fault, request.Hostile, request.Overrides)
+            var drill = DrillCatalog.Create(name, duration, request.Fault, request.Hostile, request.Overrides, request.Drift)
                 ?? throw new UsageException($"No drill named '{name}'. Try one of: {string.Join(", ", DrillCatalog.Names)} or all (bulwark drill list).");
             drills.Add((drill, runAll && request.Skip.Contains(name, StringComparer.OrdinalIgnoreCase)));
         }

@@ -1,5 +1,6 @@
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
+using Bulwark.Drills.Drift;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.PartialFailure;
 using Bulwark.Drills.PlugPull;
@@ -17,7 +18,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -25,11 +26,12 @@ public static class DrillCatalog
     /// <summary>
     /// The drill named <paramref name="name"/> (case-insensitive), or null. <paramref name="duration"/> overrides its
     /// load duration; <paramref name="fault"/> how Plug-Pull pulls the plug; <paramref name="hostile"/> the Hostile drill's options;
+    /// <paramref name="drift"/> the Drift drill's (its release folder);
     /// <paramref name="overrides"/> any option by name (thresholds from the command line), applied last.
     /// </summary>
     /// <exception cref="ArgumentException">An override names an option the drill lacks or does not parse.</exception>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option ends up out of range.</exception>
-    public static IDrill? Create(string name, TimeSpan? duration = null, DependencyFault? fault = null, HostileOptions? hostile = null, DrillOptionOverrides? overrides = null)
+    public static IDrill? Create(string name, TimeSpan? duration = null, DependencyFault? fault = null, HostileOptions? hostile = null, DrillOptionOverrides? overrides = null, DriftOptions? drift = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         var set = overrides ?? DrillOptionOverrides.None;
@@ -57,6 +59,7 @@ public static class DrillCatalog
             "STRANGLER-ZOMBIE" => new StranglerZombieDrill(With(new StranglerZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
             "POISON-PILL" => new PoisonPillDrill(With(new PoisonPillOptions(), _ => { })),
             "PARTIAL-FAILURE" => new PartialFailureDrill(With(new PartialFailureOptions(), _ => { })),
+            "DRIFT" => new DriftDrill(With(drift ?? new DriftOptions(), o => o.DetectWithin = duration ?? o.DetectWithin)),
             _ => null,
         };
     }
