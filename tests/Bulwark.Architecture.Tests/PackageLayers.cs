@@ -40,6 +40,8 @@ public static class PackageLayers
         ["Bulwark.ControlRoom"] = Layer.Surface,
         // The YARP edge: a host-side surface built on Bulwark.AspNetCore's limits and problems.
         ["Bulwark.Edge"] = Layer.Surface,
+        // The YARP sidecar: resilience pipelines in front of a service in any language, on AspNetCore's deadlines.
+        ["Bulwark.Sidecar"] = Layer.Surface,
         ["Bulwark.Sqlite"] = Layer.Adapter,
         ["Bulwark.Sqlite.Messaging"] = Layer.Adapter,
         ["Bulwark.Postgres"] = Layer.Adapter,
