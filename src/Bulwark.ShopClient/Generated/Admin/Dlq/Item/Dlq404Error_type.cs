@@ -12,5 +12,9 @@ namespace Bulwark.ShopClient.Generated.Admin.Dlq.Item
         #pragma warning disable CS1591
         HttpsBulwarkDevProblemsNotFound,
         #pragma warning restore CS1591
+        [EnumMember(Value = "https://bulwark.dev/problems/dead-letter-not-found")]
+        #pragma warning disable CS1591
+        HttpsBulwarkDevProblemsDeadLetterNotFound,
+        #pragma warning restore CS1591
     }
 }

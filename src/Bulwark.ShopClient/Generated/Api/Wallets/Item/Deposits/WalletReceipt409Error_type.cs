@@ -16,5 +16,9 @@ namespace Bulwark.ShopClient.Generated.Api.Wallets.Item.Deposits
         #pragma warning disable CS1591
         HttpsBulwarkDevProblemsIdempotencyRequestInFlight,
         #pragma warning restore CS1591
+        [EnumMember(Value = "https://bulwark.dev/problems/concurrency-conflict")]
+        #pragma warning disable CS1591
+        HttpsBulwarkDevProblemsConcurrencyConflict,
+        #pragma warning restore CS1591
     }
 }

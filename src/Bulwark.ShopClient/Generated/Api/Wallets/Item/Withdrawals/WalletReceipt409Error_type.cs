@@ -16,5 +16,13 @@ namespace Bulwark.ShopClient.Generated.Api.Wallets.Item.Withdrawals
         #pragma warning disable CS1591
         HttpsBulwarkDevProblemsIdempotencyRequestInFlight,
         #pragma warning restore CS1591
+        [EnumMember(Value = "https://bulwark.dev/problems/concurrency-conflict")]
+        #pragma warning disable CS1591
+        HttpsBulwarkDevProblemsConcurrencyConflict,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "https://bulwark.dev/problems/insufficient-funds")]
+        #pragma warning disable CS1591
+        HttpsBulwarkDevProblemsInsufficientFunds,
+        #pragma warning restore CS1591
     }
 }
