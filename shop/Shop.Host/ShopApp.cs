@@ -23,6 +23,7 @@ using Shop.Analytics;
 using Shop.Catalog;
 using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Auth;
+using Shop.Infrastructure.HttpCaching;
 using Microsoft.AspNetCore.HttpOverrides;
 using Shop.Infrastructure.Messaging;
 using Shop.Infrastructure.OpenApi;
@@ -172,6 +173,8 @@ public static partial class ShopApp
 
         app.UseHttpLogging();
         app.UseBulwarkProblemDetails();
+        // Every /api answer is no-store unless its endpoint opts in to caching (docs/api.md, "HTTP caching").
+        app.UseShopHttpCaching();
         app.UseBulwarkDeadlines();
         app.UseRouting();
         if (managementPort is { } port)
@@ -203,7 +206,8 @@ public static partial class ShopApp
         app.MapRewardsEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapReturnsEndpoints();
-        app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin();
+        app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin()
+            .ProducesProblemType(StatusCodes.Status404NotFound, DeadLetterEndpointRouteBuilderExtensions.NotFoundType);
         app.MapBulwarkProjections("/admin/projections").RequireShopAdmin();
         app.MapShopOpenApi();
         // Operators only, on the management port outside Development (on the main port in Development).

@@ -51,6 +51,8 @@ public static class PackageLayers
         ["Bulwark.AzureBlob"] = Layer.Adapter,
         ["Bulwark.Drills"] = Layer.Tool,
         ["Bulwark.Cli"] = Layer.Tool,
+        // The shop's typed HTTP client, generated from its OpenAPI document; the drills and the CLI call the shop through it.
+        ["Bulwark.ShopClient"] = Layer.Tool,
     };
 
     /// <summary>The layers each layer may reference. Reading down the table is the direction of every edge.</summary>
