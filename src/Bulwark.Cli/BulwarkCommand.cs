@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Bulwark.Cli.DeadLetters;
+using Bulwark.Cli.Edge;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
@@ -13,7 +14,7 @@ using Spectre.Console;
 
 namespace Bulwark.Cli;
 
-/// <summary><c>bulwark drill list</c>, <c>bulwark drill run &lt;name&gt;</c> and <c>bulwark dlq ...</c>.</summary>
+/// <summary><c>bulwark drill list</c>, <c>bulwark drill run &lt;name&gt;</c>, <c>bulwark dlq ...</c> and <c>bulwark edge ...</c>.</summary>
 internal static class BulwarkCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -97,6 +98,7 @@ internal static class BulwarkCommand
         {
             new Command("drill", "Lists and runs drills.") { list, run },
             DeadLetterCommand.Build(console, error),
+            EdgeCommand.Build(console, error),
         };
     }
 

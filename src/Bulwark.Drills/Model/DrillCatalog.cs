@@ -1,3 +1,4 @@
+using Bulwark.Drills.BlastRadius;
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
 using Bulwark.Drills.Hostile;
@@ -7,6 +8,7 @@ using Bulwark.Drills.Replay;
 using Bulwark.Drills.SlowLoris;
 using Bulwark.Drills.StranglerZombie;
 using Bulwark.Drills.Switches;
+using Bulwark.Drills.Undo;
 using Bulwark.Drills.Zombie;
 
 namespace Bulwark.Drills.Model;
@@ -15,7 +17,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "undo", "blast-radius"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -42,6 +44,8 @@ public static class DrillCatalog
             "REPLAY" => new ReplayDrill(),
             "HOSTILE" => new HostileDrill(hostile),
             "STRANGLER-ZOMBIE" => new StranglerZombieDrill(With(new StranglerZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
+            "UNDO" => new UndoDrill(With(new UndoOptions(), o => o.Hold = duration is { } d ? d / 3 : o.Hold)),
+            "BLAST-RADIUS" => new BlastRadiusDrill(With(new BlastRadiusOptions(), o => o.MaxDuration = duration ?? o.MaxDuration)),
             _ => null,
         };
     }

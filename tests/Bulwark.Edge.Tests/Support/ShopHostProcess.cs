@@ -6,7 +6,10 @@ using Shop.Host;
 
 namespace Bulwark.Edge.Tests.Support;
 
-/// <summary>The real shop host as its own process on a free loopback port, its stand-ins pointed at a refusing port.</summary>
+/// <summary>
+/// The real shop host as its own process on a free loopback port; its payment provider is the given stand-in, or, like
+/// its recommendations, a refusing port.
+/// </summary>
 internal sealed partial class ShopHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -21,7 +24,7 @@ internal sealed partial class ShopHostProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static async Task<ShopHostProcess> StartAsync()
+    public static async Task<ShopHostProcess> StartAsync(Uri? paymentProvider = null)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-edge-shop-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet")
@@ -34,7 +37,7 @@ internal sealed partial class ShopHostProcess : IAsyncDisposable
         foreach (var argument in new[]
         {
             ShopDll(), "--urls=http://127.0.0.1:0", "--environment=Development", $"--Shop:Data:Path={dataPath}",
-            "--Shop:Externals:Launch=false", $"--Shop:Externals:PaymentProviderUrl=http://127.0.0.1:{FreePort.Refusing}",
+            "--Shop:Externals:Launch=false", $"--Shop:Externals:PaymentProviderUrl={paymentProvider?.ToString().TrimEnd('/') ?? $"http://127.0.0.1:{FreePort.Refusing}"}",
             $"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{FreePort.Refusing}",
         })
         {
