@@ -3,7 +3,9 @@
 #   bash deploy/edge/start.sh           # edge :5080 -> shop "blue" :5100 (its stand-ins :5101/:5102), legacy shop :5103
 #   bash deploy/edge/start.sh green     # plus shop "green" :5110 (own data, own stand-ins :5111/:5112) and the
 #                                       # drills' "unfit" slot :5119 (nothing listens: its smoke gate must fail)
-# PORT_BASE=18100 moves every port (edge = PORT_BASE-20). Ctrl+C stops everything it started.
+# PORT_BASE=18100 moves every port (edge = PORT_BASE-20). GREEN_ARGS="--Key=value ..." configures green only, e.g. a
+# bad build for the Blast Radius drill: GREEN_ARGS=--Bulwark:Resilience:Pipelines:payments:Retry:MaxRetryAttempts=0
+# Ctrl+C stops everything it started.
 # Operator calls need the Development key: -H 'X-Api-Key: demo-edge-key-change-me' (or BULWARK_EDGE_KEY for `bulwark edge`).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -28,12 +30,13 @@ stop() {
 trap stop EXIT INT TERM
 
 # Run the built apps directly: `dotnet run` would also apply each project's launch profile (its own URLs).
-shop() { # name port data-dir
-  local port=$2
+shop() { # name port data-dir [settings...]
+  local name=$1 port=$2 data=$3
+  shift 3
   dotnet "artifacts/bin/Shop.Host/debug/Shop.Host.dll" --contentRoot="$ROOT/shop/Shop.Host" --urls="http://127.0.0.1:$port" \
-    --Shop:Data:Path="$3" --Shop:Externals:PaymentProviderUrl="http://127.0.0.1:$((port + 1))" \
+    --Shop:Data:Path="$data" --Shop:Externals:PaymentProviderUrl="http://127.0.0.1:$((port + 1))" \
     --Shop:Externals:RecommendationsUrl="http://127.0.0.1:$((port + 2))" \
-    --Shop:ForwardedHeaders:KnownProxies:0=127.0.0.1 >"$RUN/$1.log" 2>&1 &
+    --Shop:ForwardedHeaders:KnownProxies:0=127.0.0.1 "$@" >"$RUN/$name.log" 2>&1 &
   pids+=($!)
 }
 
@@ -43,7 +46,8 @@ edge_args=(--Edge:Backends:legacy="http://127.0.0.1:$((BASE + 3))" --Edge:Backen
   --Edge:Release:Slots:blue="http://127.0.0.1:$BASE" --Edge:Release:StatePath="$RUN/release-state.json")
 if [[ "${1:-}" == "green" ]]; then
   # Its own port, data and stand-ins: a second process, as blue-green wants.
-  shop green "$((BASE + 10))" "$RUN/data-green"
+  # shellcheck disable=SC2086 # GREEN_ARGS is a list of settings
+  shop green "$((BASE + 10))" "$RUN/data-green" ${GREEN_ARGS:-}
   edge_args+=(--Edge:Release:Slots:green="http://127.0.0.1:$((BASE + 10))" --Edge:Release:Slots:unfit="http://127.0.0.1:$((BASE + 19))")
 fi
 dotnet artifacts/bin/Shop.Edge/debug/Shop.Edge.dll --contentRoot="$ROOT/shop/Shop.Edge" --urls="$EDGE" "${edge_args[@]}" >"$RUN/edge.log" 2>&1 & pids+=($!)

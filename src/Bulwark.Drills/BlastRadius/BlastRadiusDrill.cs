@@ -106,7 +106,8 @@ public sealed class BlastRadiusDrill : IDrill
             blast.GetProperty("errors").GetInt64(),
             load.Requests,
             load.Failures,
-            seconds), _options);
+            seconds,
+            load.FailureSamples), _options);
 
         HttpRequestMessage Request(long n, string customer)
         {

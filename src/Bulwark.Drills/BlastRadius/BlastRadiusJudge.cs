@@ -12,9 +12,10 @@ namespace Bulwark.Drills.BlastRadius;
 /// <param name="CustomerRequests">Requests the drill's customers sent.</param>
 /// <param name="CustomerFailures">Those answered 5xx or 429, or not at all.</param>
 /// <param name="Seconds">How long the canary ran before the analysis decided.</param>
+/// <param name="FailureSamples">The first failures the drill's customers saw.</param>
 public sealed record BlastRadiusMeasurements(
     string Canary, string Phase, bool RolledBackByAnalysis, IReadOnlyList<string> Decisions, long EdgeRequests, long EdgeErrors,
-    long CustomerRequests, long CustomerFailures, double Seconds)
+    long CustomerRequests, long CustomerFailures, double Seconds, IReadOnlyList<string> FailureSamples)
 {
     /// <summary>The edge's blast radius: the share of all customer requests that saw an error.</summary>
     public double ErrorShare => EdgeRequests == 0 ? 0 : (double)EdgeErrors / EdgeRequests;
@@ -47,7 +48,7 @@ public static class BlastRadiusJudge
 
         if (m.ErrorShare > options.MaxErrorShare)
         {
-            failures.Add($"{m.ErrorShare:P2} of all customer requests saw an error (at most {options.MaxErrorShare:P2}).");
+            failures.Add($"{m.ErrorShare:P2} of all customer requests saw an error (at most {options.MaxErrorShare:P2}), e.g. {string.Join("; ", m.FailureSamples.Take(3))}.");
             findings.Add("Start canaries at a smaller first step (Edge:Release:Canary:Steps) or analyse more often, so fewer customers meet a bad build.");
         }
 

@@ -73,7 +73,8 @@ public static class UndoJudge
             failures.Add($"The switch back took {m.SwitchBackMs:0} ms (at most {options.MaxSwitchBack.TotalMilliseconds:0}).");
         }
 
-        if (!m.ToGreenDrained || !m.BackDrained)
+        // Only a switch that happened has something to drain.
+        if ((m.ToGreenStatus == 200 && !m.ToGreenDrained) || (m.BackStatus == 200 && !m.BackDrained))
         {
             failures.Add($"A switch answered with {Math.Max(0, m.LeftInFlight)} requests still in flight to the slot it left: stopping that process now would cut them.");
             findings.Add("Let a switch wait for the old slot to drain (Edge:Release:DrainTimeout above the slowest request) before anyone stops it.");

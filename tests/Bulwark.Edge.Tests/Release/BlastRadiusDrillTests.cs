@@ -12,8 +12,10 @@ namespace Bulwark.Edge.Tests.Release;
 
 /// <summary>
 /// The canary Blast Radius drill through the real edge to two real shop processes, each with its own payment provider
-/// stand-in; the canary's stand-in fails 20% of its calls.
+/// stand-in. The canary is a bad build: it lost its payment retry (the shop's own two retries would hide a 20% provider
+/// fault from customers, which is the retry doing its job, not a bad build), and its stand-in fails 20% of its calls.
 /// </summary>
+[Collection(ShopProcesses.Name)]
 public sealed class BlastRadiusDrillTests
 {
     [Fact]
@@ -22,10 +24,13 @@ public sealed class BlastRadiusDrillTests
         await using var stable = await PaymentsAsync();
         await using var broken = await PaymentsAsync();
         await using var blue = await ShopHostProcess.StartAsync(stable.App.BaseAddress());
-        await using var green = await ShopHostProcess.StartAsync(broken.App.BaseAddress());
+        await using var green = await ShopHostProcess.StartAsync(broken.App.BaseAddress(), WithoutPaymentRetry);
+        await blue.WarmUpAsync();
+        await green.WarmUpAsync();
         await using var edge = await EdgeUnderTest.StartAsync(Config(blue.BaseAddress, green.BaseAddress, maxErrorRate: 0.01));
 
         var report = await RunAsync(edge, broken.App.BaseAddress());
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", report.Verdict.Figures.Select(f => $"{f.Name}: {f.Value} {f.Unit}")));
 
         Assert.True(report.Verdict.Outcome == DrillOutcome.Passed, report.Verdict.Reason);
         var share = report.Verdict.Figures.Single(f => f.Name == "customer requests that saw an error (edge)");
@@ -42,12 +47,12 @@ public sealed class BlastRadiusDrillTests
     [Fact]
     public async Task Drill_AnalysisThatToleratesTheErrors_Fails()
     {
-        // The same bad canary under an analysis whose error threshold is above the canary's error rate: it is promoted, not rolled back.
+        // The same bad canary under an analysis whose thresholds are above what it shows: it is promoted, not rolled back.
         await using var stable = await PaymentsAsync();
         await using var broken = await PaymentsAsync();
         await using var blue = await ShopHostProcess.StartAsync(stable.App.BaseAddress());
-        await using var green = await ShopHostProcess.StartAsync(broken.App.BaseAddress());
-        await using var edge = await EdgeUnderTest.StartAsync(Config(blue.BaseAddress, green.BaseAddress, maxErrorRate: 0.5));
+        await using var green = await ShopHostProcess.StartAsync(broken.App.BaseAddress(), WithoutPaymentRetry);
+        await using var edge = await EdgeUnderTest.StartAsync(Config(blue.BaseAddress, green.BaseAddress, maxErrorRate: 0.5, maxP99: "00:01:00"));
 
         var report = await RunAsync(edge, broken.App.BaseAddress());
 
@@ -58,10 +63,12 @@ public sealed class BlastRadiusDrillTests
     [Fact]
     public void Judge_TooManyCustomersSawErrors_Fails()
     {
-        var verdict = BlastRadiusJudge.Judge(new BlastRadiusMeasurements("green", "RolledBack", true, ["Fail", "RollBack"], 1000, 30, 1000, 30, 4), new BlastRadiusOptions());
+        var verdict = BlastRadiusJudge.Judge(new BlastRadiusMeasurements("green", "RolledBack", true, ["Fail", "RollBack"], 1000, 30, 1000, 30, 4, []), new BlastRadiusOptions());
         Assert.Equal(DrillOutcome.Failed, verdict.Outcome);
         Assert.Contains(verdict.Figures, f => f.Name == "customer requests that saw an error (edge)" && f.Value == 3 && f.Ok == false);
     }
+
+    private const string WithoutPaymentRetry = "--Bulwark:Resilience:Pipelines:payments:Retry:MaxRetryAttempts=0";
 
     private static async Task<DrillReport> RunAsync(EdgeUnderTest edge, Uri canaryPayments)
     {
@@ -82,13 +89,13 @@ public sealed class BlastRadiusDrillTests
         return new RunningApp(app);
     }
 
-    private static JsonObject Config(Uri blue, Uri green, double maxErrorRate) => new()
+    private static JsonObject Config(Uri blue, Uri green, double maxErrorRate, string maxP99 = "00:00:05") => new()
     {
         ["Release"] = new JsonObject
         {
             ["Slots"] = new JsonObject { ["blue"] = blue.ToString(), ["green"] = green.ToString() },
             ["Live"] = "blue",
-            ["Smoke"] = new JsonObject { ["Paths"] = new JsonArray("/api/products/1") },
+            ["Smoke"] = new JsonObject { ["Paths"] = new JsonArray("/api/products/1"), ["Timeout"] = "00:00:15" },
             ["Canary"] = new JsonObject
             {
                 // A first step small enough that a bad build reaches few customers, large enough to sample in seconds.
@@ -96,7 +103,8 @@ public sealed class BlastRadiusDrillTests
                 ["MinSample"] = 40,
                 ["FailureLimit"] = 2,
                 ["MaxErrorRate"] = maxErrorRate,
-                ["MaxP99"] = "00:00:05",
+                // Generous: the machine running the tests is shared and slow; the error rate is what this drill is about.
+                ["MaxP99"] = maxP99,
                 ["Interval"] = "00:00:01",
             },
         },

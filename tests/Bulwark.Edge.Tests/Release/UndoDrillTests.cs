@@ -8,6 +8,7 @@ using Bulwark.Testing;
 namespace Bulwark.Edge.Tests.Release;
 
 /// <summary>The Undo drill (blue-green) through the real edge: against two real shop processes it passes; without the smoke gate or without draining it fails.</summary>
+[Collection(ShopProcesses.Name)]
 public sealed class UndoDrillTests
 {
     [Fact]
@@ -15,8 +16,11 @@ public sealed class UndoDrillTests
     {
         await using var blue = await ShopHostProcess.StartAsync();
         await using var green = await ShopHostProcess.StartAsync();
+        await blue.WarmUpAsync();
+        await green.WarmUpAsync();
         await using var edge = await EdgeUnderTest.StartAsync(Config(blue.BaseAddress, green.BaseAddress));
         var report = await RunAsync(edge);
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", report.Verdict.Figures.Select(f => $"{f.Name}: {f.Value} {f.Unit}")));
         Assert.True(report.Verdict.Outcome == DrillOutcome.Passed, report.Verdict.Reason);
         Assert.Contains(report.Verdict.Figures, f => f.Name == "served by green" && f.Value > 0);
     }
@@ -82,7 +86,7 @@ public sealed class UndoDrillTests
             // "unfit": nothing listens there, so its smoke gate cannot pass.
             ["Slots"] = new JsonObject { ["blue"] = blue.ToString(), ["green"] = green.ToString(), ["unfit"] = $"http://127.0.0.1:{FreePort.Refusing}/" },
             ["Live"] = "blue",
-            ["Smoke"] = new JsonObject { ["Paths"] = new JsonArray("/api/products/1") },
+            ["Smoke"] = new JsonObject { ["Paths"] = new JsonArray("/api/products/1"), ["Timeout"] = "00:00:15" },
         },
     };
 }
