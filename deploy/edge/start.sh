@@ -24,7 +24,8 @@ done
 pids=()
 stop() {
   trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  # TERM, not INT: a script's background jobs ignore SIGINT.
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap stop EXIT INT TERM
