@@ -4,6 +4,7 @@ using Bulwark.Cli.DeadLetters;
 using Bulwark.Cli.Drills;
 using Bulwark.Cli.Releases;
 using Bulwark.Drills.Drift;
+using Bulwark.Cli.Edge;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.Switches;
@@ -12,7 +13,7 @@ using Spectre.Console;
 
 namespace Bulwark.Cli;
 
-/// <summary><c>bulwark drill list</c>, <c>bulwark drill run &lt;name&gt;|all</c>, <c>bulwark dlq ...</c> and <c>bulwark release ...</c>.</summary>
+/// <summary><c>bulwark drill list</c>, <c>bulwark drill run &lt;name&gt;|all</c>, <c>bulwark dlq ...</c>, <c>bulwark release ...</c> and <c>bulwark edge ...</c>.</summary>
 internal static class BulwarkCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -111,6 +112,7 @@ internal static class BulwarkCommand
             new Command("drill", "Lists and runs drills.") { list, run },
             DeadLetterCommand.Build(console, error),
             ReleaseCommand.Build(console, error),
+            EdgeCommand.Build(console, error),
         };
     }
 

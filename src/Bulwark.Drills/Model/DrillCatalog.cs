@@ -1,3 +1,4 @@
+using Bulwark.Drills.BlastRadius;
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
 using Bulwark.Drills.Drift;
@@ -10,6 +11,7 @@ using Bulwark.Drills.Replay;
 using Bulwark.Drills.SlowLoris;
 using Bulwark.Drills.StranglerZombie;
 using Bulwark.Drills.Switches;
+using Bulwark.Drills.Undo;
 using Bulwark.Drills.Zombie;
 
 namespace Bulwark.Drills.Model;
@@ -18,7 +20,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -60,6 +62,8 @@ public static class DrillCatalog
             "POISON-PILL" => new PoisonPillDrill(With(new PoisonPillOptions(), _ => { })),
             "PARTIAL-FAILURE" => new PartialFailureDrill(With(new PartialFailureOptions(), _ => { })),
             "DRIFT" => new DriftDrill(With(drift ?? new DriftOptions(), o => o.DetectWithin = duration ?? o.DetectWithin)),
+            "UNDO" => new UndoDrill(With(new UndoOptions(), o => o.Hold = duration is { } d ? d / 3 : o.Hold)),
+            "BLAST-RADIUS" => new BlastRadiusDrill(With(new BlastRadiusOptions(), o => o.MaxDuration = duration ?? o.MaxDuration)),
             _ => null,
         };
     }
