@@ -2,8 +2,10 @@ using Bulwark.Messaging;
 using Bulwark.Messaging.Serialization;
 using Bulwark.Messaging.Subscriptions;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
+using Shop.Infrastructure.Modules;
 using Shop.Returns.Api;
 using Shop.Returns.Contracts;
 using Shop.Returns.Data;
@@ -12,29 +14,30 @@ using Shop.Returns.Processing;
 namespace Shop.Returns;
 
 /// <summary>The Returns module: accepts return requests with photos and processes them from the <c>returns</c> queue.</summary>
-public static class ReturnsModule
+public sealed class ReturnsModule : IShopModule
 {
-    /// <summary>The module's name, also the prefix of its tables.</summary>
-    public const string Name = "returns";
-
-    /// <summary>The queue the processor consumes (and the inbox consumer name).</summary>
+    /// <summary>The queue the processor consumes (and the inbox consumer name), also the module's name.</summary>
     public const string QueueName = "returns";
 
-    /// <summary>Registers the module, its options (<c>Shop:Returns</c>) and its processor. Needs <c>AddShopMessaging</c>.</summary>
-    public static IServiceCollection AddReturnsModule(this IServiceCollection services)
+    private ReturnsModule()
     {
-        services.AddModuleDatabase(Name, ReturnsMigrations.All, db => new ReturnsDatabase(db));
+    }
+
+    /// <inheritdoc />
+    public static string Name => QueueName;
+
+    /// <inheritdoc />
+    public static IReadOnlyList<ModuleMigration> Migrations => ReturnsMigrations.All;
+
+    /// <summary>Registers the options (<c>Shop:Returns</c>) and the processor. Needs <c>AddShopMessaging</c>.</summary>
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
         services.AddOptions<ReturnsOptions>().BindConfiguration(ReturnsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddBulwarkMessaging()
             .AddMessageType<ReturnRequested>(ReturnRequested.MessageType)
             .AddSubscription(QueueName, s => s.Handle<ReturnRequested, ReturnRequestedHandler>());
-        return services;
     }
 
     /// <summary>Maps <c>POST /api/returns</c> and <c>GET /api/returns/{id}</c>.</summary>
-    public static IEndpointRouteBuilder MapReturnsEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        ReturnsEndpoints.Map(endpoints);
-        return endpoints;
-    }
+    public static void MapEndpoints(IEndpointRouteBuilder endpoints) => ReturnsEndpoints.Map(endpoints);
 }

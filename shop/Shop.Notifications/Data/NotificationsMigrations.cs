@@ -1,24 +1,19 @@
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Notifications.Data;
 
-internal sealed class NotificationsDatabase(ModuleDatabase database)
-{
-    public ModuleDatabase Database { get; } = database;
-}
-
 internal static class NotificationsMigrations
 {
-    public static readonly IReadOnlyList<Migration> All =
+    public static readonly IReadOnlyList<ModuleMigration> All =
     [
-        Migration.Sql(1, "create outbox and recipients", """
+        new("create outbox and recipients", t => $"""
             CREATE TABLE notifications_recipients (
                 user_id      TEXT PRIMARY KEY,
                 email        TEXT NOT NULL,
                 display_name TEXT NOT NULL
             );
             CREATE TABLE notifications_outbox (
-                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                id         {t.IdentityKey},
                 user_id    TEXT NOT NULL,
                 kind       TEXT NOT NULL,
                 recipient  TEXT NULL,

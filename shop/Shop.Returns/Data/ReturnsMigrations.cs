@@ -1,17 +1,12 @@
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Returns.Data;
 
-internal sealed class ReturnsDatabase(ModuleDatabase database)
-{
-    public ModuleDatabase Database { get; } = database;
-}
-
 internal static class ReturnsMigrations
 {
-    public static readonly IReadOnlyList<Migration> All =
+    public static readonly IReadOnlyList<ModuleMigration> All =
     [
-        Migration.Sql(1, "create requests", """
+        new("create requests", t => $"""
             CREATE TABLE returns_requests (
                 id                 TEXT PRIMARY KEY,
                 order_id           TEXT NOT NULL,
@@ -19,8 +14,8 @@ internal static class ReturnsMigrations
                 status             TEXT NOT NULL,
                 error              TEXT NULL,
                 photos             TEXT NOT NULL,
-                message_body_bytes INTEGER NULL,
-                claim_checked      INTEGER NULL,
+                message_body_bytes {t.BigNumber} NULL,
+                claim_checked      {t.BigNumber} NULL,
                 created_at         TEXT NOT NULL,
                 processed_at       TEXT NULL
             );

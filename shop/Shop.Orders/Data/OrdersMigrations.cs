@@ -1,24 +1,19 @@
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Orders.Data;
 
-internal sealed class OrdersDatabase(ModuleDatabase database)
-{
-    public ModuleDatabase Database { get; } = database;
-}
-
 internal static class OrdersMigrations
 {
-    public static readonly IReadOnlyList<Migration> All =
+    public static readonly IReadOnlyList<ModuleMigration> All =
     [
-        Migration.Sql(1, "create orders, shipments and history", """
+        new("create orders, shipments and history", t => $"""
             CREATE TABLE orders_orders (
                 id                TEXT PRIMARY KEY,
                 customer_id       TEXT    NOT NULL,
                 status            TEXT    NOT NULL CHECK (status IN ('Pending', 'Confirmed', 'Rejected')),
                 reason            TEXT,
                 lines_json        TEXT    NOT NULL,
-                total_cents       INTEGER NOT NULL,
+                total_cents       {t.BigNumber} NOT NULL,
                 currency          TEXT    NOT NULL,
                 shipping_postcode TEXT    NOT NULL,
                 placed_at         TEXT    NOT NULL,
@@ -34,10 +29,10 @@ internal static class OrdersMigrations
                 customer_id TEXT    NOT NULL,
                 status      TEXT    NOT NULL,
                 reason      TEXT,
-                total_cents INTEGER NOT NULL,
+                total_cents {t.BigNumber} NOT NULL,
                 currency    TEXT    NOT NULL,
                 placed_at   TEXT    NOT NULL,
-                version     INTEGER NOT NULL
+                version     {t.BigNumber} NOT NULL
             );
             CREATE INDEX orders_history_by_customer ON orders_history (customer_id, placed_at);
             """),

@@ -1,22 +1,17 @@
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Rewards.Data;
 
-internal sealed class RewardsDatabase(ModuleDatabase database)
-{
-    public ModuleDatabase Database { get; } = database;
-}
-
 internal static class RewardsMigrations
 {
-    public static readonly IReadOnlyList<Migration> All =
+    public static readonly IReadOnlyList<ModuleMigration> All =
     [
-        Migration.Sql(1, "create ledger", """
+        new("create ledger", t => $"""
             CREATE TABLE rewards_ledger (
-                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                id          {t.IdentityKey},
                 user_id     TEXT NOT NULL,
                 reason      TEXT NOT NULL,
-                points      INTEGER NOT NULL,
+                points      {t.BigNumber} NOT NULL,
                 message_id  TEXT NOT NULL,
                 credited_at TEXT NOT NULL
             );
