@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Analytics.Api;
-using Shop.Analytics.Data;
 using Shop.Analytics.Handlers;
 using Shop.Identity.Contracts;
 using Shop.Infrastructure.Data;
@@ -26,7 +25,15 @@ public sealed class AnalyticsModule : IShopModule
     public static string Name => SubscriptionName;
 
     /// <inheritdoc />
-    public static IReadOnlyList<ModuleMigration> Migrations => AnalyticsMigrations.All;
+    public static IReadOnlyList<ModuleMigration> Migrations { get; } =
+    [
+        new("create counters", t => $"""
+            CREATE TABLE analytics_counters (
+                event_type TEXT PRIMARY KEY,
+                count      {t.BigNumber} NOT NULL
+            );
+            """),
+    ];
 
     /// <summary>Subscribes the counters to <c>UserRegistered</c> and <c>OrderPlaced</c>. Needs <c>AddShopMessaging</c>.</summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration) =>

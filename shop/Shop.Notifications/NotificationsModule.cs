@@ -6,7 +6,6 @@ using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Messaging;
 using Shop.Infrastructure.Modules;
 using Shop.Notifications.Api;
-using Shop.Notifications.Data;
 using Shop.Notifications.Handlers;
 using Shop.Orders.Contracts;
 
@@ -26,7 +25,27 @@ public sealed class NotificationsModule : IShopModule
     public static string Name => SubscriptionName;
 
     /// <inheritdoc />
-    public static IReadOnlyList<ModuleMigration> Migrations => NotificationsMigrations.All;
+    public static IReadOnlyList<ModuleMigration> Migrations { get; } =
+    [
+        new("create outbox and recipients", t => $"""
+            CREATE TABLE notifications_recipients (
+                user_id      TEXT PRIMARY KEY,
+                email        TEXT NOT NULL,
+                display_name TEXT NOT NULL
+            );
+            CREATE TABLE notifications_outbox (
+                id         {t.IdentityKey},
+                user_id    TEXT NOT NULL,
+                kind       TEXT NOT NULL,
+                recipient  TEXT NULL,
+                subject    TEXT NOT NULL,
+                body       TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX ix_notifications_outbox_user ON notifications_outbox (user_id);
+            """),
+    ];
 
     /// <summary>Subscribes the mails to sign-ups and order outcomes. Needs <c>AddShopMessaging</c>.</summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration) =>

@@ -27,7 +27,39 @@ public sealed class OrdersModule : IShopModule
     public static string Name => "orders";
 
     /// <inheritdoc />
-    public static IReadOnlyList<ModuleMigration> Migrations => OrdersMigrations.All;
+    public static IReadOnlyList<ModuleMigration> Migrations { get; } =
+    [
+        new("create orders, shipments and history", t => $"""
+            CREATE TABLE orders_orders (
+                id                TEXT PRIMARY KEY,
+                customer_id       TEXT    NOT NULL,
+                status            TEXT    NOT NULL CHECK (status IN ('Pending', 'Confirmed', 'Rejected')),
+                reason            TEXT,
+                lines_json        TEXT    NOT NULL,
+                total_cents       {t.BigNumber} NOT NULL,
+                currency          TEXT    NOT NULL,
+                shipping_postcode TEXT    NOT NULL,
+                placed_at         TEXT    NOT NULL,
+                updated_at        TEXT    NOT NULL
+            );
+            CREATE TABLE orders_shipments (
+                order_id   TEXT PRIMARY KEY,
+                postcode   TEXT NOT NULL,
+                status     TEXT NOT NULL CHECK (status IN ('booked', 'cancelled'))
+            );
+            CREATE TABLE orders_history (
+                order_id    TEXT PRIMARY KEY,
+                customer_id TEXT    NOT NULL,
+                status      TEXT    NOT NULL,
+                reason      TEXT,
+                total_cents {t.BigNumber} NOT NULL,
+                currency    TEXT    NOT NULL,
+                placed_at   TEXT    NOT NULL,
+                version     {t.BigNumber} NOT NULL
+            );
+            CREATE INDEX orders_history_by_customer ON orders_history (customer_id, placed_at);
+            """),
+    ];
 
     /// <summary>
     /// Registers ordering: the order tables, the fulfilment saga (state in the shop database), the order lifecycle

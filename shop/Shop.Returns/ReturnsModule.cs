@@ -8,7 +8,6 @@ using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Modules;
 using Shop.Returns.Api;
 using Shop.Returns.Contracts;
-using Shop.Returns.Data;
 using Shop.Returns.Processing;
 
 namespace Shop.Returns;
@@ -27,7 +26,23 @@ public sealed class ReturnsModule : IShopModule
     public static string Name => QueueName;
 
     /// <inheritdoc />
-    public static IReadOnlyList<ModuleMigration> Migrations => ReturnsMigrations.All;
+    public static IReadOnlyList<ModuleMigration> Migrations { get; } =
+    [
+        new("create requests", t => $"""
+            CREATE TABLE returns_requests (
+                id                 TEXT PRIMARY KEY,
+                order_id           TEXT NOT NULL,
+                reason             TEXT NOT NULL,
+                status             TEXT NOT NULL,
+                error              TEXT NULL,
+                photos             TEXT NOT NULL,
+                message_body_bytes {t.BigNumber} NULL,
+                claim_checked      {t.BigNumber} NULL,
+                created_at         TEXT NOT NULL,
+                processed_at       TEXT NULL
+            );
+            """),
+    ];
 
     /// <summary>Registers the options (<c>Shop:Returns</c>) and the processor. Needs <c>AddShopMessaging</c>.</summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration)

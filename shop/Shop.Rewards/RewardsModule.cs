@@ -7,7 +7,6 @@ using Shop.Infrastructure.Messaging;
 using Shop.Infrastructure.Modules;
 using Shop.Orders.Contracts;
 using Shop.Rewards.Api;
-using Shop.Rewards.Data;
 using Shop.Rewards.Handlers;
 
 namespace Shop.Rewards;
@@ -26,7 +25,20 @@ public sealed class RewardsModule : IShopModule
     public static string Name => SubscriptionName;
 
     /// <inheritdoc />
-    public static IReadOnlyList<ModuleMigration> Migrations => RewardsMigrations.All;
+    public static IReadOnlyList<ModuleMigration> Migrations { get; } =
+    [
+        new("create ledger", t => $"""
+            CREATE TABLE rewards_ledger (
+                id          {t.IdentityKey},
+                user_id     TEXT NOT NULL,
+                reason      TEXT NOT NULL,
+                points      {t.BigNumber} NOT NULL,
+                message_id  TEXT NOT NULL,
+                credited_at TEXT NOT NULL
+            );
+            CREATE INDEX ix_rewards_ledger_user ON rewards_ledger (user_id);
+            """),
+    ];
 
     /// <summary>Subscribes the ledger to sign-ups and confirmed orders. Needs <c>AddShopMessaging</c>.</summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration) =>

@@ -11,7 +11,7 @@ internal sealed class CountingHandler<TMessage>(ModuleDatabase<AnalyticsModule> 
     public Task HandleAsync(TMessage message, MessageContext context, CancellationToken cancellationToken) =>
         db.HandleOnceAsync(inbox, AnalyticsModule.SubscriptionName, context,
             tx => tx.ExecuteAsync(
-                "INSERT INTO analytics_counters (event_type, count) VALUES (@t, 1) ON CONFLICT (event_type) DO UPDATE SET count = count + 1;",
+                "INSERT INTO analytics_counters (event_type, count) VALUES (@t, 1) ON CONFLICT (event_type) DO UPDATE SET count = analytics_counters.count + 1;",
                 cancellationToken, ("t", context.Envelope.MessageType)),
             cancellationToken);
 }
