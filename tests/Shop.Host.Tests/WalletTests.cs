@@ -202,10 +202,12 @@ public sealed class WalletTests
         query.CommandText = "SELECT key, fingerprint, owner, headers, body FROM bulwark_idempotency;";
         await using var reader = await query.ExecuteReaderAsync(Ct);
         var records = new List<string>();
+        string Text(int ordinal) => reader.IsDBNull(ordinal) ? string.Empty : Convert.ToString(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture)!;
         while (await reader.ReadAsync(Ct))
         {
             var body = reader.IsDBNull(4) ? string.Empty : System.Text.Encoding.UTF8.GetString((byte[])reader.GetValue(4));
-            records.Add(string.Join("|", reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? string.Empty : reader.GetString(3), body));
+            // As text whatever the column type (PostgreSQL keeps the key as a uuid).
+            records.Add(string.Join("|", Text(0), Text(1), Text(2), Text(3), body));
         }
 
         return records;

@@ -68,13 +68,24 @@ public sealed class ShopDatabase : IAsyncDisposable
 
     // Every module connection gets the pragmas it relies on: WAL (readers beside the writer), a busy timeout, foreign
     // keys (off by default in SQLite) and NORMAL sync (safe with WAL, a large share of write latency otherwise).
+    // The data folder is created on the first open (SQLite creates the file, not its folder), not in a constructor.
     private sealed class PragmaSqliteDataSource(string connectionString) : DbDataSource
     {
         private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+        private volatile bool _folderExists;
 
         public override string ConnectionString { get; } = connectionString;
 
-        protected override DbConnection CreateDbConnection() => new SqliteConnection(ConnectionString);
+        protected override DbConnection CreateDbConnection()
+        {
+            if (!_folderExists)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(new SqliteConnectionStringBuilder(ConnectionString).DataSource)!);
+                _folderExists = true;
+            }
+
+            return new SqliteConnection(ConnectionString);
+        }
 
         protected override DbConnection OpenDbConnection()
         {
