@@ -15,7 +15,7 @@ using Bulwark.Outbox;
 using Bulwark.Outbox.Messaging;
 using Bulwark.Redis.Caching;
 using Bulwark.Resilience.DependencyInjection;
-using Bulwark.Sqlite;
+using Bulwark.Idempotency;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpLogging;
@@ -31,7 +31,8 @@ using Shop.Notifications;
 using Shop.Returns;
 using Shop.Rewards;
 using Shop.Host.Externals;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
+using Shop.Infrastructure.Modules;
 using Shop.Identity;
 using Shop.Inventory;
 using Shop.Orders;
@@ -92,18 +93,17 @@ public static partial class ShopApp
                 | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
             o.CombineLogs = true;
         });
-        // Integration events leave through one outbox in the shop database (ADR 0002).
+        // One shop database (Shop:Data:Provider, SQLite by default or PostgreSQL) holds every module's tables, the outbox,
+        // idempotency keys, the inbox, saga state and the event log, so a business write and its event commit together
+        // (ADR 0002, docs/shop.md). The data folder holds the SQLite file, the embedded queue and claim checks.
         var dataPath = builder.Configuration[$"{ShopDataOptions.SectionName}:{nameof(ShopDataOptions.Path)}"] ?? new ShopDataOptions().Path;
-        // The outbox store migrates before any module does, so the folder must exist before the host starts.
         Directory.CreateDirectory(dataPath);
+        builder.Services.AddShopDatabase();
         // The bus (embedded SQLite or RabbitMQ, claim check, DLQ) before the outbox: the relay then publishes through it,
         // and subscriptions are bound before the relay's first publish (docs/shop.md, "Messaging in the shop").
         builder.Services.AddShopMessaging(builder.Configuration);
-        builder.Services.AddBulwarkOutbox().UseSqlite(ShopDataOptions.ConnectionString(dataPath)).WithMessageBus();
-        builder.Services.AddNotificationsModule();
-        builder.Services.AddRewardsModule();
-        builder.Services.AddAnalyticsModule();
-        builder.Services.AddReturnsModule();
+        builder.Services.AddBulwarkOutbox().UseSqlDatabase(ShopDatabase.Resolve).WithMessageBus();
+        builder.Services.AddBulwarkIdempotency().UseSqlDatabase(ShopDatabase.Resolve);
 
         builder.Services.AddShopAdmin();
         // Cache-aside (Codex 18): in memory on the embedded defaults; Bulwark:Caching:RedisConfiguration adds Redis as
@@ -113,17 +113,23 @@ public static partial class ShopApp
         {
             caching.WithBulwarkRedis(redis);
         }
-        builder.Services.AddCatalogModule(ShopDataOptions.ConnectionString(dataPath));
-        builder.Services.AddIdentityModule();
-        builder.Services.AddInventoryModule();
-        builder.Services.AddReviewsModule();
-        builder.Services.AddPaymentsModule().AddBulwarkResilienceHandler("payments");
-        builder.Services.AddStorefrontModule(builder.Configuration);
-        builder.Services.AddReportingModule();
-        // Data consistency (issue 4): idempotency keys, orders (saga + event log) and wallets, all in shop.db.
-        builder.Services.AddBulwarkIdempotency().UseSqlite(ShopDataOptions.ConnectionString(dataPath));
-        builder.Services.AddOrdersModule(ShopDataOptions.ConnectionString(dataPath));
-        builder.Services.AddWalletModule(ShopDataOptions.ConnectionString(dataPath));
+
+        // Every module the same way (IShopModule): its tables migrate in the host's starting phase, before any hosted
+        // service starts, so this order only decides the order of endpoints in the API description.
+        builder.Services
+            .AddShopModule<CatalogModule>(builder.Configuration)
+            .AddShopModule<IdentityModule>(builder.Configuration)
+            .AddShopModule<InventoryModule>(builder.Configuration)
+            .AddShopModule<ReviewsModule>(builder.Configuration)
+            .AddShopModule<PaymentsModule>(builder.Configuration)
+            .AddShopModule<StorefrontModule>(builder.Configuration)
+            .AddShopModule<ReportingModule>(builder.Configuration)
+            .AddShopModule<OrdersModule>(builder.Configuration)
+            .AddShopModule<WalletModule>(builder.Configuration)
+            .AddShopModule<NotificationsModule>(builder.Configuration)
+            .AddShopModule<RewardsModule>(builder.Configuration)
+            .AddShopModule<AnalyticsModule>(builder.Configuration)
+            .AddShopModule<ReturnsModule>(builder.Configuration);
 
         builder.Services.AddOptions<ExternalsOptions>().BindConfiguration(ExternalsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         if (builder.Configuration.GetValue<bool>($"{ExternalsOptions.SectionName}:{nameof(ExternalsOptions.Launch)}"))
@@ -193,19 +199,7 @@ public static partial class ShopApp
         app.MapBulwarkRelease();
         // Prometheus scrapes /metrics (Bulwark:Observability:Prometheus); outside /api, so never rate limited.
         app.MapBulwarkMetrics(metrics => metrics.AsManagementEndpoint());
-        app.MapCatalogEndpoints();
-        app.MapIdentityEndpoints();
-        app.MapInventoryEndpoints();
-        app.MapReviewsEndpoints();
-        app.MapPaymentsEndpoints();
-        app.MapStorefrontEndpoints();
-        app.MapReportingEndpoints();
-        app.MapOrdersEndpoints();
-        app.MapWalletEndpoints();
-        app.MapNotificationsEndpoints();
-        app.MapRewardsEndpoints();
-        app.MapAnalyticsEndpoints();
-        app.MapReturnsEndpoints();
+        app.MapShopModules();
         app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin()
             .ProducesProblemType(StatusCodes.Status404NotFound, DeadLetterEndpointRouteBuilderExtensions.NotFoundType);
         app.MapBulwarkProjections("/admin/projections").RequireShopAdmin();

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
+using Shop.Infrastructure.Modules;
 using Shop.Inventory.Api;
 using Shop.Inventory.Contracts;
 using Shop.Inventory.Data;
@@ -8,23 +10,22 @@ using Shop.Inventory.Data;
 namespace Shop.Inventory;
 
 /// <summary>The Inventory module's one entry point: its services and its endpoints.</summary>
-public static class InventoryModule
+public sealed class InventoryModule : IShopModule
 {
-    /// <summary>The module's name, also its database file name.</summary>
-    public const string Name = "inventory";
-
-    /// <summary>Registers the inventory's database, migrations and <see cref="IInventoryApi"/>.</summary>
-    public static IServiceCollection AddInventoryModule(this IServiceCollection services)
+    private InventoryModule()
     {
-        services.AddModuleDatabase(Name, InventoryMigrations.All, db => new InventoryDatabase(db));
-        services.AddSingleton<IInventoryApi, InventoryRepository>();
-        return services;
     }
+
+    /// <summary>The module's name, also the prefix of its tables.</summary>
+    public static string Name => "inventory";
+
+    /// <inheritdoc />
+    public static IReadOnlyList<ModuleMigration> Migrations => InventoryMigrations.All;
+
+    /// <summary>Registers <see cref="IInventoryApi"/>.</summary>
+    public static void AddServices(IServiceCollection services, IConfiguration configuration) =>
+        services.AddSingleton<IInventoryApi, InventoryRepository>();
 
     /// <summary>Maps <c>/api/inventory</c>.</summary>
-    public static IEndpointRouteBuilder MapInventoryEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        InventoryEndpoints.Map(endpoints);
-        return endpoints;
-    }
+    public static void MapEndpoints(IEndpointRouteBuilder endpoints) => InventoryEndpoints.Map(endpoints);
 }

@@ -1,13 +1,12 @@
-using Microsoft.Data.Sqlite;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Inventory.Data;
 
 internal static class InventoryMigrations
 {
-    public static readonly IReadOnlyList<Migration> All =
+    public static readonly IReadOnlyList<ModuleMigration> All =
     [
-        Migration.Sql(1, "create stock and reservations", """
+        ModuleMigration.Sql("create stock and reservations", """
             CREATE TABLE inventory_stock (
                 product_id INTEGER PRIMARY KEY,
                 on_hand    INTEGER NOT NULL CHECK (on_hand >= 0),
@@ -21,22 +20,8 @@ internal static class InventoryMigrations
                 PRIMARY KEY (reservation_id, product_id)
             );
             """),
-        new Migration(2, "seed demo stock", SeedAsync),
+        // Stock for the demo catalogue's 60 products; a few are deliberately scarce or sold out.
+        ModuleMigration.Seed("seed demo stock", "inventory_stock", ["product_id", "on_hand"],
+            Enumerable.Range(1, 60).Select(id => new object[] { id, id % 10 == 0 ? 0 : id % 7 == 0 ? 2 : 25 + (id * 13 % 75) })),
     ];
-
-    // Stock for the demo catalogue's 60 products; a few are deliberately scarce or sold out.
-    private static async Task SeedAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO inventory_stock (product_id, on_hand) VALUES ($id, $onHand);";
-        var id = insert.Parameters.Add("$id", SqliteType.Integer);
-        var onHand = insert.Parameters.Add("$onHand", SqliteType.Integer);
-        for (var productId = 1; productId <= 60; productId++)
-        {
-            id.Value = productId;
-            onHand.Value = productId % 10 == 0 ? 0 : productId % 7 == 0 ? 2 : 25 + (productId * 13 % 75);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
 }

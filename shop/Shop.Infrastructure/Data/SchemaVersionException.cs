@@ -1,4 +1,4 @@
-namespace Shop.Infrastructure.Sqlite;
+namespace Shop.Infrastructure.Data;
 
 /// <summary>The database holds schema versions this code does not know: it was written by a newer release.</summary>
 public sealed class SchemaVersionException(string module, int databaseVersion, int codeVersion)
