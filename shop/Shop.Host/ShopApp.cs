@@ -15,7 +15,6 @@ using Bulwark.Outbox;
 using Bulwark.Outbox.Messaging;
 using Bulwark.Redis.Caching;
 using Bulwark.Resilience.DependencyInjection;
-using Bulwark.Idempotency;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpLogging;
