@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shop.Infrastructure.Sqlite;
 using Microsoft.Extensions.Options;
+using Shop.Payments.Acquirer;
 using Shop.Payments.Api;
 using Shop.Payments.Contracts;
 using Shop.Payments.Provider;
@@ -20,7 +21,8 @@ public static class PaymentsModule
     public const string Name = "payments";
 
     /// <summary>
-    /// Registers <see cref="IPaymentsApi"/> over the payment provider's HTTP API, the reconciliation table
+    /// Registers <see cref="IPaymentsApi"/> over the HTTP API of the vendor <c>Shop:Payments:Provider</c> names
+    /// (<c>PaymentProvider</c>, the default, or <c>Acquirer</c>), the reconciliation table
     /// (<c>payments_reconciliations</c> in the shop database) and the background reconciler of charges whose outcome
     /// is unknown (<c>Shop:Payments:Reconciliation</c>).
     /// </summary>
@@ -35,9 +37,34 @@ public static class PaymentsModule
         services.TryAddSingleton<ChargeReconciliation>();
         services.AddHostedService<ChargeReconciler>();
         services.TryAddTransient<IPaymentsApi, ProviderPayments>();
-        return services.AddHttpClient<PaymentProviderClient>(ProviderClientName, (sp, http) =>
+        return services.AddPaymentGateway();
+    }
+
+    /// <summary>
+    /// The vendor adapter <c>Shop:Payments:Provider</c> names, over one HttpClient whose handlers (resilience) the host
+    /// adds to whatever vendor is chosen. Switching vendors is this setting and the vendor's address; no caller changes.
+    /// </summary>
+    private static IHttpClientBuilder AddPaymentGateway(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddTransient<IPaymentGateway>(sp =>
         {
-            var baseUrl = sp.GetRequiredService<IOptions<PaymentProviderOptions>>().Value.PaymentProviderUrl;
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(ProviderClientName);
+            var time = sp.GetRequiredService<TimeProvider>();
+            var options = sp.GetRequiredService<IOptions<PaymentsOptions>>().Value;
+            return options.Provider switch
+            {
+                PaymentProviderKind.Acquirer => new AcquirerClient(http, options.Acquirer, time),
+                _ => new PaymentProviderClient(http, time),
+            };
+        });
+        return services.AddHttpClient(ProviderClientName, (sp, http) =>
+        {
+            var options = sp.GetRequiredService<IOptions<PaymentsOptions>>().Value;
+            var baseUrl = options.Provider == PaymentProviderKind.Acquirer
+                ? options.Acquirer.Url
+                : sp.GetRequiredService<IOptions<PaymentProviderOptions>>().Value.PaymentProviderUrl;
             http.BaseAddress = new Uri(baseUrl, "/");
         });
     }
