@@ -22,6 +22,30 @@ internal static class InventoryMigrations
             );
             """),
         new Migration(2, "seed demo stock", SeedAsync),
+        // Stock sync (docs/anti-corruption-layer.md): what a unit cost at the last count, which deliveries were applied
+        // (each once), and the lines set aside for a person instead of being applied.
+        Migration.Sql(3, "stock sync: unit costs, applied batches, quarantine", """
+            CREATE TABLE inventory_unit_costs (
+                product_id      INTEGER PRIMARY KEY REFERENCES inventory_stock (product_id),
+                unit_cost_cents INTEGER NOT NULL CHECK (unit_cost_cents >= 0),
+                currency        TEXT    NOT NULL,
+                counted_on      TEXT    NOT NULL
+            );
+            CREATE TABLE inventory_sync_batches (
+                batch_id    TEXT    PRIMARY KEY,
+                applied_at  TEXT    NOT NULL,
+                applied     INTEGER NOT NULL,
+                quarantined INTEGER NOT NULL
+            );
+            CREATE TABLE inventory_sync_quarantine (
+                id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                batch_id    TEXT    NOT NULL,
+                line_number INTEGER NOT NULL,
+                raw         TEXT    NOT NULL,
+                reason      TEXT    NOT NULL,
+                received_at TEXT    NOT NULL
+            );
+            """),
     ];
 
     // Stock for the demo catalogue's 60 products; a few are deliberately scarce or sold out.
