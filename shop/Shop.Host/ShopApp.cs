@@ -112,7 +112,8 @@ public static partial class ShopApp
         builder.Services.AddCatalogModule(ShopDataOptions.ConnectionString(dataPath));
         builder.Services.AddIdentityModule();
         builder.Services.AddInventoryModule();
-        builder.Services.AddReviewsModule();
+        // In process, or its own process over HTTP (Shop:Reviews:Mode; docs/module-extraction.md).
+        builder.Services.AddReviewsModule(builder.Configuration);
         builder.Services.AddPaymentsModule().AddBulwarkResilienceHandler("payments");
         builder.Services.AddStorefrontModule(builder.Configuration);
         builder.Services.AddReportingModule();
