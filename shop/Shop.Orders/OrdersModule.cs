@@ -1,6 +1,6 @@
 using Bulwark.EventSourcing;
 using Bulwark.Sagas;
-using Bulwark.Sqlite.Sagas;
+using Bulwark.Sqlite;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

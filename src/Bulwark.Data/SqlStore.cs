@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Bulwark.Data.Schema;
 
 namespace Bulwark.Data;
@@ -38,6 +39,28 @@ public abstract class SqlStore : ISchemaOwner, IDisposable
 
     /// <inheritdoc />
     public Task MigrateAsync(CancellationToken cancellationToken = default) => Gate.EnsureAsync(cancellationToken).AsTask();
+
+    /// <summary>
+    /// Runs one write statement as its own unit of work once the tables exist; a busy database runs it again
+    /// (<see cref="SqlDatabase.RunAsync{T}"/>).
+    /// </summary>
+    /// <param name="sql">The statement.</param>
+    /// <param name="bind">Adds the statement's parameters.</param>
+    /// <param name="cancellationToken">Cancels the statement.</param>
+    /// <returns>The rows it affected.</returns>
+    protected async Task<int> ExecuteAsync(string sql, Func<DbCommand, DbCommand> bind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync(
+            async (connection, token) =>
+            {
+                using var command = bind(connection.CreateCommand(sql));
+                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            },
+            Clock,
+            cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,5 +1,4 @@
 using Bulwark.Data;
-using Bulwark.Data.Schema;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -21,15 +20,12 @@ public static class EventSourcingBuilderSqlExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(events);
         var services = builder.Services;
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new SqlEventStore(events(sp), sp.GetRequiredService<TimeProvider>()));
+        services.AddSqlStore(events, static (db, clock) => new SqlEventStore(db, clock));
         services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<SqlEventStore>());
         services.TryAddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<SqlEventStore>());
         services.TryAddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<SqlEventStore>());
-        services.TryAddSingleton(sp => new SqlSubjectKeyStore((keys ?? events)(sp), sp.GetRequiredService<TimeProvider>()));
+        services.AddSqlStore(keys ?? events, static (db, clock) => new SqlSubjectKeyStore(db, clock));
         services.TryAddSingleton<ISubjectKeyStore>(sp => sp.GetRequiredService<SqlSubjectKeyStore>());
-        services.AddSchemaMigration<SqlEventStore>();
-        services.AddSchemaMigration<SqlSubjectKeyStore>();
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Bulwark.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -8,10 +9,10 @@ using Microsoft.Extensions.Options;
 namespace Bulwark.EventSourcing;
 
 /// <summary>Configures event sourcing: choose a store with the adapter's <c>UseSqlite</c> or <c>UsePostgres</c>, add projections.</summary>
-public interface IEventSourcingBuilder
+public interface IEventSourcingBuilder : ISqlStoreBuilder<IEventSourcingBuilder>
 {
-    /// <summary>The service collection being configured.</summary>
-    IServiceCollection Services { get; }
+    // Named explicitly: a plain call would bind to this very member and recurse.
+    IEventSourcingBuilder ISqlStoreBuilder<IEventSourcingBuilder>.UseSqlDatabase(Func<IServiceProvider, SqlDatabase> database) => EventSourcingBuilderSqlExtensions.UseSqlDatabase(this, database);
 }
 
 /// <summary>Registers event sourcing.</summary>

@@ -1,3 +1,4 @@
+using Bulwark.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -5,10 +6,10 @@ using Microsoft.Extensions.Hosting;
 namespace Bulwark.Outbox;
 
 /// <summary>Configures the outbox: a store adapter (<c>UseSqlite</c>, <c>UsePostgres</c>), a transport and the relay.</summary>
-public interface IOutboxBuilder
+public interface IOutboxBuilder : ISqlStoreBuilder<IOutboxBuilder>
 {
-    /// <summary>The service collection being configured.</summary>
-    IServiceCollection Services { get; }
+    // Named explicitly: a plain call would bind to this very member and recurse.
+    IOutboxBuilder ISqlStoreBuilder<IOutboxBuilder>.UseSqlDatabase(Func<IServiceProvider, SqlDatabase> database) => OutboxBuilderSqlExtensions.UseSqlDatabase(this, database);
 }
 
 /// <summary>Registers the transactional outbox.</summary>

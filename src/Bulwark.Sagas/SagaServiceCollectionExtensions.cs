@@ -1,3 +1,4 @@
+using Bulwark.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -6,10 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace Bulwark.Sagas;
 
 /// <summary>Configures sagas: choose a store with the adapter's <c>UseSqlite</c> or <c>UsePostgres</c>, then add definitions.</summary>
-public interface ISagaBuilder
+public interface ISagaBuilder : ISqlStoreBuilder<ISagaBuilder>
 {
-    /// <summary>The service collection being configured.</summary>
-    IServiceCollection Services { get; }
+    // Named explicitly: a plain call would bind to this very member and recurse.
+    ISagaBuilder ISqlStoreBuilder<ISagaBuilder>.UseSqlDatabase(Func<IServiceProvider, SqlDatabase> database) => SagaBuilderSqlExtensions.UseSqlDatabase(this, database);
 }
 
 /// <summary>Registers saga orchestrators.</summary>

@@ -5,7 +5,8 @@ namespace Bulwark.Architecture.Tests;
 /// <summary>
 /// Dependencies point inward (issue 11, docs/adr/0004-dependency-direction.md): cores and bridges reference no
 /// ASP.NET Core and no infrastructure client, checked three ways (project files, the restore graph, the compiled
-/// assembly); every project reference goes down the layer table; adapters stay off ASP.NET Core.
+/// assembly); every project reference goes down the layer table; adapters stay off ASP.NET Core; one core's SQL store
+/// on one database pulls in no other core.
 /// </summary>
 public sealed class DependencyDirectionTests
 {
@@ -16,6 +17,25 @@ public sealed class DependencyDirectionTests
     public static TheoryData<string> Adapters => InLayers(Layer.Adapter);
 
     public static TheoryData<string> Surfaces => InLayers(Layer.Surface);
+
+    public static TheoryData<string> SqlStoreAdapters => [.. PackageLayers.SqlStoreAdapters];
+
+    public static TheoryData<string, string> OneStoreOnOneDatabase
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var core in PackageLayers.SqlStoreCores.Keys)
+            {
+                foreach (var adapter in PackageLayers.SqlStoreAdapters)
+                {
+                    data.Add(core, adapter);
+                }
+            }
+
+            return data;
+        }
+    }
 
     [Fact]
     public void EveryLibrary_HasALayer()
@@ -72,6 +92,7 @@ public sealed class DependencyDirectionTests
 
         var wrong = ProjectGraph.Declare(library).Projects
             .Where(p => !PackageLayers.Of.TryGetValue(p, out var target) || !allowed.Contains(target))
+            .Where(p => !(layer == Layer.Adapter && PackageLayers.IsOwnInfrastructure(library, p)))
             .Select(p => $"{p} ({(PackageLayers.Of.TryGetValue(p, out var target) ? target.ToString() : "no layer")})")
             .ToList();
         Assert.True(wrong.Count == 0, $"{library} ({layer}) may reference only {string.Join("/", allowed)}, but references {string.Join(", ", wrong)}.");
@@ -97,6 +118,32 @@ public sealed class DependencyDirectionTests
 
         var extra = ProjectGraph.Declare(adapter).Projects.Except(ceiling, StringComparer.Ordinal).ToList();
         Assert.True(extra.Count == 0, $"{adapter} gained references {string.Join(", ", extra)}; split the adapter per concept instead.");
+    }
+
+    [Theory]
+    [MemberData(nameof(SqlStoreAdapters))]
+    public void SqlStoreAdapter_PullsInNoCoreButTheDataLayer(string adapter)
+    {
+        // Transitively, through every project reference: the adapter serves each core without depending on any.
+        var pulled = ProjectGraph.DeclareWithReferences(adapter).Projects;
+
+        var cores = pulled.Where(p => p != "Bulwark.Data").ToList();
+        Assert.True(cores.Count == 0, $"{adapter} pulls in {string.Join(", ", cores)}; a core registers its own SQL store through ISqlStoreBuilder.");
+    }
+
+    [Theory]
+    [MemberData(nameof(OneStoreOnOneDatabase))]
+    public void OneCoresStore_OnOneDatabase_PullsInNoOtherCore(string core, string adapter)
+    {
+        // What a user takes for, say, the SQLite outbox: the core and the adapter, with everything they reference.
+        var taken = ProjectGraph.DeclareWithReferences(core).Projects
+            .Concat(ProjectGraph.DeclareWithReferences(adapter).Projects)
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("Bulwark.Data", taken);
+
+        var allowed = PackageLayers.SqlStoreCores[core].Append(core).Append(adapter).Append("Bulwark.Data");
+        var extra = taken.Except(allowed, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        Assert.True(extra.Count == 0, $"{core} on {adapter} also pulls in {string.Join(", ", extra)}.");
     }
 
     [Theory]

@@ -41,7 +41,9 @@ public static class PackageLayers
         // The YARP edge: a host-side surface built on Bulwark.AspNetCore's limits and problems.
         ["Bulwark.Edge"] = Layer.Surface,
         ["Bulwark.Sqlite"] = Layer.Adapter,
+        ["Bulwark.Sqlite.Messaging"] = Layer.Adapter,
         ["Bulwark.Postgres"] = Layer.Adapter,
+        ["Bulwark.Postgres.Outbox"] = Layer.Adapter,
         ["Bulwark.Redis"] = Layer.Adapter,
         ["Bulwark.RabbitMQ"] = Layer.Adapter,
         ["Bulwark.AzureBlob"] = Layer.Adapter,
@@ -61,18 +63,41 @@ public static class PackageLayers
     };
 
     /// <summary>
-    /// The cores each data adapter still references, as a ceiling: the adapters hold every store of their database, so
-    /// today the SQLite outbox pulls in sagas and messaging. Issue 11 splits them; shrink these sets as it lands, and
-    /// the test then keeps them from growing back.
+    /// The Bulwark packages each adapter may reference, as a ceiling. The SQL store adapters take only the data layer:
+    /// every core registers its own SQL store through <c>ISqlStoreBuilder</c>, so one <c>UseSqlite</c>/<c>UsePostgres</c>
+    /// serves them all (docs/adr/0005-adapter-packages.md). A piece that implements a core's own port beyond stores
+    /// (the SQLite transport, PostgreSQL's log-tailing relay) is a <c>Bulwark.{Infrastructure}.{Core}</c> package.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string[]> AdapterCeilings = new Dictionary<string, string[]>
     {
-        ["Bulwark.Sqlite"] = ["Bulwark.Data", "Bulwark.Messaging", "Bulwark.Outbox", "Bulwark.Idempotency", "Bulwark.EventSourcing", "Bulwark.Sagas"],
-        ["Bulwark.Postgres"] = ["Bulwark.Data", "Bulwark.Outbox", "Bulwark.Idempotency", "Bulwark.EventSourcing", "Bulwark.Sagas"],
+        ["Bulwark.Sqlite"] = ["Bulwark.Data"],
+        ["Bulwark.Sqlite.Messaging"] = ["Bulwark.Sqlite", "Bulwark.Messaging"],
+        ["Bulwark.Postgres"] = ["Bulwark.Data"],
+        ["Bulwark.Postgres.Outbox"] = ["Bulwark.Postgres", "Bulwark.Outbox"],
         ["Bulwark.Redis"] = ["Bulwark.Caching", "Bulwark.Idempotency", "Bulwark.Resilience"],
         ["Bulwark.RabbitMQ"] = ["Bulwark.Messaging"],
         ["Bulwark.AzureBlob"] = ["Bulwark.Messaging"],
     };
+
+    /// <summary>The adapters that hold one database's stores for every core (each core's SQL store on its dialect).</summary>
+    public static readonly string[] SqlStoreAdapters = ["Bulwark.Sqlite", "Bulwark.Postgres"];
+
+    /// <summary>The cores with a SQL store, and the cores besides the data layer each one needs of its own accord.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> SqlStoreCores = new Dictionary<string, string[]>
+    {
+        ["Bulwark.Outbox"] = [],
+        ["Bulwark.Idempotency"] = [],
+        ["Bulwark.EventSourcing"] = [],
+        // Step retries are Bulwark's retry.
+        ["Bulwark.Sagas"] = ["Bulwark.Resilience"],
+    };
+
+    /// <summary>
+    /// Whether <paramref name="adapter"/> may reference <paramref name="target"/>, another adapter: only its own
+    /// infrastructure's store package (<c>Bulwark.Sqlite.Messaging</c> → <c>Bulwark.Sqlite</c>), never another database's.
+    /// </summary>
+    public static bool IsOwnInfrastructure(string adapter, string target) =>
+        Of.TryGetValue(target, out var layer) && layer == Layer.Adapter && adapter.StartsWith(target + ".", StringComparison.Ordinal);
 
     /// <summary>Package ids (prefixes) that are ASP.NET Core or an infrastructure client.</summary>
     public static readonly string[] AspNetCorePackages = ["Microsoft.AspNetCore."];

@@ -1,5 +1,5 @@
 using Bulwark.EventSourcing;
-using Bulwark.Sqlite.EventSourcing;
+using Bulwark.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Shop.Infrastructure.EventSourcing;

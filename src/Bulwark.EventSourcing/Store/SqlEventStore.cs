@@ -135,7 +135,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
     public async Task SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        await WriteAsync(
+        await ExecuteAsync(
             "INSERT INTO bulwark_snapshots (stream_id, version, snapshot_type, data) VALUES (@stream, @version, @type, @data) ON CONFLICT DO NOTHING;",
             command => command.With("stream", snapshot.StreamId).With("version", snapshot.Version).With("type", snapshot.SnapshotType).With("data", snapshot.Data.ToArray()),
             cancellationToken).ConfigureAwait(false);
@@ -196,7 +196,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
     public async Task SaveCheckpointAsync(string projection, long position, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(projection);
-        await WriteAsync(
+        await ExecuteAsync(
             "INSERT INTO bulwark_projection_checkpoints (projection, position) VALUES (@name, @position) ON CONFLICT (projection) DO UPDATE SET position = excluded.position;",
             command => command.With("name", projection).With("position", position),
             cancellationToken).ConfigureAwait(false);
@@ -358,19 +358,5 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
             bind(command);
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private async Task WriteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
-    {
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        await Database.RunAsync(
-            async (connection, token) =>
-            {
-                using var command = connection.CreateCommand(sql);
-                bind(command);
-                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            },
-            Clock,
-            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -67,15 +67,9 @@ public sealed class SqlInbox : SqlStore, IInbox
     /// <returns>How many records were deleted.</returns>
     public async Task<int> PurgeAsync(DateTimeOffset receivedBefore, CancellationToken cancellationToken = default)
     {
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await Database.RunAsync(
-            async (connection, token) =>
-            {
-                using var command = connection.CreateCommand("DELETE FROM bulwark_inbox WHERE received_at < @before;")
-                    .With("before", Database.Dialect.Timestamp(receivedBefore));
-                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            },
-            Clock,
+        return await ExecuteAsync(
+            "DELETE FROM bulwark_inbox WHERE received_at < @before;",
+            command => command.With("before", Dialect.Timestamp(receivedBefore)),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,5 +1,4 @@
 using Bulwark.Data;
-using Bulwark.Data.Schema;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -19,11 +18,8 @@ public static class IdempotencyBuilderSqlExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(database);
-        var services = builder.Services;
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new SqlIdempotencyStore(database(sp), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<SqlIdempotencyStore>());
-        services.AddSchemaMigration<SqlIdempotencyStore>();
+        builder.Services.AddSqlStore(database, static (db, clock) => new SqlIdempotencyStore(db, clock));
+        builder.Services.TryAddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<SqlIdempotencyStore>());
         return builder.UseSqlInbox(database);
     }
 
@@ -35,11 +31,8 @@ public static class IdempotencyBuilderSqlExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(database);
-        var services = builder.Services;
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new SqlInbox(database(sp), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IInbox>(sp => sp.GetRequiredService<SqlInbox>());
-        services.AddSchemaMigration<SqlInbox>();
+        builder.Services.AddSqlStore(database, static (db, clock) => new SqlInbox(db, clock));
+        builder.Services.TryAddSingleton<IInbox>(sp => sp.GetRequiredService<SqlInbox>());
         return builder;
     }
 }

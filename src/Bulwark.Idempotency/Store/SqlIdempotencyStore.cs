@@ -196,17 +196,4 @@ public sealed class SqlIdempotencyStore : SqlStore, IIdempotencyStore
             return new IdempotencyRecord(key, reader.GetString(0), Dialect.ReadUuid(reader, 1), state, response, Dialect.ReadTimestamp(reader, 6));
         }
     }
-
-    private async Task<int> ExecuteAsync(string sql, Func<DbCommand, DbCommand> bind, CancellationToken cancellationToken)
-    {
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await Database.RunAsync(
-            async (connection, token) =>
-            {
-                using var command = bind(connection.CreateCommand(sql));
-                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            },
-            Clock,
-            cancellationToken).ConfigureAwait(false);
-    }
 }

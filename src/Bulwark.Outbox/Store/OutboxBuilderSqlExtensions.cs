@@ -1,5 +1,4 @@
 using Bulwark.Data;
-using Bulwark.Data.Schema;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -19,11 +18,9 @@ public static class OutboxBuilderSqlExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(database);
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton(sp => new SqlOutboxStore(database(sp), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSqlStore(database, static (db, clock) => new SqlOutboxStore(db, clock));
         builder.Services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<SqlOutboxStore>());
         builder.Services.TryAddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqlOutboxStore>());
-        builder.Services.AddSchemaMigration<SqlOutboxStore>();
         return builder;
     }
 }

@@ -151,15 +151,9 @@ public sealed partial class SqlOutboxStore : SqlStore, IOutbox, IOutboxStore
     /// <inheritdoc />
     public async Task<int> PurgePublishedAsync(DateTimeOffset publishedBefore, CancellationToken cancellationToken)
     {
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await Database.RunAsync(
-            async (connection, token) =>
-            {
-                using var command = connection.CreateCommand("DELETE FROM bulwark_outbox WHERE published_at IS NOT NULL AND published_at < @before;")
-                    .With("before", Dialect.Timestamp(publishedBefore));
-                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            },
-            Clock,
+        return await ExecuteAsync(
+            "DELETE FROM bulwark_outbox WHERE published_at IS NOT NULL AND published_at < @before;",
+            command => command.With("before", Dialect.Timestamp(publishedBefore)),
             cancellationToken).ConfigureAwait(false);
     }
 

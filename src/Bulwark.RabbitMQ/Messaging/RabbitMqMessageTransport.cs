@@ -21,10 +21,9 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
     private readonly ConcurrentDictionary<string, bool> _declared = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<IChannel> _publishChannels = [];
     private readonly SemaphoreSlim _publishSlots;
-    private readonly List<RabbitMqConsumer> _consumers = [];
+    private readonly TransportConsumers<RabbitMqConsumer> _consumers = new();
     private readonly RabbitMqDeadLetterStore _deadLetters;
     private IConnection? _connection;
-    private bool _disposed;
 
     /// <summary>Creates the transport; it connects on first use.</summary>
     /// <param name="options">The transport options.</param>
@@ -99,11 +98,7 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var consumer = new RabbitMqConsumer(this, endpoint, onDelivery);
         await consumer.StartAsync(connection, cancellationToken).ConfigureAwait(false);
-        lock (_consumers)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _consumers.Add(consumer);
-        }
+        _consumers.Add(consumer, this);
 
         return consumer;
     }
@@ -111,21 +106,9 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        RabbitMqConsumer[] consumers;
-        lock (_consumers)
+        if (!await _consumers.DisposeAllAsync().ConfigureAwait(false))
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            consumers = [.. _consumers];
-        }
-
-        foreach (var consumer in consumers)
-        {
-            await consumer.DisposeAsync().ConfigureAwait(false);
+            return;
         }
 
         while (_publishChannels.TryTake(out var channel))
@@ -144,17 +127,11 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
         DeadLetterScanLock.Dispose();
     }
 
-    internal void Forget(RabbitMqConsumer consumer)
-    {
-        lock (_consumers)
-        {
-            _consumers.Remove(consumer);
-        }
-    }
+    internal void Forget(RabbitMqConsumer consumer) => _consumers.Forget(consumer);
 
     internal async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_consumers.IsDisposed, this);
         if (_connection is { } existing)
         {
             return existing;
@@ -217,7 +194,7 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
         {
             if (channel is not null)
             {
-                if (channel.IsOpen && !_disposed)
+                if (channel.IsOpen && !_consumers.IsDisposed)
                 {
                     _publishChannels.Add(channel);
                 }

@@ -1,9 +1,5 @@
 using Bulwark.Messaging;
 using Bulwark.Messaging.Transport;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bulwark.RabbitMQ.Messaging;
 
@@ -16,12 +12,8 @@ public static class RabbitMqTransportBuilderExtensions
     /// <returns>The builder.</returns>
     public static IMessagingBuilder UseRabbitMq(this IMessagingBuilder builder, Action<RabbitMqTransportOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<RabbitMqTransportOptions>().Configure(configure ?? (_ => { })).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.Replace(ServiceDescriptor.Singleton<IMessageTransport>(sp => new RabbitMqMessageTransport(
-            sp.GetRequiredService<IOptions<RabbitMqTransportOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RabbitMqMessageTransport>>())));
-        return builder;
+        return builder.UseTransport<RabbitMqTransportOptions, RabbitMqMessageTransport>(
+            configure,
+            static (options, timeProvider, logger) => new RabbitMqMessageTransport(options, timeProvider, logger));
     }
 }

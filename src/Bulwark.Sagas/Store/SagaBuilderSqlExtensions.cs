@@ -1,5 +1,4 @@
 using Bulwark.Data;
-using Bulwark.Data.Schema;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -19,10 +18,8 @@ public static class SagaBuilderSqlExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(database);
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton(sp => new SqlSagaStore(database(sp), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSqlStore(database, static (db, clock) => new SqlSagaStore(db, clock));
         builder.Services.TryAddSingleton<ISagaStore>(sp => sp.GetRequiredService<SqlSagaStore>());
-        builder.Services.AddSchemaMigration<SqlSagaStore>();
         return builder;
     }
 }

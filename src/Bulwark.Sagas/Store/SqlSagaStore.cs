@@ -112,20 +112,6 @@ public sealed class SqlSagaStore : SqlStore, ISagaStore
             .With("updated", dialect.Timestamp(state.UpdatedAt));
     }
 
-    private async Task<int> ExecuteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
-    {
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await Database.RunAsync(
-            async (connection, token) =>
-            {
-                using var command = connection.CreateCommand(sql);
-                bind(command);
-                return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            },
-            Clock,
-            cancellationToken).ConfigureAwait(false);
-    }
-
     private async Task<IReadOnlyList<SagaState>> QueryAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
     {
         await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);

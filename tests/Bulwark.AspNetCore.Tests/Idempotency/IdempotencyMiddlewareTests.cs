@@ -1,10 +1,10 @@
+using Bulwark.Sqlite;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Bulwark.AspNetCore.Idempotency;
 using Bulwark.Idempotency;
 using Bulwark.Redis.Idempotency;
-using Bulwark.Sqlite.Idempotency;
 using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,6 +1,5 @@
 using Bulwark.Outbox;
 using Bulwark.Sqlite.Messaging;
-using Bulwark.Sqlite.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;

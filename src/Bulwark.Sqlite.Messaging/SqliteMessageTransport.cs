@@ -58,8 +58,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ISchemaO
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SqliteWakeups.Signal _wakeup;
     private readonly SqliteDeadLetterStore _deadLetters;
-    private readonly List<SqliteConsumer> _consumers = [];
-    private bool _disposed;
+    private readonly TransportConsumers<SqliteConsumer> _consumers = new();
     private bool _opened;
 
     /// <summary>Creates the transport; does no I/O (the file is created and migrated at start-up or on first use).</summary>
@@ -152,11 +151,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ISchemaO
             },
             cancellationToken).ConfigureAwait(false);
         var consumer = new SqliteConsumer(this, endpoint, onDelivery);
-        lock (_consumers)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _consumers.Add(consumer);
-        }
+        _consumers.Add(consumer, this);
 
         consumer.Start();
         return consumer;
@@ -165,21 +160,9 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ISchemaO
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        SqliteConsumer[] consumers;
-        lock (_consumers)
+        if (!await _consumers.DisposeAllAsync().ConfigureAwait(false))
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            consumers = [.. _consumers];
-        }
-
-        foreach (var consumer in consumers)
-        {
-            await consumer.DisposeAsync().ConfigureAwait(false);
+            return;
         }
 
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -193,13 +176,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ISchemaO
         }
     }
 
-    internal void Forget(SqliteConsumer consumer)
-    {
-        lock (_consumers)
-        {
-            _consumers.Remove(consumer);
-        }
-    }
+    internal void Forget(SqliteConsumer consumer) => _consumers.Forget(consumer);
 
     internal async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
     {
@@ -208,7 +185,7 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ISchemaO
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed && _connection.State != System.Data.ConnectionState.Open, this);
+            ObjectDisposedException.ThrowIf(_consumers.IsDisposed && _connection.State != System.Data.ConnectionState.Open, this);
             if (!_opened)
             {
                 await OpenAsync(cancellationToken).ConfigureAwait(false);

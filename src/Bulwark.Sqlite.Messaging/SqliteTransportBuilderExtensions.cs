@@ -1,10 +1,7 @@
 using Bulwark.Data.Schema;
 using Bulwark.Messaging;
 using Bulwark.Messaging.Transport;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bulwark.Sqlite.Messaging;
 
@@ -18,11 +15,9 @@ public static class SqliteTransportBuilderExtensions
     public static IMessagingBuilder UseSqliteTransport(this IMessagingBuilder builder, Action<SqliteTransportOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<SqliteTransportOptions>().Configure(configure ?? (_ => { })).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.Replace(ServiceDescriptor.Singleton<IMessageTransport>(sp => new SqliteMessageTransport(
-            sp.GetRequiredService<IOptions<SqliteTransportOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SqliteMessageTransport>>())));
+        builder.UseTransport<SqliteTransportOptions, SqliteMessageTransport>(
+            configure,
+            static (options, timeProvider, logger) => new SqliteMessageTransport(options, timeProvider, logger));
         builder.Services.TryAddSingleton<TransportSchema>();
         builder.Services.AddSchemaMigration<TransportSchema>();
         return builder;
