@@ -55,7 +55,8 @@ mkdir -p "$LOG_DIR"
 missing=()
 # prometheus: only for promtool, which checks deploy/prometheus/alerts.yml and runs its unit tests (no server started).
 # chromium: the browser the Playwright tests drive headless (tests/Bulwark.ControlRoom.Tests, tests/Shop.Host.Tests/Api).
-for pkg in postgresql redis-server rabbitmq-server prometheus chromium; do
+# kubectl: only for `kubectl kustomize`, which renders deploy/k8s offline (deploy/k8s/check.sh; no cluster is used).
+for pkg in postgresql redis-server rabbitmq-server prometheus chromium kubectl; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -63,10 +64,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   as_root apt-get -o Acquire::Retries=3 update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends \
-    postgresql redis-server rabbitmq-server prometheus chromium </dev/null >"$LOG_DIR/apt-install.log" 2>&1 \
+    postgresql redis-server rabbitmq-server prometheus chromium kubectl </dev/null >"$LOG_DIR/apt-install.log" 2>&1 \
     || { tail -n 40 "$LOG_DIR/apt-install.log" >&2; die "apt-get install failed (full log: $LOG_DIR/apt-install.log)"; }
 else
-  log "postgresql, redis-server, rabbitmq-server, prometheus (promtool) and chromium are installed"
+  log "postgresql, redis-server, rabbitmq-server, prometheus (promtool), chromium and kubectl are installed"
 fi
 
 if ! command -v azurite >/dev/null 2>&1; then

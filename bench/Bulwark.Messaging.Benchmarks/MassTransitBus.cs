@@ -13,7 +13,10 @@ namespace Bulwark.Messaging.Benchmarks;
 /// </summary>
 internal static class MassTransitBus
 {
-    public static (ServiceProvider Provider, IBusControl Bus) Create(Uri broker, string queue, int concurrency, Action handled)
+    public static (ServiceProvider Provider, IBusControl Bus) Create(Uri broker, string queue, int concurrency, Action handled) =>
+        Create(broker, queue, concurrency, _ => handled());
+
+    public static (ServiceProvider Provider, IBusControl Bus) Create(Uri broker, string queue, int concurrency, Action<Ping> handled)
     {
         var services = new ServiceCollection();
         services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) =>
@@ -25,9 +28,9 @@ internal static class MassTransitBus
                 e.SetQuorumQueue();
                 e.PrefetchCount = 32;
                 e.ConcurrentMessageLimit = concurrency;
-                e.Handler<Ping>(_ =>
+                e.Handler<Ping>(context =>
                 {
-                    handled();
+                    handled(context.Message);
                     return Task.CompletedTask;
                 });
             });

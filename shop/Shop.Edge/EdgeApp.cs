@@ -1,6 +1,9 @@
+using Bulwark.AspNetCore.Deadlines;
 using Bulwark.AspNetCore.Health;
 using Bulwark.AspNetCore.Limits;
 using Bulwark.AspNetCore.Problems;
+using Bulwark.AspNetCore.RateLimiting;
+using Bulwark.Resilience.RateLimiting;
 using Bulwark.Edge;
 
 namespace Shop.Edge;
@@ -35,11 +38,24 @@ public static partial class EdgeApp
         builder.Services.AddBulwarkHealth();
         // Connection count, per-client connections, header sizes and timeouts, request body size: Bulwark:Limits.
         builder.Services.AddBulwarkConnectionLimits();
+        // Each request's deadline is fixed here, at the outermost hop, and stamped inward (X-Deadline): Bulwark:Deadlines.
+        builder.Services.AddBulwarkDeadlines(builder.Configuration);
+        // Per client (address, or API key tier) before anything reaches a shop: Bulwark:RateLimiting. The edge's own
+        // defaults are a coarse shield (a page with its assets is tens of requests); the shop limits finer behind it.
+        builder.Services.Configure<BulwarkRateLimitingOptions>(o =>
+        {
+            o.Tiers["anonymous"] = new RateLimitPolicy { PermitLimit = 6_000, Window = TimeSpan.FromMinutes(1) };
+            o.Tiers["internal"] = new RateLimitPolicy { PermitLimit = 5_000, Window = TimeSpan.FromSeconds(1) };
+            o.Exempt = IsOperatorOrHealth;
+        });
+        builder.Services.AddBulwarkRateLimiting(builder.Configuration);
         builder.Services.AddBulwarkEdge(builder.Configuration.GetSection(EdgeOptions.SectionName));
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseBulwarkProblemDetails();
+        // Operator calls wait for drains and smoke gates longer than a customer's budget; they are not proxied.
+        app.UseWhen(context => !IsOperatorOrHealth(context), customer => customer.UseBulwarkDeadlines().UseBulwarkRateLimiting());
         app.MapBulwarkHealth();
         app.MapBulwarkEdge();
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -49,6 +65,9 @@ public static partial class EdgeApp
         });
         return app;
     }
+
+    private static bool IsOperatorOrHealth(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/edge") || context.Request.Path.StartsWithSegments("/health");
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Edge ready at {Urls}; try GET /api/products/1 or, with an operator key, GET /edge/release")]
     private static partial void LogReady(ILogger logger, string urls);

@@ -7,6 +7,7 @@ using Bulwark.AspNetCore.Projections;
 using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.AspNetCore.Resilience;
 using Bulwark.AspNetCore.Problems;
+using Bulwark.AspNetCore.Releases;
 using Bulwark.Caching.CacheAside;
 using Bulwark.ControlRoom.Hosting;
 using Bulwark.Observability.Telemetry;
@@ -14,7 +15,6 @@ using Bulwark.Outbox;
 using Bulwark.Outbox.Messaging;
 using Bulwark.Redis.Caching;
 using Bulwark.Resilience.DependencyInjection;
-using Bulwark.Sqlite;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpLogging;
@@ -22,6 +22,7 @@ using Shop.Analytics;
 using Shop.Catalog;
 using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Auth;
+using Shop.Infrastructure.HttpCaching;
 using Microsoft.AspNetCore.HttpOverrides;
 using Shop.Infrastructure.Messaging;
 using Shop.Infrastructure.OpenApi;
@@ -29,7 +30,8 @@ using Shop.Notifications;
 using Shop.Returns;
 using Shop.Rewards;
 using Shop.Host.Externals;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
+using Shop.Infrastructure.Modules;
 using Shop.Identity;
 using Shop.Inventory;
 using Shop.Orders;
@@ -66,6 +68,9 @@ public static partial class ShopApp
         // A body that does not bind is a 400 problem in every environment (Development would otherwise throw it as a 500).
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddBulwarkHealth();
+        // Immutable releases (Codex 25, docs/releases.md): the release id on /health/release and as a metric, and the
+        // folder re-hashed against release.json so a file or setting changed under a running instance is reported.
+        builder.Services.AddBulwarkRelease();
         // Kestrel limits chosen on purpose (Bulwark:Limits): connections in all and per client address, keep-alive,
         // headers, a 1 MiB body unless an endpoint (returns) says otherwise. See docs/limits.md.
         builder.Services.AddBulwarkConnectionLimits();
@@ -87,18 +92,17 @@ public static partial class ShopApp
                 | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
             o.CombineLogs = true;
         });
-        // Integration events leave through one outbox in the shop database (ADR 0002).
+        // One shop database (Shop:Data:Provider, SQLite by default or PostgreSQL) holds every module's tables, the outbox,
+        // idempotency keys, the inbox, saga state and the event log, so a business write and its event commit together
+        // (ADR 0002, docs/shop.md). The data folder holds the SQLite file, the embedded queue and claim checks.
         var dataPath = builder.Configuration[$"{ShopDataOptions.SectionName}:{nameof(ShopDataOptions.Path)}"] ?? new ShopDataOptions().Path;
-        // The outbox store migrates before any module does, so the folder must exist before the host starts.
         Directory.CreateDirectory(dataPath);
+        builder.Services.AddShopDatabase();
         // The bus (embedded SQLite or RabbitMQ, claim check, DLQ) before the outbox: the relay then publishes through it,
         // and subscriptions are bound before the relay's first publish (docs/shop.md, "Messaging in the shop").
         builder.Services.AddShopMessaging(builder.Configuration);
-        builder.Services.AddBulwarkOutbox().UseSqlite(ShopDataOptions.ConnectionString(dataPath)).WithMessageBus();
-        builder.Services.AddNotificationsModule();
-        builder.Services.AddRewardsModule();
-        builder.Services.AddAnalyticsModule();
-        builder.Services.AddReturnsModule();
+        builder.Services.AddBulwarkOutbox().UseSqlDatabase(ShopDatabase.Resolve).WithMessageBus();
+        builder.Services.AddBulwarkIdempotency().UseSqlDatabase(ShopDatabase.Resolve);
 
         builder.Services.AddShopAdmin();
         // Cache-aside (Codex 18): in memory on the embedded defaults; Bulwark:Caching:RedisConfiguration adds Redis as
@@ -108,18 +112,24 @@ public static partial class ShopApp
         {
             caching.WithBulwarkRedis(redis);
         }
-        builder.Services.AddCatalogModule(ShopDataOptions.ConnectionString(dataPath));
-        builder.Services.AddIdentityModule();
-        builder.Services.AddInventoryModule();
-        // In process, or its own process over HTTP (Shop:Reviews:Mode; docs/module-extraction.md).
-        builder.Services.AddReviewsModule(builder.Configuration);
-        builder.Services.AddPaymentsModule().AddBulwarkResilienceHandler("payments");
-        builder.Services.AddStorefrontModule(builder.Configuration);
-        builder.Services.AddReportingModule();
-        // Data consistency (issue 4): idempotency keys, orders (saga + event log) and wallets, all in shop.db.
-        builder.Services.AddBulwarkIdempotency().UseSqlite(ShopDataOptions.ConnectionString(dataPath));
-        builder.Services.AddOrdersModule(ShopDataOptions.ConnectionString(dataPath));
-        builder.Services.AddWalletModule(ShopDataOptions.ConnectionString(dataPath));
+
+        // Every module the same way (IShopModule): its tables migrate in the host's starting phase, before any hosted
+        // service starts, so this order only decides the order of endpoints in the API description.
+        builder.Services
+            .AddShopModule<CatalogModule>(builder.Configuration)
+            .AddShopModule<IdentityModule>(builder.Configuration)
+            .AddShopModule<InventoryModule>(builder.Configuration)
+            // In process, or its own process over HTTP (Shop:Reviews:Mode; docs/module-extraction.md).
+            .AddReviewsModule(builder.Configuration)
+            .AddShopModule<PaymentsModule>(builder.Configuration)
+            .AddShopModule<StorefrontModule>(builder.Configuration)
+            .AddShopModule<ReportingModule>(builder.Configuration)
+            .AddShopModule<OrdersModule>(builder.Configuration)
+            .AddShopModule<WalletModule>(builder.Configuration)
+            .AddShopModule<NotificationsModule>(builder.Configuration)
+            .AddShopModule<RewardsModule>(builder.Configuration)
+            .AddShopModule<AnalyticsModule>(builder.Configuration)
+            .AddShopModule<ReturnsModule>(builder.Configuration);
 
         builder.Services.AddOptions<ExternalsOptions>().BindConfiguration(ExternalsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         if (builder.Configuration.GetValue<bool>($"{ExternalsOptions.SectionName}:{nameof(ExternalsOptions.Launch)}"))
@@ -169,6 +179,8 @@ public static partial class ShopApp
 
         app.UseHttpLogging();
         app.UseBulwarkProblemDetails();
+        // Every /api answer is no-store unless its endpoint opts in to caching (docs/api.md, "HTTP caching").
+        app.UseShopHttpCaching();
         app.UseBulwarkDeadlines();
         app.UseRouting();
         if (managementPort is { } port)
@@ -184,22 +196,12 @@ public static partial class ShopApp
         // After authorization: a refused caller never gets an idempotency record.
         app.UseBulwarkIdempotency();
         app.MapBulwarkHealth();
+        app.MapBulwarkRelease();
         // Prometheus scrapes /metrics (Bulwark:Observability:Prometheus); outside /api, so never rate limited.
         app.MapBulwarkMetrics(metrics => metrics.AsManagementEndpoint());
-        app.MapCatalogEndpoints();
-        app.MapIdentityEndpoints();
-        app.MapInventoryEndpoints();
-        app.MapReviewsEndpoints();
-        app.MapPaymentsEndpoints();
-        app.MapStorefrontEndpoints();
-        app.MapReportingEndpoints();
-        app.MapOrdersEndpoints();
-        app.MapWalletEndpoints();
-        app.MapNotificationsEndpoints();
-        app.MapRewardsEndpoints();
-        app.MapAnalyticsEndpoints();
-        app.MapReturnsEndpoints();
-        app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin();
+        app.MapShopModules();
+        app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin()
+            .ProducesProblemType(StatusCodes.Status404NotFound, DeadLetterEndpointRouteBuilderExtensions.NotFoundType);
         app.MapBulwarkProjections("/admin/projections").RequireShopAdmin();
         app.MapShopOpenApi();
         // Operators only, on the management port outside Development (on the main port in Development).
@@ -241,6 +243,12 @@ public static partial class ShopApp
             options.KnownProxies.Add(address);
         }
     }
+
+    // Reviews is one module with two placements; which one this process adds is composition, not the module's code.
+    private static IServiceCollection AddReviewsModule(this IServiceCollection services, IConfiguration configuration) =>
+        RemoteReviewsModule.IsChosen(configuration)
+            ? services.AddShopModule<RemoteReviewsModule>(configuration)
+            : services.AddShopModule<ReviewsModule>(configuration);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Shop ready at {Urls}; try GET /api/products/1")]
     private static partial void LogReady(ILogger logger, string urls);

@@ -3,20 +3,29 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Configuration;
 using Shop.Identity.Adapters;
 using Shop.Identity.Api;
 using Shop.Identity.Contracts;
 using Shop.Identity.Ports;
 using Shop.Identity.Users;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
+using Shop.Infrastructure.Modules;
 
 namespace Shop.Identity;
 
 /// <summary>The Identity module's one entry point: sign-up, with <c>UserRegistered</c> through the outbox.</summary>
-public static class IdentityModule
+public sealed class IdentityModule : IShopModule
 {
+    private IdentityModule()
+    {
+    }
+
     /// <summary>The module's name, also the prefix of its tables.</summary>
-    public const string Name = "identity";
+    public static string Name => "identity";
+
+    /// <inheritdoc />
+    public static IReadOnlyList<ModuleMigration> Migrations => IdentityMigrations.All;
 
     /// <summary>The configuration section bound to ASP.NET Core's <see cref="PasswordHasherOptions"/>.</summary>
     public const string PasswordHasherSection = "Shop:Identity:PasswordHasher";
@@ -24,14 +33,13 @@ public static class IdentityModule
     private const int MinimumProductionIterations = 100_000;
 
     /// <summary>
-    /// Registers the sign-up use case on the SQLite adapter. Needs an outbox (<c>AddBulwarkOutbox().UseSqlite(...)</c>)
-    /// on the shop database.
+    /// Registers the sign-up use case on the SQL adapter (SQLite or PostgreSQL, whichever the shop database is). Needs
+    /// an outbox on the shop database (<c>AddBulwarkOutbox().UseSqlDatabase(ShopDatabase.Resolve)</c>).
     /// </summary>
-    public static IServiceCollection AddIdentityModule(this IServiceCollection services)
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddModuleDatabase(Name, IdentityMigrations.All, db => new IdentityDatabase(db));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IUserStore, SqliteUserStore>();
+        services.AddSingleton<IUserStore, SqlUserStore>();
         services.AddSingleton<IPasswordHashing, AspNetPasswordHashing>();
         // PBKDF2's work factor. Tests sign up hundreds of customers and may lower it in Development; outside Development
         // nothing below ASP.NET Core's own default (100,000) starts.
@@ -43,13 +51,8 @@ public static class IdentityModule
             .ValidateOnStart();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<IIdentityApi, IdentityApi>();
-        return services;
     }
 
     /// <summary>Maps <c>/api/users</c>.</summary>
-    public static IEndpointRouteBuilder MapIdentityEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        IdentityEndpoints.Map(endpoints);
-        return endpoints;
-    }
+    public static void MapEndpoints(IEndpointRouteBuilder endpoints) => IdentityEndpoints.Map(endpoints);
 }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
+using Shop.Infrastructure.Modules;
 using Shop.Inventory.Api;
 using Shop.Inventory.Contracts;
 using Shop.Inventory.Data;
@@ -12,25 +14,33 @@ using Microsoft.Extensions.Options;
 namespace Shop.Inventory;
 
 /// <summary>The Inventory module's one entry point: its services and its endpoints.</summary>
-public static class InventoryModule
+public sealed class InventoryModule : IShopModule
 {
-    /// <summary>The module's name, also its database file name.</summary>
-    public const string Name = "inventory";
+    private InventoryModule()
+    {
+    }
+
+    /// <summary>The name of the legacy ERP's HttpClient, for adding handlers to it.</summary>
+    public const string LegacyErpHttpClientName = "legacy-erp";
+
+    /// <summary>The module's name, also the prefix of its tables.</summary>
+    public static string Name => "inventory";
+
+    /// <inheritdoc />
+    public static IReadOnlyList<ModuleMigration> Migrations => InventoryMigrations.All;
 
     /// <summary>
-    /// Registers the inventory's database, migrations and <see cref="IInventoryApi"/>, and the stock sync from the legacy
-    /// ERP through its anti-corruption layer (<c>Shop:Inventory:StockSync</c>, <c>Shop:Inventory:LegacyErp</c>).
+    /// Registers <see cref="IInventoryApi"/> and the stock sync from the legacy ERP through its anti-corruption layer
+    /// (<c>Shop:Inventory:StockSync</c>, <c>Shop:Inventory:LegacyErp</c>).
     /// </summary>
-    public static IServiceCollection AddInventoryModule(this IServiceCollection services)
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddModuleDatabase(Name, InventoryMigrations.All, db => new InventoryDatabase(db));
         services.AddSingleton<IInventoryApi, InventoryRepository>();
-        services.AddStockSync();
-        return services;
+        AddStockSync(services);
     }
 
     // The sync knows only IStockCountSource; which system counts the shelf is decided here, in composition.
-    private static void AddStockSync(this IServiceCollection services)
+    private static void AddStockSync(IServiceCollection services)
     {
         services.AddOptions<StockSyncOptions>().BindConfiguration(StockSyncOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LegacyErpOptions>().BindConfiguration(LegacyErpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -46,13 +56,6 @@ public static class InventoryModule
         });
     }
 
-    /// <summary>The name of the legacy ERP's HttpClient, for adding handlers to it.</summary>
-    public const string LegacyErpHttpClientName = "legacy-erp";
-
     /// <summary>Maps <c>/api/inventory</c>.</summary>
-    public static IEndpointRouteBuilder MapInventoryEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        InventoryEndpoints.Map(endpoints);
-        return endpoints;
-    }
+    public static void MapEndpoints(IEndpointRouteBuilder endpoints) => InventoryEndpoints.Map(endpoints);
 }

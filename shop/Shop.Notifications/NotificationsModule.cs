@@ -1,48 +1,59 @@
-using Bulwark.Messaging;
-using Bulwark.Messaging.Subscriptions;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Identity.Contracts;
+using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Messaging;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Modules;
 using Shop.Notifications.Api;
-using Shop.Notifications.Data;
 using Shop.Notifications.Handlers;
 using Shop.Orders.Contracts;
 
 namespace Shop.Notifications;
 
 /// <summary>The Notifications module: welcome, order-confirmation and order-rejection e-mails, driven only by integration events.</summary>
-public static class NotificationsModule
+public sealed class NotificationsModule : IShopModule
 {
-    /// <summary>The module's name, also the prefix of its tables.</summary>
-    public const string Name = "notifications";
-
-    /// <summary>The module's subscription (its own durable queue) and its inbox consumer name.</summary>
+    /// <summary>The module's name, also the prefix of its tables, its subscription (own durable queue) and inbox consumer.</summary>
     public const string SubscriptionName = "notifications";
 
-    /// <summary>Registers the module and its subscription. Needs <c>AddShopMessaging</c>.</summary>
-    public static IServiceCollection AddNotificationsModule(this IServiceCollection services)
+    private NotificationsModule()
     {
-        services.AddModuleDatabase(Name, NotificationsMigrations.All, db => new NotificationsDatabase(db));
-        services.AddBulwarkMessaging()
-            .AddShopContract<UserRegistered>(UserRegistered.Topic)
-            .AddShopContract<OrderConfirmed>(OrderConfirmed.Topic)
-            .AddShopContract<OrderRejected>(OrderRejected.Topic)
-            .AddSubscription(SubscriptionName, s => s
-                .FromTopic(UserRegistered.Topic)
-                .FromTopic(OrderConfirmed.Topic)
-                .FromTopic(OrderRejected.Topic)
-                .Handle<UserRegistered, WelcomeEmailHandler>()
-                .Handle<OrderConfirmed, OrderConfirmationHandler>()
-                .Handle<OrderRejected, OrderRejectionHandler>());
-        return services;
     }
 
+    /// <inheritdoc />
+    public static string Name => SubscriptionName;
+
+    /// <inheritdoc />
+    public static IReadOnlyList<ModuleMigration> Migrations { get; } =
+    [
+        new("create outbox and recipients", t => $"""
+            CREATE TABLE notifications_recipients (
+                user_id      TEXT PRIMARY KEY,
+                email        TEXT NOT NULL,
+                display_name TEXT NOT NULL
+            );
+            CREATE TABLE notifications_outbox (
+                id         {t.IdentityKey},
+                user_id    TEXT NOT NULL,
+                kind       TEXT NOT NULL,
+                recipient  TEXT NULL,
+                subject    TEXT NOT NULL,
+                body       TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX ix_notifications_outbox_user ON notifications_outbox (user_id);
+            """),
+    ];
+
+    /// <summary>Subscribes the mails to sign-ups and order outcomes. Needs <c>AddShopMessaging</c>.</summary>
+    public static void AddServices(IServiceCollection services, IConfiguration configuration) =>
+        services.AddShopSubscription(SubscriptionName, s => s
+            .On<UserRegistered, WelcomeEmailHandler>(UserRegistered.Topic)
+            .On<OrderConfirmed, OrderConfirmationHandler>(OrderConfirmed.Topic)
+            .On<OrderRejected, OrderRejectionHandler>(OrderRejected.Topic));
+
     /// <summary>Maps <c>GET /api/notifications?userId=</c>.</summary>
-    public static IEndpointRouteBuilder MapNotificationsEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        NotificationsEndpoints.Map(endpoints);
-        return endpoints;
-    }
+    public static void MapEndpoints(IEndpointRouteBuilder endpoints) => NotificationsEndpoints.Map(endpoints);
 }

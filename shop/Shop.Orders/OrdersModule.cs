@@ -1,12 +1,13 @@
 using Bulwark.EventSourcing;
 using Bulwark.Sagas;
-using Bulwark.Sqlite;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Shop.Infrastructure.Data;
 using Shop.Infrastructure.EventSourcing;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Modules;
 using Shop.Orders.Api;
 using Shop.Orders.Contracts;
 using Shop.Orders.Data;
@@ -16,21 +17,57 @@ using Shop.Orders.History;
 namespace Shop.Orders;
 
 /// <summary>The Orders module's one entry point: its services and its endpoints.</summary>
-public static class OrdersModule
+public sealed class OrdersModule : IShopModule
 {
+    private OrdersModule()
+    {
+    }
+
     /// <summary>The module's name, also the prefix of its tables.</summary>
-    public const string Name = "orders";
+    public static string Name => "orders";
+
+    /// <inheritdoc />
+    public static IReadOnlyList<ModuleMigration> Migrations { get; } =
+    [
+        new("create orders, shipments and history", t => $"""
+            CREATE TABLE orders_orders (
+                id                TEXT PRIMARY KEY,
+                customer_id       TEXT    NOT NULL,
+                status            TEXT    NOT NULL CHECK (status IN ('Pending', 'Confirmed', 'Rejected')),
+                reason            TEXT,
+                lines_json        TEXT    NOT NULL,
+                total_cents       {t.BigNumber} NOT NULL,
+                currency          TEXT    NOT NULL,
+                shipping_postcode TEXT    NOT NULL,
+                placed_at         TEXT    NOT NULL,
+                updated_at        TEXT    NOT NULL
+            );
+            CREATE TABLE orders_shipments (
+                order_id   TEXT PRIMARY KEY,
+                postcode   TEXT NOT NULL,
+                status     TEXT NOT NULL CHECK (status IN ('booked', 'cancelled'))
+            );
+            CREATE TABLE orders_history (
+                order_id    TEXT PRIMARY KEY,
+                customer_id TEXT    NOT NULL,
+                status      TEXT    NOT NULL,
+                reason      TEXT,
+                total_cents {t.BigNumber} NOT NULL,
+                currency    TEXT    NOT NULL,
+                placed_at   TEXT    NOT NULL,
+                version     {t.BigNumber} NOT NULL
+            );
+            CREATE INDEX orders_history_by_customer ON orders_history (customer_id, placed_at);
+            """),
+    ];
 
     /// <summary>
     /// Registers ordering: the order tables, the fulfilment saga (state in the shop database), the order lifecycle
     /// events in the shop's event log and the order-history projection. Needs the outbox, the catalogue, the inventory
     /// and payments; <c>POST /api/orders</c> needs <c>AddBulwarkIdempotency</c> + <c>UseBulwarkIdempotency</c> in the host.
     /// </summary>
-    /// <param name="services">The services.</param>
-    /// <param name="shopConnectionString">The shop database (<c>ShopDataOptions.ConnectionString</c>).</param>
-    public static IServiceCollection AddOrdersModule(this IServiceCollection services, string shopConnectionString)
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddModuleDatabase(Name, OrdersMigrations.All, db => new OrdersDatabase(db));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<OrderRepository>();
         services.TryAddSingleton<IOrdersApi, OrdersApi>();
@@ -39,22 +76,17 @@ public static class OrdersModule
         services.AddSingleton<OrderFulfilment>();
         services.AddSingleton<OrderFulfilmentRunner>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OrderFulfilmentRunner>());
-        services.AddShopEventSourcing(shopConnectionString, events => events
+        services.AddShopEventSourcing(events => events
                 .Register<OrderPlaced>("orders.OrderPlaced")
                 .Register<OrderConfirmedEntry>("orders.OrderConfirmed")
                 .Register<OrderRejectedEntry>("orders.OrderRejected"))
             .AddProjection<OrderHistoryProjection>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
         // The library's orchestrator and sweeper (resume at start, then sweep); the steps' services are injected.
-        services.AddBulwarkSagas().UseSqlite(shopConnectionString).AddSaga(sp => sp.GetRequiredService<OrderFulfilment>().Define());
-        return services;
+        services.AddBulwarkSagas().UseSqlDatabase(ShopDatabase.Resolve).AddSaga(sp => sp.GetRequiredService<OrderFulfilment>().Define());
     }
 
     /// <summary>Maps <c>/api/orders</c> and <c>/api/customers/{id}/orders</c>.</summary>
-    public static IEndpointRouteBuilder MapOrdersEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        OrdersEndpoints.Map(endpoints);
-        return endpoints;
-    }
+    public static void MapEndpoints(IEndpointRouteBuilder endpoints) => OrdersEndpoints.Map(endpoints);
 
     /// <summary>Operations: rebuilds the order-history read model from position 0 of the event log.</summary>
     public static Task RebuildOrderHistoryAsync(IServiceProvider services, CancellationToken cancellationToken)

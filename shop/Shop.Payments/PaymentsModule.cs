@@ -1,8 +1,11 @@
+using Bulwark.Resilience.DependencyInjection;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Shop.Infrastructure.Sqlite;
 using Microsoft.Extensions.Options;
+using Shop.Infrastructure.Data;
+using Shop.Infrastructure.Modules;
 using Shop.Payments.Acquirer;
 using Shop.Payments.Api;
 using Shop.Payments.Contracts;
@@ -12,39 +15,46 @@ using Shop.Payments.Reconciliation;
 namespace Shop.Payments;
 
 /// <summary>The Payments module's one entry point: its services and its endpoints.</summary>
-public static class PaymentsModule
+public sealed class PaymentsModule : IShopModule
 {
     /// <summary>The name of the payment provider's HttpClient, for adding handlers to it.</summary>
     public const string ProviderClientName = "payment-provider";
 
+    /// <summary>The resilience pipeline (breaker, retry, timeouts) every call to the provider goes through.</summary>
+    public const string Pipeline = "payments";
+
+    private PaymentsModule()
+    {
+    }
+
     /// <summary>The module's name, also the prefix of its tables.</summary>
-    public const string Name = "payments";
+    public static string Name => "payments";
+
+    /// <inheritdoc />
+    public static IReadOnlyList<ModuleMigration> Migrations => PaymentsMigrations.All;
 
     /// <summary>
     /// Registers <see cref="IPaymentsApi"/> over the HTTP API of the vendor <c>Shop:Payments:Provider</c> names
-    /// (<c>PaymentProvider</c>, the default, or <c>Acquirer</c>), the reconciliation table
-    /// (<c>payments_reconciliations</c> in the shop database) and the background reconciler of charges whose outcome
-    /// is unknown (<c>Shop:Payments:Reconciliation</c>).
+    /// (<c>PaymentProvider</c>, the default, or <c>Acquirer</c>) through the <c>payments</c> pipeline of
+    /// <c>AddBulwarkResilience</c>, the reconciliation table (<c>payments_reconciliations</c>) and the background
+    /// reconciler of charges whose outcome is unknown (<c>Shop:Payments:Reconciliation</c>).
     /// </summary>
-    public static IHttpClientBuilder AddPaymentsModule(this IServiceCollection services)
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PaymentProviderOptions>().BindConfiguration(PaymentProviderOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddModuleDatabase(Name, PaymentsMigrations.All, db => new PaymentsDatabase(db));
         services.AddMetrics();
         services.TryAddSingleton<ReconciliationStore>();
         services.TryAddSingleton<ReconciliationMetrics>();
         services.TryAddSingleton<ChargeReconciliation>();
         services.AddHostedService<ChargeReconciler>();
         services.TryAddTransient<IPaymentsApi, ProviderPayments>();
-        return services.AddPaymentGateway();
+        AddPaymentGateway(services);
     }
 
-    /// <summary>
-    /// The vendor adapter <c>Shop:Payments:Provider</c> names, over one HttpClient whose handlers (resilience) the host
-    /// adds to whatever vendor is chosen. Switching vendors is this setting and the vendor's address; no caller changes.
-    /// </summary>
-    private static IHttpClientBuilder AddPaymentGateway(this IServiceCollection services)
+    // The vendor adapter Shop:Payments:Provider names, over one HttpClient with the one resilience pipeline, whatever
+    // vendor is chosen. Switching vendors is this setting and the vendor's address; no caller changes.
+    private static void AddPaymentGateway(IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -59,20 +69,16 @@ public static class PaymentsModule
                 _ => new PaymentProviderClient(http, time),
             };
         });
-        return services.AddHttpClient(ProviderClientName, (sp, http) =>
+        services.AddHttpClient(ProviderClientName, (sp, http) =>
         {
             var options = sp.GetRequiredService<IOptions<PaymentsOptions>>().Value;
             var baseUrl = options.Provider == PaymentProviderKind.Acquirer
                 ? options.Acquirer.Url
                 : sp.GetRequiredService<IOptions<PaymentProviderOptions>>().Value.PaymentProviderUrl;
             http.BaseAddress = new Uri(baseUrl, "/");
-        });
+        }).AddBulwarkResilienceHandler(Pipeline);
     }
 
     /// <summary>Maps <c>/api/payments</c>.</summary>
-    public static IEndpointRouteBuilder MapPaymentsEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        PaymentEndpoints.Map(endpoints);
-        return endpoints;
-    }
+    public static void MapEndpoints(IEndpointRouteBuilder endpoints) => PaymentEndpoints.Map(endpoints);
 }

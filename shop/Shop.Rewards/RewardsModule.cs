@@ -1,45 +1,51 @@
-using Bulwark.Messaging;
-using Bulwark.Messaging.Subscriptions;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Identity.Contracts;
+using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Messaging;
-using Shop.Infrastructure.Sqlite;
-using Shop.Rewards.Api;
-using Shop.Rewards.Data;
-using Shop.Rewards.Handlers;
+using Shop.Infrastructure.Modules;
 using Shop.Orders.Contracts;
+using Shop.Rewards.Api;
+using Shop.Rewards.Handlers;
 
 namespace Shop.Rewards;
 
 /// <summary>The Rewards module: welcome points and points per confirmed order, driven only by integration events.</summary>
-public static class RewardsModule
+public sealed class RewardsModule : IShopModule
 {
-    /// <summary>The module's name, also the prefix of its tables.</summary>
-    public const string Name = "rewards";
-
-    /// <summary>The module's subscription (its own durable queue) and its inbox consumer name.</summary>
+    /// <summary>The module's name, also the prefix of its tables, its subscription (own durable queue) and inbox consumer.</summary>
     public const string SubscriptionName = "rewards";
 
-    /// <summary>Registers the module and its subscription. Needs <c>AddShopMessaging</c>.</summary>
-    public static IServiceCollection AddRewardsModule(this IServiceCollection services)
+    private RewardsModule()
     {
-        services.AddModuleDatabase(Name, RewardsMigrations.All, db => new RewardsDatabase(db));
-        services.AddBulwarkMessaging()
-            .AddShopContract<UserRegistered>(UserRegistered.Topic)
-            .AddShopContract<OrderConfirmed>(OrderConfirmed.Topic)
-            .AddSubscription(SubscriptionName, s => s
-                .FromTopic(UserRegistered.Topic)
-                .FromTopic(OrderConfirmed.Topic)
-                .Handle<UserRegistered, WelcomePointsHandler>()
-                .Handle<OrderConfirmed, OrderPointsHandler>());
-        return services;
     }
 
+    /// <inheritdoc />
+    public static string Name => SubscriptionName;
+
+    /// <inheritdoc />
+    public static IReadOnlyList<ModuleMigration> Migrations { get; } =
+    [
+        new("create ledger", t => $"""
+            CREATE TABLE rewards_ledger (
+                id          {t.IdentityKey},
+                user_id     TEXT NOT NULL,
+                reason      TEXT NOT NULL,
+                points      {t.BigNumber} NOT NULL,
+                message_id  TEXT NOT NULL,
+                credited_at TEXT NOT NULL
+            );
+            CREATE INDEX ix_rewards_ledger_user ON rewards_ledger (user_id);
+            """),
+    ];
+
+    /// <summary>Subscribes the ledger to sign-ups and confirmed orders. Needs <c>AddShopMessaging</c>.</summary>
+    public static void AddServices(IServiceCollection services, IConfiguration configuration) =>
+        services.AddShopSubscription(SubscriptionName, s => s
+            .On<UserRegistered, WelcomePointsHandler>(UserRegistered.Topic)
+            .On<OrderConfirmed, OrderPointsHandler>(OrderConfirmed.Topic));
+
     /// <summary>Maps <c>GET /api/rewards/{userId}</c>.</summary>
-    public static IEndpointRouteBuilder MapRewardsEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        RewardsEndpoints.Map(endpoints);
-        return endpoints;
-    }
+    public static void MapEndpoints(IEndpointRouteBuilder endpoints) => RewardsEndpoints.Map(endpoints);
 }

@@ -1,25 +1,27 @@
 using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using Bulwark.Cli.DeadLetters;
+using Bulwark.Cli.Drills;
+using Bulwark.Cli.Releases;
+using Bulwark.Drills.Drift;
+using Bulwark.Cli.Edge;
 using Bulwark.Drills.Hostile;
-using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
-using Bulwark.Drills.Proxy;
-using Bulwark.Drills.Reports;
 using Bulwark.Drills.Switches;
 using Bulwark.Drills.Targets;
 using Spectre.Console;
 
 namespace Bulwark.Cli;
 
-/// <summary><c>bulwark drill list</c>, <c>bulwark drill run &lt;name&gt;</c> and <c>bulwark dlq ...</c>.</summary>
+/// <summary><c>bulwark drill list</c>, <c>bulwark drill run &lt;name&gt;|all</c>, <c>bulwark dlq ...</c>, <c>bulwark release ...</c> and <c>bulwark edge ...</c>.</summary>
 internal static class BulwarkCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        var root = Build(console, error);
+        // Live progress only on a terminal: redirected output and tests get the tables alone.
+        var live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var root = Build(console, error, live);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -28,14 +30,14 @@ internal static class BulwarkCommand
                 await error.WriteLineAsync(parseError.Message).ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync("Usage: bulwark drill list | bulwark drill run <name> --target http://127.0.0.1:5100 [--payment-control http://127.0.0.1:5101] (see bulwark drill run --help).").ConfigureAwait(false);
+            await error.WriteLineAsync("Usage: bulwark drill list | bulwark drill run <name>|all --target http://127.0.0.1:5100 [--dependency payments=http://127.0.0.1:5101] (see bulwark drill run --help).").ConfigureAwait(false);
             return ExitCodes.InconclusiveOrUsage;
         }
 
         return await parsed.InvokeAsync().ConfigureAwait(false);
     }
 
-    private static RootCommand Build(IAnsiConsole console, TextWriter error)
+    private static RootCommand Build(IAnsiConsole console, TextWriter error, bool live)
     {
         var list = new Command("list", "Lists the drills, the Codex question each answers and the patterns it tests.");
         list.SetAction(_ =>
@@ -50,12 +52,15 @@ internal static class BulwarkCommand
             return ExitCodes.Passed;
         });
 
-        var name = new Argument<string>("name") { Description = "The drill: " + string.Join(", ", DrillCatalog.Names) + "." };
+        var name = new Argument<string>("name") { Description = "The drill: " + string.Join(", ", DrillCatalog.Names) + ", or all (the whole catalogue, one report)." };
         var target = new Option<string>("--target") { Description = "The service under test (loopback only).", DefaultValueFactory = _ => "http://127.0.0.1:5100" };
-        var paymentControl = new Option<string?>("--payment-control") { Description = "The payment provider stand-in's base URL, whose /_control/faults the drill switches (e.g. http://127.0.0.1:5101)." };
-        var recommendationsControl = new Option<string?>("--recommendations-control") { Description = "The recommendations stand-in's base URL (e.g. http://127.0.0.1:5102)." };
-        var criticalProxy = new Option<string?>("--critical-proxy") { Description = "LISTEN:UPSTREAM ports: run a fault proxy on 127.0.0.1:LISTEN in front of 127.0.0.1:UPSTREAM as the 'critical' dependency (point the service at LISTEN)." };
-        var reportDir = new Option<string>("--report-dir") { Description = "Where the JSON and Markdown reports go.", DefaultValueFactory = _ => Path.Combine("drills", "reports") };
+        var dependency = new Option<string[]>("--dependency") { Description = "NAME=URL: a dependency the drills may break through its /_control/faults (e.g. payments=http://127.0.0.1:5101), or NAME=proxy:LISTEN:UPSTREAM: a fault proxy on 127.0.0.1:LISTEN in front of 127.0.0.1:UPSTREAM (point the service at LISTEN). Repeatable.", Arity = ArgumentArity.ZeroOrMore };
+        var paymentControl = new Option<string?>("--payment-control") { Description = "Same as --dependency payments=URL." };
+        var recommendationsControl = new Option<string?>("--recommendations-control") { Description = "Same as --dependency recommendations=URL." };
+        var criticalProxy = new Option<string?>("--critical-proxy") { Description = "Same as --dependency critical=proxy:LISTEN:UPSTREAM." };
+        var set = new Option<string[]>("--set", "--threshold") { Description = "[drill.]Option=value: overrides a drill option, e.g. plug-pull.BrowseP99Threshold=800ms or Duration=5s (every drill that has it). Repeatable.", Arity = ArgumentArity.ZeroOrMore };
+        var skip = new Option<string[]>("--skip") { Description = "With 'all': a drill to leave out (reported as skipped). Repeatable.", Arity = ArgumentArity.ZeroOrMore };
+        var reportDir = new Option<string>("--report-dir") { Description = "Where the HTML, JSON and Markdown reports go.", DefaultValueFactory = _ => Path.Combine("drills", "reports") };
         var duration = new Option<int?>("--duration") { Description = "Overrides the drill's load (or observation) duration, in seconds." };
         var apiKey = new Option<string?>("--api-key") { Description = "Sent as X-Api-Key on the drill's own traffic (not the DDoS drill's noisy and quiet callers), so a rate-limited service serves it from its own tier." };
         var fault = new Option<DependencyFault?>("--fault") { Description = "Plug-Pull only: Down (refused, the default) or Blackhole (hangs like a pulled cable)." };
@@ -63,28 +68,37 @@ internal static class BulwarkCommand
         var idleConnections = new Option<int?>("--idle-connections") { Description = "Hostile only: idle connections held open from 127.0.0.2 while a customer is served (0 to 20,000; 0 skips; default 2,000)." };
         var management = new Option<string?>("--management") { Description = "Hostile only: the target's management URL (e.g. http://127.0.0.1:5109), where operator endpoints live outside Development." };
         var oversizeRounds = new Option<int?>("--oversize-rounds") { Description = "Hostile only: rounds of 1.1 MB and 3.3 MB bodies to every idempotent endpoint (1 to 50; default 2)." };
-        var run = new Command("run", "Runs one drill: injects its faults, applies its load, judges, restores, writes reports. Exit code 0 passed, 1 failed, 2 inconclusive or bad usage.")
+        var releaseFolder = new Option<string?>("--release-folder") { Description = "Drift only: the release folder the target runs from (made by bulwark release build); the drill changes a setting in it and puts it back." };
+        var run = new Command("run", "Runs one drill, or all of them: injects its faults, applies its load, judges, restores, writes reports (HTML with charts, JSON, Markdown). Exit code 0 passed, 1 failed, 2 inconclusive or bad usage.")
         {
-            name, target, paymentControl, recommendationsControl, criticalProxy, reportDir, duration, fault, apiKey,
-            targetEnvironment, idleConnections, oversizeRounds, management,
+            name, target, dependency, paymentControl, recommendationsControl, criticalProxy, set, skip, reportDir, duration, fault, apiKey,
+            targetEnvironment, idleConnections, oversizeRounds, management, releaseFolder,
         };
         run.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
-                return await RunDrillAsync(
-                    console,
+                var dependencies = new List<string>(parse.GetValue(dependency) ?? []);
+                AddLegacy(dependencies, "payments", parse.GetValue(paymentControl));
+                AddLegacy(dependencies, "recommendations", parse.GetValue(recommendationsControl));
+                AddLegacy(dependencies, "critical", parse.GetValue(criticalProxy) is { } spec ? "proxy:" + spec : null);
+                var request = new DrillRunRequest(
                     parse.GetValue(name)!,
                     parse.GetValue(target)!,
-                    parse.GetValue(paymentControl),
-                    parse.GetValue(recommendationsControl),
-                    parse.GetValue(criticalProxy),
+                    dependencies,
+                    WithDerivedDefaults(DrillOptionOverrides.Parse(parse.GetValue(set) ?? []), DependencyUrl(dependencies, "payments")),
+                    parse.GetValue(skip) ?? [],
                     parse.GetValue(reportDir)!,
                     parse.GetValue(duration),
                     parse.GetValue(fault),
                     parse.GetValue(apiKey),
-                    HostileFrom(parse.GetValue(targetEnvironment)!, parse.GetValue(idleConnections), parse.GetValue(oversizeRounds), parse.GetValue(paymentControl), parse.GetValue(management)),
-                    cancellationToken).ConfigureAwait(false);
+                    HostileFrom(parse.GetValue(targetEnvironment)!, parse.GetValue(idleConnections), parse.GetValue(oversizeRounds), parse.GetValue(paymentControl) ?? DependencyUrl(dependencies, "payments"), parse.GetValue(management)),
+                    new DriftOptions
+                    {
+                        ReleaseFolder = parse.GetValue(releaseFolder),
+                        MetricsUrl = parse.GetValue(management) is { } m ? LoopbackTarget.Parse(m) : null,
+                    });
+                return await DrillRun.RunAsync(console, live, request, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is NonLoopbackTargetException or ArgumentException or ValidationException or UsageException)
             {
@@ -97,64 +111,9 @@ internal static class BulwarkCommand
         {
             new Command("drill", "Lists and runs drills.") { list, run },
             DeadLetterCommand.Build(console, error),
+            ReleaseCommand.Build(console, error),
+            EdgeCommand.Build(console, error),
         };
-    }
-
-    private static async Task<int> RunDrillAsync(
-        IAnsiConsole console, string name, string targetText, string? paymentControl, string? recommendationsControl,
-        string? criticalProxy, string reportDir, int? durationSeconds, DependencyFault? fault, string? apiKey, HostileOptions hostile, CancellationToken cancellationToken)
-    {
-        var target = LoopbackTarget.Parse(targetText);
-        if (durationSeconds is <= 0 or > 300)
-        {
-            throw new UsageException($"--duration {durationSeconds} is out of range; give 1 to 300 seconds.");
-        }
-
-        var drill = DrillCatalog.Create(name, durationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, fault, hostile)
-            ?? throw new UsageException($"No drill named '{name}'. Try one of: {string.Join(", ", DrillCatalog.Names)} (bulwark drill list).");
-
-        var time = TimeProvider.System;
-        var dependencies = new List<IDependencySwitch>();
-        if (paymentControl is not null)
-        {
-            dependencies.Add(new StandInFaultSwitch("payments", LoopbackTarget.Parse(paymentControl)));
-        }
-
-        if (recommendationsControl is not null)
-        {
-            dependencies.Add(new StandInFaultSwitch("recommendations", LoopbackTarget.Parse(recommendationsControl)));
-        }
-
-        var proxy = criticalProxy is null ? null : StartProxy(criticalProxy, time);
-        try
-        {
-            if (proxy is not null)
-            {
-                dependencies.Add(new ProxyDependencySwitch("critical", proxy));
-            }
-
-            var headers = apiKey is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["X-Api-Key"] = apiKey };
-            return await RunWithAsync(console, drill, target, time, dependencies, headers, reportDir, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (proxy is not null)
-            {
-                await proxy.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
-    private static async Task<int> RunWithAsync(
-        IAnsiConsole console, IDrill drill, Uri target, TimeProvider time, List<IDependencySwitch> dependencies, Dictionary<string, string> headers, string reportDir, CancellationToken cancellationToken)
-    {
-        var context = new DrillContext(target, time, new LoadGenerator(time), dependencies, headers);
-        console.MarkupLine(CultureInfo.InvariantCulture, "[bold]{0}[/] against {1}: {2}", Markup.Escape(drill.Title), Markup.Escape(target.ToString()), Markup.Escape(drill.Question));
-        var report = await new DrillRunner(time).RunAsync(drill, context, cancellationToken).ConfigureAwait(false);
-        var (jsonPath, markdownPath) = await DrillReportWriter.WriteAsync(report, reportDir, CancellationToken.None).ConfigureAwait(false);
-        Print(console, report);
-        console.MarkupLine(CultureInfo.InvariantCulture, "Reports: {0}, {1}", Markup.Escape(jsonPath), Markup.Escape(markdownPath));
-        return ExitCodes.For(report.Verdict.Outcome);
     }
 
     private static HostileOptions HostileFrom(string environment, int? idleConnections, int? oversizeRounds, string? paymentControl, string? management)
@@ -176,47 +135,18 @@ internal static class BulwarkCommand
         return options;
     }
 
-    private static FaultProxy StartProxy(string spec, TimeProvider time)
-    {
-        var parts = spec.Split(':');
-        if (parts.Length != 2
-            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var listen)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var upstream))
-        {
-            throw new UsageException($"--critical-proxy '{spec}' is not LISTEN:UPSTREAM; e.g. --critical-proxy 15432:5432 proxies 127.0.0.1:15432 to PostgreSQL on 5432.");
-        }
+    // The payment stand-in serves its ledger (GET /charges) beside its fault controls: drills that audit money read it there.
+    private static DrillOptionOverrides WithDerivedDefaults(DrillOptionOverrides overrides, string? payments) =>
+        payments is null ? overrides : overrides.WithDefault("partial-failure", "ProviderUrl", payments);
 
-        return new FaultProxy(new FaultProxyOptions { ListenPort = listen, UpstreamPort = upstream }, time).Start();
+    private static void AddLegacy(List<string> dependencies, string name, string? value)
+    {
+        if (value is not null)
+        {
+            dependencies.Add(name + "=" + value);
+        }
     }
 
-    private static void Print(IAnsiConsole console, DrillReport report)
-    {
-        var table = new Table().AddColumn("Figure").AddColumn(new TableColumn("Value").RightAligned()).AddColumn("Threshold").AddColumn("OK");
-        foreach (var f in report.Verdict.Figures)
-        {
-            var ok = f.Ok switch { true => "[green]yes[/]", false => "[red]no[/]", null => "" };
-            table.AddRow(
-                Markup.Escape(f.Name),
-                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{f.Value:0.##} {f.Unit}")),
-                Markup.Escape(f.Threshold ?? ""),
-                ok);
-        }
-
-        if (report.Verdict.Figures.Count > 0)
-        {
-            console.Write(table);
-        }
-
-        var colour = report.Verdict.Outcome switch
-        {
-            DrillOutcome.Passed => "green",
-            DrillOutcome.Failed => "red",
-            _ => "yellow",
-        };
-        console.MarkupLine(CultureInfo.InvariantCulture, "[{0} bold]{1}[/]: {2}", colour, report.Verdict.Outcome.ToString().ToUpperInvariant(), Markup.Escape(report.Verdict.Reason));
-        foreach (var finding in report.Verdict.Findings)
-        {
-            console.MarkupLine(CultureInfo.InvariantCulture, "  - {0}", Markup.Escape(finding));
-        }
-    }
+    private static string? DependencyUrl(List<string> dependencies, string name) =>
+        dependencies.Select(d => d.Split('=', 2)).FirstOrDefault(p => p.Length == 2 && string.Equals(p[0].Trim(), name, StringComparison.OrdinalIgnoreCase) && !p[1].StartsWith("proxy:", StringComparison.OrdinalIgnoreCase))?[1].Trim();
 }

@@ -1,3 +1,4 @@
+using Bulwark.Edge.Deadlines;
 using Bulwark.Edge.Operators;
 using Bulwark.Edge.Release;
 using Bulwark.Edge.Strangler;
@@ -10,7 +11,11 @@ namespace Bulwark.Edge;
 /// <summary>Maps the edge: its operator endpoints under <c>/edge</c> and the proxy for everything else.</summary>
 public static class EdgeEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps the operator endpoints (key required) and the reverse proxy with the strangler and release steps.</summary>
+    /// <summary>
+    /// Maps the operator endpoints (key required) and the reverse proxy with the strangler and release steps. Put the
+    /// deadline middleware (<c>UseBulwarkDeadlines</c>) in front of the proxy so each request's deadline is fixed here
+    /// and stamped on the call inward.
+    /// </summary>
     /// <param name="endpoints">The endpoint route builder.</param>
     /// <returns>The proxy's convention builder.</returns>
     public static ReverseProxyConventionBuilder MapBulwarkEdge(this IEndpointRouteBuilder endpoints)
@@ -19,6 +24,7 @@ public static class EdgeEndpointRouteBuilderExtensions
         EdgeOperatorEndpoints.Map(endpoints.MapGroup("/edge").WithTags("Edge operations").AddEndpointFilter(OperatorKeyFilter.InvokeAsync));
         return endpoints.MapReverseProxy(pipeline =>
         {
+            pipeline.Use(EdgeDeadlineStep.InvokeAsync);
             pipeline.UseMiddleware<StranglerStep>();
             pipeline.UseMiddleware<ReleaseStep>();
             pipeline.UseSessionAffinity();

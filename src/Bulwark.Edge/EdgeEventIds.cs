@@ -11,4 +11,5 @@ internal static class EdgeEventIds
     public const int ReleaseRefused = 7102;
     public const int CanaryDecision = 7103;
     public const int Drained = 7104;
+    public const int SmokeSkipped = 7105;
 }

@@ -1,3 +1,4 @@
+using Bulwark.Edge.Deadlines;
 using Bulwark.Edge.Proxy;
 using Bulwark.Edge.Release;
 using Bulwark.Edge.Strangler;
@@ -38,6 +39,11 @@ public static class EdgeServiceCollectionExtensions
         services.AddHostedService<CanaryAnalysisService>();
         return services.AddReverseProxy().AddTransforms(context =>
         {
+            context.AddRequestTransform(EdgeDeadlineStep.StampAsync);
+            // The edge is the outermost hop: X-Forwarded-* a client sends is its own claim, so the edge replaces it with
+            // what it saw (YARP's default, said here so no route can drift to Append). The shop trusts these only from
+            // the proxies in Shop:ForwardedHeaders:KnownProxies.
+            context.AddXForwarded(ForwardedTransformActions.Set);
             if (context.Route.Metadata?.ContainsKey(StranglerStep.RouteMetadataKey) == true)
             {
                 // Each side spells the path its own way; the strangler step chose the side for this request.

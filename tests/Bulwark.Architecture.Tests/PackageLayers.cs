@@ -40,6 +40,8 @@ public static class PackageLayers
         ["Bulwark.ControlRoom"] = Layer.Surface,
         // The YARP edge: a host-side surface built on Bulwark.AspNetCore's limits and problems.
         ["Bulwark.Edge"] = Layer.Surface,
+        // The YARP sidecar: resilience pipelines in front of a service in any language, on AspNetCore's deadlines.
+        ["Bulwark.Sidecar"] = Layer.Surface,
         ["Bulwark.Sqlite"] = Layer.Adapter,
         ["Bulwark.Sqlite.Messaging"] = Layer.Adapter,
         ["Bulwark.Postgres"] = Layer.Adapter,
@@ -49,6 +51,8 @@ public static class PackageLayers
         ["Bulwark.AzureBlob"] = Layer.Adapter,
         ["Bulwark.Drills"] = Layer.Tool,
         ["Bulwark.Cli"] = Layer.Tool,
+        // The shop's typed HTTP client, generated from its OpenAPI document; the drills and the CLI call the shop through it.
+        ["Bulwark.ShopClient"] = Layer.Tool,
     };
 
     /// <summary>The layers each layer may reference. Reading down the table is the direction of every edge.</summary>

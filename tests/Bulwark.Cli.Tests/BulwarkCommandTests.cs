@@ -116,7 +116,8 @@ public sealed class BulwarkCommandTests
 
             Assert.Equal(2, exit);
             Assert.Contains("INCONCLUSIVE", output, StringComparison.Ordinal);
-            Assert.Equal(2, Directory.GetFiles(reports).Length);
+            Assert.Equal(3, Directory.GetFiles(reports).Length);
+            Assert.Single(Directory.GetFiles(reports, "ddos-*.html"));
         }
         finally
         {

@@ -1,5 +1,6 @@
 using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Shop.Externals.PaymentProvider;
 using Shop.Host;
 
@@ -22,7 +23,10 @@ internal static class ShopUnderTest
     /// <summary>The operator key drill traffic carries (charges are an operator endpoint); the Development settings map it to the internal rate-limit tier.</summary>
     public static readonly IReadOnlyDictionary<string, string> DrillHeaders = new Dictionary<string, string> { ["X-Api-Key"] = "demo-admin-key-change-me" };
 
-    public static async Task<WebApplication> StartShopAsync(WebApplication provider, params string[] extraArgs)
+    public static Task<WebApplication> StartShopAsync(WebApplication provider, params string[] extraArgs) => StartShopAsync(provider, null, extraArgs);
+
+    /// <summary>The shop with <paramref name="services"/> applied after its own registrations (a drill's interceptor, never production code).</summary>
+    public static async Task<WebApplication> StartShopAsync(WebApplication provider, Action<IServiceCollection>? services, params string[] extraArgs)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-drills-shop-" + Guid.NewGuid().ToString("N"));
         var app = ShopApp.Build(
@@ -40,7 +44,8 @@ internal static class ShopUnderTest
             "--Logging:LogLevel:Microsoft.AspNetCore.HttpLogging=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
             .. extraArgs,
-        ]);
+        ],
+        builder => services?.Invoke(builder.Services));
         HostLogFile.LogToFile(app, "shop");
         await app.StartAsync(Ct);
         return app;

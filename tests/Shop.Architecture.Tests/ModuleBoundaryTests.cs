@@ -28,6 +28,12 @@ public sealed class ModuleBoundaryTests
         ["Shop.Returns"] = typeof(Shop.Returns.ReturnsModule).Assembly,
     };
 
+    /// <summary>Every module's assembly name.</summary>
+    public static IEnumerable<string> ModuleNames => Assemblies.Keys;
+
+    /// <summary>The assembly of <paramref name="module"/>, for rules kept in other classes.</summary>
+    public static Assembly AssemblyOf(string module) => Assemblies[module];
+
     // A module that orchestrates others, or subscribes to their events, loads their assemblies and may then use only
     // their Contracts (the namespace rules below); a publisher never references its subscribers.
     private static readonly Dictionary<string, string[]> AllowedModuleReferences = new()

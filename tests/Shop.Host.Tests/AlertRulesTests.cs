@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Bulwark.AspNetCore.Releases;
 using YamlDotNet.RepresentationModel;
 
 namespace Shop.Host.Tests;
@@ -76,7 +77,12 @@ public sealed partial class AlertRulesTests
     public async Task Rules_EveryMetricInEveryExpression_IsExportedByAShopThatExercisedItsPaths()
     {
         var rules = LoadRules();
-        await using var shop = await MetricsTests.StartAsync();
+        // The release gauges (bulwark_release_*) exist only on an instance started from a release: give it a small one.
+        var release = Path.Combine(Path.GetTempPath(), "bulwark-alerts-release-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(release);
+        await File.WriteAllTextAsync(Path.Combine(release, "appsettings.json"), "{}", Ct);
+        await (await ReleaseManifest.CreateAsync(release, "alert-test", Ct)).WriteAsync(release, Ct);
+        await using var shop = await MetricsTests.StartAsync($"--Bulwark:Release:Folder={release}");
         using var customer = await shop.NewCustomerAsync();
 
         // Traffic (the product page degrades recommendations: the stand-in is not running), an integration event

@@ -6,7 +6,7 @@ using Bulwark.EventSourcing;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Catalog;
 using Shop.Catalog.Contracts;
-using Shop.Infrastructure.Sqlite;
+using Bulwark.Data;
 
 namespace Shop.Host.Tests;
 
@@ -277,12 +277,8 @@ public sealed class CatalogTests
     // Writes the read model directly, as no code path should: the tests use it to tell a cache hit from a database read.
     private static async Task SetPriceInReadModelAsync(RunningShop shop, int id, long priceCents)
     {
-        var database = shop.Services.GetRequiredKeyedService<ModuleDatabase>(CatalogModule.Name);
-        await using var connection = await database.OpenAsync(Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE catalog_product_list SET price_cents = $price WHERE id = $id;";
-        command.Parameters.AddWithValue("$price", priceCents);
-        command.Parameters.AddWithValue("$id", id);
+        await using var connection = await shop.OpenDatabaseAsync();
+        await using var command = connection.CreateCommand("UPDATE catalog_product_list SET price_cents = @price WHERE id = @id;").With("price", priceCents).With("id", id);
         Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
     }
 

@@ -119,7 +119,7 @@ public sealed class HostLimitsTests
         await using var shop = await RunningShop.StartAsync();
         using var customer = await shop.NewCustomerAsync();
         using var client = LimitsCaller.Create(shop, customer);
-        var before = await IdempotencyRowsAsync(shop.DataPath);
+        var before = await IdempotencyRowsAsync(shop);
 
         // 16 at a time: one test client is one address, and the host allows it 100 connections.
         var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
@@ -138,20 +138,15 @@ public sealed class HostLimitsTests
         Assert.Equal(500, statuses.Count);
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.UnprocessableEntity, s));
-        Assert.Equal(before, await IdempotencyRowsAsync(shop.DataPath));
+        Assert.Equal(before, await IdempotencyRowsAsync(shop));
     }
 
-    private static async Task<long> IdempotencyRowsAsync(string dataPath)
+    private static async Task<long> IdempotencyRowsAsync(RunningShop shop)
     {
-        var connectionString = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(dataPath, "shop.db"), Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false,
-        }.ToString();
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
-        await connection.OpenAsync(Ct);
+        await using var connection = await shop.OpenDatabaseAsync();
         await using var query = connection.CreateCommand();
         query.CommandText = "SELECT COUNT(*) FROM bulwark_idempotency;";
-        return (long)(await query.ExecuteScalarAsync(Ct))!;
+        return Convert.ToInt64(await query.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static HttpContent JsonBody(int size, bool chunked)

@@ -82,12 +82,12 @@ public sealed class MetricsTests
     }
 
     /// <summary>A shop whose DLQ gauge refreshes every second and whose health results are published at once.</summary>
-    internal static async Task<RunningShop> StartAsync() =>
+    internal static async Task<RunningShop> StartAsync(params string[] extraArgs) =>
         (await RunningShop.StartAsync(
             services: s => s.Configure<HealthCheckPublisherOptions>(o =>
             {
                 o.Delay = TimeSpan.Zero;
                 o.Period = TimeSpan.FromSeconds(1);
             }),
-            extraArgs: "--Bulwark:Messaging:DeadLetterDepthRefreshInterval=00:00:01")).AsPartner();
+            extraArgs: ["--Bulwark:Messaging:DeadLetterDepthRefreshInterval=00:00:01", .. extraArgs])).AsPartner();
 }

@@ -258,11 +258,13 @@ public sealed class OrdersTests
 
         Assert.Equal(live.Select(e => e.GetRawText()), rebuilt.Select(e => e.GetRawText()));
         // The shadow rebuild swapped tables: the customer index must have come along, or history reads scan the table.
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(shop.DataPath, "shop.db")};Pooling=False");
-        await connection.OpenAsync(Ct);
+        await using var connection = await shop.OpenDatabaseAsync();
         await using var index = connection.CreateCommand();
-        index.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'orders_history_by_customer' AND tbl_name = 'orders_history';";
-        Assert.Equal(1L, await index.ExecuteScalarAsync(Ct));
+        // PostgreSQL copies the index under a name of its own (LIKE ... INCLUDING ALL): found by its columns there.
+        index.CommandText = shop.Dialect == "postgres"
+            ? "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'orders_history' AND indexdef LIKE '%(customer_id, placed_at)%';"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'orders_history_by_customer' AND tbl_name = 'orders_history';";
+        Assert.Equal(1L, Convert.ToInt64(await index.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     internal static object Order(string card, string postcode) =>

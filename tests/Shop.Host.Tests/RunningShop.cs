@@ -30,9 +30,12 @@ internal sealed class RunningShop : IAsyncDisposable
     /// <summary>The admin key in the shop's appsettings.json (operator endpoints).</summary>
     public const string AdminKey = "demo-admin-key-change-me";
 
-    private RunningShop(WebApplication app, HostLogFile logs, string dataPath, HttpClient client)
+    private readonly bool _ownData;
+
+    private RunningShop(WebApplication app, HostLogFile logs, string dataPath, bool ownData, HttpClient client)
     {
         _app = app;
+        _ownData = ownData;
         _logs = logs;
         DataPath = dataPath;
         Client = client;
@@ -49,15 +52,25 @@ internal sealed class RunningShop : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Opens a connection to the shop's database (SQLite or PostgreSQL), for tests that look behind the API.</summary>
+    public Task<System.Data.Common.DbConnection> OpenDatabaseAsync() =>
+        Services.GetRequiredService<Shop.Infrastructure.Data.ShopDatabase>().OpenAsync(TestContext.Current.CancellationToken);
+
+    /// <summary>The shop database's dialect name (<c>sqlite</c> or <c>postgres</c>).</summary>
+    public string Dialect => Services.GetRequiredService<Shop.Infrastructure.Data.ShopDatabase>().Dialect.Name;
+
     public static async Task<RunningShop> StartAsync(string? dataPath = null, Action<IServiceCollection>? services = null, params string[] extraArgs)
     {
+        var ownData = dataPath is null;
         dataPath ??= Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
+        // SQLite in the folder, or (SHOP_TEST_DATA=postgres) the folder's own PostgreSQL database.
+        var data = await ShopTestData.ArgsAsync(dataPath);
         var logs = HostLogFile.ForCurrentTest("shop");
         var app = ShopApp.Build(
             [
                 "--urls=http://127.0.0.1:0",
                 "--environment=Development",
-                $"--Shop:Data:Path={dataPath}",
+                .. data,
                 "--Shop:Externals:Launch=false",
                 $"--Shop:Externals:PaymentProviderUrl=http://127.0.0.1:{FreePort.Refusing}",
                 $"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{FreePort.Refusing}",
@@ -76,7 +89,7 @@ internal sealed class RunningShop : IAsyncDisposable
         await app.StartAsync(TestContext.Current.CancellationToken);
         // After start, Urls holds the port Kestrel actually bound for port 0.
         var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-        return new RunningShop(app, logs, dataPath, client);
+        return new RunningShop(app, logs, dataPath, ownData, client);
     }
 
     /// <summary>
@@ -105,5 +118,9 @@ internal sealed class RunningShop : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         _logs.Dispose();
+        if (_ownData)
+        {
+            await ShopTestData.ForgetAsync(DataPath);
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Shop.Infrastructure.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Catalog.Contracts;
 
@@ -30,7 +31,7 @@ public sealed class ShopHostTests
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("sqlite:catalog").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
     }
 
     [Fact]
@@ -39,14 +40,15 @@ public sealed class ShopHostTests
         // The outbox relay is told to stay away, so nothing rewrites the file between the sabotage and the probe.
         await using var shop = await RunningShop.StartAsync(null, null, "--Bulwark:Outbox:Relay:PollInterval=00:05:00");
         await Task.Delay(200, Ct);
-        // Garbage where the database should be: the file still opens but no longer answers a query. (Deleting it
-        // would not do: SQLite recreates a missing file, and the outbox relay opens it on its own schedule.)
-        SqliteConnection.ClearAllPools();
-        var file = Path.Combine(shop.DataPath, "shop.db");
-        File.Delete(file + "-wal");
-        File.Delete(file + "-shm");
-        await File.WriteAllBytesAsync(file, Enumerable.Repeat((byte)0x5A, 8192).ToArray(), Ct);
-        SqliteConnection.ClearAllPools();
+        if (ShopTestData.OnPostgres)
+        {
+            // The server's database gone (dropped, connections closed): as unreadable as a file of garbage.
+            await ShopTestData.ForgetAsync(shop.DataPath);
+        }
+        else
+        {
+            BreakSqliteFile(shop.DataPath);
+        }
 
         using var ready = await shop.Client.GetAsync("/health/ready", Ct);
         using var live = await shop.Client.GetAsync("/health/live", Ct);
@@ -179,9 +181,9 @@ public sealed class ShopHostTests
 
         // A row added to the import list between runs: the next start lists it in the event log and the read model.
         SqliteConnection.ClearAllPools();
-        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(dataPath, "shop.db")}"))
+        await using (var database = new ShopDatabase(await ShopTestData.OptionsAsync(dataPath)))
+        await using (var connection = await database.OpenAsync(Ct))
         {
-            await connection.OpenAsync(Ct);
             await using var insert = connection.CreateCommand();
             insert.CommandText = "INSERT INTO catalog_products VALUES (777, 'SKU-KEEP', 'Kept', 'Survives a restart', 'Test', 100, 'EUR');";
             await insert.ExecuteNonQueryAsync(Ct);
@@ -194,12 +196,22 @@ public sealed class ShopHostTests
 
         Assert.Equal("Kept", kept!.Name);
         Assert.Equal(61, page!.TotalItems);
-        SqliteConnection.ClearAllPools();
-        await using var check = new SqliteConnection($"Data Source={Path.Combine(dataPath, "shop.db")}");
-        await check.OpenAsync(Ct);
+        await using var check = await second.OpenDatabaseAsync();
         await using var count = check.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM module_migrations WHERE module = 'catalog';";
-        Assert.Equal(3L, await count.ExecuteScalarAsync(Ct)); // products, seed, product list read model: each once
+        count.CommandText = "SELECT COUNT(*) FROM bulwark_schema_migrations WHERE component = 'catalog';";
+        Assert.Equal(3L, Convert.ToInt64(await count.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture)); // products, seed, product list read model: each once
+    }
+
+    // Garbage where the database should be: the file still opens but no longer answers a query. (Deleting it would not
+    // do: SQLite recreates a missing file, and the outbox relay opens it on its own schedule.)
+    private static void BreakSqliteFile(string dataPath)
+    {
+        SqliteConnection.ClearAllPools();
+        var file = Path.Combine(dataPath, "shop.db");
+        File.Delete(file + "-wal");
+        File.Delete(file + "-shm");
+        File.WriteAllBytes(file, Enumerable.Repeat((byte)0x5A, 8192).ToArray());
+        SqliteConnection.ClearAllPools();
     }
 
     private static async Task<JsonElement> ReadProblemAsync(HttpResponseMessage response)

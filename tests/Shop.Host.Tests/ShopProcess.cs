@@ -36,7 +36,11 @@ internal sealed partial class ShopProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         start.ArgumentList.Add("--environment=Development");
         start.ArgumentList.Add("--Shop:Identity:PasswordHasher:IterationCount=1000");
-        start.ArgumentList.Add($"--Shop:Data:Path={dataPath}");
+        foreach (var argument in await ShopTestData.ArgsAsync(dataPath))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.ArgumentList.Add($"--Shop:Externals:Launch={launchExternals}");
         if (launchExternals)
         {
@@ -103,6 +107,7 @@ internal sealed partial class ShopProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        await ShopTestData.ForgetAsync(_dataPath);
         try
         {
             Directory.Delete(_dataPath, recursive: true);

@@ -2,13 +2,11 @@ using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using Bulwark.Outbox;
 using Bulwark.Outbox.Messaging;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Shop.Analytics.Contracts;
 using Shop.Identity.Contracts;
-using Shop.Infrastructure.Sqlite;
 using Shop.Notifications.Contracts;
 using Shop.Orders.Contracts;
 using Shop.Rewards.Contracts;
@@ -66,9 +64,8 @@ public sealed class SubscriberTests
         var confirmed = new OrderConfirmed(placed.OrderId, user.Id, 2500, "EUR", DateTimeOffset.UnixEpoch);
         foreach (var (topic, payload) in new (string, object)[] { (OrderPlaced.Topic, placed), (OrderConfirmed.Topic, confirmed) })
         {
-            await using var connection = new SqliteConnection(ShopDataOptions.ConnectionString(shop.DataPath));
-            await connection.OpenAsync(Ct);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(Ct);
+            await using var connection = await shop.OpenDatabaseAsync();
+            await using var transaction = await connection.BeginTransactionAsync(Ct);
             await shop.Services.GetRequiredService<IOutbox>().EnqueueJsonAsync(connection, transaction, topic, placed.OrderId.ToString(), payload, cancellationToken: Ct);
             await transaction.CommitAsync(Ct);
         }

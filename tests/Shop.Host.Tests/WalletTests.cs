@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -138,7 +137,7 @@ public sealed class WalletTests
         await MoveAsync(owner.Client, id, "withdrawals", 50);
 
         // The idempotency store keeps each answer for 24 h, outside the reach of crypto-shredding: it must hold none.
-        var stored = await IdempotencyRecordsAsync(shop.DataPath);
+        var stored = await IdempotencyRecordsAsync(shop);
         Assert.Equal(3, stored.Count);
         Assert.All(stored, record =>
         {
@@ -196,19 +195,19 @@ public sealed class WalletTests
     }
 
     // Every column of every idempotency record as text (the body is a BLOB of the answer's bytes).
-    private static async Task<List<string>> IdempotencyRecordsAsync(string dataPath)
+    private static async Task<List<string>> IdempotencyRecordsAsync(RunningShop shop)
     {
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataPath, "shop.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(Ct);
+        await using var connection = await shop.OpenDatabaseAsync();
         await using var query = connection.CreateCommand();
         query.CommandText = "SELECT key, fingerprint, owner, headers, body FROM bulwark_idempotency;";
         await using var reader = await query.ExecuteReaderAsync(Ct);
         var records = new List<string>();
+        string Text(int ordinal) => reader.IsDBNull(ordinal) ? string.Empty : Convert.ToString(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture)!;
         while (await reader.ReadAsync(Ct))
         {
             var body = reader.IsDBNull(4) ? string.Empty : System.Text.Encoding.UTF8.GetString((byte[])reader.GetValue(4));
-            records.Add(string.Join("|", reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? string.Empty : reader.GetString(3), body));
+            // As text whatever the column type (PostgreSQL keeps the key as a uuid).
+            records.Add(string.Join("|", Text(0), Text(1), Text(2), Text(3), body));
         }
 
         return records;

@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
 using Shop.Inventory.Contracts;
 using Shop.Inventory.Data;
 
@@ -99,8 +98,8 @@ public sealed class InventoryRepositoryTests
     private static async Task<InventoryRepository> NewInventoryAsync()
     {
         var path = Path.Combine(Path.GetTempPath(), "bulwark-inventory-" + Guid.NewGuid().ToString("N"));
-        var database = new ModuleDatabase(InventoryModule.Name, path, InventoryMigrations.All, NullLogger.Instance, TimeProvider.System);
+        var database = new ModuleDatabase<InventoryModule>(new ShopDatabase(new ShopDataOptions { Path = path }), TimeProvider.System);
         await database.MigrateAsync(Ct);
-        return new InventoryRepository(new InventoryDatabase(database));
+        return new InventoryRepository(database);
     }
 }

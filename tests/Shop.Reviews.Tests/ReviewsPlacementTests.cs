@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
+using Shop.Infrastructure.Modules;
 using Shop.Reviews.Contracts;
 using Shop.Reviews.Host;
 using Shop.Reviews.Remote;
@@ -55,7 +56,7 @@ public sealed class ReviewsPlacementTests : IAsyncLifetime
         await remote.Services.GetRequiredService<IReviewsApi>().GetSummaryAsync(3, 3, Ct);
 
         // Remote: no reviews database handle, no migration, no file in the caller's data folder.
-        Assert.Null(remote.Services.GetKeyedService<ModuleDatabase>(ReviewsModule.Name));
+        Assert.Null(remote.Services.GetService<ModuleDatabase<ReviewsModule>>());
         Assert.False(Directory.Exists(remote.DataPath) && Directory.EnumerateFiles(remote.DataPath).Any());
         Assert.True(File.Exists(Path.Combine(_serviceData, ShopDataOptions.DefaultFileName)));
     }
@@ -93,7 +94,15 @@ public sealed class ReviewsPlacementTests : IAsyncLifetime
             ["Shop:Data:Path"] = dataPath,
         });
         builder.Services.AddLogging();
-        builder.Services.AddReviewsModule(builder.Configuration);
+        // The choice the shop host makes (ShopApp): one module or the other, by Shop:Reviews:Mode.
+        if (RemoteReviewsModule.IsChosen(builder.Configuration))
+        {
+            builder.Services.AddShopModule<RemoteReviewsModule>(builder.Configuration);
+        }
+        else
+        {
+            builder.Services.AddShopModule<ReviewsModule>(builder.Configuration);
+        }
         var host = builder.Build();
         await host.StartAsync(Ct);
         return new Caller(host, dataPath);

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Shop.Analytics.Contracts;
-using Shop.Analytics.Data;
 using Shop.Infrastructure.Admin;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Analytics.Api;
 
@@ -13,9 +13,9 @@ internal static class AnalyticsEndpoints
     public static void Map(IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/api/analytics/events", ListAsync).WithTags("Analytics").WithName("CountEvents").RequireShopAdmin();
 
-    private static async Task<Ok<EventCountDto[]>> ListAsync(AnalyticsDatabase db, CancellationToken cancellationToken)
+    private static async Task<Ok<EventCountDto[]>> ListAsync(ModuleDatabase<AnalyticsModule> db, CancellationToken cancellationToken)
     {
-        await using var connection = await db.Database.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         query.CommandText = "SELECT event_type, count FROM analytics_counters ORDER BY event_type;";
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Bulwark.AspNetCore.Problems;
 using Bulwark.EventSourcing;
 using Microsoft.AspNetCore.Builder;
@@ -12,6 +13,7 @@ using Shop.Catalog.Contracts;
 using Shop.Catalog.Domain;
 using Shop.Catalog.ReadModel;
 using Shop.Infrastructure.Admin;
+using Shop.Infrastructure.HttpCaching;
 using Shop.Infrastructure.OpenApi;
 
 namespace Shop.Catalog.Api;
@@ -25,15 +27,17 @@ internal static class CatalogEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var products = endpoints.MapGroup("/api/products").WithTags("Catalog");
-        products.MapGet("/", ListAsync).WithName("ListProducts");
-        products.MapGet("/{id}", GetAsync).WithName("GetProduct").WithEntityTag();
+        products.MapGet("/", ListAsync).WithName("ListProducts")
+            .WithConditionalGet("A weak entity tag of the page (the products on it, their versions, the totals), such as W/\"5f0c…\"; send it in If-None-Match to revalidate.");
+        products.MapGet("/{id}", GetAsync).WithName("GetProduct")
+            .WithConditionalGet("The product's version as a strong entity tag, such as \"3\"; send it in If-Match to change exactly this version, or in If-None-Match to revalidate.");
         products.MapPut("/{id}/price", ChangePriceAsync).WithName("ChangeProductPrice").RequireShopAdmin()
             .WithEntityTag(acceptsIfMatch: true).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
     // Query values arrive as strings so a malformed one gets a problem that names it, not a bare binder 400.
     private static async Task<Results<Ok<ProductPage>, ProblemHttpResult>> ListAsync(
-        ICatalogApi catalog, string? page, string? pageSize, CancellationToken cancellationToken)
+        ICatalogApi catalog, HttpResponse response, string? page, string? pageSize, CancellationToken cancellationToken)
     {
         if (!TryParse(page, 1, out var pageNumber) || pageNumber < 1)
         {
@@ -47,7 +51,23 @@ internal static class CatalogEndpoints
 
         // Capped rather than refused: a client asking for too much still gets a useful, bounded page.
         size = Math.Min(size, MaxPageSize);
-        return TypedResults.Ok(await catalog.ListProductsAsync(pageNumber, size, cancellationToken));
+        var products = await catalog.ListProductsAsync(pageNumber, size, cancellationToken);
+        response.Headers.ETag = PageEntityTag(products).ToString();
+        return TypedResults.Ok(products);
+    }
+
+    // A product's version changes with every change to it, so the ids and versions on the page and the totals name
+    // what the page says without serialising it again.
+    private static EntityTagHeaderValue PageEntityTag(ProductPage page)
+    {
+        var text = new StringBuilder(16 + (page.Items.Count * 12));
+        text.Append(CultureInfo.InvariantCulture, $"{page.Page}/{page.PageSize}/{page.TotalItems}/{page.TotalPages}");
+        foreach (var product in page.Items)
+        {
+            text.Append(CultureInfo.InvariantCulture, $";{product.Id}@{product.Version}");
+        }
+
+        return EntityTags.WeakOf(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
     private static async Task<Results<Ok<ProductDto>, ProblemHttpResult>> GetAsync(

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shop.Catalog.Domain;
 using Shop.Catalog.ReadModel;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Catalog.Data;
 
@@ -14,7 +15,7 @@ namespace Shop.Catalog.Data;
 /// one <see cref="ProductListed"/> because the append expects an empty stream.
 /// </summary>
 internal sealed partial class CatalogImport(
-    CatalogDatabase catalog,
+    ModuleDatabase<CatalogModule> catalog,
     AggregateRepository<Product> products,
     IEventStore events,
     [FromKeyedServices(typeof(ProductListProjection))] ProjectionRunner productList,
@@ -57,7 +58,7 @@ internal sealed partial class CatalogImport(
 
     private async Task<List<ProductListed>> ReadImportListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await catalog.Database.OpenAsync(cancellationToken);
+        await using var connection = await catalog.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         query.CommandText = "SELECT id, sku, name, description, category, price_cents, currency FROM catalog_products ORDER BY id;";
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);

@@ -1,36 +1,36 @@
-using Microsoft.Data.Sqlite;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Catalog.Data;
 
 internal static class CatalogMigrations
 {
-    public static readonly IReadOnlyList<Migration> All =
+    public static readonly IReadOnlyList<ModuleMigration> All =
     [
-        Migration.Sql(1, "create products", """
+        new("create products", t => $"""
             CREATE TABLE catalog_products (
                 id          INTEGER PRIMARY KEY,
                 sku         TEXT    NOT NULL UNIQUE,
                 name        TEXT    NOT NULL,
                 description TEXT    NOT NULL,
                 category    TEXT    NOT NULL,
-                price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
+                price_cents {t.BigNumber} NOT NULL CHECK (price_cents >= 0),
                 currency    TEXT    NOT NULL
             );
             """),
-        new Migration(2, "seed demo catalogue", SeedAsync),
+        ModuleMigration.Seed("seed demo catalogue", "catalog_products", ["id", "sku", "name", "description", "category", "price_cents", "currency"],
+            DemoProducts().Select(p => new object[] { p.Id, p.Sku, p.Name, p.Description, p.Category, p.PriceCents, "EUR" })),
         // CQRS (Codex 15): the rows above became the import list; products now live in event streams, and clients
         // read this table, which only the product-list projection writes.
-        Migration.Sql(3, "create product list read model", """
+        new("create product list read model", t => $"""
             CREATE TABLE catalog_product_list (
                 id          INTEGER PRIMARY KEY,
                 sku         TEXT    NOT NULL,
                 name        TEXT    NOT NULL,
                 description TEXT    NOT NULL,
                 category    TEXT    NOT NULL,
-                price_cents INTEGER NOT NULL,
+                price_cents {t.BigNumber} NOT NULL,
                 currency    TEXT    NOT NULL,
-                version     INTEGER NOT NULL
+                version     {t.BigNumber} NOT NULL
             );
             """),
     ];
@@ -50,32 +50,6 @@ internal static class CatalogMigrations
             var name = $"{adjective} {noun}";
             var price = 499 + (i * 137 % 9500);
             yield return (i, $"SKU-{i:D5}", name, $"The {name.ToLowerInvariant()} from our {category.ToLowerInvariant()} range.", category, price);
-        }
-    }
-
-    private static async Task SeedAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO catalog_products (id, sku, name, description, category, price_cents, currency)
-            VALUES ($id, $sku, $name, $description, $category, $price, 'EUR');
-            """;
-        var id = insert.Parameters.Add("$id", SqliteType.Integer);
-        var sku = insert.Parameters.Add("$sku", SqliteType.Text);
-        var name = insert.Parameters.Add("$name", SqliteType.Text);
-        var description = insert.Parameters.Add("$description", SqliteType.Text);
-        var category = insert.Parameters.Add("$category", SqliteType.Text);
-        var price = insert.Parameters.Add("$price", SqliteType.Integer);
-        foreach (var product in DemoProducts())
-        {
-            id.Value = product.Id;
-            sku.Value = product.Sku;
-            name.Value = product.Name;
-            description.Value = product.Description;
-            category.Value = product.Category;
-            price.Value = product.PriceCents;
-            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 }

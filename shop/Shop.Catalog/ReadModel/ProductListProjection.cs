@@ -1,8 +1,9 @@
+using Bulwark.Data;
 using Bulwark.EventSourcing;
-using Shop.Catalog.Data;
 using Shop.Catalog.Domain;
 using Shop.Infrastructure.EventSourcing;
 using ZiggyCreatures.Caching.Fusion;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Catalog.ReadModel;
 
@@ -14,8 +15,8 @@ namespace Shop.Catalog.ReadModel;
 /// updated: two updates racing could leave the older one cached), and a swap drops every product entry and page. Both
 /// happen before the runner's position moves, so a caller waiting for its write's position reads the new row.
 /// </summary>
-internal sealed class ProductListProjection(CatalogDatabase catalog, IFusionCache cache)
-    : ShadowTableProjection(catalog.Database, "catalog.product-list", "catalog_product_list")
+internal sealed class ProductListProjection(ModuleDatabase<CatalogModule> catalog, IFusionCache cache)
+    : ShadowTableProjection(catalog.Shop, "catalog.product-list", "catalog_product_list")
 {
     public override async Task SwapShadowAsync(CancellationToken cancellationToken)
     {
@@ -35,26 +36,26 @@ internal sealed class ProductListProjection(CatalogDatabase catalog, IFusionCach
     {
         await using var connection = await Database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.Parameters.AddWithValue("$v", recorded.Version);
+        command.With("v", recorded.Version);
         switch (domainEvent)
         {
             case ProductListed listed:
                 command.CommandText = $"""
                     INSERT INTO {table} (id, sku, name, description, category, price_cents, currency, version)
-                    VALUES ($id, $sku, $name, $description, $category, $price, $currency, $v) ON CONFLICT (id) DO NOTHING;
+                    VALUES (@id, @sku, @name, @description, @category, @price, @currency, @v) ON CONFLICT (id) DO NOTHING;
                     """;
-                command.Parameters.AddWithValue("$id", listed.ProductId);
-                command.Parameters.AddWithValue("$sku", listed.Sku);
-                command.Parameters.AddWithValue("$name", listed.Name);
-                command.Parameters.AddWithValue("$description", listed.Description);
-                command.Parameters.AddWithValue("$category", listed.Category);
-                command.Parameters.AddWithValue("$price", listed.PriceCents);
-                command.Parameters.AddWithValue("$currency", listed.Currency);
+                command.With("id", listed.ProductId);
+                command.With("sku", listed.Sku);
+                command.With("name", listed.Name);
+                command.With("description", listed.Description);
+                command.With("category", listed.Category);
+                command.With("price", listed.PriceCents);
+                command.With("currency", listed.Currency);
                 break;
             case ProductPriceChanged changed:
-                command.CommandText = $"UPDATE {table} SET price_cents = $price, version = $v WHERE id = $id AND version < $v;";
-                command.Parameters.AddWithValue("$id", changed.ProductId);
-                command.Parameters.AddWithValue("$price", changed.NewPriceCents);
+                command.CommandText = $"UPDATE {table} SET price_cents = @price, version = @v WHERE id = @id AND version < @v;";
+                command.With("id", changed.ProductId);
+                command.With("price", changed.NewPriceCents);
                 break;
             default:
                 return;

@@ -1,17 +1,12 @@
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Identity.Adapters;
 
-internal sealed class IdentityDatabase(ModuleDatabase database)
-{
-    public ModuleDatabase Database { get; } = database;
-}
-
 internal static class IdentityMigrations
 {
-    public static readonly IReadOnlyList<Migration> All =
+    public static readonly IReadOnlyList<ModuleMigration> All =
     [
-        Migration.Sql(1, "create users", """
+        ModuleMigration.Sql("create users", """
             CREATE TABLE identity_users (
                 id            TEXT PRIMARY KEY,
                 email         TEXT NOT NULL UNIQUE,
@@ -20,6 +15,6 @@ internal static class IdentityMigrations
             );
             """),
         // Users from before sign-in have no password (NULL) and cannot sign in until one is set.
-        Migration.Sql(2, "add password hashes", "ALTER TABLE identity_users ADD COLUMN password_hash TEXT;"),
+        ModuleMigration.Sql("add password hashes", "ALTER TABLE identity_users ADD COLUMN password_hash TEXT;"),
     ];
 }

@@ -1,5 +1,6 @@
 using Bulwark.EventSourcing;
-using Shop.Infrastructure.Sqlite;
+using Bulwark.Data;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Infrastructure.EventSourcing;
 
@@ -13,10 +14,10 @@ public abstract class ShadowTableProjection : IShadowRebuildProjection
     private readonly string _shadow;
 
     /// <summary>Creates the projection.</summary>
-    /// <param name="database">The module's database.</param>
+    /// <param name="database">The shop database.</param>
     /// <param name="name">The projection's name (its checkpoint key).</param>
     /// <param name="table">The live read-model table.</param>
-    protected ShadowTableProjection(ModuleDatabase database, string name, string table)
+    protected ShadowTableProjection(ShopDatabase database, string name, string table)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -30,8 +31,8 @@ public abstract class ShadowTableProjection : IShadowRebuildProjection
     /// <inheritdoc />
     public string Name { get; }
 
-    /// <summary>The module's database.</summary>
-    protected ModuleDatabase Database { get; }
+    /// <summary>The shop database.</summary>
+    protected ShopDatabase Database { get; }
 
     /// <summary>The live read-model table, for queries.</summary>
     protected string Table { get; }
@@ -48,8 +49,7 @@ public abstract class ShadowTableProjection : IShadowRebuildProjection
     public virtual async Task ResetAsync(CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"DELETE FROM {Table};";
+        await using var command = connection.CreateCommand($"DELETE FROM {Table};");
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using Bulwark.EventSourcing;
-using Bulwark.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Shop.Infrastructure.Data;
+using Shop.Infrastructure.Modules;
 
 namespace Shop.Infrastructure.EventSourcing;
 
@@ -11,15 +12,15 @@ namespace Shop.Infrastructure.EventSourcing;
 /// </summary>
 public static class ShopEventSourcingExtensions
 {
-    /// <summary>Adds the shop's SQLite event store (once) and registers <paramref name="registerEvents"/> in the shared registry.</summary>
-    public static IEventSourcingBuilder AddShopEventSourcing(this IServiceCollection services, string connectionString, Action<EventTypeRegistry> registerEvents)
+    /// <summary>Adds the shop's event store on the shop database (once) and registers <paramref name="registerEvents"/> in the shared registry.</summary>
+    public static IEventSourcingBuilder AddShopEventSourcing(this IServiceCollection services, Action<EventTypeRegistry> registerEvents)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(registerEvents);
         var existing = services.FirstOrDefault(d => d.ServiceType == typeof(EventTypeRegistry) && !d.IsKeyedService)?.ImplementationInstance as EventTypeRegistry;
         if (existing is null)
         {
-            return services.AddBulwarkEventSourcing(registerEvents).UseSqlite(connectionString);
+            return services.AddShopDatabase().AddBulwarkEventSourcing(registerEvents).UseSqlDatabase(ShopDatabase.Resolve);
         }
 
         registerEvents(existing);

@@ -1,9 +1,11 @@
+using System.Data.Common;
 using System.Globalization;
+using Bulwark.Data;
 using Bulwark.Idempotency;
 using Bulwark.Messaging;
 using Bulwark.Messaging.Subscriptions;
-using Microsoft.Data.Sqlite;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
+using Shop.Infrastructure.Modules;
 
 namespace Shop.Infrastructure.Messaging;
 
@@ -15,13 +17,14 @@ public static class ModuleInbox
     /// already handled this message id (a redelivery or a relay duplicate).
     /// </summary>
     /// <returns><see langword="true"/> when the write ran; <see langword="false"/> for a duplicate.</returns>
-    public static async Task<bool> HandleOnceAsync(
-        this ModuleDatabase database,
+    public static async Task<bool> HandleOnceAsync<TModule>(
+        this ModuleDatabase<TModule> database,
         IInbox inbox,
         string consumer,
         MessageContext context,
-        Func<SqliteConnection, SqliteTransaction, Task> write,
+        Func<DbTransaction, Task> write,
         CancellationToken cancellationToken)
+        where TModule : IShopModule
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(inbox);
@@ -32,34 +35,31 @@ public static class ModuleInbox
             throw new PermanentMessageException($"Message id '{context.Envelope.MessageId}' is not a UUID; the inbox cannot deduplicate it.");
         }
 
-        // A busy database rolls the whole unit back (inbox record and rows), so it is run again as a whole.
         return await database.WriteAsync(
-            async token =>
+            async (connection, transaction, token) =>
             {
-                await using var connection = await database.OpenAsync(token);
-                await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(token);
                 if (!await inbox.TryRecordAsync(connection, transaction, consumer, messageId, token))
                 {
                     return false;
                 }
 
-                await write(connection, transaction);
+                await write(transaction);
                 await transaction.CommitAsync(token);
                 return true;
             },
             cancellationToken);
     }
 
-    /// <summary>Adds a parameterised command to <paramref name="transaction"/> and runs it.</summary>
-    public static async Task<int> ExecuteAsync(this SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    /// <summary>Runs one parameterised statement in <paramref name="transaction"/> (parameters as <c>@name</c>).</summary>
+    /// <returns>The number of rows changed.</returns>
+    public static async Task<int> ExecuteAsync(this DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        await using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        ArgumentNullException.ThrowIfNull(parameters);
+        await using var command = transaction.Connection!.CreateCommand(sql, transaction);
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            command.With(name, value);
         }
 
         return await command.ExecuteNonQueryAsync(cancellationToken);

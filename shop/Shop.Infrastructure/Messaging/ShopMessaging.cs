@@ -5,13 +5,14 @@ using Bulwark.Idempotency;
 using Bulwark.Messaging;
 using Bulwark.Messaging.ClaimCheck;
 using Bulwark.Messaging.Serialization;
+using Bulwark.Messaging.Subscriptions;
 using Bulwark.RabbitMQ.Messaging;
-using Bulwark.Sqlite;
 using Bulwark.Sqlite.Messaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
+using Shop.Infrastructure.Modules;
 
 namespace Shop.Infrastructure.Messaging;
 
@@ -63,8 +64,8 @@ public static class ShopMessaging
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        var shopDb = ShopDataOptions.ConnectionString(dataPath);
-        services.TryAddSingleton(sp => new SqlInbox(SqliteDataSource.CreateDatabase(shopDb), sp.GetRequiredService<TimeProvider>()));
+        services.AddShopDatabase();
+        services.TryAddSingleton(sp => new SqlInbox(ShopDatabase.Resolve(sp), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IInbox>(sp => sp.GetRequiredService<SqlInbox>());
         // Migrated in the host's starting phase: the inbox table exists before any subscription delivers.
         services.AddSchemaMigration<SqlInbox>();
@@ -79,5 +80,48 @@ public static class ShopMessaging
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddMessageType<TMessage>(topic, topic);
+    }
+
+    /// <summary>
+    /// Adds a module's subscription (its own durable queue, also its inbox consumer name): each
+    /// <see cref="ShopSubscription.On{TMessage, THandler}"/> registers the contract under its topic, binds the topic and
+    /// handles the message. Needs <see cref="AddShopMessaging"/>.
+    /// </summary>
+    public static IServiceCollection AddShopSubscription(this IServiceCollection services, string name, Action<ShopSubscription> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var subscription = new ShopSubscription();
+        configure(subscription);
+        var bus = services.AddBulwarkMessaging();
+        foreach (var contract in subscription.Contracts)
+        {
+            contract(bus);
+        }
+
+        bus.AddSubscription(name, s =>
+        {
+            foreach (var binding in subscription.Bindings)
+            {
+                binding(s);
+            }
+        });
+        return services;
+    }
+}
+
+/// <summary>The topics a module's subscription takes and the handler of each (<see cref="ShopMessaging.AddShopSubscription"/>).</summary>
+public sealed class ShopSubscription
+{
+    internal List<Action<IMessagingBuilder>> Contracts { get; } = [];
+
+    internal List<Action<SubscriptionBuilder>> Bindings { get; } = [];
+
+    /// <summary>Takes <paramref name="topic"/> and handles its <typeparamref name="TMessage"/> with <typeparamref name="THandler"/>.</summary>
+    public ShopSubscription On<TMessage, THandler>(string topic)
+        where THandler : IMessageHandler<TMessage>
+    {
+        Contracts.Add(bus => bus.AddShopContract<TMessage>(topic));
+        Bindings.Add(s => s.FromTopic(topic).Handle<TMessage, THandler>());
+        return this;
     }
 }

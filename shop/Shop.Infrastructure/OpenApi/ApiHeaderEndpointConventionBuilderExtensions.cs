@@ -18,6 +18,17 @@ public static class ApiHeaderEndpointConventionBuilderExtensions
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new ApiResponseHeaderMetadata(statusCode, name, description));
 
     /// <summary>
+    /// Says the endpoint answers <paramref name="statusCode"/> with a problem whose <c>type</c> is
+    /// <paramref name="type"/> (besides the status's own): the document lists it, and a response carrying a type the
+    /// document does not list is a contract break (Prism's proxy check fails on it).
+    /// </summary>
+    public static TBuilder ProducesProblemType<TBuilder>(this TBuilder builder, int statusCode, string type)
+        where TBuilder : IEndpointConventionBuilder =>
+        // Metadata only, no ProducesResponseType: on an endpoint that declares no responses of its own (a library's
+        // IResult handler) that would replace the 200 the generator infers; ShopOperationTransformer adds the status.
+        builder.WithMetadata(new ApiProblemTypeMetadata(statusCode, type));
+
+    /// <summary>
     /// The entity-tag contract of a versioned resource: its 200 answers carry an <c>ETag</c>, and with
     /// <paramref name="acceptsIfMatch"/> an <c>If-Match</c> makes the write conditional (412 when stale).
     /// </summary>

@@ -48,7 +48,8 @@ internal sealed class ShopOperationTransformer : IOpenApiOperationTransformer
         }
 
         operation.Responses ??= new OpenApiResponses();
-        foreach (var (code, response) in operation.Responses.Where(r => r.Key.StartsWith('2')).ToList())
+        // 304 too: a revalidated answer carries the same validator and cache headers as the 200 it stands for.
+        foreach (var (code, response) in operation.Responses.Where(r => r.Key.StartsWith('2') || r.Key == "304").ToList())
         {
             var headers = new Dictionary<string, IOpenApiHeader>();
             if (isApi)
@@ -81,6 +82,7 @@ internal sealed class ShopOperationTransformer : IOpenApiOperationTransformer
             .Select(k => int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0)
             .Where(s => s >= 400));
         statuses.UnionWith([StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout]);
+        statuses.UnionWith(metadata.OfType<ApiProblemTypeMetadata>().Select(t => t.StatusCode));
         if (management || operation.Parameters.Any(p => p.In == ParameterLocation.Path))
         {
             statuses.Add(StatusCodes.Status404NotFound);
@@ -108,7 +110,8 @@ internal sealed class ShopOperationTransformer : IOpenApiOperationTransformer
 
         foreach (var status in statuses)
         {
-            operation.Responses[status.ToString(CultureInfo.InvariantCulture)] = ProblemResponse(status, idempotent, isApi, path, document);
+            var declared = metadata.OfType<ApiProblemTypeMetadata>().Where(t => t.StatusCode == status).Select(t => t.Type);
+            operation.Responses[status.ToString(CultureInfo.InvariantCulture)] = ProblemResponse(status, idempotent, declared, isApi, path, document);
         }
 
         // An empty requirement says "anonymous callers welcome" out loud, rather than leaving the reader to guess.
@@ -184,9 +187,9 @@ internal sealed class ShopOperationTransformer : IOpenApiOperationTransformer
         }
     }
 
-    private static OpenApiResponse ProblemResponse(int status, bool idempotent, bool isApi, string path, OpenApiDocument? document)
+    private static OpenApiResponse ProblemResponse(int status, bool idempotent, IEnumerable<string> declared, bool isApi, string path, OpenApiDocument? document)
     {
-        var types = ShopApiProblems.TypesFor(status, idempotent).Distinct().ToList();
+        var types = ShopApiProblems.TypesFor(status, idempotent).Concat(declared).Distinct().ToList();
         var example = new JsonObject
         {
             ["type"] = types[0],

@@ -1,7 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
+using Bulwark.Data;
 using Microsoft.Extensions.Logging;
-using Shop.Inventory.Data;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Inventory.StockSync;
 
@@ -17,7 +18,7 @@ internal sealed record QuarantinedLine(long Id, string BatchId, int LineNumber, 
 /// names an unknown product or counts fewer units than are promised to orders is quarantined, never guessed at.
 /// </summary>
 internal sealed partial class StockSyncService(
-    InventoryDatabase inventory,
+    ModuleDatabase<InventoryModule> inventory,
     IStockCountSource source,
     StockSyncMetrics metrics,
     TimeProvider time,
@@ -25,6 +26,9 @@ internal sealed partial class StockSyncService(
 {
     // A quarantined line is kept for a person to read, not stored as a blob: longer lines are cut.
     private const int MaxRawLength = 512;
+
+    // Where writers hold row locks (PostgreSQL), a stock row read to decide a write is locked; SQLite has one writer.
+    private string RowLock => inventory.Dialect.Concurrency == SqlConcurrency.RowLocks ? " FOR UPDATE" : "";
 
     /// <summary>Reads the source and applies its batch.</summary>
     public async Task<StockSyncReport> SyncAsync(CancellationToken cancellationToken)
@@ -51,9 +55,9 @@ internal sealed partial class StockSyncService(
         StockSyncReport report;
         try
         {
-            report = await inventory.Database.WriteAsync(ct => ApplyOnceAsync(batch, ct), cancellationToken);
+            report = await inventory.WriteAsync((connection, transaction, ct) => ApplyOnceAsync(connection, transaction, batch, ct), cancellationToken);
         }
-        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        catch (Exception e) when (e is DbException or InvalidOperationException)
         {
             metrics.Batch("failed");
             LogBatchFailed(logger, e, batch.Id);
@@ -76,29 +80,28 @@ internal sealed partial class StockSyncService(
     /// <summary>Quarantined lines, newest first, and how many there are in all.</summary>
     public async Task<(long Total, IReadOnlyList<QuarantinedLine> Lines)> ListQuarantinedAsync(int limit, int offset, CancellationToken cancellationToken)
     {
-        await using var connection = await inventory.Database.OpenAsync(cancellationToken);
-        await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id, batch_id, line_number, raw, reason, received_at FROM inventory_sync_quarantine ORDER BY id DESC LIMIT $limit OFFSET $offset;";
-        query.Parameters.AddWithValue("$limit", limit);
-        query.Parameters.AddWithValue("$offset", offset);
+        await using var connection = await inventory.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand("SELECT id, batch_id, line_number, raw, reason, received_at FROM inventory_sync_quarantine ORDER BY id DESC LIMIT @limit OFFSET @offset;")
+            .With("limit", limit)
+            .With("offset", offset);
         var lines = new List<QuarantinedLine>();
         await using (var reader = await query.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 lines.Add(new QuarantinedLine(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
-                    DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture)));
+                    inventory.Dialect.ReadTimestamp(reader, 5)));
             }
         }
 
         return (await CountQuarantinedAsync(connection, cancellationToken), lines);
     }
 
-    private async Task<StockSyncReport> ApplyOnceAsync(StockCountBatch batch, CancellationToken cancellationToken)
+    // Runs inside ModuleDatabase.WriteAsync's write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: the stock rows read
+    // FOR UPDATE), so a concurrent reservation cannot slip between reading "reserved" and writing "on_hand".
+    private async Task<StockSyncReport> ApplyOnceAsync(DbConnection connection, DbTransaction transaction, StockCountBatch batch, CancellationToken cancellationToken)
     {
-        await using var connection = await inventory.Database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        if (await ScalarAsync(connection, transaction, "SELECT 1 FROM inventory_sync_batches WHERE batch_id = $b;", cancellationToken, ("$b", batch.Id)) is not null)
+        if (await ScalarAsync(connection, transaction, "SELECT 1 FROM inventory_sync_batches WHERE batch_id = @b;", cancellationToken, ("b", batch.Id)) is not null)
         {
             return new StockSyncReport(batch.Id, AlreadyApplied: true, 0, 0);
         }
@@ -107,13 +110,14 @@ internal sealed partial class StockSyncService(
         var applied = 0;
         foreach (var count in batch.Counts)
         {
-            var reserved = await ScalarAsync(connection, transaction, "SELECT reserved FROM inventory_stock WHERE product_id = $p;", cancellationToken, ("$p", count.ProductId));
-            if (reserved is not long promised)
+            var reserved = await ScalarAsync(connection, transaction, "SELECT reserved FROM inventory_stock WHERE product_id = @p" + RowLock + ";", cancellationToken, ("p", count.ProductId));
+            if (reserved is null or DBNull)
             {
                 rejected.Add(new RejectedLine(0, Describe(count), $"product {count.ProductId} is not stocked here"));
                 continue;
             }
 
+            var promised = Convert.ToInt64(reserved, CultureInfo.InvariantCulture);
             if (count.Units < promised)
             {
                 // Orders hold more than the count says is on the shelf: a person must decide which is wrong.
@@ -121,24 +125,24 @@ internal sealed partial class StockSyncService(
                 continue;
             }
 
-            await ExecuteAsync(connection, transaction, "UPDATE inventory_stock SET on_hand = $u WHERE product_id = $p;", cancellationToken, ("$u", count.Units), ("$p", count.ProductId));
+            await ExecuteAsync(connection, transaction, "UPDATE inventory_stock SET on_hand = @u WHERE product_id = @p;", cancellationToken, ("u", count.Units), ("p", count.ProductId));
             await ExecuteAsync(connection, transaction, """
-                INSERT INTO inventory_unit_costs (product_id, unit_cost_cents, currency, counted_on) VALUES ($p, $c, $cur, $d)
+                INSERT INTO inventory_unit_costs (product_id, unit_cost_cents, currency, counted_on) VALUES (@p, @c, @cur, @d)
                 ON CONFLICT (product_id) DO UPDATE SET unit_cost_cents = excluded.unit_cost_cents, currency = excluded.currency, counted_on = excluded.counted_on;
-                """, cancellationToken, ("$p", count.ProductId), ("$c", count.UnitCostCents), ("$cur", count.Currency), ("$d", count.CountedOn.ToString("O", CultureInfo.InvariantCulture)));
+                """, cancellationToken, ("p", count.ProductId), ("c", count.UnitCostCents), ("cur", count.Currency), ("d", count.CountedOn.ToString("O", CultureInfo.InvariantCulture)));
             applied++;
         }
 
-        var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        var now = inventory.Dialect.Timestamp(time.GetUtcNow());
         foreach (var reject in rejected)
         {
             var raw = reject.Raw.Length > MaxRawLength ? reject.Raw[..MaxRawLength] : reject.Raw;
-            await ExecuteAsync(connection, transaction, "INSERT INTO inventory_sync_quarantine (batch_id, line_number, raw, reason, received_at) VALUES ($b, $l, $r, $why, $t);",
-                cancellationToken, ("$b", batch.Id), ("$l", reject.LineNumber), ("$r", raw), ("$why", reject.Reason), ("$t", now));
+            await ExecuteAsync(connection, transaction, "INSERT INTO inventory_sync_quarantine (batch_id, line_number, raw, reason, received_at) VALUES (@b, @l, @r, @why, @t);",
+                cancellationToken, ("b", batch.Id), ("l", reject.LineNumber), ("r", raw), ("why", reject.Reason), ("t", now));
         }
 
-        await ExecuteAsync(connection, transaction, "INSERT INTO inventory_sync_batches (batch_id, applied_at, applied, quarantined) VALUES ($b, $t, $a, $q);",
-            cancellationToken, ("$b", batch.Id), ("$t", now), ("$a", applied), ("$q", rejected.Count));
+        await ExecuteAsync(connection, transaction, "INSERT INTO inventory_sync_batches (batch_id, applied_at, applied, quarantined) VALUES (@b, @t, @a, @q);",
+            cancellationToken, ("b", batch.Id), ("t", now), ("a", applied), ("q", rejected.Count));
         await transaction.CommitAsync(cancellationToken);
         return new StockSyncReport(batch.Id, AlreadyApplied: false, applied, rejected.Count);
     }
@@ -148,33 +152,31 @@ internal sealed partial class StockSyncService(
 
     private async Task<long> CountQuarantinedAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await inventory.Database.OpenAsync(cancellationToken);
+        await using var connection = await inventory.OpenAsync(cancellationToken);
         return await CountQuarantinedAsync(connection, cancellationToken);
     }
 
-    private static async Task<long> CountQuarantinedAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
-        (long)(await ScalarAsync(connection, null, "SELECT COUNT(*) FROM inventory_sync_quarantine;", cancellationToken))!;
+    private static async Task<long> CountQuarantinedAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Convert.ToInt64(await ScalarAsync(connection, null, "SELECT COUNT(*) FROM inventory_sync_quarantine;", cancellationToken), CultureInfo.InvariantCulture);
 
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
         return await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object Value)[] parameters)
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object Value)[] parameters)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        var command = connection.CreateCommand(sql, transaction);
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value);
+            command.With(name, value);
         }
 
         return command;

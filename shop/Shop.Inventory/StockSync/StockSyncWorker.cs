@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +23,7 @@ internal sealed class StockSyncWorker(StockSyncService sync, IOptions<StockSyncO
                 {
                     await sync.SyncAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is StockSourceUnavailableException or SqliteException or InvalidOperationException)
+                catch (Exception e) when (e is StockSourceUnavailableException or DbException or InvalidOperationException)
                 {
                     // Logged and counted by the service; nothing was applied, and the next tick reads the source again.
                 }

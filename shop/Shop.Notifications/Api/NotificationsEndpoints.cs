@@ -1,3 +1,4 @@
+using Bulwark.Data;
 using System.Globalization;
 using Bulwark.AspNetCore.Problems;
 using Microsoft.AspNetCore.Builder;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Shop.Infrastructure.Api;
 using Shop.Infrastructure.Auth;
 using Shop.Notifications.Contracts;
-using Shop.Notifications.Data;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Notifications.Api;
 
@@ -18,7 +19,7 @@ internal static class NotificationsEndpoints
 
     // A customer reads their own mail (userId, if given, must be their own); an operator names the user.
     private static async Task<Results<Ok<NotificationDto[]>, ProblemHttpResult>> ListAsync(
-        string? userId, int? page, int? pageSize, ShopCaller caller, NotificationsDatabase db, CancellationToken cancellationToken)
+        string? userId, int? page, int? pageSize, ShopCaller caller, ModuleDatabase<NotificationsModule> db, CancellationToken cancellationToken)
     {
         var (window, problem) = Page.From(page, pageSize);
         if (problem is not null)
@@ -41,12 +42,12 @@ internal static class NotificationsEndpoints
             return ProblemResults.NotFound($"There is no mail for user {id}.");
         }
 
-        await using var connection = await db.Database.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id, kind, recipient, subject, body, message_id, created_at FROM notifications_outbox WHERE user_id = $u ORDER BY id LIMIT $limit OFFSET $offset;";
-        query.Parameters.AddWithValue("$u", id.ToString());
-        query.Parameters.AddWithValue("$limit", window.Size);
-        query.Parameters.AddWithValue("$offset", window.Offset);
+        query.CommandText = "SELECT id, kind, recipient, subject, body, message_id, created_at FROM notifications_outbox WHERE user_id = @u ORDER BY id LIMIT @limit OFFSET @offset;";
+        query.With("u", id.ToString());
+        query.With("limit", window.Size);
+        query.With("offset", window.Offset);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         var list = new List<NotificationDto>();
         while (await reader.ReadAsync(cancellationToken))

@@ -1,24 +1,24 @@
 using System.Globalization;
 using Bulwark.Idempotency;
 using Bulwark.Messaging.Subscriptions;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Shop.Identity.Contracts;
 using Shop.Infrastructure.Messaging;
-using Shop.Notifications.Data;
 using Shop.Orders.Contracts;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Notifications.Handlers;
 
 /// <summary>Welcome e-mail on sign-up; remembers the address for later mail (event-carried state, no call to Identity).</summary>
-internal sealed class WelcomeEmailHandler(NotificationsDatabase db, IInbox inbox, TimeProvider time) : IMessageHandler<UserRegistered>
+internal sealed class WelcomeEmailHandler(ModuleDatabase<NotificationsModule> db, IInbox inbox, TimeProvider time) : IMessageHandler<UserRegistered>
 {
     public Task HandleAsync(UserRegistered message, MessageContext context, CancellationToken cancellationToken) =>
-        db.Database.HandleOnceAsync(inbox, NotificationsModule.SubscriptionName, context, async (_, tx) =>
+        db.HandleOnceAsync(inbox, NotificationsModule.SubscriptionName, context, async tx =>
         {
             await tx.ExecuteAsync(
-                "INSERT INTO notifications_recipients (user_id, email, display_name) VALUES ($u, $e, $n) ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name;",
-                cancellationToken, ("$u", message.UserId.ToString()), ("$e", message.Email), ("$n", message.DisplayName));
+                "INSERT INTO notifications_recipients (user_id, email, display_name) VALUES (@u, @e, @n) ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name;",
+                cancellationToken, ("u", message.UserId.ToString()), ("e", message.Email), ("n", message.DisplayName));
             await Mail.WriteAsync(tx, message.UserId, "welcome", message.Email, "Welcome to the Bulwark shop",
                 $"Hello {message.DisplayName}, thanks for signing up.", context, time, cancellationToken);
         }, cancellationToken);
@@ -28,7 +28,7 @@ internal sealed class WelcomeEmailHandler(NotificationsDatabase db, IInbox inbox
 /// Order confirmation, only once the order is confirmed (never on <see cref="OrderPlaced"/>: that order may still be
 /// rejected). The address comes from Identity's public contract, asked before the write transaction opens.
 /// </summary>
-internal sealed class OrderConfirmationHandler(NotificationsDatabase db, IInbox inbox, IIdentityApi identity, TimeProvider time, ILogger<OrderConfirmationHandler> logger) : IMessageHandler<OrderConfirmed>
+internal sealed class OrderConfirmationHandler(ModuleDatabase<NotificationsModule> db, IInbox inbox, IIdentityApi identity, TimeProvider time, ILogger<OrderConfirmationHandler> logger) : IMessageHandler<OrderConfirmed>
 {
     public async Task HandleAsync(OrderConfirmed message, MessageContext context, CancellationToken cancellationToken)
     {
@@ -38,14 +38,14 @@ internal sealed class OrderConfirmationHandler(NotificationsDatabase db, IInbox 
         }
 
         var total = (message.TotalCents / 100m).ToString("0.00", CultureInfo.InvariantCulture);
-        await db.Database.HandleOnceAsync(inbox, NotificationsModule.SubscriptionName, context, (_, tx) =>
+        await db.HandleOnceAsync(inbox, NotificationsModule.SubscriptionName, context, tx =>
             Mail.WriteAsync(tx, message.CustomerId, "order-confirmation", customer.Email, $"Order {message.OrderId} confirmed",
                 $"Hello {customer.DisplayName}, your order is confirmed: total {total} {message.Currency}.", context, time, cancellationToken), cancellationToken);
     }
 }
 
 /// <summary>A rejected order's mail: it says the order was not accepted and why, to the customer's address.</summary>
-internal sealed class OrderRejectionHandler(NotificationsDatabase db, IInbox inbox, IIdentityApi identity, TimeProvider time, ILogger<OrderRejectionHandler> logger) : IMessageHandler<OrderRejected>
+internal sealed class OrderRejectionHandler(ModuleDatabase<NotificationsModule> db, IInbox inbox, IIdentityApi identity, TimeProvider time, ILogger<OrderRejectionHandler> logger) : IMessageHandler<OrderRejected>
 {
     public async Task HandleAsync(OrderRejected message, MessageContext context, CancellationToken cancellationToken)
     {
@@ -54,7 +54,7 @@ internal sealed class OrderRejectionHandler(NotificationsDatabase db, IInbox inb
             return;
         }
 
-        await db.Database.HandleOnceAsync(inbox, NotificationsModule.SubscriptionName, context, (_, tx) =>
+        await db.HandleOnceAsync(inbox, NotificationsModule.SubscriptionName, context, tx =>
             Mail.WriteAsync(tx, message.CustomerId, "order-rejection", customer.Email, $"Order {message.OrderId} could not be accepted",
                 $"Hello {customer.DisplayName}, we could not accept your order: {message.Reason}. Nothing was charged, or the charge was refunded.", context, time, cancellationToken), cancellationToken);
     }
@@ -81,10 +81,10 @@ internal static partial class OrderMail
 
 internal static class Mail
 {
-    public static Task WriteAsync(SqliteTransaction tx, Guid userId, string kind, string? recipient, string subject, string body, MessageContext context, TimeProvider time, CancellationToken cancellationToken) =>
+    public static Task WriteAsync(DbTransaction tx, Guid userId, string kind, string? recipient, string subject, string body, MessageContext context, TimeProvider time, CancellationToken cancellationToken) =>
         tx.ExecuteAsync(
-            "INSERT INTO notifications_outbox (user_id, kind, recipient, subject, body, message_id, created_at) VALUES ($u, $k, $r, $s, $b, $m, $t);",
+            "INSERT INTO notifications_outbox (user_id, kind, recipient, subject, body, message_id, created_at) VALUES (@u, @k, @r, @s, @b, @m, @t);",
             cancellationToken,
-            ("$u", userId.ToString()), ("$k", kind), ("$r", recipient), ("$s", subject), ("$b", body),
-            ("$m", context.Envelope.MessageId), ("$t", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
+            ("u", userId.ToString()), ("k", kind), ("r", recipient), ("s", subject), ("b", body),
+            ("m", context.Envelope.MessageId), ("t", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
 }

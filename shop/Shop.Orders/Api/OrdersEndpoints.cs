@@ -7,13 +7,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Shop.Infrastructure.Api;
 using Shop.Catalog.Contracts;
 using Shop.Orders.Contracts;
 using Shop.Orders.Data;
 using Shop.Orders.Fulfilment;
 using Shop.Payments.Contracts;
 using Shop.Orders.History;
-using Shop.Infrastructure.Api;
 using Shop.Infrastructure.Auth;
 
 namespace Shop.Orders.Api;
@@ -99,7 +99,7 @@ internal static class OrdersEndpoints
         {
             await log.PlacedAsync(placed, CancellationToken.None);
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
         {
             // record-order appends it.
         }

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using Bulwark.Outbox;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using Bulwark.Data;
 using Shop.Orders.Contracts;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Orders.Data;
 
@@ -11,40 +13,33 @@ internal sealed record OrderRecord(
     string ShippingPostcode, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>The order rows. Placing writes the row and <see cref="OrderPlaced"/> to the outbox in one transaction.</summary>
-internal sealed class OrderRepository(OrdersDatabase orders, IOutbox outbox, TimeProvider time)
+internal sealed class OrderRepository(ModuleDatabase<OrdersModule> orders, IOutbox outbox, TimeProvider time)
 {
     public Task PlaceAsync(OrderPlaced placed, string postcode, CancellationToken cancellationToken) =>
-        orders.Database.WriteAsync(
-            async token =>
-            {
-                await InsertAsync(placed, postcode, token);
-                return true;
-            },
-            cancellationToken);
+        orders.WriteAsync((connection, transaction, token) => InsertAsync(connection, transaction, placed, postcode, token), cancellationToken);
 
-    private async Task InsertAsync(OrderPlaced placed, string postcode, CancellationToken cancellationToken)
+    private async Task<bool> InsertAsync(DbConnection connection, DbTransaction transaction, OrderPlaced placed, string postcode, CancellationToken cancellationToken)
     {
-        await using var connection = await orders.Database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
             insert.CommandText = """
                 INSERT INTO orders_orders (id, customer_id, status, lines_json, total_cents, currency, shipping_postcode, placed_at, updated_at)
-                VALUES ($id, $customer, 'Pending', $lines, $total, $currency, $postcode, $at, $at);
+                VALUES (@id, @customer, 'Pending', @lines, @total, @currency, @postcode, @at, @at);
                 """;
-            insert.Parameters.AddWithValue("$id", placed.OrderId.ToString());
-            insert.Parameters.AddWithValue("$customer", placed.CustomerId.ToString());
-            insert.Parameters.AddWithValue("$lines", JsonSerializer.Serialize(placed.Lines, JsonSerializerOptions.Web));
-            insert.Parameters.AddWithValue("$total", placed.TotalCents);
-            insert.Parameters.AddWithValue("$currency", placed.Currency);
-            insert.Parameters.AddWithValue("$postcode", postcode);
-            insert.Parameters.AddWithValue("$at", placed.PlacedAt.ToString("O", CultureInfo.InvariantCulture));
+            insert.With("id", placed.OrderId.ToString());
+            insert.With("customer", placed.CustomerId.ToString());
+            insert.With("lines", JsonSerializer.Serialize(placed.Lines, JsonSerializerOptions.Web));
+            insert.With("total", placed.TotalCents);
+            insert.With("currency", placed.Currency);
+            insert.With("postcode", postcode);
+            insert.With("at", placed.PlacedAt.ToString("O", CultureInfo.InvariantCulture));
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await outbox.EnqueueJsonAsync(connection, transaction, OrderPlaced.Topic, placed.OrderId.ToString(), placed, cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>
@@ -53,24 +48,22 @@ internal sealed class OrderRepository(OrdersDatabase orders, IOutbox outbox, Tim
     /// (a repeated saga step) changes nothing, publishes nothing and returns false.
     /// </summary>
     public Task<bool> FinishAsync(Guid id, string status, string? reason, CancellationToken cancellationToken) =>
-        orders.Database.WriteAsync(token => FinishOnceAsync(id, status, reason, token), cancellationToken);
+        orders.WriteAsync((connection, transaction, token) => FinishOnceAsync(connection, transaction, id, status, reason, token), cancellationToken);
 
-    private async Task<bool> FinishOnceAsync(Guid id, string status, string? reason, CancellationToken cancellationToken)
+    private async Task<bool> FinishOnceAsync(DbConnection connection, DbTransaction transaction, Guid id, string status, string? reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await orders.Database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         Guid customerId;
         long totalCents;
         string currency;
         await using (var update = connection.CreateCommand())
         {
             update.Transaction = transaction;
-            update.CommandText = "UPDATE orders_orders SET status = $status, reason = $reason, updated_at = $at WHERE id = $id AND status = 'Pending' RETURNING customer_id, total_cents, currency;";
-            update.Parameters.AddWithValue("$id", id.ToString());
-            update.Parameters.AddWithValue("$status", status);
-            update.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
-            update.Parameters.AddWithValue("$at", now.ToString("O", CultureInfo.InvariantCulture));
+            update.CommandText = "UPDATE orders_orders SET status = @status, reason = @reason, updated_at = @at WHERE id = @id AND status = 'Pending' RETURNING customer_id, total_cents, currency;";
+            update.With("id", id.ToString());
+            update.With("status", status);
+            update.With("reason", (object?)reason ?? DBNull.Value);
+            update.With("at", now.ToString("O", CultureInfo.InvariantCulture));
             await using var reader = await update.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
@@ -97,10 +90,10 @@ internal sealed class OrderRepository(OrdersDatabase orders, IOutbox outbox, Tim
 
     public async Task<OrderRecord?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await orders.Database.OpenAsync(cancellationToken);
+        await using var connection = await orders.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT customer_id, status, reason, lines_json, total_cents, currency, shipping_postcode, placed_at, updated_at FROM orders_orders WHERE id = $id;";
-        query.Parameters.AddWithValue("$id", id.ToString());
+        query.CommandText = "SELECT customer_id, status, reason, lines_json, total_cents, currency, shipping_postcode, placed_at, updated_at FROM orders_orders WHERE id = @id;";
+        query.With("id", id.ToString());
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -123,10 +116,10 @@ internal sealed class OrderRepository(OrdersDatabase orders, IOutbox outbox, Tim
     /// <summary>Pending orders placed before <paramref name="placedBefore"/> (candidates for a saga that was never begun).</summary>
     public async Task<IReadOnlyList<Guid>> ListPendingAsync(DateTimeOffset placedBefore, CancellationToken cancellationToken)
     {
-        await using var connection = await orders.Database.OpenAsync(cancellationToken);
+        await using var connection = await orders.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id FROM orders_orders WHERE status = 'Pending' AND placed_at < $before;";
-        query.Parameters.AddWithValue("$before", placedBefore.ToString("O", CultureInfo.InvariantCulture));
+        query.CommandText = "SELECT id FROM orders_orders WHERE status = 'Pending' AND placed_at < @before;";
+        query.With("before", placedBefore.ToString("O", CultureInfo.InvariantCulture));
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         var ids = new List<Guid>();
         while (await reader.ReadAsync(cancellationToken))

@@ -1,7 +1,10 @@
+using Bulwark.Data;
+using Shop.Infrastructure.Data;
+
 namespace Shop.Orders.Data;
 
 /// <summary>The shop's own shipping bookings. Booking and cancelling are idempotent by order id.</summary>
-internal sealed class ShippingDesk(OrdersDatabase orders)
+internal sealed class ShippingDesk(ModuleDatabase<OrdersModule> orders)
 {
     /// <summary>The postcode the carrier never delivers to: the step fails and the saga compensates.</summary>
     public const string UndeliverablePostcode = "00000";
@@ -13,29 +16,20 @@ internal sealed class ShippingDesk(OrdersDatabase orders)
             throw new OrderStepFailedException($"the carrier does not deliver to postcode {postcode}");
         }
 
-        await using var connection = await orders.Database.OpenAsync(cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO orders_shipments (order_id, postcode, status) VALUES ($id, $postcode, 'booked') ON CONFLICT (order_id) DO NOTHING;";
-        insert.Parameters.AddWithValue("$id", orderId.ToString());
-        insert.Parameters.AddWithValue("$postcode", postcode);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        await orders.ExecuteAsync(
+            "INSERT INTO orders_shipments (order_id, postcode, status) VALUES (@id, @postcode, 'booked') ON CONFLICT (order_id) DO NOTHING;",
+            cancellationToken, ("id", orderId.ToString()), ("postcode", postcode));
     }
 
-    public async Task CancelAsync(Guid orderId, CancellationToken cancellationToken)
-    {
-        await using var connection = await orders.Database.OpenAsync(cancellationToken);
-        await using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE orders_shipments SET status = 'cancelled' WHERE order_id = $id;";
-        update.Parameters.AddWithValue("$id", orderId.ToString());
-        await update.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task CancelAsync(Guid orderId, CancellationToken cancellationToken) =>
+        orders.ExecuteAsync("UPDATE orders_shipments SET status = 'cancelled' WHERE order_id = @id;", cancellationToken, ("id", orderId.ToString()));
 
     public async Task<string?> StatusAsync(Guid orderId, CancellationToken cancellationToken)
     {
-        await using var connection = await orders.Database.OpenAsync(cancellationToken);
+        await using var connection = await orders.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT status FROM orders_shipments WHERE order_id = $id;";
-        query.Parameters.AddWithValue("$id", orderId.ToString());
+        query.CommandText = "SELECT status FROM orders_shipments WHERE order_id = @id;";
+        query.With("id", orderId.ToString());
         return await query.ExecuteScalarAsync(cancellationToken) as string;
     }
 }

@@ -1,9 +1,10 @@
-using Shop.Infrastructure.Api;
+using Bulwark.Data;
 using System.Globalization;
 using Bulwark.EventSourcing;
+using Shop.Infrastructure.Api;
 using Shop.Orders.Contracts;
 using Shop.Infrastructure.EventSourcing;
-using Shop.Orders.Data;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Orders.History;
 
@@ -12,35 +13,35 @@ namespace Shop.Orders.History;
 /// stream version it last applied, so a batch delivered twice changes nothing. Rebuilt beside the live table
 /// (<c>orders_history_rebuild</c>) and swapped in, so a customer's history never looks empty during a rebuild.
 /// </summary>
-internal sealed class OrderHistoryProjection(OrdersDatabase orders)
-    : ShadowTableProjection(orders.Database, "orders.history", "orders_history")
+internal sealed class OrderHistoryProjection(ModuleDatabase<OrdersModule> orders)
+    : ShadowTableProjection(orders.Shop, "orders.history", "orders_history")
 {
     protected override async Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.Parameters.AddWithValue("$v", recorded.Version);
+        command.With("v", recorded.Version);
         switch (domainEvent)
         {
             case OrderPlaced placed:
                 command.CommandText = $"""
                     INSERT INTO {table} (order_id, customer_id, status, total_cents, currency, placed_at, version)
-                    VALUES ($id, $customer, 'Pending', $total, $currency, $at, $v) ON CONFLICT (order_id) DO NOTHING;
+                    VALUES (@id, @customer, 'Pending', @total, @currency, @at, @v) ON CONFLICT (order_id) DO NOTHING;
                     """;
-                command.Parameters.AddWithValue("$id", placed.OrderId.ToString());
-                command.Parameters.AddWithValue("$customer", placed.CustomerId.ToString());
-                command.Parameters.AddWithValue("$total", placed.TotalCents);
-                command.Parameters.AddWithValue("$currency", placed.Currency);
-                command.Parameters.AddWithValue("$at", placed.PlacedAt.ToString("O", CultureInfo.InvariantCulture));
+                command.With("id", placed.OrderId.ToString());
+                command.With("customer", placed.CustomerId.ToString());
+                command.With("total", placed.TotalCents);
+                command.With("currency", placed.Currency);
+                command.With("at", placed.PlacedAt.ToString("O", CultureInfo.InvariantCulture));
                 break;
             case OrderConfirmedEntry confirmed:
-                command.CommandText = $"UPDATE {table} SET status = 'Confirmed', reason = NULL, version = $v WHERE order_id = $id AND version < $v;";
-                command.Parameters.AddWithValue("$id", confirmed.OrderId.ToString());
+                command.CommandText = $"UPDATE {table} SET status = 'Confirmed', reason = NULL, version = @v WHERE order_id = @id AND version < @v;";
+                command.With("id", confirmed.OrderId.ToString());
                 break;
             case OrderRejectedEntry rejected:
-                command.CommandText = $"UPDATE {table} SET status = 'Rejected', reason = $reason, version = $v WHERE order_id = $id AND version < $v;";
-                command.Parameters.AddWithValue("$id", rejected.OrderId.ToString());
-                command.Parameters.AddWithValue("$reason", rejected.Reason);
+                command.CommandText = $"UPDATE {table} SET status = 'Rejected', reason = @reason, version = @v WHERE order_id = @id AND version < @v;";
+                command.With("id", rejected.OrderId.ToString());
+                command.With("reason", rejected.Reason);
                 break;
             default:
                 return;
@@ -53,10 +54,10 @@ internal sealed class OrderHistoryProjection(OrdersDatabase orders)
     {
         await using var connection = await Database.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT order_id, status, reason, total_cents, currency, placed_at FROM {Table} WHERE customer_id = $c ORDER BY placed_at, order_id LIMIT $limit OFFSET $offset;";
-        query.Parameters.AddWithValue("$c", customerId.ToString());
-        query.Parameters.AddWithValue("$limit", page.Size);
-        query.Parameters.AddWithValue("$offset", page.Offset);
+        query.CommandText = $"SELECT order_id, status, reason, total_cents, currency, placed_at FROM {Table} WHERE customer_id = @c ORDER BY placed_at, order_id LIMIT @limit OFFSET @offset;";
+        query.With("c", customerId.ToString());
+        query.With("limit", page.Size);
+        query.With("offset", page.Offset);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         var list = new List<OrderHistoryEntry>();
         while (await reader.ReadAsync(cancellationToken))

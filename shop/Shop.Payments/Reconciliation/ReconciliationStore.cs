@@ -1,6 +1,7 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
-using Shop.Infrastructure.Sqlite;
+using System.Data.Common;
+using Bulwark.Data;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Payments.Reconciliation;
 
@@ -33,16 +34,11 @@ internal sealed record ReconciliationRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-internal sealed class PaymentsDatabase(ModuleDatabase database)
-{
-    public ModuleDatabase Database { get; } = database;
-}
-
 internal static class PaymentsMigrations
 {
-    public static readonly IReadOnlyList<Migration> All =
+    public static readonly IReadOnlyList<ModuleMigration> All =
     [
-        Migration.Sql(1, "create reconciliations", """
+        ModuleMigration.Sql("create reconciliations", """
             CREATE TABLE payments_reconciliations (
                 payment_id      TEXT PRIMARY KEY,
                 reference       TEXT    NOT NULL,
@@ -64,67 +60,67 @@ internal static class PaymentsMigrations
 /// The durable list of payments whose money is not settled yet. Times are stored as round-trip UTC text, so text
 /// order is time order.
 /// </summary>
-internal sealed class ReconciliationStore(PaymentsDatabase payments)
+internal sealed class ReconciliationStore(ModuleDatabase<PaymentsModule> payments)
 {
     private const string Columns = "payment_id, reference, charge_id, status, attempts, next_attempt_at, settle_after, last_error, created_at, updated_at";
 
     /// <summary>Hands a payment to the reconciler; a repeated call (a repeated compensation) keeps the existing row.</summary>
     public async Task RecordAsync(string paymentId, string reference, string? chargeId, DateTimeOffset nextAttemptAt, DateTimeOffset settleAfter, string? error, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await payments.Database.OpenAsync(cancellationToken);
+        await using var connection = await payments.OpenAsync(cancellationToken);
         await using var upsert = connection.CreateCommand();
         upsert.CommandText = """
             INSERT INTO payments_reconciliations (payment_id, reference, charge_id, status, attempts, next_attempt_at, settle_after, last_error, created_at, updated_at)
-            VALUES ($id, $reference, $charge, 'pending', 0, $next, $settle, $error, $now, $now)
+            VALUES (@id, @reference, @charge, 'pending', 0, @next, @settle, @error, @now, @now)
             ON CONFLICT (payment_id) DO UPDATE SET
                 charge_id = COALESCE(excluded.charge_id, payments_reconciliations.charge_id),
                 last_error = excluded.last_error,
                 updated_at = excluded.updated_at
             WHERE payments_reconciliations.status IN ('pending', 'parked');
             """;
-        upsert.Parameters.AddWithValue("$id", paymentId);
-        upsert.Parameters.AddWithValue("$reference", reference);
-        upsert.Parameters.AddWithValue("$charge", (object?)chargeId ?? DBNull.Value);
-        upsert.Parameters.AddWithValue("$next", Text(nextAttemptAt));
-        upsert.Parameters.AddWithValue("$settle", Text(settleAfter));
-        upsert.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
-        upsert.Parameters.AddWithValue("$now", Text(now));
+        upsert.With("id", paymentId);
+        upsert.With("reference", reference);
+        upsert.With("charge", (object?)chargeId ?? DBNull.Value);
+        upsert.With("next", Text(nextAttemptAt));
+        upsert.With("settle", Text(settleAfter));
+        upsert.With("error", (object?)error ?? DBNull.Value);
+        upsert.With("now", Text(now));
         await upsert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<ReconciliationRecord>> ListDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
-        await using var connection = await payments.Database.OpenAsync(cancellationToken);
+        await using var connection = await payments.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM payments_reconciliations WHERE status = 'pending' AND next_attempt_at <= $now ORDER BY next_attempt_at LIMIT $max;";
-        query.Parameters.AddWithValue("$now", Text(now));
-        query.Parameters.AddWithValue("$max", max);
+        query.CommandText = $"SELECT {Columns} FROM payments_reconciliations WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at LIMIT @max;";
+        query.With("now", Text(now));
+        query.With("max", max);
         return await ReadAsync(query, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ReconciliationRecord>> ListAsync(string? status, int limit, int offset, CancellationToken cancellationToken)
     {
-        await using var connection = await payments.Database.OpenAsync(cancellationToken);
+        await using var connection = await payments.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM payments_reconciliations WHERE $status IS NULL OR status = $status ORDER BY created_at, payment_id LIMIT $limit OFFSET $offset;";
-        query.Parameters.AddWithValue("$status", (object?)status ?? DBNull.Value);
-        query.Parameters.AddWithValue("$limit", limit);
-        query.Parameters.AddWithValue("$offset", offset);
+        query.CommandText = $"SELECT {Columns} FROM payments_reconciliations WHERE CAST(@status AS TEXT) IS NULL OR status = @status ORDER BY created_at, payment_id LIMIT @limit OFFSET @offset;";
+        query.With("status", (object?)status ?? DBNull.Value);
+        query.With("limit", limit);
+        query.With("offset", offset);
         return await ReadAsync(query, cancellationToken);
     }
 
     public async Task<ReconciliationRecord?> FindAsync(string paymentId, CancellationToken cancellationToken)
     {
-        await using var connection = await payments.Database.OpenAsync(cancellationToken);
+        await using var connection = await payments.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT {Columns} FROM payments_reconciliations WHERE payment_id = $id;";
-        query.Parameters.AddWithValue("$id", paymentId);
+        query.CommandText = $"SELECT {Columns} FROM payments_reconciliations WHERE payment_id = @id;";
+        query.With("id", paymentId);
         return (await ReadAsync(query, cancellationToken)).SingleOrDefault();
     }
 
     public async Task<long> CountUnreconciledAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await payments.Database.OpenAsync(cancellationToken);
+        await using var connection = await payments.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         query.CommandText = "SELECT COUNT(*) FROM payments_reconciliations WHERE status IN ('pending', 'parked');";
         return (long)(await query.ExecuteScalarAsync(cancellationToken))!;
@@ -132,49 +128,36 @@ internal sealed class ReconciliationStore(PaymentsDatabase payments)
 
     /// <summary>Records the settled outcome; only an unsettled row changes.</summary>
     public Task ResolveAsync(string paymentId, string status, string? chargeId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateAsync(
-            "UPDATE payments_reconciliations SET status = $status, charge_id = COALESCE($charge, charge_id), last_error = NULL, updated_at = $now WHERE payment_id = $id AND status IN ('pending', 'parked');",
+        payments.ExecuteAsync(
+            "UPDATE payments_reconciliations SET status = @status, charge_id = COALESCE(@charge, charge_id), last_error = NULL, updated_at = @now WHERE payment_id = @id AND status IN ('pending', 'parked');",
             cancellationToken,
-            ("$id", paymentId),
-            ("$status", status),
-            ("$charge", chargeId),
-            ("$now", Text(now)));
+            ("id", paymentId),
+            ("status", status),
+            ("charge", chargeId),
+            ("now", Text(now)));
 
     /// <summary>Records a failed attempt and when to try next, or parks the payment.</summary>
     public Task RetryLaterAsync(string paymentId, int attempts, DateTimeOffset nextAttemptAt, bool park, string? chargeId, string? error, DateTimeOffset now, CancellationToken cancellationToken) =>
-        UpdateAsync(
-            "UPDATE payments_reconciliations SET attempts = $attempts, next_attempt_at = $next, status = $status, charge_id = COALESCE($charge, charge_id), last_error = $error, updated_at = $now WHERE payment_id = $id AND status = 'pending';",
+        payments.ExecuteAsync(
+            "UPDATE payments_reconciliations SET attempts = @attempts, next_attempt_at = @next, status = @status, charge_id = COALESCE(@charge, charge_id), last_error = @error, updated_at = @now WHERE payment_id = @id AND status = 'pending';",
             cancellationToken,
-            ("$id", paymentId),
-            ("$attempts", attempts),
-            ("$next", Text(nextAttemptAt)),
-            ("$status", park ? ReconciliationStatus.Parked : ReconciliationStatus.Pending),
-            ("$charge", chargeId),
-            ("$error", error),
-            ("$now", Text(now)));
+            ("id", paymentId),
+            ("attempts", attempts),
+            ("next", Text(nextAttemptAt)),
+            ("status", park ? ReconciliationStatus.Parked : ReconciliationStatus.Pending),
+            ("charge", chargeId),
+            ("error", error),
+            ("now", Text(now)));
 
     /// <summary>An operator's "try again now" for a parked (or waiting) payment; false when there is nothing to retry.</summary>
     public async Task<bool> ReopenAsync(string paymentId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await UpdateAsync(
-            "UPDATE payments_reconciliations SET status = 'pending', attempts = 0, next_attempt_at = $now, updated_at = $now WHERE payment_id = $id AND status IN ('pending', 'parked');",
+        await payments.ExecuteAsync(
+            "UPDATE payments_reconciliations SET status = 'pending', attempts = 0, next_attempt_at = @now, updated_at = @now WHERE payment_id = @id AND status IN ('pending', 'parked');",
             cancellationToken,
-            ("$id", paymentId),
-            ("$now", Text(now))) == 1;
+            ("id", paymentId),
+            ("now", Text(now))) == 1;
 
-    private async Task<int> UpdateAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await payments.Database.OpenAsync(cancellationToken);
-        await using var update = connection.CreateCommand();
-        update.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            update.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return await update.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<IReadOnlyList<ReconciliationRecord>> ReadAsync(SqliteCommand query, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ReconciliationRecord>> ReadAsync(DbCommand query, CancellationToken cancellationToken)
     {
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         var records = new List<ReconciliationRecord>();

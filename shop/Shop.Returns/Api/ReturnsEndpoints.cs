@@ -9,16 +9,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Data.Sqlite;
+using Bulwark.Data;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Shop.Infrastructure.Auth;
 using Shop.Orders.Contracts;
-using Shop.Infrastructure.Messaging;
 using Shop.Returns.Contracts;
-using Shop.Returns.Data;
 using Shop.Returns.Processing;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Returns.Api;
 
@@ -68,14 +67,9 @@ internal static class ReturnsEndpoints
                 return problem;
             }
 
-            await using (var connection = await services.Db.Database.OpenAsync(cancellationToken))
-            await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken))
-            {
-                await transaction.ExecuteAsync(
-                    "INSERT INTO returns_requests (id, order_id, reason, status, photos, created_at) VALUES ($id, $o, $r, 'pending', '[]', $t);",
-                    cancellationToken, ("$id", id.ToString()), ("$o", upload.OrderId.ToString()), ("$r", upload.Reason), ("$t", now.ToString("O", CultureInfo.InvariantCulture)));
-                await transaction.CommitAsync(cancellationToken);
-            }
+            await services.Db.ExecuteAsync(
+                "INSERT INTO returns_requests (id, order_id, reason, status, photos, created_at) VALUES (@id, @o, @r, 'pending', '[]', @t);",
+                cancellationToken, ("id", id.ToString()), ("o", upload.OrderId.ToString()), ("r", upload.Reason), ("t", now.ToString("O", CultureInfo.InvariantCulture)));
 
             // The return id is the message id: a retried send or a redrive is the same message to the processor's inbox.
             // The row is written first, so the processor never sees a return it cannot update.
@@ -229,10 +223,7 @@ internal static class ReturnsEndpoints
         }
 
         // A row exists only when the send failed after the insert; the client got a 5xx and will send a new return.
-        await using var connection = await services.Db.Database.OpenAsync(CancellationToken.None);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None);
-        await transaction.ExecuteAsync("DELETE FROM returns_requests WHERE id = $id AND status = 'pending';", CancellationToken.None, ("$id", id.ToString()));
-        await transaction.CommitAsync(CancellationToken.None);
+        await services.Db.ExecuteAsync("DELETE FROM returns_requests WHERE id = @id AND status = 'pending';", CancellationToken.None, ("id", id.ToString()));
     }
 
     private static ProblemHttpResult Problem(int status, string title, string field, string message) =>
@@ -241,17 +232,17 @@ internal static class ReturnsEndpoints
             ["errors"] = new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] },
         });
 
-    private static async Task<Results<Ok<ReturnDto>, ProblemHttpResult>> GetAsync(string id, ShopCaller caller, IOrdersApi orders, ReturnsDatabase db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ReturnDto>, ProblemHttpResult>> GetAsync(string id, ShopCaller caller, IOrdersApi orders, ModuleDatabase<ReturnsModule> db, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var returnId))
         {
             return ProblemResults.BadRequest($"A return id is a UUID; got '{id}'.");
         }
 
-        await using var connection = await db.Database.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT order_id, reason, status, error, photos, message_body_bytes, claim_checked, created_at, processed_at FROM returns_requests WHERE id = $id;";
-        query.Parameters.AddWithValue("$id", returnId.ToString());
+        query.CommandText = "SELECT order_id, reason, status, error, photos, message_body_bytes, claim_checked, created_at, processed_at FROM returns_requests WHERE id = @id;";
+        query.With("id", returnId.ToString());
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)
             || !caller.MaySee((await orders.FindAsync(Guid.Parse(reader.GetString(0), CultureInfo.InvariantCulture), cancellationToken))?.CustomerId))
@@ -281,7 +272,7 @@ internal static class ReturnsEndpoints
 
 /// <summary>The dependencies of <c>POST /api/returns</c>.</summary>
 internal sealed record ReturnServices(
-    ReturnsDatabase Db,
+    ModuleDatabase<ReturnsModule> Db,
     IMessageBus Bus,
     IBlobStore Blobs,
     IOptions<ClaimCheckOptions> ClaimCheck,

@@ -8,7 +8,7 @@ using Bulwark.Messaging.Subscriptions;
 using Microsoft.Extensions.Options;
 using Shop.Infrastructure.Messaging;
 using Shop.Returns.Contracts;
-using Shop.Returns.Data;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Returns.Processing;
 
@@ -17,7 +17,7 @@ namespace Shop.Returns.Processing;
 /// verification is a poison pill: it is marked rejected and its message goes to the DLQ (permanent error), while the
 /// queue keeps flowing; after a fix, redriving it completes it once (the inbox keys on the return id).
 /// </summary>
-internal sealed class ReturnRequestedHandler(ReturnsDatabase db, IInbox inbox, IBlobStore blobs, IOptionsMonitor<ReturnsOptions> options, TimeProvider time)
+internal sealed class ReturnRequestedHandler(ModuleDatabase<ReturnsModule> db, IInbox inbox, IBlobStore blobs, IOptionsMonitor<ReturnsOptions> options, TimeProvider time)
     : IMessageHandler<ReturnRequested>
 {
     public async Task HandleAsync(ReturnRequested message, MessageContext context, CancellationToken cancellationToken)
@@ -29,27 +29,24 @@ internal sealed class ReturnRequestedHandler(ReturnsDatabase db, IInbox inbox, I
         }
         catch (ReturnRejectedException e)
         {
-            await using var connection = await db.Database.OpenAsync(cancellationToken);
-            await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            await transaction.ExecuteAsync("UPDATE returns_requests SET status = 'rejected', error = $e WHERE id = $id AND status <> 'completed';",
-                cancellationToken, ("$e", e.Problem), ("$id", message.ReturnId.ToString()));
-            await transaction.CommitAsync(cancellationToken);
+            await db.ExecuteAsync("UPDATE returns_requests SET status = 'rejected', error = @e WHERE id = @id AND status <> 'completed';",
+                cancellationToken, ("e", e.Problem), ("id", message.ReturnId.ToString()));
             throw;
         }
 
         // The photos always travel by claim check now (the edge streamed them to the blob store); the body may too.
         var claimChecked = message.Photos.Count > 0 || context.Envelope.Headers.ContainsKey(MessageHeaders.ClaimCheckKey);
-        await db.Database.HandleOnceAsync(inbox, ReturnsModule.QueueName, context, (_, tx) => tx.ExecuteAsync(
+        await db.HandleOnceAsync(inbox, ReturnsModule.QueueName, context, tx => tx.ExecuteAsync(
             """
-            UPDATE returns_requests SET status = 'completed', error = NULL, photos = $p, message_body_bytes = $b, claim_checked = $c, processed_at = $t
-            WHERE id = $id;
+            UPDATE returns_requests SET status = 'completed', error = NULL, photos = @p, message_body_bytes = @b, claim_checked = @c, processed_at = @t
+            WHERE id = @id;
             """,
             cancellationToken,
-            ("$p", JsonSerializer.Serialize(photos, JsonSerializerOptions.Web)),
-            ("$b", context.Envelope.Body.Length),
-            ("$c", claimChecked ? 1 : 0),
-            ("$t", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
-            ("$id", message.ReturnId.ToString())), cancellationToken);
+            ("p", JsonSerializer.Serialize(photos, JsonSerializerOptions.Web)),
+            ("b", context.Envelope.Body.Length),
+            ("c", claimChecked ? 1 : 0),
+            ("t", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
+            ("id", message.ReturnId.ToString())), cancellationToken);
     }
 
     private async Task<List<ReturnPhotoDto>> VerifyAsync(ReturnRequested message, ReturnsOptions options, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Bulwark.Data;
 using System.Globalization;
 using Bulwark.AspNetCore.Problems;
 using Microsoft.AspNetCore.Builder;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Shop.Infrastructure.Api;
 using Shop.Infrastructure.Auth;
 using Shop.Rewards.Contracts;
-using Shop.Rewards.Data;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Rewards.Api;
 
@@ -18,7 +19,7 @@ internal static class RewardsEndpoints
 
     // The balance counts every credit; the list of credits is paged (newest last, like the ledger).
     private static async Task<Results<Ok<RewardsDto>, ProblemHttpResult>> GetAsync(
-        string userId, int? page, int? pageSize, ShopCaller caller, RewardsDatabase db, CancellationToken cancellationToken)
+        string userId, int? page, int? pageSize, ShopCaller caller, ModuleDatabase<RewardsModule> db, CancellationToken cancellationToken)
     {
         var (window, problem) = Page.From(page, pageSize);
         if (problem is not null)
@@ -36,17 +37,17 @@ internal static class RewardsEndpoints
             return ProblemResults.NotFound($"There are no rewards for user {id}.");
         }
 
-        await using var connection = await db.Database.OpenAsync(cancellationToken);
+        await using var connection = await db.OpenAsync(cancellationToken);
         await using var total = connection.CreateCommand();
-        total.CommandText = "SELECT COALESCE(SUM(points), 0) FROM rewards_ledger WHERE user_id = $u;";
-        total.Parameters.AddWithValue("$u", id.ToString());
+        total.CommandText = "SELECT COALESCE(SUM(points), 0) FROM rewards_ledger WHERE user_id = @u;";
+        total.With("u", id.ToString());
         var balance = Convert.ToInt64(await total.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
 
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT reason, points, message_id, credited_at FROM rewards_ledger WHERE user_id = $u ORDER BY id LIMIT $limit OFFSET $offset;";
-        query.Parameters.AddWithValue("$u", id.ToString());
-        query.Parameters.AddWithValue("$limit", window.Size);
-        query.Parameters.AddWithValue("$offset", window.Offset);
+        query.CommandText = "SELECT reason, points, message_id, credited_at FROM rewards_ledger WHERE user_id = @u ORDER BY id LIMIT @limit OFFSET @offset;";
+        query.With("u", id.ToString());
+        query.With("limit", window.Size);
+        query.With("offset", window.Offset);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         var credits = new List<RewardCreditDto>();
         while (await reader.ReadAsync(cancellationToken))

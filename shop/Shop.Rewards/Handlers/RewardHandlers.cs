@@ -1,38 +1,38 @@
 using System.Globalization;
 using Bulwark.Idempotency;
 using Bulwark.Messaging.Subscriptions;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Shop.Identity.Contracts;
 using Shop.Infrastructure.Messaging;
 using Shop.Orders.Contracts;
-using Shop.Rewards.Data;
+using Shop.Infrastructure.Data;
 
 namespace Shop.Rewards.Handlers;
 
 /// <summary>Welcome points, once per sign-up (the inbox makes a redelivered event a no-op).</summary>
-internal sealed class WelcomePointsHandler(RewardsDatabase db, IInbox inbox, TimeProvider time) : IMessageHandler<UserRegistered>
+internal sealed class WelcomePointsHandler(ModuleDatabase<RewardsModule> db, IInbox inbox, TimeProvider time) : IMessageHandler<UserRegistered>
 {
     public const long WelcomePoints = 100;
 
     public Task HandleAsync(UserRegistered message, MessageContext context, CancellationToken cancellationToken) =>
-        db.Database.HandleOnceAsync(inbox, RewardsModule.SubscriptionName, context,
-            (_, tx) => Ledger.CreditAsync(tx, message.UserId, "welcome", WelcomePoints, context, time, cancellationToken), cancellationToken);
+        db.HandleOnceAsync(inbox, RewardsModule.SubscriptionName, context,
+            tx => Ledger.CreditAsync(tx, message.UserId, "welcome", WelcomePoints, context, time, cancellationToken), cancellationToken);
 }
 
 /// <summary>One point per whole currency unit of a confirmed order (a placed order may still be rejected).</summary>
-internal sealed class OrderPointsHandler(RewardsDatabase db, IInbox inbox, TimeProvider time) : IMessageHandler<OrderConfirmed>
+internal sealed class OrderPointsHandler(ModuleDatabase<RewardsModule> db, IInbox inbox, TimeProvider time) : IMessageHandler<OrderConfirmed>
 {
     public Task HandleAsync(OrderConfirmed message, MessageContext context, CancellationToken cancellationToken) =>
-        db.Database.HandleOnceAsync(inbox, RewardsModule.SubscriptionName, context,
-            (_, tx) => Ledger.CreditAsync(tx, message.CustomerId, $"order {message.OrderId}", message.TotalCents / 100, context, time, cancellationToken), cancellationToken);
+        db.HandleOnceAsync(inbox, RewardsModule.SubscriptionName, context,
+            tx => Ledger.CreditAsync(tx, message.CustomerId, $"order {message.OrderId}", message.TotalCents / 100, context, time, cancellationToken), cancellationToken);
 }
 
 internal static class Ledger
 {
-    public static Task CreditAsync(SqliteTransaction tx, Guid userId, string reason, long points, MessageContext context, TimeProvider time, CancellationToken cancellationToken) =>
+    public static Task CreditAsync(DbTransaction tx, Guid userId, string reason, long points, MessageContext context, TimeProvider time, CancellationToken cancellationToken) =>
         tx.ExecuteAsync(
-            "INSERT INTO rewards_ledger (user_id, reason, points, message_id, credited_at) VALUES ($u, $r, $p, $m, $t);",
+            "INSERT INTO rewards_ledger (user_id, reason, points, message_id, credited_at) VALUES (@u, @r, @p, @m, @t);",
             cancellationToken,
-            ("$u", userId.ToString()), ("$r", reason), ("$p", points), ("$m", context.Envelope.MessageId),
-            ("$t", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
+            ("u", userId.ToString()), ("r", reason), ("p", points), ("m", context.Envelope.MessageId),
+            ("t", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Bulwark.AspNetCore.Problems;
 using Bulwark.Resilience.Degradation;
 using Microsoft.AspNetCore.Builder;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Shop.Catalog.Contracts;
+using Shop.Infrastructure.HttpCaching;
 using Shop.Inventory.Contracts;
 using Shop.Reviews.Contracts;
 using Shop.Storefront.Recommendations;
@@ -20,10 +22,12 @@ namespace Shop.Storefront.ProductPage;
 internal static class ProductPageEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/products/{id}/page", GetAsync).WithName("GetProductPage").WithTags("Storefront");
+        endpoints.MapGet("/api/products/{id}/page", GetAsync).WithName("GetProductPage").WithTags("Storefront")
+            .WithConditionalGet("A weak entity tag of the whole page, such as W/\"5f0c…\"; absent on a degraded page, which is never stored.");
 
     private static async Task<Results<Ok<ProductPageView>, ProblemHttpResult>> GetAsync(
         string id,
+        HttpResponse response,
         ResponseComposer composer,
         ICatalogApi catalog,
         IInventoryApi inventory,
@@ -53,12 +57,25 @@ internal static class ProductPageEndpoints
         }
 
         var available = stock.Value?.Available ?? 0;
-        return TypedResults.Ok(new ProductPageView(
+        var view = new ProductPageView(
             details.Value,
             new StockView(available, available > 0),
             reviewSummary.Value,
             recommended.Value,
-            degraded));
+            degraded);
+
+        // A page missing a part must not outlive the outage in a cache; a whole one is validated by its content,
+        // since it is composed from four sources with no shared version.
+        if (degraded.Count > 0)
+        {
+            response.Headers.CacheControl = ShopCacheControl.NoStore;
+        }
+        else
+        {
+            response.Headers.ETag = EntityTags.WeakOf(JsonSerializer.SerializeToUtf8Bytes(view, JsonSerializerOptions.Web)).ToString();
+        }
+
+        return TypedResults.Ok(view);
     }
 
     internal sealed record StockView(int Available, bool InStock);

@@ -7,12 +7,17 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Shop.Infrastructure.Auth;
+using Shop.Infrastructure.OpenApi;
 using Shop.Wallet.Domain;
 
 namespace Shop.Wallet.Api;
 
 internal static class WalletEndpoints
 {
+    // The 409s a wallet change can answer besides the idempotency middleware's; listed in the OpenAPI document.
+    private const string InsufficientFundsType = ProblemTypes.Base + "insufficient-funds";
+    private const string ConcurrencyConflictType = ProblemTypes.Base + "concurrency-conflict";
+
     private const long MaxAmountCents = 100_000_000;
 
     public static void Map(IEndpointRouteBuilder endpoints)
@@ -21,9 +26,11 @@ internal static class WalletEndpoints
         // A wallet answers to the customer who opened it and to operators; to anyone else it does not exist (404).
         wallets.MapPost("/", OpenAsync).WithName("OpenWallet").RequireCustomer().RequireIdempotencyKey();
         wallets.MapPost("/{id}/deposits", (string id, Amount? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, CancellationToken ct) =>
-            ChangeAsync(id, body, caller, repository, (w, a) => w.Deposit(a), ct)).WithName("Deposit").RequireCustomerOrOperator().RequireIdempotencyKey();
+            ChangeAsync(id, body, caller, repository, (w, a) => w.Deposit(a), ct)).WithName("Deposit").RequireCustomerOrOperator().RequireIdempotencyKey()
+            .ProducesProblemType(StatusCodes.Status409Conflict, ConcurrencyConflictType);
         wallets.MapPost("/{id}/withdrawals", (string id, Amount? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, CancellationToken ct) =>
-            ChangeAsync(id, body, caller, repository, (w, a) => w.Withdraw(a), ct)).WithName("Withdraw").RequireCustomerOrOperator().RequireIdempotencyKey();
+            ChangeAsync(id, body, caller, repository, (w, a) => w.Withdraw(a), ct)).WithName("Withdraw").RequireCustomerOrOperator().RequireIdempotencyKey()
+            .ProducesProblemType(StatusCodes.Status409Conflict, ConcurrencyConflictType).ProducesProblemType(StatusCodes.Status409Conflict, InsufficientFundsType);
         wallets.MapGet("/{id}", GetAsync).WithName("GetWallet").RequireCustomerOrOperator();
         wallets.MapDelete("/{id}/personal-data", ForgetOwnerAsync).WithName("ShredWalletOwner").RequireCustomerOrOperator();
     }
@@ -76,7 +83,7 @@ internal static class WalletEndpoints
                 detail: e.Message,
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Insufficient funds",
-                type: "https://bulwark.dev/problems/insufficient-funds",
+                type: InsufficientFundsType,
                 extensions: new Dictionary<string, object?> { ["balanceCents"] = e.BalanceCents, ["requestedCents"] = e.RequestedCents });
         }
         catch (ConcurrencyConflictException e)
@@ -86,7 +93,7 @@ internal static class WalletEndpoints
                 detail: e.Message,
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Concurrent change",
-                type: "https://bulwark.dev/problems/concurrency-conflict",
+                type: ConcurrencyConflictType,
                 extensions: new Dictionary<string, object?> { ["expectedVersion"] = e.ExpectedVersion, ["actualVersion"] = e.ActualVersion });
         }
 

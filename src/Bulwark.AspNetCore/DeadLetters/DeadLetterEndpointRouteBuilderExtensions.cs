@@ -8,7 +8,8 @@ namespace Bulwark.AspNetCore.DeadLetters;
 /// <summary>Maps the dead-letter admin API (<see cref="IDeadLetterAdmin"/> of Bulwark.Messaging) over HTTP. Protect the group (e.g. <c>RequireAuthorization</c>): it can replay and delete messages.</summary>
 public static class DeadLetterEndpointRouteBuilderExtensions
 {
-    private const string NotFoundType = "https://bulwark.dev/problems/dead-letter-not-found";
+    /// <summary>The problem <c>type</c> of a 404 for an unknown dead letter (an API description lists it).</summary>
+    public const string NotFoundType = "https://bulwark.dev/problems/dead-letter-not-found";
 
     /// <summary>
     /// Maps <c>GET {prefix}</c> (list; <c>?queue=&amp;type=&amp;limit=</c>), <c>GET {prefix}/{id}</c> (inspect),

@@ -3,13 +3,17 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Bulwark.ShopClient;
+using Bulwark.ShopClient.Generated.Admin.Dlq;
+using Microsoft.Kiota.Abstractions;
 using Spectre.Console;
 
 namespace Bulwark.Cli.DeadLetters;
 
 /// <summary>
 /// <c>bulwark dlq list|show|redrive|purge|depth</c>: the dead-letter admin API (<c>MapBulwarkDeadLetters</c>) from a
-/// terminal, so the Codex's "investigate → fix → redrive" loop needs no hand-written curl.
+/// terminal, so the Codex's "investigate → fix → redrive" loop needs no hand-written curl. Requests come from the shop's
+/// typed client (the OpenAPI document mounts the API at <c>/admin/dlq</c>); <c>--prefix</c> moves that mount for other services.
 /// </summary>
 internal static class DeadLetterCommand
 {
@@ -37,7 +41,14 @@ internal static class DeadLetterCommand
                 throw new UsageException($"--limit {count} is out of range; give 1 to 1000.");
             }
 
-            using var letters = await api.GetAsync(Query("", ("queue", parse.GetValue(queue)), ("type", parse.GetValue(type)), ("limit", count.ToString(CultureInfo.InvariantCulture))), ct).ConfigureAwait(false);
+            using var letters = await api.SendAsync(
+                api.Dlq.ToGetRequestInformation(r =>
+                {
+                    r.QueryParameters.Queue = NullIfEmpty(parse.GetValue(queue));
+                    r.QueryParameters.Type = NullIfEmpty(parse.GetValue(type));
+                    r.QueryParameters.Limit = count;
+                }),
+                ct).ConfigureAwait(false);
             var table = new Table().AddColumn("Id").AddColumn("Type").AddColumn("Queue").AddColumn(new TableColumn("Attempts").RightAligned()).AddColumn("Reason").AddColumn("Dead-lettered");
             foreach (var letter in letters.RootElement.EnumerateArray())
             {
@@ -57,15 +68,22 @@ internal static class DeadLetterCommand
         var show = new Command("show", "Prints one dead letter with its body, headers and stack trace.") { showId };
         show.SetAction((parse, ct) => RunAsync(parse, error, async api =>
         {
-            using var letter = await api.GetAsync("/" + Uri.EscapeDataString(parse.GetValue(showId)!), ct).ConfigureAwait(false);
+            using var letter = await api.SendAsync(api.Dlq[parse.GetValue(showId)!].ToGetRequestInformation(), ct).ConfigureAwait(false);
             console.WriteLine(JsonSerializer.Serialize(letter.RootElement, Indented));
         }));
 
         var redrive = new Command("redrive", "Sends dead letters back to their queue (after the fix shipped), keeping their message ids.") { id, all, queue, type };
         redrive.SetAction((parse, ct) => RunAsync(parse, error, async api =>
         {
-            var path = OneOrAll(parse.GetValue(id), parse.GetValue(all), "redrive", parse.GetValue(queue), parse.GetValue(type));
-            using var result = await api.SendAsync(HttpMethod.Post, path, ct).ConfigureAwait(false);
+            var one = OneOrAll(parse.GetValue(id), parse.GetValue(all));
+            var request = one is not null
+                ? api.Dlq[one].Redrive.ToPostRequestInformation()
+                : api.Dlq.Redrive.ToPostRequestInformation(r =>
+                {
+                    r.QueryParameters.Queue = NullIfEmpty(parse.GetValue(queue));
+                    r.QueryParameters.Type = NullIfEmpty(parse.GetValue(type));
+                });
+            using var result = await api.SendAsync(request, ct).ConfigureAwait(false);
             console.MarkupLine(CultureInfo.InvariantCulture, "redriven: {0}", result.RootElement.GetProperty("redriven").GetInt32());
         }));
 
@@ -77,15 +95,22 @@ internal static class DeadLetterCommand
                 throw new UsageException("purge --all deletes every matching dead letter with no undo; add --yes to confirm (see them first with: bulwark dlq list).");
             }
 
-            var path = OneOrAll(parse.GetValue(id), parse.GetValue(all), null, parse.GetValue(queue), parse.GetValue(type));
-            using var result = await api.SendAsync(HttpMethod.Delete, path, ct).ConfigureAwait(false);
+            var one = OneOrAll(parse.GetValue(id), parse.GetValue(all));
+            var request = one is not null
+                ? api.Dlq[one].ToDeleteRequestInformation()
+                : api.Dlq.ToDeleteRequestInformation(r =>
+                {
+                    r.QueryParameters.Queue = NullIfEmpty(parse.GetValue(queue));
+                    r.QueryParameters.Type = NullIfEmpty(parse.GetValue(type));
+                });
+            using var result = await api.SendAsync(request, ct).ConfigureAwait(false);
             console.MarkupLine(CultureInfo.InvariantCulture, "purged: {0}", result.RootElement.GetProperty("purged").GetInt32());
         }));
 
         var depth = new Command("depth", "Prints how many dead letters wait (the figure an alert watches).");
         depth.SetAction((parse, ct) => RunAsync(parse, error, async api =>
         {
-            using var result = await api.GetAsync("/depth", ct).ConfigureAwait(false);
+            using var result = await api.SendAsync(api.Dlq.Depth.ToGetRequestInformation(), ct).ConfigureAwait(false);
             console.WriteLine(result.RootElement.GetProperty("depth").GetInt64().ToString(CultureInfo.InvariantCulture));
         }));
 
@@ -124,38 +149,35 @@ internal static class DeadLetterCommand
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    private static string OneOrAll(string? id, bool all, string? action, string? queue, string? type)
-    {
-        if (id is null == !all)
-        {
-            throw new UsageException("Give one dead letter's id, or --all (with --queue/--type to narrow it), not both and not neither.");
-        }
+    /// <summary>The one id asked for, or <see langword="null"/> for --all.</summary>
+    private static string? OneOrAll(string? id, bool all) =>
+        id is null == !all
+            ? throw new UsageException("Give one dead letter's id, or --all (with --queue/--type to narrow it), not both and not neither.")
+            : id;
 
-        var suffix = action is null ? "" : "/" + action;
-        return id is not null
-            ? "/" + Uri.EscapeDataString(id) + suffix
-            : Query(suffix, ("queue", queue), ("type", type));
-    }
-
-    private static string Query(string path, params (string Name, string? Value)[] parameters)
-    {
-        var given = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => p.Name + "=" + Uri.EscapeDataString(p.Value!)).ToList();
-        return given.Count == 0 ? path : path + "?" + string.Join("&", given);
-    }
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     /// <summary>The HTTP side: one client with the key, problem details turned into messages that name the fix.</summary>
     private sealed class DeadLetterApi : IDisposable
     {
+        // Where the shop's document mounts the API; requests are built there and moved to --prefix when it differs.
+        private static readonly string DocumentPrefix = ShopPaths.Of(c => c.Admin.Dlq.ToGetRequestInformation());
+
         private readonly HttpClient _http;
+        private readonly ShopApi _shop;
         private readonly string _prefix;
 
         private DeadLetterApi(HttpClient http, string prefix)
         {
             _http = http;
+            _shop = new ShopApi(http);
             _prefix = prefix;
         }
+
+        /// <summary>The dead-letter operations as the document describes them.</summary>
+        public DlqRequestBuilder Dlq => _shop.Client.Admin.Dlq;
 
         public static DeadLetterApi Create(string target, string prefix, string? apiKey)
         {
@@ -184,15 +206,18 @@ internal static class DeadLetterCommand
             return new DeadLetterApi(http, prefix.TrimEnd('/'));
         }
 
-        public Task<JsonDocument> GetAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, path, cancellationToken);
-
-        public async Task<JsonDocument> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+        public async Task<JsonDocument> SendAsync(RequestInformation typed, CancellationToken cancellationToken)
         {
-            using var request = new HttpRequestMessage(method, _prefix + path);
+            var method = typed.HttpMethod.ToString();
+            var path = "";
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                response = await _shop.SendAsync(typed, request =>
+                {
+                    request.RequestUri = Remount(request.RequestUri!);
+                    path = request.RequestUri.PathAndQuery;
+                }, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException e)
             {
@@ -212,13 +237,28 @@ internal static class DeadLetterCommand
                 {
                     HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new DeadLetterApiException(
                         response.StatusCode,
-                        $"{(int)response.StatusCode} from {method} {_prefix}{path}: {detail} Pass an operator key with --api-key or {ApiKeyVariable}."),
-                    _ => new DeadLetterApiException(response.StatusCode, $"{(int)response.StatusCode} from {method} {_prefix}{path}: {detail}"),
+                        $"{(int)response.StatusCode} from {method} {path}: {detail} Pass an operator key with --api-key or {ApiKeyVariable}."),
+                    _ => new DeadLetterApiException(response.StatusCode, $"{(int)response.StatusCode} from {method} {path}: {detail}"),
                 };
             }
         }
 
-        public void Dispose() => _http.Dispose();
+        public void Dispose()
+        {
+            _shop.Dispose();
+            _http.Dispose();
+        }
+
+        private Uri Remount(Uri uri)
+        {
+            if (_prefix == DocumentPrefix || !uri.AbsolutePath.StartsWith(DocumentPrefix, StringComparison.Ordinal))
+            {
+                return uri;
+            }
+
+            var moved = new UriBuilder(uri) { Path = _prefix + uri.AbsolutePath[DocumentPrefix.Length..] };
+            return moved.Uri;
+        }
 
         private static string Detail(string body)
         {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.Ddos;
 
@@ -28,7 +29,7 @@ public sealed class DdosOptions
     /// <summary>The path everyone calls.</summary>
     /// <value>The default value is <c>/api/products</c>.</value>
     [Required]
-    public string Path { get; set; } = "/api/products";
+    public string Path { get; set; } = ShopPaths.Products();
 
     /// <summary>The noisy caller's open-loop rate. The Codex says 10,000/s; this machine's drills are capped at 2,000/s.</summary>
     /// <value>The default value is 300 requests per second.</value>

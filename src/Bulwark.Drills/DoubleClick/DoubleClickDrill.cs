@@ -3,6 +3,7 @@ using System.Globalization;
 using Bulwark.Drills.Customers;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.Switches;
+using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.DoubleClick;
 
@@ -40,7 +41,7 @@ public sealed class DoubleClickDrill : IDrill
     public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await context.RequireTargetAnswersAsync("/health/live", cancellationToken).ConfigureAwait(false);
+        await context.RequireTargetAnswersAsync(ShopPaths.Live, cancellationToken).ConfigureAwait(false);
         if (!string.IsNullOrEmpty(_options.SignUpPath))
         {
             using var http = new HttpClient { BaseAddress = context.Target, Timeout = _options.RequestTimeout };

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.DoubleClick;
 
@@ -8,7 +9,7 @@ public sealed class DoubleClickOptions
     /// <summary>The unsafe endpoint that must be idempotent.</summary>
     /// <value>The default value is <c>/api/orders</c>.</value>
     [Required]
-    public string Path { get; set; } = "/api/orders";
+    public string Path { get; set; } = ShopPaths.Orders;
 
     /// <summary>The JSON body sent by every copy.</summary>
     /// <value>The default value is an order of one unit of product 1 paid with <c>tok_visa</c>.</value>
@@ -27,11 +28,11 @@ public sealed class DoubleClickOptions
     /// empty for a target whose endpoint needs no customer.
     /// </summary>
     /// <value>The default value is <c>/api/users</c>.</value>
-    public string SignUpPath { get; set; } = "/api/users";
+    public string SignUpPath { get; set; } = ShopPaths.Users;
 
     /// <summary>Where that customer signs in; the answer's <c>accessToken</c> is sent as <c>Authorization: Bearer</c>.</summary>
     /// <value>The default value is <c>/api/users/sign-in</c>.</value>
-    public string SignInPath { get; set; } = "/api/users/sign-in";
+    public string SignInPath { get; set; } = ShopPaths.SignIn;
 
     /// <summary>How many identical requests are fired at once (the Codex: 10 in 10 ms).</summary>
     /// <value>The default value is 10.</value>

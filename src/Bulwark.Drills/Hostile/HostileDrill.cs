@@ -6,6 +6,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.Targets;
+using Bulwark.ShopClient;
+using Bulwark.ShopClient.Generated.Api;
+using Bulwark.ShopClient.Generated.Models;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace Bulwark.Drills.Hostile;
 
@@ -22,7 +27,6 @@ namespace Bulwark.Drills.Hostile;
 public sealed class HostileDrill : IDrill
 {
     private const string JsonMediaType = "application/json";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HostileOptions _options;
 
     /// <summary>Creates the drill.</summary>
@@ -53,7 +57,7 @@ public sealed class HostileDrill : IDrill
     public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await context.RequireTargetAnswersAsync("/health/live", cancellationToken).ConfigureAwait(false);
+        await context.RequireTargetAnswersAsync(ShopPaths.Live, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -61,7 +65,8 @@ public sealed class HostileDrill : IDrill
     {
         ArgumentNullException.ThrowIfNull(context);
         using var http = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
-        var run = new Run(this, http, context, cancellationToken);
+        using var shop = new ShopApi(http);
+        var run = new Run(this, shop, context, cancellationToken);
         return HostileJudge.Judge(await run.ExecuteAsync().ConfigureAwait(false));
     }
 
@@ -69,7 +74,11 @@ public sealed class HostileDrill : IDrill
     public Task RestoreAsync(DrillContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>One run's state: its customers, their things and what every probe saw.</summary>
-    private sealed class Run(HostileDrill drill, HttpClient http, DrillContext context, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Every address and every well-formed body comes from the shop's typed client (the OpenAPI document); only the
+    /// hostile bodies (padded past the limits) are raw JSON. Answers are read raw: a refusal is what a probe expects.
+    /// </remarks>
+    private sealed class Run(HostileDrill drill, ShopApi shop, DrillContext context, CancellationToken cancellationToken)
     {
         private readonly HostileOptions _options = drill._options;
         private readonly string _run = Guid.NewGuid().ToString("N")[..12];
@@ -77,6 +86,8 @@ public sealed class HostileDrill : IDrill
         private readonly List<string> _notRun = [];
         private readonly List<string> _broken = [];
         private string? _adminKey;
+
+        private ApiRequestBuilder Api => shop.Client.Api;
 
         public async Task<HostileMeasurement> ExecuteAsync()
         {
@@ -91,8 +102,7 @@ public sealed class HostileDrill : IDrill
             }
 
             var orderKey = "hostile-order-" + _run;
-            var orderJson = OrderJson(a.Id, 1);
-            var placed = await SendAsync(HttpMethod.Post, "/api/orders", a, orderJson, orderKey).ConfigureAwait(false);
+            var placed = await SendAsync(PlaceOrder(a.Id, 1), a, idempotencyKey: orderKey).ConfigureAwait(false);
             var orderId = placed.Read("id");
             if (placed.Status is < 200 or >= 300 || orderId is null)
             {
@@ -102,7 +112,7 @@ public sealed class HostileDrill : IDrill
 
             // At once: the pre-emption only works while the shop's own charge has not been sent yet.
             var preempt = await PreemptChargeAsync(a, orderId).ConfigureAwait(false);
-            var reuse = await ReuseKeyAsync(b, orderKey, orderJson, OrderJson(a.Id, 2), orderId).ConfigureAwait(false);
+            var reuse = await ReuseKeyAsync(b, a.Id, orderKey, orderId).ConfigureAwait(false);
 
             var walletId = await OpenWalletAsync(a).ConfigureAwait(false);
             WalletSnapshot? before = walletId is null ? null : await ReadWalletAsync(a, walletId).ConfigureAwait(false);
@@ -132,24 +142,24 @@ public sealed class HostileDrill : IDrill
         {
             var email = $"hostile-{label}-{_run}@example.com";
             var password = "Hostile-drill-" + _run;
-            var signUp = await SendAsync(HttpMethod.Post, "/api/users", null, Serialize(new { email, displayName = "Hostile " + label.ToUpperInvariant(), password })).ConfigureAwait(false);
-            var signIn = await SendAsync(HttpMethod.Post, "/api/users/sign-in", null, Serialize(new { email, password })).ConfigureAwait(false);
+            var signUp = await SendAsync(Api.Users.ToPostRequestInformation(new IdentitySignUp { Email = email, DisplayName = "Hostile " + label.ToUpperInvariant(), Password = password }), null).ConfigureAwait(false);
+            var signIn = await SendAsync(Api.Users.SignIn.ToPostRequestInformation(new IdentitySignInBody { Email = email, Password = password }), null).ConfigureAwait(false);
             return new Customer(label.ToUpperInvariant(), email, signUp.Read("id"), signUp.Status, signIn.Status, signIn.Status == 200 ? signIn.Read("accessToken") : null);
         }
 
         private async Task<int> PreemptChargeAsync(Customer a, string orderId)
         {
             var paymentKey = "order-" + Guid.Parse(orderId).ToString("N");
-            var body = Serialize(new { reference = paymentKey, amountCents = 1, currency = "EUR", cardToken = "tok_visa" });
-            return (await SendAsync(HttpMethod.Post, "/api/payments/charges", a, body, paymentKey).ConfigureAwait(false)).Status;
+            var charge = Api.Payments.Charges.ToPostRequestInformation(new PaymentChargeBody { Reference = paymentKey, AmountCents = 1, Currency = "EUR", CardToken = "tok_visa" });
+            return (await SendAsync(charge, a, idempotencyKey: paymentKey).ConfigureAwait(false)).Status;
         }
 
-        private async Task<KeyReuseObservation> ReuseKeyAsync(Customer b, string victimKey, string sameJson, string otherJson, string victimOrderId)
+        private async Task<KeyReuseObservation> ReuseKeyAsync(Customer b, string victimId, string victimKey, string victimOrderId)
         {
             var answers = new List<KeyReuseAnswer>();
-            foreach (var (name, json) in new[] { ("same", sameJson), ("other", otherJson) })
+            foreach (var (name, quantity) in new[] { ("same", 1), ("other", 2) })
             {
-                var answer = await SendAsync(HttpMethod.Post, "/api/orders", b, json, victimKey).ConfigureAwait(false);
+                var answer = await SendAsync(PlaceOrder(victimId, quantity), b, idempotencyKey: victimKey).ConfigureAwait(false);
                 answers.Add(new KeyReuseAnswer(name, answer.Status, answer.Status is >= 200 and < 300 ? answer.Read("id") : null));
             }
 
@@ -158,7 +168,7 @@ public sealed class HostileDrill : IDrill
 
         private async Task<string?> OpenWalletAsync(Customer a)
         {
-            var opened = await SendAsync(HttpMethod.Post, "/api/wallets", a, Serialize(new { ownerName = "Hostile A", ownerEmail = a.Email }), "hostile-wallet-" + _run).ConfigureAwait(false);
+            var opened = await SendAsync(OpenWallet("Hostile A", a.Email), a, idempotencyKey: "hostile-wallet-" + _run).ConfigureAwait(false);
             var walletId = opened.Read("id");
             if (opened.Status is < 200 or >= 300 || walletId is null)
             {
@@ -166,7 +176,7 @@ public sealed class HostileDrill : IDrill
                 return null;
             }
 
-            var deposit = await SendAsync(HttpMethod.Post, $"/api/wallets/{walletId}/deposits", a, Serialize(new { amountCents = 5_000 }), "hostile-deposit-" + _run).ConfigureAwait(false);
+            var deposit = await SendAsync(Api.Wallets[walletId].Deposits.ToPostRequestInformation(new WalletAmount { AmountCents = 5_000 }), a, idempotencyKey: "hostile-deposit-" + _run).ConfigureAwait(false);
             if (deposit.Status is < 200 or >= 300)
             {
                 _broken.Add($"A could not deposit into its wallet ({deposit.Status}: {deposit.Excerpt}), so there was no money to drain.");
@@ -177,7 +187,7 @@ public sealed class HostileDrill : IDrill
 
         private async Task<WalletSnapshot> ReadWalletAsync(Customer a, string walletId)
         {
-            var read = await SendAsync(HttpMethod.Get, $"/api/wallets/{walletId}", a).ConfigureAwait(false);
+            var read = await SendAsync(Api.Wallets[walletId].ToGetRequestInformation(), a).ConfigureAwait(false);
             var balance = read.Status == 200 && long.TryParse(read.Read("balanceCents"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var cents) ? cents : (long?)null;
             return new WalletSnapshot(read.Status, balance, read.Status == 200 ? read.Read("ownerName") : null);
         }
@@ -185,9 +195,9 @@ public sealed class HostileDrill : IDrill
         private async Task AnonymousAsync(Customer a, string orderId, string? walletId)
         {
             const string check = "3 anonymous";
-            await ProbeAsync(check, "anonymous: GET /api/users/me", HostileExpectation.Unauthenticated, HttpMethod.Get, "/api/users/me", null, a).ConfigureAwait(false);
-            await ProbeAsync(check, "anonymous: POST /api/orders", HostileExpectation.Unauthenticated, HttpMethod.Post, "/api/orders", null, a, OrderJson(a.Id!, 1), "hostile-anon-order-" + _run).ConfigureAwait(false);
-            await ProbeAsync(check, "anonymous: POST /api/wallets", HostileExpectation.Unauthenticated, HttpMethod.Post, "/api/wallets", null, a, Serialize(new { ownerName = "Anon", ownerEmail = "anon@example.com" }), "hostile-anon-wallet-" + _run).ConfigureAwait(false);
+            await ProbeAsync(check, "anonymous: GET /api/users/me", HostileExpectation.Unauthenticated, Api.Users.Me.ToGetRequestInformation(), null, a).ConfigureAwait(false);
+            await ProbeAsync(check, "anonymous: POST /api/orders", HostileExpectation.Unauthenticated, PlaceOrder(a.Id!, 1), null, a, "hostile-anon-order-" + _run).ConfigureAwait(false);
+            await ProbeAsync(check, "anonymous: POST /api/wallets", HostileExpectation.Unauthenticated, OpenWallet("Anon", "anon@example.com"), null, a, "hostile-anon-wallet-" + _run).ConfigureAwait(false);
             await VictimProbesAsync(check, "anonymous", HostileExpectation.Unauthenticated, null, a, orderId, walletId).ConfigureAwait(false);
         }
 
@@ -196,19 +206,20 @@ public sealed class HostileDrill : IDrill
 
         private async Task VictimProbesAsync(string check, string who, HostileExpectation expect, Customer? caller, Customer a, string orderId, string? walletId)
         {
-            await ProbeAsync(check, $"{who}: GET /api/orders/{{A's order}}", expect, HttpMethod.Get, $"/api/orders/{orderId}", caller, a).ConfigureAwait(false);
-            await ProbeAsync(check, $"{who}: GET /api/customers/{{A}}/orders", expect, HttpMethod.Get, $"/api/customers/{a.Id}/orders", caller, a).ConfigureAwait(false);
-            await ProbeAsync(check, $"{who}: GET /api/users/{{A}}", expect, HttpMethod.Get, $"/api/users/{a.Id}", caller, a).ConfigureAwait(false);
-            await ProbeAsync(check, $"{who}: GET /api/notifications?userId={{A}}", caller is null ? expect : HostileExpectation.RefusedOrOwnOnly, HttpMethod.Get, $"/api/notifications?userId={a.Id}", caller, a).ConfigureAwait(false);
-            await ProbeAsync(check, $"{who}: GET /api/rewards/{{A}}", expect, HttpMethod.Get, $"/api/rewards/{a.Id}", caller, a).ConfigureAwait(false);
+            await ProbeAsync(check, $"{who}: GET /api/orders/{{A's order}}", expect, Api.Orders[orderId].ToGetRequestInformation(), caller, a).ConfigureAwait(false);
+            await ProbeAsync(check, $"{who}: GET /api/customers/{{A}}/orders", expect, Api.Customers[a.Id!].Orders.ToGetRequestInformation(), caller, a).ConfigureAwait(false);
+            await ProbeAsync(check, $"{who}: GET /api/users/{{A}}", expect, Api.Users[a.Id!].ToGetRequestInformation(), caller, a).ConfigureAwait(false);
+            await ProbeAsync(check, $"{who}: GET /api/notifications?userId={{A}}", caller is null ? expect : HostileExpectation.RefusedOrOwnOnly, Api.Notifications.ToGetRequestInformation(r => r.QueryParameters.UserId = a.Id), caller, a).ConfigureAwait(false);
+            await ProbeAsync(check, $"{who}: GET /api/rewards/{{A}}", expect, Api.Rewards[a.Id!].ToGetRequestInformation(), caller, a).ConfigureAwait(false);
             if (walletId is null)
             {
                 return;
             }
 
-            await ProbeAsync(check, $"{who}: POST /api/wallets/{{A's wallet}}/withdrawals", expect, HttpMethod.Post, $"/api/wallets/{walletId}/withdrawals", caller, a, Serialize(new { amountCents = 5_000 }), $"hostile-drain-{who}-{_run}").ConfigureAwait(false);
-            await ProbeAsync(check, $"{who}: GET /api/wallets/{{A's wallet}}", expect, HttpMethod.Get, $"/api/wallets/{walletId}", caller, a).ConfigureAwait(false);
-            await ProbeAsync(check, $"{who}: DELETE /api/wallets/{{A's wallet}}/personal-data", expect, HttpMethod.Delete, $"/api/wallets/{walletId}/personal-data", caller, a).ConfigureAwait(false);
+            var wallet = Api.Wallets[walletId];
+            await ProbeAsync(check, $"{who}: POST /api/wallets/{{A's wallet}}/withdrawals", expect, wallet.Withdrawals.ToPostRequestInformation(new WalletAmount { AmountCents = 5_000 }), caller, a, $"hostile-drain-{who}-{_run}").ConfigureAwait(false);
+            await ProbeAsync(check, $"{who}: GET /api/wallets/{{A's wallet}}", expect, wallet.ToGetRequestInformation(), caller, a).ConfigureAwait(false);
+            await ProbeAsync(check, $"{who}: DELETE /api/wallets/{{A's wallet}}/personal-data", expect, wallet.PersonalData.ToDeleteRequestInformation(), caller, a).ConfigureAwait(false);
         }
 
         private async Task<OneCentObservation> SettleAsync(Customer a, string orderId, int chargeStatus)
@@ -217,7 +228,7 @@ public sealed class HostileDrill : IDrill
             Answer order;
             while (true)
             {
-                order = await SendAsync(HttpMethod.Get, $"/api/orders/{orderId}", a).ConfigureAwait(false);
+                order = await SendAsync(Api.Orders[orderId].ToGetRequestInformation(), a).ConfigureAwait(false);
                 if (order.Status != 200 || order.Read("status") is not "Pending" || context.TimeProvider.GetElapsedTime(started) >= _options.SettleFor)
                 {
                     break;
@@ -276,8 +287,8 @@ public sealed class HostileDrill : IDrill
                 ("e-mail with a bidi override (U+202E)", "Eve", $"hostile-\u202Email-{_run}@example.com"),
             })
             {
-                await ProbeAsync(check, $"anonymous: POST /api/users, {what}", HostileExpectation.Unprocessable, HttpMethod.Post, "/api/users", null, null,
-                    Serialize(new { email, displayName = name, password = "Hostile-drill-" + _run })).ConfigureAwait(false);
+                await ProbeAsync(check, $"anonymous: POST /api/users, {what}", HostileExpectation.Unprocessable,
+                    Api.Users.ToPostRequestInformation(new IdentitySignUp { Email = email, DisplayName = name, Password = "Hostile-drill-" + _run }), null, null).ConfigureAwait(false);
             }
 
             if (_adminKey is null)
@@ -286,8 +297,11 @@ public sealed class HostileDrill : IDrill
                 return;
             }
 
-            using var management = _options.ManagementUrl is null ? null : LoopbackHttp.CreateClient(_options.ManagementUrl, _options.RequestTimeout);
-            var answer = await SendAsync(HttpMethod.Post, "/api/payments/charges", null, Serialize(new { reference = "hostile-currency-" + _run, amountCents = 100, currency = "€€€", cardToken = "tok_visa" }), "hostile-currency-" + _run, operatorKey: true, client: management).ConfigureAwait(false);
+            using var managementHttp = _options.ManagementUrl is null ? null : LoopbackHttp.CreateClient(_options.ManagementUrl, _options.RequestTimeout);
+            using var management = managementHttp is null ? null : new ShopApi(managementHttp);
+            var charge = (management ?? shop).Client.Api.Payments.Charges.ToPostRequestInformation(
+                new PaymentChargeBody { Reference = "hostile-currency-" + _run, AmountCents = 100, Currency = "€€€", CardToken = "tok_visa" });
+            var answer = await SendAsync(charge, null, idempotencyKey: "hostile-currency-" + _run, operatorKey: true, via: management).ConfigureAwait(false);
             if (answer.Status == 404 && management is null)
             {
                 // Outside Development the operator surface lives on the management port: nothing to judge here.
@@ -302,15 +316,17 @@ public sealed class HostileDrill : IDrill
         {
             const string check = "7 management";
             var informational = _options.TargetIsDevelopment;
-            foreach (var path in new[] { "/metrics", "/admin/dlq" })
+            // /metrics is the Prometheus scrape, not part of the API document: its address is the exporter's convention.
+            var metrics = new RequestInformation(Method.GET, "{+baseurl}/metrics", new Dictionary<string, object>());
+            foreach (var (path, request) in new[] { ("/metrics", metrics), ("/admin/dlq", shop.Client.Admin.Dlq.ToGetRequestInformation()) })
             {
-                var answer = await SendAsync(HttpMethod.Get, path, null).ConfigureAwait(false);
+                var answer = await SendAsync(request, null).ConfigureAwait(false);
                 _probes.Add(new HostileProbe(check, $"anonymous: GET {path} on the public port", HostileExpectation.NotServed, answer.Status, Informational: informational, Detail: Detail(answer, HostileExpectation.NotServed)));
             }
 
             if (_adminKey is not null)
             {
-                var answer = await SendAsync(HttpMethod.Get, "/admin/dlq", null, operatorKey: true).ConfigureAwait(false);
+                var answer = await SendAsync(shop.Client.Admin.Dlq.ToGetRequestInformation(), null, operatorKey: true).ConfigureAwait(false);
                 // Even the right key must not open it here: the operator surface lives on the management port.
                 _probes.Add(new HostileProbe(check, "operator: GET /admin/dlq on the public port", HostileExpectation.NotServed, answer.Status, Informational: informational, Detail: Detail(answer, HostileExpectation.NotServed)));
             }
@@ -319,24 +335,25 @@ public sealed class HostileDrill : IDrill
         private async Task OversizeAsync(Customer a, string? walletId)
         {
             const string check = "4 oversize";
-            var endpoints = new List<(string Path, string Label, string Json)>
+            var endpoints = new List<(Func<RequestInformation> Request, string Label, string Json)>
             {
-                ("/api/orders", "POST /api/orders", OrderJson(a.Id!, 1)),
-                ("/api/wallets", "POST /api/wallets", Serialize(new { ownerName = "Hostile A", ownerEmail = a.Email })),
+                (() => PlaceOrder(a.Id!, 1), "POST /api/orders", await JsonOfAsync(PlaceOrderBody(a.Id!, 1)).ConfigureAwait(false)),
+                (() => OpenWallet("Hostile A", a.Email), "POST /api/wallets", await JsonOfAsync(new WalletOpenWallet { OwnerName = "Hostile A", OwnerEmail = a.Email }).ConfigureAwait(false)),
             };
             if (walletId is not null)
             {
-                endpoints.Add(($"/api/wallets/{walletId}/deposits", "POST /api/wallets/{A's wallet}/deposits", Serialize(new { amountCents = 1 })));
+                var deposit = new WalletAmount { AmountCents = 1 };
+                endpoints.Add((() => Api.Wallets[walletId].Deposits.ToPostRequestInformation(deposit), "POST /api/wallets/{A's wallet}/deposits", await JsonOfAsync(deposit).ConfigureAwait(false)));
             }
 
             for (var round = 0; round < _options.OversizeRounds; round++)
             {
                 foreach (var size in _options.OversizeBytes)
                 {
-                    foreach (var (path, label, json) in endpoints)
+                    foreach (var (request, label, json) in endpoints)
                     {
                         var body = Pad(json, size);
-                        var answer = await SendAsync(HttpMethod.Post, path, a, body, $"hostile-big-{round}-{size}-{Guid.NewGuid():N}", expectContinue: true).ConfigureAwait(false);
+                        var answer = await SendAsync(request(), a, body, $"hostile-big-{round}-{size}-{Guid.NewGuid():N}", expectContinue: true).ConfigureAwait(false);
                         var mb = (size / 1_000_000.0).ToString("0.0", CultureInfo.InvariantCulture);
                         _probes.Add(new HostileProbe(check, $"A: {label}, {mb} MB body, round {round + 1}", HostileExpectation.TooLarge, answer.Status, Detail: Detail(answer, HostileExpectation.TooLarge)));
                     }
@@ -354,35 +371,50 @@ public sealed class HostileDrill : IDrill
 
             using var idle = await IdleConnections.OpenAsync(context.Target, _options.IdleConnections, _options.IdleConnectConcurrency, _options.IdleOpenTimeout, context.TimeProvider, cancellationToken).ConfigureAwait(false);
             // A new client: a real customer arriving now needs a new connection, not one pooled before the flood.
-            using var fresh = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
-            var live = await TimedAsync(fresh, HttpMethod.Get, "/health/live", null, "GET /health/live").ConfigureAwait(false);
-            var read = await TimedAsync(fresh, HttpMethod.Get, $"/api/orders/{orderId}", a, "A: GET /api/orders/{A's order}").ConfigureAwait(false);
+            using var freshHttp = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
+            using var fresh = new ShopApi(freshHttp);
+            var live = await TimedAsync(fresh, fresh.Client.Health.Live.ToGetRequestInformation(), null, "GET /health/live").ConfigureAwait(false);
+            var read = await TimedAsync(fresh, fresh.Client.Api.Orders[orderId].ToGetRequestInformation(), a, "A: GET /api/orders/{A's order}").ConfigureAwait(false);
             return new IdleObservation(_options.IdleConnections, idle.Opened, idle.CountClosedByServer(), idle.SourceAddress, [live, read], _options.IdleProbeBound);
         }
 
-        private async Task<TimedAnswer> TimedAsync(HttpClient client, HttpMethod method, string path, Customer? caller, string label)
+        private async Task<TimedAnswer> TimedAsync(ShopApi via, RequestInformation request, Customer? caller, string label)
         {
             var started = context.TimeProvider.GetTimestamp();
-            var answer = await SendAsync(method, path, caller, client: client).ConfigureAwait(false);
+            var answer = await SendAsync(request, caller, via: via).ConfigureAwait(false);
             return new TimedAnswer(label, answer.Status, context.TimeProvider.GetElapsedTime(started));
         }
 
-        private async Task ProbeAsync(string check, string label, HostileExpectation expect, HttpMethod method, string path, Customer? caller, Customer? victim, string? json = null, string? key = null)
+        private async Task ProbeAsync(string check, string label, HostileExpectation expect, RequestInformation request, Customer? caller, Customer? victim, string? key = null)
         {
-            var answer = await SendAsync(method, path, caller, json, key).ConfigureAwait(false);
+            var answer = await SendAsync(request, caller, idempotencyKey: key).ConfigureAwait(false);
             var mentions = victim is not null && answer.Status is >= 200 and < 300
                 && (answer.Body.Contains(victim.Id!, StringComparison.OrdinalIgnoreCase) || answer.Body.Contains(victim.Email, StringComparison.OrdinalIgnoreCase)
                     || (victim.Id is not null && answer.Body.Contains(Guid.Parse(victim.Id).ToString("N"), StringComparison.OrdinalIgnoreCase)));
             _probes.Add(new HostileProbe(check, label, expect, answer.Status, mentions, Detail: Detail(answer, expect)));
         }
 
+        // rawJson replaces the typed body: only the oversize probes send one, the shape of the endpoint's own body plus padding.
         private async Task<Answer> SendAsync(
-            HttpMethod method, string path, Customer? caller, string? json = null, string? idempotencyKey = null, bool operatorKey = false, bool expectContinue = false, HttpClient? client = null)
+            RequestInformation typed, Customer? caller, string? rawJson = null, string? idempotencyKey = null, bool operatorKey = false, bool expectContinue = false, ShopApi? via = null)
         {
-            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-            if (json is not null)
+            try
             {
-                request.Content = new StringContent(json, Encoding.UTF8, JsonMediaType);
+                using var response = await (via ?? shop).SendAsync(typed, request => Adjust(request, caller, rawJson, idempotencyKey, operatorKey, expectContinue), cancellationToken).ConfigureAwait(false);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                return new Answer((int)response.StatusCode, body);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                return new Answer(0, $"no answer: {e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        private void Adjust(HttpRequestMessage request, Customer? caller, string? rawJson, string? idempotencyKey, bool operatorKey, bool expectContinue)
+        {
+            if (rawJson is not null)
+            {
+                request.Content = new StringContent(rawJson, Encoding.UTF8, JsonMediaType);
             }
 
             if (caller?.Token is { } token)
@@ -403,26 +435,28 @@ public sealed class HostileDrill : IDrill
             // Over-size bodies: let the server refuse on the headers, so its 413 is read instead of a reset while the
             // client is still writing megabytes.
             request.Headers.ExpectContinue = expectContinue ? true : null;
-            try
-            {
-                using var response = await (client ?? http).SendAsync(request, cancellationToken).ConfigureAwait(false);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                return new Answer((int)response.StatusCode, body);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                return new Answer(0, $"no answer: {e.GetType().Name}: {e.Message}");
-            }
         }
 
         private static string? Detail(Answer answer, HostileExpectation expect) =>
             HostileJudge.Allowed(expect).Contains(answer.Status) ? null : answer.Excerpt;
 
-        private string OrderJson(string customerId, int quantity) =>
-            // customerId is for shops without identity; the contract says the token decides and the body's is ignored.
-            Serialize(new { customerId, items = new[] { new { productId = _options.ProductId, quantity } }, cardToken = "tok_visa", shippingPostcode = "10115" });
+        private RequestInformation PlaceOrder(string customerId, int quantity) => Api.Orders.ToPostRequestInformation(PlaceOrderBody(customerId, quantity));
 
-        private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
+        // customerId is not in the document: it is for shops without identity, and the contract says the token decides
+        // and the body's is ignored. It rides in the model's additional data, which the client serialises as it is.
+        private OrdersPlaceOrder PlaceOrderBody(string customerId, int quantity) => new()
+        {
+            Items = [new OrdersPlaceOrderItem { ProductId = _options.ProductId, Quantity = quantity }],
+            CardToken = "tok_visa",
+            ShippingPostcode = "10115",
+            AdditionalData = new Dictionary<string, object> { ["customerId"] = customerId },
+        };
+
+        private RequestInformation OpenWallet(string ownerName, string ownerEmail) =>
+            Api.Wallets.ToPostRequestInformation(new WalletOpenWallet { OwnerName = ownerName, OwnerEmail = ownerEmail });
+
+        private Task<string> JsonOfAsync<T>(T body)
+            where T : IParsable => KiotaJsonSerializer.SerializeAsStringAsync(body, serializeOnlyChangedValues: false, cancellationToken);
 
         private static string Pad(string json, int size)
         {

@@ -14,6 +14,7 @@ public sealed partial class LoadGenerator
     private const int MaxResponseBytes = 4 * 1024 * 1024;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly Action<LoadSample>? _observer;
 
     /// <summary>Creates a generator.</summary>
     public LoadGenerator(TimeProvider timeProvider, ILogger<LoadGenerator>? logger = null)
@@ -21,6 +22,23 @@ public sealed partial class LoadGenerator
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    private LoadGenerator(LoadGenerator source, Action<LoadSample> observer)
+    {
+        _timeProvider = source._timeProvider;
+        _logger = source._logger;
+        _observer = source._observer is { } first ? s => { first(s); observer(s); } : observer;
+    }
+
+    /// <summary>
+    /// A generator on the same clock that also hands every finished request to <paramref name="observer"/> as it
+    /// finishes (live progress, charts). The observer runs on load workers: it must be quick and thread-safe.
+    /// </summary>
+    public LoadGenerator WithObserver(Action<LoadSample> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        return new LoadGenerator(this, observer);
     }
 
     /// <summary>Runs the load described by <paramref name="options"/>; <paramref name="next"/> gives request number i.</summary>
@@ -88,7 +106,7 @@ public sealed partial class LoadGenerator
                     return;
                 }
 
-                samples.Add(await SendAsync(client, options, next(index), index, started, cancellationToken).ConfigureAwait(false));
+                Add(samples, await SendAsync(client, options, next(index), index, started, cancellationToken).ConfigureAwait(false));
             }
         }).ToArray();
         await Task.WhenAll(workers).ConfigureAwait(false);
@@ -123,7 +141,7 @@ public sealed partial class LoadGenerator
             if (!inFlight.Wait(0, CancellationToken.None))
             {
                 var offset = _timeProvider.GetElapsedTime(started);
-                samples.Add(new LoadSample(index, offset, TimeSpan.Zero, 0, LoadFailure.Dropped, false, next(index).Label));
+                Add(samples, new LoadSample(index, offset, TimeSpan.Zero, 0, LoadFailure.Dropped, false, next(index).Label));
                 continue;
             }
 
@@ -134,7 +152,7 @@ public sealed partial class LoadGenerator
                 {
                     try
                     {
-                        samples.Add(await SendAsync(client, options, request, i, started, cancellationToken).ConfigureAwait(false));
+                        Add(samples, await SendAsync(client, options, request, i, started, cancellationToken).ConfigureAwait(false));
                     }
                     finally
                     {
@@ -146,6 +164,12 @@ public sealed partial class LoadGenerator
 
         await Task.WhenAll(pending).ConfigureAwait(false);
         return reachedCount;
+    }
+
+    private void Add(ConcurrentBag<LoadSample> samples, LoadSample sample)
+    {
+        samples.Add(sample);
+        _observer?.Invoke(sample);
     }
 
     private async Task<LoadSample> SendAsync(HttpClient client, LoadOptions options, LoadRequest request, int index, long started, CancellationToken cancellationToken)

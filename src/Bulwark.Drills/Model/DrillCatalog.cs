@@ -1,12 +1,17 @@
+using Bulwark.Drills.BlastRadius;
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
+using Bulwark.Drills.Drift;
 using Bulwark.Drills.Hostile;
+using Bulwark.Drills.PartialFailure;
 using Bulwark.Drills.PlugPull;
+using Bulwark.Drills.PoisonPill;
 using Bulwark.Drills.Recovery;
 using Bulwark.Drills.Replay;
 using Bulwark.Drills.SlowLoris;
 using Bulwark.Drills.StranglerZombie;
 using Bulwark.Drills.Switches;
+using Bulwark.Drills.Undo;
 using Bulwark.Drills.Zombie;
 
 namespace Bulwark.Drills.Model;
@@ -15,18 +20,30 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
 
     /// <summary>
     /// The drill named <paramref name="name"/> (case-insensitive), or null. <paramref name="duration"/> overrides its
-    /// load duration; <paramref name="fault"/> how Plug-Pull pulls the plug; <paramref name="hostile"/> the Hostile drill's options.
+    /// load duration; <paramref name="fault"/> how Plug-Pull pulls the plug; <paramref name="hostile"/> the Hostile drill's options;
+    /// <paramref name="drift"/> the Drift drill's (its release folder);
+    /// <paramref name="overrides"/> any option by name (thresholds from the command line), applied last.
     /// </summary>
-    public static IDrill? Create(string name, TimeSpan? duration = null, DependencyFault? fault = null, HostileOptions? hostile = null)
+    /// <exception cref="ArgumentException">An override names an option the drill lacks or does not parse.</exception>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option ends up out of range.</exception>
+    public static IDrill? Create(string name, TimeSpan? duration = null, DependencyFault? fault = null, HostileOptions? hostile = null, DrillOptionOverrides? overrides = null, DriftOptions? drift = null)
     {
         ArgumentNullException.ThrowIfNull(name);
+        var set = overrides ?? DrillOptionOverrides.None;
+        T With<T>(T options, Action<T> change)
+            where T : class
+        {
+            change(options);
+            return set.ApplyTo(name.ToLowerInvariant(), options);
+        }
+
         return name.ToUpperInvariant() switch
         {
             "PLUG-PULL" => new PlugPullDrill(With(new PlugPullOptions(), o =>
@@ -38,17 +55,16 @@ public static class DrillCatalog
             "SLOW-LORIS" => new SlowLorisDrill(With(new SlowLorisOptions(), o => o.Duration = duration ?? o.Duration)),
             "RECOVERY" => new RecoveryDrill(With(new RecoveryOptions(), o => o.Outage = duration ?? o.Outage)),
             "ZOMBIE" => new ZombieDrill(With(new ZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
-            "DOUBLE-CLICK" => new DoubleClickDrill(),
-            "REPLAY" => new ReplayDrill(),
-            "HOSTILE" => new HostileDrill(hostile),
+            "DOUBLE-CLICK" => new DoubleClickDrill(With(new DoubleClickOptions(), _ => { })),
+            "REPLAY" => new ReplayDrill(With(new ReplayOptions(), _ => { })),
+            "HOSTILE" => new HostileDrill(With(hostile ?? new HostileOptions(), _ => { })),
             "STRANGLER-ZOMBIE" => new StranglerZombieDrill(With(new StranglerZombieOptions(), o => o.ObserveFor = duration ?? o.ObserveFor)),
+            "POISON-PILL" => new PoisonPillDrill(With(new PoisonPillOptions(), _ => { })),
+            "PARTIAL-FAILURE" => new PartialFailureDrill(With(new PartialFailureOptions(), _ => { })),
+            "DRIFT" => new DriftDrill(With(drift ?? new DriftOptions(), o => o.DetectWithin = duration ?? o.DetectWithin)),
+            "UNDO" => new UndoDrill(With(new UndoOptions(), o => o.Hold = duration is { } d ? d / 3 : o.Hold)),
+            "BLAST-RADIUS" => new BlastRadiusDrill(With(new BlastRadiusOptions(), o => o.MaxDuration = duration ?? o.MaxDuration)),
             _ => null,
         };
-    }
-
-    private static T With<T>(T options, Action<T> change)
-    {
-        change(options);
-        return options;
     }
 }

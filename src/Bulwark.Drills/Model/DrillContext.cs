@@ -1,6 +1,7 @@
 using Bulwark.Drills.Load;
 using Bulwark.Drills.Switches;
 using Bulwark.Drills.Targets;
+using Bulwark.Drills.Timeline;
 
 namespace Bulwark.Drills.Model;
 
@@ -9,17 +10,31 @@ public sealed class DrillContext
 {
     /// <summary>Creates a context; <paramref name="target"/> must be loopback.</summary>
     /// <exception cref="NonLoopbackTargetException">The target is not on loopback.</exception>
-    public DrillContext(Uri target, TimeProvider timeProvider, LoadGenerator load, IEnumerable<IDependencySwitch>? dependencies = null, IReadOnlyDictionary<string, string>? defaultHeaders = null)
+    /// <remarks>
+    /// Every request <paramref name="load"/> sends and every fault switched on <paramref name="dependencies"/> is
+    /// recorded in <see cref="Recorder"/> (a new one unless <paramref name="recorder"/> is given).
+    /// </remarks>
+    public DrillContext(
+        Uri target,
+        TimeProvider timeProvider,
+        LoadGenerator load,
+        IEnumerable<IDependencySwitch>? dependencies = null,
+        IReadOnlyDictionary<string, string>? defaultHeaders = null,
+        DrillRecorder? recorder = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(load);
         Target = LoopbackTarget.Ensure(target);
         TimeProvider = timeProvider;
-        Load = load;
-        Dependencies = (dependencies ?? []).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
+        Recorder = recorder ?? new DrillRecorder(timeProvider);
+        Load = load.WithObserver(Recorder.Record);
+        Dependencies = (dependencies ?? []).Select(d => RecordingDependencySwitch.Wrap(d, Recorder)).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
         DefaultHeaders = defaultHeaders ?? new Dictionary<string, string>();
     }
+
+    /// <summary>Records the run for live progress and the report's charts; drills that send their own requests or inject their own faults tell it.</summary>
+    public DrillRecorder Recorder { get; }
 
     /// <summary>
     /// Headers every drill request carries unless the drill sets them (e.g. an API key, so the drill's own traffic is
@@ -40,11 +55,11 @@ public sealed class DrillContext
     public IReadOnlyDictionary<string, IDependencySwitch> Dependencies { get; }
 
     /// <summary>The named dependency's switch, or a precondition failure that says how to supply it.</summary>
-    /// <exception cref="DrillPreconditionException">No such dependency was given.</exception>
+    /// <exception cref="DrillSkippedException">No such dependency was given.</exception>
     public IDependencySwitch RequireDependency(string name, string hint) =>
         Dependencies.TryGetValue(name, out var dependency)
             ? dependency
-            : throw new DrillPreconditionException($"This drill needs the '{name}' dependency's switch: {hint}");
+            : throw new DrillSkippedException($"needs the '{name}' dependency's switch: {hint}");
 
     /// <summary>Fails the precondition unless GET <paramref name="path"/> on the target answers 2xx.</summary>
     /// <exception cref="DrillPreconditionException">The target does not answer.</exception>

@@ -11,4 +11,10 @@ public enum DrillOutcome
 
     /// <summary>The drill could not tell: the fault did not take, the target was down before it started, or it was cancelled.</summary>
     Inconclusive,
+
+    /// <summary>
+    /// The drill did not run: the target lacks something it needs (a dependency's switch, an operator key, a feature),
+    /// named in the reason. Never counted as passed.
+    /// </summary>
+    Skipped,
 }

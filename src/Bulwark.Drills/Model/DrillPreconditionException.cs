@@ -4,7 +4,7 @@ namespace Bulwark.Drills.Model;
 /// The drill cannot start or cannot trust its fault: the target is down before the drill, a control endpoint is
 /// missing, the fault did not take. The runner turns it into an <see cref="DrillOutcome.Inconclusive"/> verdict.
 /// </summary>
-public sealed class DrillPreconditionException : Exception
+public class DrillPreconditionException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public DrillPreconditionException(string message)

@@ -1,3 +1,5 @@
+using Bulwark.Drills.Timeline;
+
 namespace Bulwark.Drills.Model;
 
 /// <summary>One drill run as written to <c>drills/reports</c>: what was asked, against what, and the verdict.</summary>
@@ -23,4 +25,8 @@ public sealed record DrillReport(
     TimeSpan Duration,
     DrillVerdict Verdict,
     bool Restored,
-    string? RestoreError);
+    string? RestoreError)
+{
+    /// <summary>The run second by second (requests, errors, latency, fault windows, phases), for charts; empty when not recorded.</summary>
+    public DrillTimeline Timeline { get; init; } = DrillTimeline.Empty;
+}

@@ -33,14 +33,21 @@ public sealed partial class DrillRunner
         LogDrillStarting(_logger, drill.Name, context.Target);
         DrillVerdict verdict;
         string? restoreError = null;
+        context.Recorder.Restart();
         try
         {
+            context.Recorder.Phase("arrange");
             await drill.ArrangeAsync(context, cancellationToken).ConfigureAwait(false);
+            context.Recorder.Phase("exercise");
             verdict = await drill.ExerciseAsync(context, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             verdict = DrillVerdict.Inconclusive("The drill was cancelled before it could judge.");
+        }
+        catch (DrillSkippedException e)
+        {
+            verdict = DrillVerdict.Skipped(e.Message);
         }
         catch (DrillPreconditionException e)
         {
@@ -52,6 +59,7 @@ public sealed partial class DrillRunner
         }
         finally
         {
+            context.Recorder.Phase("restore");
             restoreError = await RestoreAsync(drill, context).ConfigureAwait(false);
         }
 
@@ -75,7 +83,10 @@ public sealed partial class DrillRunner
             _timeProvider.GetElapsedTime(started),
             verdict,
             restoreError is null,
-            restoreError);
+            restoreError)
+        {
+            Timeline = context.Recorder.ToTimeline(),
+        };
         LogDrillFinished(_logger, drill.Name, verdict.Outcome, verdict.Reason);
         return report;
     }

@@ -10,6 +10,9 @@ public sealed record DrillVerdict(DrillOutcome Outcome, string Reason, IReadOnly
     /// <summary>An inconclusive verdict with no figures.</summary>
     public static DrillVerdict Inconclusive(string reason) => new(DrillOutcome.Inconclusive, reason, [], []);
 
+    /// <summary>A skipped verdict: the drill did not run, for the reason given.</summary>
+    public static DrillVerdict Skipped(string reason) => new(DrillOutcome.Skipped, "skipped: " + reason, [], []);
+
     /// <summary>Passed when every judged figure is OK and <paramref name="failures"/> is empty; failed otherwise.</summary>
     public static DrillVerdict FromChecks(string passReason, IReadOnlyList<string> failures, IReadOnlyList<DrillFigure> figures, IReadOnlyList<string> findings)
     {

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
+using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.PlugPull;
 
@@ -37,7 +37,7 @@ public sealed class PlugPullDrill : IDrill
     public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await context.RequireTargetAnswersAsync("/api/products", cancellationToken).ConfigureAwait(false);
+        await context.RequireTargetAnswersAsync(ShopPaths.Products(), cancellationToken).ConfigureAwait(false);
         var dependency = context.RequireDependency(_options.Dependency, "pass --payment-control http://127.0.0.1:5101 (the provider's control endpoint).");
         await dependency.BreakAsync(_options.Fault, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
     }
@@ -59,8 +59,8 @@ public sealed class PlugPullDrill : IDrill
                 RequestTimeout = _options.RequestTimeout,
             },
             i => i % 2 == 0
-                ? LoadRequest.Get("/api/products", "browse")
-                : LoadRequest.Get("/api/products/" + (1 + (i / 2 % _options.ProductCount)).ToString(CultureInfo.InvariantCulture), "browse"),
+                ? LoadRequest.Get(ShopPaths.Products(), "browse")
+                : LoadRequest.Get(ShopPaths.Product(1 + (i / 2 % _options.ProductCount)), "browse"),
             cancellationToken);
         var payments = context.Load.RunAsync(
             new LoadOptions

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Bulwark.Drills.Switches;
+using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.PlugPull;
 
@@ -64,7 +65,7 @@ public sealed class PlugPullOptions
     /// <summary>The charge endpoint.</summary>
     /// <value>The default value is <c>/api/payments/charges</c>.</value>
     [Required]
-    public string ChargePath { get; set; } = "/api/payments/charges";
+    public string ChargePath { get; set; } = ShopPaths.Charges;
 
     /// <summary>The charge body.</summary>
     /// <value>The default value is a 19.99 EUR charge on <c>tok_visa</c>.</value>

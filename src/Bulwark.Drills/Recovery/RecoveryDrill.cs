@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.Switches;
+using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.Recovery;
 
@@ -37,7 +38,7 @@ public sealed class RecoveryDrill : IDrill
     public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await context.RequireTargetAnswersAsync("/health/live", cancellationToken).ConfigureAwait(false);
+        await context.RequireTargetAnswersAsync(ShopPaths.Live, cancellationToken).ConfigureAwait(false);
         var dependency = context.RequireDependency(_options.Dependency, "pass --payment-control http://127.0.0.1:5101 (the provider's control endpoint).");
         if (dependency is not IRequestCountingDependency)
         {

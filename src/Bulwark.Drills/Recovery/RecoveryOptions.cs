@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.Recovery;
 
@@ -46,7 +47,7 @@ public sealed class RecoveryOptions
     /// <summary>The call that needs the dependency.</summary>
     /// <value>The default value is <c>/api/payments/charges</c>.</value>
     [Required]
-    public string CallPath { get; set; } = "/api/payments/charges";
+    public string CallPath { get; set; } = ShopPaths.Charges;
 
     /// <summary>Its JSON body.</summary>
     /// <value>The default value is a 19.99 EUR charge on <c>tok_visa</c>.</value>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.Targets;
+using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.Replay;
 
@@ -38,7 +39,7 @@ public sealed class ReplayDrill : IDrill
     public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await context.RequireTargetAnswersAsync("/health/live", cancellationToken).ConfigureAwait(false);
+        await context.RequireTargetAnswersAsync(ShopPaths.Live, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

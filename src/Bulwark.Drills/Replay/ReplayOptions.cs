@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.Replay;
 
@@ -16,7 +17,7 @@ public sealed class ReplayOptions
     /// </summary>
     /// <value>The default value is the shop's product list, <c>/api/products?pageSize=100</c>.</value>
     [MinLength(1)]
-    public IList<string> ReadPaths { get; } = ["/api/products?pageSize=100"];
+    public IList<string> ReadPaths { get; } = [ShopPaths.Products(pageSize: 100)];
 
     /// <summary>The longest a single projection's rebuild may take.</summary>
     /// <value>The default value is 30 seconds.</value>

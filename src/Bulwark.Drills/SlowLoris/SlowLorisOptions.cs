@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.SlowLoris;
 
@@ -33,7 +34,7 @@ public sealed class SlowLorisOptions
     /// <summary>What a normal user asks for during the attack.</summary>
     /// <value>The default value is <c>/api/products/1</c>.</value>
     [Required]
-    public string ProbePath { get; set; } = "/api/products/1";
+    public string ProbePath { get; set; } = ShopPaths.Product(1);
 
     /// <summary>Normal users' request rate (open loop: they keep coming whether or not the server keeps up).</summary>
     /// <value>The default value is 20 requests per second.</value>
@@ -73,7 +74,7 @@ public sealed class SlowLorisOptions
     /// <summary>The call that needs the slow dependency.</summary>
     /// <value>The default value is <c>/api/payments/charges</c>.</value>
     [Required]
-    public string SlowCallPath { get; set; } = "/api/payments/charges";
+    public string SlowCallPath { get; set; } = ShopPaths.Charges;
 
     /// <summary>Its JSON body.</summary>
     /// <value>The default value is a 19.99 EUR charge on <c>tok_visa</c>.</value>

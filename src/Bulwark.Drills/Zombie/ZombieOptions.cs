@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.Zombie;
 
@@ -38,15 +39,15 @@ public sealed class ZombieOptions
     /// <summary>The liveness probe.</summary>
     /// <value>The default value is <c>/health/live</c>.</value>
     [Required]
-    public string LivePath { get; set; } = "/health/live";
+    public string LivePath { get; set; } = ShopPaths.Live;
 
     /// <summary>The readiness probe.</summary>
     /// <value>The default value is <c>/health/ready</c>.</value>
     [Required]
-    public string ReadyPath { get; set; } = "/health/ready";
+    public string ReadyPath { get; set; } = ShopPaths.Ready;
 
     /// <summary>A page that does not need the external dependency.</summary>
     /// <value>The default value is <c>/api/products</c>.</value>
     [Required]
-    public string BrowsePath { get; set; } = "/api/products";
+    public string BrowsePath { get; set; } = ShopPaths.Products();
 }

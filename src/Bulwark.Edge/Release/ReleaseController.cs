@@ -161,10 +161,10 @@ internal sealed partial class ReleaseController
             }
 
             LogSwitched(before.Live, after.Live);
-            var drained = await DrainAsync(before.Live, cancellationToken).ConfigureAwait(false);
-            return ReleaseResult.Ok(drained
+            var drain = await DrainAsync(before.Live, cancellationToken).ConfigureAwait(false);
+            return ReleaseResult.Ok(drain.Drained
                 ? $"Switched from '{before.Live}' to '{after.Live}'; '{before.Live}' drained."
-                : $"Switched from '{before.Live}' to '{after.Live}'; {InFlightTo(before.Live)} requests still in flight to '{before.Live}' after {Options.DrainTimeout:g}.", after);
+                : $"Switched from '{before.Live}' to '{after.Live}'; {drain.InFlight} requests still in flight to '{before.Live}' after {Options.DrainTimeout:g}.", after) with { Drain = drain };
         }
         finally
         {
@@ -324,6 +324,12 @@ internal sealed partial class ReleaseController
     private async Task<string?> SmokeAsync(string slot, CancellationToken cancellationToken)
     {
         var options = Options;
+        if (!options.Smoke.Enabled)
+        {
+            LogSmokeSkipped(slot);
+            return null;
+        }
+
         var baseAddress = new Uri(options.Slots[slot]);
         var client = _httpClientFactory.CreateClient(SmokeClientName);
         foreach (var path in new[] { options.Smoke.ReadyPath }.Concat(options.Smoke.Paths))
@@ -347,14 +353,14 @@ internal sealed partial class ReleaseController
         return null;
     }
 
-    private async Task<bool> DrainAsync(string slot, CancellationToken cancellationToken)
+    private async Task<DrainReport> DrainAsync(string slot, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
-        while (InFlightTo(slot) > 0)
+        while (InFlightTo(slot) is var inFlight && inFlight > 0)
         {
             if (_timeProvider.GetElapsedTime(started) >= Options.DrainTimeout)
             {
-                return false;
+                return new DrainReport(slot, false, inFlight, _timeProvider.GetElapsedTime(started).TotalMilliseconds);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(10), _timeProvider, cancellationToken).ConfigureAwait(false);
@@ -362,7 +368,7 @@ internal sealed partial class ReleaseController
 
         var elapsedMs = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
         LogDrained(slot, elapsedMs);
-        return true;
+        return new DrainReport(slot, true, 0, elapsedMs);
     }
 
     private void ResetWindows(bool rollout)
@@ -415,6 +421,9 @@ internal sealed partial class ReleaseController
     [LoggerMessage(EventId = EdgeEventIds.CanaryDecision, Level = LogLevel.Warning, Message = "Canary {Slot}: {Decision}. {Reason}")]
     private partial void LogDecision(string slot, CanaryDecisionKind decision, string reason);
 
+    [LoggerMessage(EventId = EdgeEventIds.SmokeSkipped, Level = LogLevel.Warning, Message = "Smoke gate for {Slot} skipped: Edge:Release:Smoke:Enabled is false")]
+    private partial void LogSmokeSkipped(string slot);
+
     [LoggerMessage(EventId = EdgeEventIds.Drained, Level = LogLevel.Information, Message = "Slot {Slot} drained in {ElapsedMs:0} ms")]
     private partial void LogDrained(string slot, double elapsedMs);
 
@@ -444,6 +453,9 @@ internal sealed partial class ReleaseController
 /// <param name="State">The state after it, when it succeeded.</param>
 public sealed record ReleaseResult(int Status, string Detail, ReleaseState? State)
 {
+    /// <summary>For a switch: how the old slot's in-flight requests drained; null otherwise.</summary>
+    public DrainReport? Drain { get; init; }
+
     internal static ReleaseResult Ok(string detail, ReleaseState state) => new(200, detail, state);
 
     internal static ReleaseResult Invalid(string detail) => new(400, detail, null);
@@ -454,3 +466,10 @@ public sealed record ReleaseResult(int Status, string Detail, ReleaseState? Stat
 
     internal static ReleaseResult Refused(string detail) => new(422, detail, null);
 }
+
+/// <summary>How a switched-away slot's in-flight requests ended: the old process may be stopped once it drained.</summary>
+/// <param name="Slot">The slot switched away from.</param>
+/// <param name="Drained">Whether its in-flight count reached 0 within <c>Edge:Release:DrainTimeout</c>.</param>
+/// <param name="InFlight">Requests still in flight to it when the switch answered.</param>
+/// <param name="ElapsedMs">How long the switch waited.</param>
+public sealed record DrainReport(string Slot, bool Drained, long InFlight, double ElapsedMs);

@@ -22,7 +22,10 @@ public sealed class ReleaseOptions
     [ValidateObjectMembers]
     public SmokeGateOptions Smoke { get; init; } = new();
 
-    /// <summary>How long a switch waits for the old slot's in-flight requests to finish before it reports them.</summary>
+    /// <summary>
+    /// How long a switch waits for the old slot's in-flight requests to finish before it answers with those still running;
+    /// zero answers at once (the operator then cannot know when the old process may be stopped).
+    /// </summary>
     /// <value>The default value is 10 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -39,6 +42,13 @@ public sealed class ReleaseOptions
 /// <summary>The gate before a slot takes traffic: its readiness and a few real reads, straight to the slot.</summary>
 public sealed class SmokeGateOptions
 {
+    /// <summary>
+    /// Whether a switch or canary start runs the gate. Off only to show what the gate prevents (the Undo drill's
+    /// failing run) or in an emergency where the gate itself is broken; every skipped gate is logged at Warning.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool Enabled { get; init; } = true;
+
     /// <summary>The slot's readiness path.</summary>
     /// <value>The default value is <c>/health/ready</c>.</value>
     [Required]

@@ -19,11 +19,12 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
     private readonly ILogger<RabbitMqMessageTransport> _logger;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly ConcurrentDictionary<string, bool> _declared = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<IChannel> _publishChannels = [];
-    private readonly SemaphoreSlim _publishSlots;
+    private readonly IChannel?[] _publishChannels;
+    private readonly SemaphoreSlim _publishChannelLock = new(1, 1);
     private readonly TransportConsumers<RabbitMqConsumer> _consumers = new();
     private readonly RabbitMqDeadLetterStore _deadLetters;
     private IConnection? _connection;
+    private int _nextPublishChannel;
 
     /// <summary>Creates the transport; it connects on first use.</summary>
     /// <param name="options">The transport options.</param>
@@ -38,7 +39,7 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
         TimeProvider = timeProvider;
         _logger = logger;
         _deadLetters = new RabbitMqDeadLetterStore(this, options);
-        _publishSlots = new SemaphoreSlim(options.PublishChannels, options.PublishChannels);
+        _publishChannels = new IChannel?[options.PublishChannels];
     }
 
     /// <inheritdoc/>
@@ -111,9 +112,12 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
             return;
         }
 
-        while (_publishChannels.TryTake(out var channel))
+        for (var i = 0; i < _publishChannels.Length; i++)
         {
-            await channel.DisposeAsync().ConfigureAwait(false);
+            if (Interlocked.Exchange(ref _publishChannels[i], null) is { } channel)
+            {
+                await channel.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         if (_connection is not null)
@@ -123,7 +127,7 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
         }
 
         _connectLock.Dispose();
-        _publishSlots.Dispose();
+        _publishChannelLock.Dispose();
         DeadLetterScanLock.Dispose();
     }
 
@@ -162,49 +166,50 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
         }
     }
 
-    /// <summary>Publishes on a pooled confirm channel and returns once the broker confirmed (throws on nack or return).</summary>
+    /// <summary>Publishes on a shared confirm channel and returns once the broker confirmed (throws on nack or return).</summary>
     internal async Task PublishRawAsync(string exchange, string routingKey, bool mandatory, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        // A bounded pool: each channel has one publish awaiting its confirm at a time, and a burst of publishers
-        // waits for a free channel instead of opening hundreds.
-        await _publishSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        IChannel? channel = null;
+        // Many publishes share a channel, each awaiting its own confirm: the broker confirms them in batches, so
+        // throughput no longer stops at one round trip per channel. The client bounds the confirms outstanding per
+        // channel (128, throttled from half of that), which is the back-pressure a burst of publishers meets.
+        var channel = await GetPublishChannelAsync(cancellationToken).ConfigureAwait(false);
+        await channel.BasicPublishAsync(exchange, routingKey, mandatory, properties, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask<IChannel> GetPublishChannelAsync(CancellationToken cancellationToken)
+    {
+        var slot = (int)((uint)Interlocked.Increment(ref _nextPublishChannel) % (uint)_publishChannels.Length);
+        return Volatile.Read(ref _publishChannels[slot]) is { IsOpen: true } channel
+            ? ValueTask.FromResult(channel)
+            : new ValueTask<IChannel>(OpenPublishChannelAsync(slot, cancellationToken));
+    }
+
+    private async Task<IChannel> OpenPublishChannelAsync(int slot, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_consumers.IsDisposed, this);
+        await _publishChannelLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            while (_publishChannels.TryTake(out var pooled))
+            var channel = _publishChannels[slot];
+            if (channel is { IsOpen: true })
             {
-                if (pooled.IsOpen)
-                {
-                    channel = pooled;
-                    break;
-                }
-
-                await pooled.DisposeAsync().ConfigureAwait(false);
+                return channel;
             }
 
-            if (channel is null)
+            if (channel is not null)
             {
-                var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-                channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
+                // Closed by a channel error (e.g. a missing exchange); its pending publishes have already failed.
+                await channel.DisposeAsync().ConfigureAwait(false);
             }
 
-            await channel.BasicPublishAsync(exchange, routingKey, mandatory, properties, body, cancellationToken).ConfigureAwait(false);
+            var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _publishChannels[slot], channel);
+            return channel;
         }
         finally
         {
-            if (channel is not null)
-            {
-                if (channel.IsOpen && !_consumers.IsDisposed)
-                {
-                    _publishChannels.Add(channel);
-                }
-                else
-                {
-                    await channel.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-
-            _publishSlots.Release();
+            _publishChannelLock.Release();
         }
     }
 

@@ -36,10 +36,14 @@ public sealed class RabbitMqTransportOptions
     [Range(1, 1_000_000)]
     public int DeadLetterScanLimit { get; set; } = 10_000;
 
-    /// <summary>Confirm channels publishing in parallel; more concurrent publishers wait for a free one.</summary>
-    /// <value>The default value is 16.</value>
-    [Range(1, 512)]
-    public int PublishChannels { get; set; } = 16;
+    /// <summary>
+    /// Confirm channels publishes are spread over. Each carries many publishes awaiting their confirms at once (up to
+    /// 128, throttled from 64 on), so one or two are enough; more only help when a single channel's frame writing is
+    /// the bottleneck.
+    /// </summary>
+    /// <value>The default value is 2.</value>
+    [Range(1, 64)]
+    public int PublishChannels { get; set; } = 2;
 
     /// <summary>The connection name shown in the management UI.</summary>
     /// <value>The default value is <c>bulwark</c>.</value>

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Collections.Concurrent;
+using Bulwark.Resilience.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,10 +9,7 @@ namespace Bulwark.Resilience.Bulkhead;
 /// <c>Bulwark:Resilience:Bulkheads:{name}</c>.</summary>
 public sealed class BulkheadRegistry : IDisposable
 {
-    private readonly ConcurrentDictionary<string, BulkheadCompartment> _compartments = new(StringComparer.Ordinal);
-    private readonly IOptionsMonitor<BulkheadOptions> _options;
-    private readonly ILogger _logger;
-    private readonly IMeterFactory? _meterFactory;
+    private readonly NamedInstances<BulkheadCompartment> _compartments;
 
     /// <summary>Creates the registry.</summary>
     /// <param name="options">Named compartment settings.</param>
@@ -22,24 +19,19 @@ public sealed class BulkheadRegistry : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        _options = options;
-        _logger = loggerFactory.CreateLogger(typeof(BulkheadCompartment).FullName!);
-        _meterFactory = meterFactory;
+        var logger = loggerFactory.CreateLogger(typeof(BulkheadCompartment).FullName!);
+        _compartments = new(name => new BulkheadCompartment(name, options.Get(name), logger, meterFactory));
     }
 
     /// <summary>The compartment called <paramref name="name"/>, created on first use.</summary>
     /// <param name="name">The compartment's name.</param>
     /// <returns>The shared compartment.</returns>
-    public BulkheadCompartment Get(string name)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return _compartments.GetOrAdd(name, static (n, self) => new BulkheadCompartment(n, self._options.Get(n), self._logger, self._meterFactory), this);
-    }
+    public BulkheadCompartment Get(string name) => _compartments.Get(name);
 
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var compartment in _compartments.Values)
+        foreach (var compartment in _compartments.All)
         {
             compartment.Dispose();
         }

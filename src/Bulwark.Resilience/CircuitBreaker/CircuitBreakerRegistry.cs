@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Collections.Concurrent;
+using Bulwark.Resilience.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,11 +11,7 @@ namespace Bulwark.Resilience.CircuitBreaker;
 /// </summary>
 public sealed class CircuitBreakerRegistry
 {
-    private readonly ConcurrentDictionary<string, BulwarkCircuitBreaker> _breakers = new(StringComparer.Ordinal);
-    private readonly IOptionsMonitor<BulwarkCircuitBreakerOptions> _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
-    private readonly IMeterFactory? _meterFactory;
+    private readonly NamedInstances<BulwarkCircuitBreaker> _breakers;
 
     /// <summary>Creates the registry.</summary>
     /// <param name="options">Named breaker settings.</param>
@@ -27,21 +23,15 @@ public sealed class CircuitBreakerRegistry
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        _options = options;
-        _timeProvider = timeProvider;
-        _logger = loggerFactory.CreateLogger(typeof(BulwarkCircuitBreaker).FullName!);
-        _meterFactory = meterFactory;
+        var logger = loggerFactory.CreateLogger(typeof(BulwarkCircuitBreaker).FullName!);
+        _breakers = new(name => new BulwarkCircuitBreaker(name, options.Get(name), timeProvider, logger, meterFactory));
     }
 
     /// <summary>The breaker called <paramref name="name"/>, created on first use.</summary>
     /// <param name="name">The breaker's name.</param>
     /// <returns>The shared breaker.</returns>
-    public BulwarkCircuitBreaker Get(string name)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return _breakers.GetOrAdd(name, static (n, self) => new BulwarkCircuitBreaker(n, self._options.Get(n), self._timeProvider, self._logger, self._meterFactory), this);
-    }
+    public BulwarkCircuitBreaker Get(string name) => _breakers.Get(name);
 
     /// <summary>The breakers created so far.</summary>
-    public IReadOnlyCollection<BulwarkCircuitBreaker> All => [.. _breakers.Values];
+    public IReadOnlyCollection<BulwarkCircuitBreaker> All => [.. _breakers.All];
 }

@@ -32,6 +32,12 @@ public sealed class PlugPullDrillTests
         Assert.Contains(report.Verdict.Figures, f => f.Name == "charge attempts" && f.Value == 10);
         Assert.True(report.Restored);
         Assert.False(await ProviderIsDownAsync(provider));
+        // The report's charts: the load second by second, and the window the provider was down, closed by the restore.
+        var window = Assert.Single(report.Timeline.Faults);
+        Assert.Equal("payments: Down", window.Name);
+        Assert.NotNull(window.EndSeconds);
+        Assert.True(report.Timeline.Buckets.Sum(b => b.Requests) >= 300, "browse and charges are on the timeline");
+        Assert.Equal(["arrange", "exercise", "restore"], report.Timeline.Phases.Select(p => p.Name));
     }
 
     [Fact]
@@ -83,7 +89,7 @@ public sealed class PlugPullDrillTests
     }
 
     [Fact]
-    public async Task Run_WithoutThePaymentSwitch_IsInconclusiveNamingTheFlag()
+    public async Task Run_WithoutThePaymentSwitch_IsSkippedNamingTheFlag()
     {
         await using var provider = await StartProviderAsync();
         await using var shop = await StartShopAsync(provider);
@@ -91,7 +97,8 @@ public sealed class PlugPullDrillTests
 
         var report = await new DrillRunner(TimeProvider.System).RunAsync(new PlugPullDrill(), context, Ct);
 
-        Assert.Equal(DrillOutcome.Inconclusive, report.Verdict.Outcome);
+        Assert.Equal(DrillOutcome.Skipped, report.Verdict.Outcome);
+        Assert.StartsWith("skipped: ", report.Verdict.Reason, StringComparison.Ordinal);
         Assert.Contains("--payment-control", report.Verdict.Reason, StringComparison.Ordinal);
     }
 

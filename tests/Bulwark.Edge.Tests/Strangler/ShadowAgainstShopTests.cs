@@ -9,6 +9,7 @@ using Shop.Externals.LegacyShop;
 namespace Bulwark.Edge.Tests.Strangler;
 
 /// <summary>Shadow mode with the real shop (its own process) as the new side and the legacy stand-in as the old one.</summary>
+[Collection(ShopProcesses.Name)]
 public sealed class ShadowAgainstShopTests : IAsyncLifetime
 {
     private WebApplication _legacy = null!;

@@ -14,9 +14,18 @@ internal sealed class EdgeUnderTest : IAsyncDisposable
 {
     public const string OperatorKey = "test-operator-key";
     private readonly string _directory;
+    private readonly JsonObject _bulwarkSection;
     private WebApplication _app = null!;
 
-    private EdgeUnderTest(string directory) => _directory = directory;
+    private EdgeUnderTest(string directory, JsonObject? bulwarkSection)
+    {
+        _directory = directory;
+        // Tests that are not about the edge's rate limits run with a per-client limit no test reaches.
+        _bulwarkSection = bulwarkSection ?? new JsonObject
+        {
+            ["RateLimiting"] = new JsonObject { ["Tiers"] = new JsonObject { ["anonymous"] = new JsonObject { ["PermitLimit"] = 100_000_000 } } },
+        };
+    }
 
     public string ConfigPath => Path.Combine(_directory, "edge.json");
 
@@ -30,9 +39,9 @@ internal sealed class EdgeUnderTest : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<EdgeUnderTest> StartAsync(JsonObject edgeSection)
+    public static async Task<EdgeUnderTest> StartAsync(JsonObject edgeSection, JsonObject? bulwarkSection = null)
     {
-        var edge = new EdgeUnderTest(Directory.CreateTempSubdirectory("bulwark-edge-").FullName);
+        var edge = new EdgeUnderTest(Directory.CreateTempSubdirectory("bulwark-edge-").FullName, bulwarkSection);
         await edge.WriteConfigAsync(edgeSection);
         await edge.StartAppAsync();
         return edge;
@@ -44,7 +53,7 @@ internal sealed class EdgeUnderTest : IAsyncDisposable
         edgeSection[nameof(EdgeOptions.Operator)] = new JsonObject { ["ApiKeys"] = new JsonArray(OperatorKey) };
         var release = edgeSection["Release"] as JsonObject;
         release?.TryAdd(nameof(Bulwark.Edge.Release.ReleaseOptions.StatePath), StatePath);
-        var document = new JsonObject { ["Edge"] = JsonNode.Parse(edgeSection.ToJsonString()) };
+        var document = new JsonObject { ["Edge"] = JsonNode.Parse(edgeSection.ToJsonString()), ["Bulwark"] = JsonNode.Parse(_bulwarkSection.ToJsonString()) };
         var temporary = ConfigPath + ".tmp";
         await File.WriteAllTextAsync(temporary, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), TestContext.Current.CancellationToken);
         File.Move(temporary, ConfigPath, overwrite: true);

@@ -6,7 +6,10 @@ using Shop.Host;
 
 namespace Bulwark.Edge.Tests.Support;
 
-/// <summary>The real shop host as its own process on a free loopback port, its stand-ins pointed at a refusing port.</summary>
+/// <summary>
+/// The real shop host as its own process on a free loopback port; its payment provider is the given stand-in, or, like
+/// its recommendations, a refusing port.
+/// </summary>
 internal sealed partial class ShopHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -21,7 +24,7 @@ internal sealed partial class ShopHostProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static async Task<ShopHostProcess> StartAsync()
+    public static async Task<ShopHostProcess> StartAsync(Uri? paymentProvider = null, params string[] settings)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-edge-shop-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet")
@@ -31,12 +34,14 @@ internal sealed partial class ShopHostProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             ShopDll(), "--urls=http://127.0.0.1:0", "--environment=Development", $"--Shop:Data:Path={dataPath}",
-            "--Shop:Externals:Launch=false", $"--Shop:Externals:PaymentProviderUrl=http://127.0.0.1:{FreePort.Refusing}",
+            "--Shop:Externals:Launch=false", $"--Shop:Externals:PaymentProviderUrl={paymentProvider?.ToString().TrimEnd('/') ?? $"http://127.0.0.1:{FreePort.Refusing}"}",
             $"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{FreePort.Refusing}",
-        })
+            .. settings,
+        ];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -61,6 +66,25 @@ internal sealed partial class ShopHostProcess : IAsyncDisposable
         await shop.DisposeAsync();
         Assert.Fail($"The shop did not start:\n{string.Join('\n', shop._lines.TakeLast(30))}");
         return shop;
+    }
+
+    /// <summary>
+    /// Reads products until the shop answers warm: a release goes to a slot that has started and served, and the first
+    /// requests of a cold shop (JIT, caches, SQLite) take seconds on a busy two-core machine.
+    /// </summary>
+    public async Task WarmUpAsync()
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        // The shop's Development drill key: its own rate-limit tier, not the 60 a minute of an anonymous address.
+        client.DefaultRequestHeaders.Add("X-Api-Key", "drill-load");
+        for (var i = 0; i < 20; i++)
+        {
+            foreach (var path in new[] { "/api/products/1", "/api/products?page=1&pageSize=5" })
+            {
+                using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+                Assert.True(response.IsSuccessStatusCode, $"{BaseAddress}{path}: {(int)response.StatusCode}");
+            }
+        }
     }
 
     // The shop's own build output: this test's output folder also holds the edge's appsettings.json, which a shop

@@ -56,7 +56,16 @@ internal sealed class VersionedBackend : IAsyncDisposable
                 }
 
                 Interlocked.Increment(ref self._served);
-                return Results.Ok(new { slot = self.Name, path = context.Request.Path.Value });
+                // What the edge told the backend about the request, for the deadline and forwarded-header tests.
+                return Results.Ok(new
+                {
+                    slot = self.Name,
+                    path = context.Request.Path.Value,
+                    deadline = context.Request.Headers["X-Deadline"].ToString(),
+                    forwardedFor = context.Request.Headers["X-Forwarded-For"].ToString(),
+                    forwardedProto = context.Request.Headers["X-Forwarded-Proto"].ToString(),
+                    forwardedHost = context.Request.Headers["X-Forwarded-Host"].ToString(),
+                });
             });
         });
         backend = new VersionedBackend(name, app, address);

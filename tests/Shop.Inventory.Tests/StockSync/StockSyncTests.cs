@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Shop.Externals.Hosting;
 using Shop.Externals.LegacyErp;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
 using Shop.Inventory.Contracts;
 using Shop.Inventory.Data;
 using Shop.Inventory.LegacyErp;
@@ -26,7 +26,8 @@ public sealed class StockSyncTests : IAsyncLifetime
         .AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
     private WebApplication _erp = null!;
     private HttpClient _control = null!;
-    private ModuleDatabase _database = null!;
+    private ShopDatabase _shop = null!;
+    private ModuleDatabase<InventoryModule> _database = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -35,7 +36,8 @@ public sealed class StockSyncTests : IAsyncLifetime
         _erp = HostLogFile.LogToFile(LegacyErpApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning", .. HostLogFile.ConsoleOff]), "legacy-erp");
         await _erp.StartAsync(Ct);
         _control = new HttpClient { BaseAddress = _erp.BaseAddress() };
-        _database = new ModuleDatabase(InventoryModule.Name, _dataPath, InventoryMigrations.All, NullLogger.Instance, TimeProvider.System);
+        _shop = new ShopDatabase(new ShopDataOptions { Path = _dataPath });
+        _database = new ModuleDatabase<InventoryModule>(_shop, TimeProvider.System);
         await _database.MigrateAsync(Ct);
     }
 
@@ -43,6 +45,8 @@ public sealed class StockSyncTests : IAsyncLifetime
     {
         _control.Dispose();
         await _erp.DisposeAsync();
+        _database.Dispose();
+        await _shop.DisposeAsync();
         (_meters as IDisposable)?.Dispose();
     }
 
@@ -148,10 +152,10 @@ public sealed class StockSyncTests : IAsyncLifetime
     private StockSyncService Sync()
     {
         var source = new LegacyErpStockSource(new HttpClient { BaseAddress = _erp.BaseAddress() }, Options.Create(new LegacyErpOptions()));
-        return new StockSyncService(new InventoryDatabase(_database), source, new StockSyncMetrics(_meters), TimeProvider.System, NullLogger<StockSyncService>.Instance);
+        return new StockSyncService(_database, source, new StockSyncMetrics(_meters), TimeProvider.System, NullLogger<StockSyncService>.Instance);
     }
 
-    private InventoryRepository Inventory() => new(new InventoryDatabase(_database));
+    private InventoryRepository Inventory() => new(_database);
 
     private async Task PlantAsync(string line) =>
         (await _control.PostAsJsonAsync("/_control/erp/planted-rows", new { line }, Ct)).EnsureSuccessStatusCode();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Shop.Externals.Hosting;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
 using Shop.Payments.Contracts;
 using Shop.Payments.Provider;
 using Shop.Payments.Reconciliation;
@@ -184,9 +184,10 @@ public abstract class PaymentGatewayContract : IAsyncLifetime
 
         var services = new ServiceCollection().AddMetrics().AddSingleton(gateway).BuildServiceProvider();
         await using var _ = services;
-        var database = new ModuleDatabase(PaymentsModule.Name, _dataPath, PaymentsMigrations.All, NullLogger.Instance, TimeProvider.System);
+        await using var shop = new ShopDatabase(new ShopDataOptions { Path = _dataPath });
+        using var database = new ModuleDatabase<PaymentsModule>(shop, TimeProvider.System);
         await database.MigrateAsync(Ct);
-        var store = new ReconciliationStore(new PaymentsDatabase(database));
+        var store = new ReconciliationStore(database);
         var reconciliation = new ChargeReconciliation(services, store, new ReconciliationMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             TimeProvider.System, Options.Create(new ReconciliationOptions { SettleDelay = TimeSpan.Zero }), NullLogger<ChargeReconciliation>.Instance);
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Shop.Infrastructure.Sqlite;
+using Shop.Infrastructure.Data;
 using Shop.Payments.Contracts;
 using Shop.Payments.Provider;
 using Shop.Payments.Reconciliation;
@@ -153,9 +153,9 @@ public sealed class ChargeReconciliationTests : IDisposable
 
     private async Task<(ChargeReconciliation Reconciliation, ReconciliationStore Store, ReconciliationMetrics Metrics)> CreateAsync(ReconciliationOptions options)
     {
-        var database = new ModuleDatabase(PaymentsModule.Name, _dataPath, PaymentsMigrations.All, NullLogger.Instance, _time);
+        var database = new ModuleDatabase<PaymentsModule>(new ShopDatabase(new ShopDataOptions { Path = _dataPath }), _time);
         await database.MigrateAsync(Ct);
-        var store = new ReconciliationStore(new PaymentsDatabase(database));
+        var store = new ReconciliationStore(database);
         var metrics = new ReconciliationMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var reconciliation = new ChargeReconciliation(_services, store, metrics, _time, Options.Create(options), NullLogger<ChargeReconciliation>.Instance);
         return (reconciliation, store, metrics);

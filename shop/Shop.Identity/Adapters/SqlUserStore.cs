@@ -1,0 +1,71 @@
+using System.Data.Common;
+using System.Globalization;
+using Bulwark.Data;
+using Bulwark.Outbox;
+using Shop.Identity.Contracts;
+using Shop.Identity.Ports;
+using Shop.Identity.Users;
+using Shop.Infrastructure.Data;
+
+namespace Shop.Identity.Adapters;
+
+/// <summary>
+/// The SQL adapter of <see cref="IUserStore"/>, on SQLite or PostgreSQL (whichever the shop database is; the SQL is
+/// written once, a duplicate e-mail is recognised through the dialect): the user row and its outbox event commit in
+/// one transaction.
+/// </summary>
+internal sealed class SqlUserStore(ModuleDatabase<IdentityModule> identity, IOutbox outbox) : IUserStore
+{
+    public Task<bool> AddAsync(User user, string passwordHash, CancellationToken cancellationToken)
+    {
+        var registered = UserRegisteredMapping.From(user);
+        return identity.WriteAsync((connection, transaction, token) => InsertAsync(connection, transaction, user, passwordHash, registered, token), cancellationToken);
+    }
+
+    private async Task<bool> InsertAsync(DbConnection connection, DbTransaction transaction, User user, string passwordHash, UserRegistered registered, CancellationToken cancellationToken)
+    {
+        await using (var insert = connection.CreateCommand("INSERT INTO identity_users (id, email, display_name, registered_at, password_hash) VALUES (@id, @email, @name, @at, @hash);", transaction)
+            .With("id", user.Id.ToString())
+            .With("email", user.Email.Value)
+            .With("name", user.DisplayName)
+            .With("at", user.RegisteredAt.ToString("O", CultureInfo.InvariantCulture))
+            .With("hash", passwordHash))
+        {
+            try
+            {
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (DbException e) when (identity.Dialect.IsUniqueViolation(e))
+            {
+                // The e-mail is taken (the only unique column besides a fresh id); PostgreSQL aborts the transaction,
+                // which is rolled back on dispose.
+                return false;
+            }
+        }
+
+        await outbox.EnqueueJsonAsync(connection, transaction, UserRegistered.Topic, user.Id.ToString(), registered, cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<User?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await identity.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand("SELECT email, display_name, registered_at FROM identity_users WHERE id = @id;").With("id", id.ToString());
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? User.Restore(id, reader.GetString(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture))
+            : null;
+    }
+
+    public async Task<StoredCredentials?> FindCredentialsAsync(EmailAddress email, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        await using var connection = await identity.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand("SELECT id, password_hash FROM identity_users WHERE email = @email;").With("email", email.Value);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredCredentials(Guid.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetString(1))
+            : null;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Data.Common;
+using Bulwark.Data;
+using Bulwark.Postgres;
+using Bulwark.Sqlite;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Shop.Infrastructure.Data;
+
+/// <summary>
+/// The one database every module, the outbox, idempotency, the inbox, sagas and the event store share, so a business
+/// write and its outbox event commit in one transaction (ADR 0002). Which database it is comes from
+/// <see cref="ShopDataOptions.Provider"/>; the SQL is written once and what differs goes through <see cref="SqlDialect"/>.
+/// </summary>
+public sealed class ShopDatabase : IAsyncDisposable
+{
+    private readonly DbDataSource _dataSource;
+
+    /// <summary>Creates the data source for <paramref name="options"/>; does no I/O.</summary>
+    /// <param name="options">The shop's data options.</param>
+    public ShopDatabase(ShopDataOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Provider = options.Provider;
+        if (options.Provider == ShopDataProvider.Postgres)
+        {
+            var postgres = NpgsqlDataSource.Create(options.ConnectionString
+                ?? throw new ArgumentException($"{ShopDataOptions.SectionName}:{nameof(ShopDataOptions.ConnectionString)} is required with PostgreSQL.", nameof(options)));
+            _dataSource = postgres;
+            Sql = PostgresDatabase.Create(postgres);
+            var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+            Location = $"{builder.Database}@{builder.Host}:{builder.Port}";
+        }
+        else
+        {
+            var connectionString = ShopDataOptions.SqliteConnectionString(options.Path);
+            _dataSource = new PragmaSqliteDataSource(connectionString);
+            Sql = new SqlDatabase(_dataSource, SqliteDialect.Instance);
+            Location = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        }
+    }
+
+    /// <summary>Which database this is.</summary>
+    public ShopDataProvider Provider { get; }
+
+    /// <summary>Where it is (the file, or database@host:port), for readiness and logs; never holds a password.</summary>
+    public string Location { get; }
+
+    /// <summary>The database for Bulwark's stores and the modules' SQL.</summary>
+    public SqlDatabase Sql { get; }
+
+    /// <summary>How this database's SQL differs.</summary>
+    public SqlDialect Dialect => Sql.Dialect;
+
+    /// <summary>The shop database for the library's <c>UseSqlDatabase(...)</c> registrations.</summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The database.</returns>
+    public static SqlDatabase Resolve(IServiceProvider services) =>
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ShopDatabase>(services).Sql;
+
+    /// <summary>Opens a connection (the caller disposes it).</summary>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <returns>An open connection.</returns>
+    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => Sql.OpenConnectionAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    // Every module connection gets the pragmas it relies on: WAL (readers beside the writer), a busy timeout, foreign
+    // keys (off by default in SQLite) and NORMAL sync (safe with WAL, a large share of write latency otherwise).
+    // The data folder is created on the first open (SQLite creates the file, not its folder), not in a constructor.
+    private sealed class PragmaSqliteDataSource(string connectionString) : DbDataSource
+    {
+        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+        private volatile bool _folderExists;
+
+        public override string ConnectionString { get; } = connectionString;
+
+        protected override DbConnection CreateDbConnection()
+        {
+            if (!_folderExists)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(new SqliteConnectionStringBuilder(ConnectionString).DataSource)!);
+                _folderExists = true;
+            }
+
+            return new SqliteConnection(ConnectionString);
+        }
+
+        protected override DbConnection OpenDbConnection()
+        {
+            var connection = CreateDbConnection();
+            try
+            {
+                connection.Open();
+                using var pragma = connection.CreateCommand(Pragmas);
+                pragma.ExecuteNonQuery();
+                return connection;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        protected override async ValueTask<DbConnection> OpenDbConnectionAsync(CancellationToken cancellationToken = default)
+        {
+            var connection = CreateDbConnection();
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                await using var pragma = connection.CreateCommand(Pragmas);
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+                return connection;
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Bulwark.Cli.Edge;
+
+/// <summary>
+/// <c>bulwark edge status|switch|canary|weight|analyse|promote|rollback|flip</c>: the edge's operator endpoints
+/// (<c>/edge/...</c>, docs/edge.md) from a terminal. A refusal by the edge (unknown slot, a switch already running,
+/// a failed smoke gate) prints its problem detail and exits 1.
+/// </summary>
+internal static class EdgeCommand
+{
+    private const string ApiKeyVariable = "BULWARK_EDGE_KEY";
+
+    public static Command Build(IAnsiConsole console, TextWriter error)
+    {
+        var target = new Option<string>("--edge") { Description = "The edge (http only on loopback; https elsewhere, the key must not travel in clear text).", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var apiKey = new Option<string?>("--api-key") { Description = $"The edge's operator key, sent as X-Api-Key (default: the {ApiKeyVariable} environment variable)." };
+        var slot = new Argument<string>("slot") { Description = "A release slot named in Edge:Release:Slots, e.g. green." };
+        var canarySlot = new Argument<string>("slot") { Description = "The slot to roll out as the canary." };
+        var percent = new Argument<double>("percent") { Description = "The canary's share of customers, 0 to 100." };
+        var route = new Argument<string>("route") { Description = "A strangled route named in Edge:Strangler:Routes." };
+        var side = new Argument<string>("side") { Description = "legacy or new." };
+
+        var status = new Command("status", "Prints the live slot, the canary, its weight and phase, the blast radius, the last decisions and the strangled routes.");
+        status.SetAction((parse, ct) => RunAsync(parse, async api =>
+        {
+            using var release = await api.SendAsync(HttpMethod.Get, "/edge/release", null, ct).ConfigureAwait(false);
+            var root = release.RootElement;
+            var state = root.GetProperty("state");
+            var table = new Table().AddColumn("Live").AddColumn("Canary").AddColumn(new TableColumn("Weight %").RightAligned()).AddColumn("Phase").AddColumn(new TableColumn("Blast radius").RightAligned());
+            var blast = root.GetProperty("blastRadius");
+            table.AddRow(
+                Markup.Escape(Text(state, "live")),
+                Markup.Escape(Text(state, "canary")),
+                state.GetProperty("weight").GetDouble().ToString("0.##", CultureInfo.InvariantCulture),
+                Markup.Escape(Text(state, "phase")),
+                string.Create(CultureInfo.InvariantCulture, $"{blast.GetProperty("errors").GetInt64()} of {blast.GetProperty("requests").GetInt64()} ({blast.GetProperty("errorShare").GetDouble():P2})"));
+            console.Write(table);
+            foreach (var decision in root.GetProperty("decisions").EnumerateArray().TakeLast(5))
+            {
+                console.MarkupLine(CultureInfo.InvariantCulture, "{0}  {1}  {2}", Markup.Escape(Text(decision, "at")), Markup.Escape(Text(decision, "action")), Markup.Escape(Text(decision, "detail")));
+            }
+
+            using var strangler = await api.SendAsync(HttpMethod.Get, "/edge/strangler", null, ct).ConfigureAwait(false);
+            var routes = new Table().AddColumn("Route").AddColumn("Target").AddColumn("Zombie");
+            foreach (var r in strangler.RootElement.GetProperty("routes").EnumerateArray())
+            {
+                routes.AddRow(Markup.Escape(Text(r, "name")), Markup.Escape(Text(r, "target")), Markup.Escape(r.TryGetProperty("zombie", out var z) ? Text(z, "state") + ": " + Text(z, "reason") : "-"));
+            }
+
+            console.Write(routes);
+        }));
+
+        var @switch = new Command("switch", "Switches every customer to a slot after its smoke gate, then waits for the old slot to drain.") { slot };
+        @switch.SetAction((parse, ct) => Command(parse, HttpMethod.Post, "/edge/release/switch", new { slot = parse.GetValue(slot) }, ct));
+        var canary = new Command("canary", "Starts a canary of a slot at the first step, after its smoke gate.") { canarySlot };
+        canary.SetAction((parse, ct) => Command(parse, HttpMethod.Post, "/edge/release/canary", new { slot = parse.GetValue(canarySlot) }, ct));
+        var weight = new Command("weight", "Sets the canary's weight by hand.") { percent };
+        weight.SetAction((parse, ct) => Command(parse, HttpMethod.Put, "/edge/release/canary/weight", new { weight = parse.GetValue(percent) }, ct));
+        var analyse = new Command("analyse", "Runs the canary analysis now instead of waiting for its interval.");
+        analyse.SetAction((parse, ct) => Command(parse, HttpMethod.Post, "/edge/release/canary/analyse", null, ct));
+        var promote = new Command("promote", "Makes the canary live now, skipping its remaining steps.");
+        promote.SetAction((parse, ct) => Command(parse, HttpMethod.Post, "/edge/release/canary/promote", null, ct));
+        var rollback = new Command("rollback", "Sends every customer back to the live slot now.");
+        rollback.SetAction((parse, ct) => Command(parse, HttpMethod.Post, "/edge/release/canary/rollback", null, ct));
+        var flip = new Command("flip", "Routes a strangled path to its legacy or new side, at once, without a restart.") { route, side };
+        flip.SetAction((parse, ct) => Command(parse, HttpMethod.Put, $"/edge/strangler/{Uri.EscapeDataString(parse.GetValue(route)!)}/target", new { target = parse.GetValue(side) }, ct));
+
+        var command = new Command("edge", "Operates the edge: blue-green switches, canaries, strangler flips (docs/edge.md).") { status, @switch, canary, weight, analyse, promote, rollback, flip };
+        foreach (var option in new Option[] { target, apiKey })
+        {
+            option.Recursive = true;
+            command.Options.Add(option);
+        }
+
+        return command;
+
+        Task<int> Command(ParseResult parse, HttpMethod method, string path, object? body, CancellationToken ct) => RunAsync(parse, async api =>
+        {
+            using var result = await api.SendAsync(method, path, body, ct).ConfigureAwait(false);
+            var root = result.RootElement;
+            console.WriteLine(root.TryGetProperty("detail", out var detail) ? detail.GetString() ?? "" : root.TryGetProperty("reason", out var reason) ? $"{Text(root, "kind")}: {reason.GetString()}" : root.GetRawText());
+        });
+
+        async Task<int> RunAsync(ParseResult parse, Func<EdgeApi, Task> action)
+        {
+            try
+            {
+                using var api = EdgeApi.Create(parse.GetValue(target)!, parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ApiKeyVariable));
+                await action(api).ConfigureAwait(false);
+                return ExitCodes.Passed;
+            }
+            catch (UsageException e)
+            {
+                await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                return ExitCodes.InconclusiveOrUsage;
+            }
+            catch (EdgeApiException e)
+            {
+                await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                // The edge refused the command (bad input, a conflict, a failed gate): a decision, not a broken call.
+                return e.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity
+                    ? ExitCodes.Failed
+                    : ExitCodes.InconclusiveOrUsage;
+            }
+        }
+    }
+
+    private static string Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString() ?? "",
+            JsonValueKind.Null => "-",
+            _ => value.GetRawText(),
+        } : "-";
+
+    /// <summary>The HTTP side: one client with the key; problem details become messages.</summary>
+    private sealed class EdgeApi : IDisposable
+    {
+        private readonly HttpClient _http;
+
+        private EdgeApi(HttpClient http) => _http = http;
+
+        public static EdgeApi Create(string target, string? apiKey)
+        {
+            if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new UsageException($"--edge '{target}' is not an http(s) URL; e.g. --edge http://127.0.0.1:5080.");
+            }
+
+            if (uri.Scheme == "http" && !uri.IsLoopback)
+            {
+                throw new UsageException($"--edge {target} is plain http to another machine: the operator key would travel in clear text. Use https.");
+            }
+
+            // A switch waits for the old slot to drain (Edge:Release:DrainTimeout, 10 s by default) after its smoke gate.
+            var http = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromMinutes(2) };
+            if (!string.IsNullOrEmpty(apiKey))
+            {
+                http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+            }
+
+            return new EdgeApi(http);
+        }
+
+        public async Task<JsonDocument> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            if (body is not null)
+            {
+                request.Content = JsonContent.Create(body);
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new EdgeApiException(0, $"{_http.BaseAddress} does not answer ({e.Message}); is the edge running (bash deploy/edge/start.sh), and is --edge right?");
+            }
+
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return JsonDocument.Parse(text);
+                }
+
+                var detail = Detail(text);
+                throw response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                    ? new EdgeApiException(response.StatusCode, $"{(int)response.StatusCode} from {method} {path}: {detail} Pass the edge's operator key with --api-key or {ApiKeyVariable}.")
+                    : new EdgeApiException(response.StatusCode, $"{(int)response.StatusCode} from {method} {path}: {detail}");
+            }
+        }
+
+        public void Dispose() => _http.Dispose();
+
+        private static string Detail(string body)
+        {
+            try
+            {
+                using var problem = JsonDocument.Parse(body);
+                return problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() ?? body : body;
+            }
+            catch (JsonException)
+            {
+                return body.Length == 0 ? "(no body)" : body[..Math.Min(body.Length, 200)];
+            }
+        }
+    }
+
+    private sealed class EdgeApiException(HttpStatusCode status, string message) : Exception(message)
+    {
+        public HttpStatusCode Status { get; } = status;
+    }
+}
