@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Data.Sqlite;
+using Bulwark.Data;
 using Shop.Externals.Acquirer;
 using Shop.Externals.Hosting;
 using Shop.Externals.LegacyErp;
@@ -80,11 +80,13 @@ public sealed class StructureTests
 
         Assert.Equal(fromService, viaShop);
         Assert.Contains("\"count\":3", viaShop, StringComparison.Ordinal);
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(shop.DataPath, "shop.db")};Mode=ReadOnly");
-        await connection.OpenAsync(Ct);
+        // The shop's own database, whichever it runs on (SHOP_TEST_DATA=postgres), holds no reviews table.
+        await using var connection = await shop.OpenDatabaseAsync();
         await using var tables = connection.CreateCommand();
-        tables.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'reviews%';";
-        Assert.Equal(0L, (long)(await tables.ExecuteScalarAsync(Ct))!);
+        tables.CommandText = shop.Dialect == SqlDialectNames.Postgres
+            ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'reviews%';"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'reviews%';";
+        Assert.Equal(0L, Convert.ToInt64(await tables.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static readonly string[] Quiet = ["--Logging:LogLevel:Default=Warning", .. HostLogFile.ConsoleOff];
