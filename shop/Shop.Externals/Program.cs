@@ -1,5 +1,7 @@
 using System.Globalization;
+using Shop.Externals.Acquirer;
 using Shop.Externals.Hosting;
+using Shop.Externals.LegacyErp;
 using Shop.Externals.LegacyShop;
 using Shop.Externals.PaymentProvider;
 using Shop.Externals.Recommendations;
@@ -9,6 +11,8 @@ using Shop.Externals.Recommendations;
 // --apps picks which (payment, recommendations, legacy; default the first two). The legacy shop (the strangler fig's
 // old system) runs only when asked, so the copies the shop launches for itself never compete for its port:
 //   dotnet run --project shop/Shop.Externals -- --apps legacy --legacy-url http://127.0.0.1:5103
+// The second payment provider (Shop:Payments:Provider=Acquirer) and the legacy ERP (Inventory's stock sync) likewise:
+//   dotnet run --project shop/Shop.Externals -- --apps acquirer,erp --acquirer-url http://127.0.0.1:5104 --erp-url http://127.0.0.1:5105
 var settings = new ConfigurationBuilder().AddCommandLine(args).AddEnvironmentVariables("SHOP_EXTERNALS_").Build();
 var chosen = (settings["apps"] ?? "payment,recommendations").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 var apps = new List<WebApplication>();
@@ -19,7 +23,9 @@ foreach (var name in chosen)
         "PAYMENT" => PaymentProviderApp.Create(settings["payment-url"] ?? "http://127.0.0.1:5101"),
         "RECOMMENDATIONS" => RecommendationsApp.Create(settings["recommendations-url"] ?? "http://127.0.0.1:5102"),
         "LEGACY" => LegacyShopApp.Create(settings["legacy-url"] ?? "http://127.0.0.1:5103"),
-        _ => throw new ArgumentException($"--apps names '{name}'; choose from payment, recommendations, legacy."),
+        "ACQUIRER" => AcquirerApp.Create(settings["acquirer-url"] ?? "http://127.0.0.1:5104", apiKey: settings["acquirer-api-key"]),
+        "ERP" => LegacyErpApp.Create(settings["erp-url"] ?? "http://127.0.0.1:5105"),
+        _ => throw new ArgumentException($"--apps names '{name}'; choose from payment, recommendations, legacy, acquirer, erp."),
     });
 }
 

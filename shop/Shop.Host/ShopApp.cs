@@ -119,7 +119,8 @@ public static partial class ShopApp
             .AddShopModule<CatalogModule>(builder.Configuration)
             .AddShopModule<IdentityModule>(builder.Configuration)
             .AddShopModule<InventoryModule>(builder.Configuration)
-            .AddShopModule<ReviewsModule>(builder.Configuration)
+            // In process, or its own process over HTTP (Shop:Reviews:Mode; docs/module-extraction.md).
+            .AddReviewsModule(builder.Configuration)
             .AddShopModule<PaymentsModule>(builder.Configuration)
             .AddShopModule<StorefrontModule>(builder.Configuration)
             .AddShopModule<ReportingModule>(builder.Configuration)
@@ -242,6 +243,12 @@ public static partial class ShopApp
             options.KnownProxies.Add(address);
         }
     }
+
+    // Reviews is one module with two placements; which one this process adds is composition, not the module's code.
+    private static IServiceCollection AddReviewsModule(this IServiceCollection services, IConfiguration configuration) =>
+        RemoteReviewsModule.IsChosen(configuration)
+            ? services.AddShopModule<RemoteReviewsModule>(configuration)
+            : services.AddShopModule<ReviewsModule>(configuration);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Shop ready at {Urls}; try GET /api/products/1")]
     private static partial void LogReady(ILogger logger, string urls);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Modules;
+using Shop.Payments.Acquirer;
 using Shop.Payments.Api;
 using Shop.Payments.Contracts;
 using Shop.Payments.Provider;
@@ -33,8 +34,9 @@ public sealed class PaymentsModule : IShopModule
     public static IReadOnlyList<ModuleMigration> Migrations => PaymentsMigrations.All;
 
     /// <summary>
-    /// Registers <see cref="IPaymentsApi"/> over the payment provider's HTTP API (through the <c>payments</c> pipeline of
-    /// <c>AddBulwarkResilience</c>), the reconciliation table (<c>payments_reconciliations</c>) and the background
+    /// Registers <see cref="IPaymentsApi"/> over the HTTP API of the vendor <c>Shop:Payments:Provider</c> names
+    /// (<c>PaymentProvider</c>, the default, or <c>Acquirer</c>) through the <c>payments</c> pipeline of
+    /// <c>AddBulwarkResilience</c>, the reconciliation table (<c>payments_reconciliations</c>) and the background
     /// reconciler of charges whose outcome is unknown (<c>Shop:Payments:Reconciliation</c>).
     /// </summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -47,9 +49,32 @@ public sealed class PaymentsModule : IShopModule
         services.TryAddSingleton<ChargeReconciliation>();
         services.AddHostedService<ChargeReconciler>();
         services.TryAddTransient<IPaymentsApi, ProviderPayments>();
-        services.AddHttpClient<PaymentProviderClient>(ProviderClientName, (sp, http) =>
+        AddPaymentGateway(services);
+    }
+
+    // The vendor adapter Shop:Payments:Provider names, over one HttpClient with the one resilience pipeline, whatever
+    // vendor is chosen. Switching vendors is this setting and the vendor's address; no caller changes.
+    private static void AddPaymentGateway(IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddTransient<IPaymentGateway>(sp =>
         {
-            var baseUrl = sp.GetRequiredService<IOptions<PaymentProviderOptions>>().Value.PaymentProviderUrl;
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(ProviderClientName);
+            var time = sp.GetRequiredService<TimeProvider>();
+            var options = sp.GetRequiredService<IOptions<PaymentsOptions>>().Value;
+            return options.Provider switch
+            {
+                PaymentProviderKind.Acquirer => new AcquirerClient(http, options.Acquirer, time),
+                _ => new PaymentProviderClient(http, time),
+            };
+        });
+        services.AddHttpClient(ProviderClientName, (sp, http) =>
+        {
+            var options = sp.GetRequiredService<IOptions<PaymentsOptions>>().Value;
+            var baseUrl = options.Provider == PaymentProviderKind.Acquirer
+                ? options.Acquirer.Url
+                : sp.GetRequiredService<IOptions<PaymentProviderOptions>>().Value.PaymentProviderUrl;
             http.BaseAddress = new Uri(baseUrl, "/");
         }).AddBulwarkResilienceHandler(Pipeline);
     }

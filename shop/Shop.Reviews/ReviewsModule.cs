@@ -10,7 +10,10 @@ using Shop.Reviews.Data;
 
 namespace Shop.Reviews;
 
-/// <summary>The Reviews module's one entry point: its services and its endpoints.</summary>
+/// <summary>
+/// The Reviews module in this process, over its own tables. <see cref="RemoteReviewsModule"/> is the same module reached
+/// in its own process; the host adds one of the two (<c>Shop:Reviews:Mode</c>, docs/module-extraction.md).
+/// </summary>
 public sealed class ReviewsModule : IShopModule
 {
     private ReviewsModule()
@@ -23,13 +26,19 @@ public sealed class ReviewsModule : IShopModule
     /// <inheritdoc />
     public static IReadOnlyList<ModuleMigration> Migrations => ReviewsMigrations.All;
 
-    /// <summary>Registers <see cref="IReviewsApi"/>.</summary>
+    /// <summary>Registers <see cref="IReviewsApi"/> over the module's tables.</summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration) =>
         services.AddSingleton<IReviewsApi, ReviewsRepository>();
 
     /// <summary>Maps <c>/api/reviews/{productId}</c>.</summary>
-    public static void MapEndpoints(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/reviews/{productId:int:min(1)}", async (int productId, IReviewsApi reviews, CancellationToken ct) =>
-            TypedResults.Ok(await reviews.GetSummaryAsync(productId, 5, ct)))
+    public static void MapEndpoints(IEndpointRouteBuilder endpoints) => MapReviews(endpoints);
+
+    /// <summary>
+    /// Maps <c>/api/reviews/{productId}?take=</c> (at most 50, 5 unless asked), served by whichever
+    /// <see cref="IReviewsApi"/> is registered: the one endpoint both placements expose.
+    /// </summary>
+    internal static void MapReviews(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/api/reviews/{productId:int:min(1)}", async (int productId, int? take, IReviewsApi reviews, CancellationToken ct) =>
+            TypedResults.Ok(await reviews.GetSummaryAsync(productId, Math.Clamp(take ?? 5, 0, 50), ct)))
             .WithName("GetReviews").WithTags("Reviews");
 }

@@ -4,7 +4,7 @@ using Shop.Payments.Reconciliation;
 namespace Shop.Payments.Provider;
 
 /// <summary><see cref="IPaymentsApi"/>: charges and refunds go straight to the provider, reversals through reconciliation.</summary>
-internal sealed class ProviderPayments(PaymentProviderClient provider, ChargeReconciliation reconciliation, ReconciliationStore store) : IPaymentsApi
+internal sealed class ProviderPayments(IPaymentGateway provider, ChargeReconciliation reconciliation, ReconciliationStore store) : IPaymentsApi
 {
     public Task<PaymentResult> ChargeAsync(ChargeCommand command, CancellationToken cancellationToken) => provider.ChargeAsync(command, cancellationToken);
 

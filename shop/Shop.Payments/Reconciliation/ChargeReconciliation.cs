@@ -96,7 +96,7 @@ internal sealed partial class ChargeReconciliation(
     // charge costs no second refund request, and a refund whose answer is lost is confirmed by reading again.
     private async Task<SettleAttempt> TrySettleAsync(string paymentId, string? chargeId, DateTimeOffset settleAfter, CancellationToken cancellationToken)
     {
-        var provider = services.GetRequiredService<PaymentProviderClient>();
+        var provider = services.GetRequiredService<IPaymentGateway>();
         var lookup = await provider.LookupAsync(paymentId, cancellationToken);
         switch (lookup.Outcome)
         {
@@ -129,7 +129,7 @@ internal sealed partial class ChargeReconciliation(
             : new SettleAttempt(ReversalOutcome.Deferred, charge.Id, refund.Reason ?? recheck.Reason);
     }
 
-    private static async Task<PaymentResult> RefundAsync(PaymentProviderClient provider, string chargeId, CancellationToken cancellationToken)
+    private static async Task<PaymentResult> RefundAsync(IPaymentGateway provider, string chargeId, CancellationToken cancellationToken)
     {
         try
         {

@@ -28,7 +28,7 @@ public sealed class ChargeReconciliationTests : IDisposable
     {
         var services = new ServiceCollection();
         services.AddMetrics();
-        services.AddSingleton(new PaymentProviderClient(new HttpClient(_provider) { BaseAddress = new Uri("http://provider.test/") }, _time));
+        services.AddSingleton<IPaymentGateway>(new PaymentProviderClient(new HttpClient(_provider) { BaseAddress = new Uri("http://provider.test/") }, _time));
         _services = services.BuildServiceProvider();
     }
 

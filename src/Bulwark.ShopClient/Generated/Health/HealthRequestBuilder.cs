@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using Bulwark.ShopClient.Generated.Health.Live;
 using Bulwark.ShopClient.Generated.Health.Ready;
+using Bulwark.ShopClient.Generated.Health.Release;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
@@ -25,6 +26,11 @@ namespace Bulwark.ShopClient.Generated.Health
         public global::Bulwark.ShopClient.Generated.Health.Ready.ReadyRequestBuilder Ready
         {
             get => new global::Bulwark.ShopClient.Generated.Health.Ready.ReadyRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The release property</summary>
+        public global::Bulwark.ShopClient.Generated.Health.Release.ReleaseRequestBuilder Release
+        {
+            get => new global::Bulwark.ShopClient.Generated.Health.Release.ReleaseRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Bulwark.ShopClient.Generated.Health.HealthRequestBuilder"/> and sets the default values.

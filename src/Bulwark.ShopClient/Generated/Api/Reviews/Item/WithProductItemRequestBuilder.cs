@@ -22,7 +22,7 @@ namespace Bulwark.ShopClient.Generated.Api.Reviews.Item
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WithProductItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/reviews/{productId}", pathParameters)
+        public WithProductItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/reviews/{productId}{?take*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace Bulwark.ShopClient.Generated.Api.Reviews.Item
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WithProductItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/reviews/{productId}", rawUrl)
+        public WithProductItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/reviews/{productId}{?take*}", rawUrl)
         {
         }
         /// <summary>
@@ -46,11 +46,11 @@ namespace Bulwark.ShopClient.Generated.Api.Reviews.Item
         /// <exception cref="global::Bulwark.ShopClient.Generated.Api.Reviews.Item.ReviewSummary504Error">When receiving a 504 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Bulwark.ShopClient.Generated.Models.ReviewSummary?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Bulwark.ShopClient.Generated.Models.ReviewSummary?> GetAsync(Action<RequestConfiguration<global::Bulwark.ShopClient.Generated.Api.Reviews.Item.WithProductItemRequestBuilder.WithProductItemRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Bulwark.ShopClient.Generated.Models.ReviewSummary> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Bulwark.ShopClient.Generated.Models.ReviewSummary> GetAsync(Action<RequestConfiguration<global::Bulwark.ShopClient.Generated.Api.Reviews.Item.WithProductItemRequestBuilder.WithProductItemRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -71,11 +71,11 @@ namespace Bulwark.ShopClient.Generated.Api.Reviews.Item
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Bulwark.ShopClient.Generated.Api.Reviews.Item.WithProductItemRequestBuilder.WithProductItemRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Bulwark.ShopClient.Generated.Api.Reviews.Item.WithProductItemRequestBuilder.WithProductItemRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -91,6 +91,17 @@ namespace Bulwark.ShopClient.Generated.Api.Reviews.Item
         public global::Bulwark.ShopClient.Generated.Api.Reviews.Item.WithProductItemRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Bulwark.ShopClient.Generated.Api.Reviews.Item.WithProductItemRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Get reviews
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class WithProductItemRequestBuilderGetQueryParameters 
+        {
+            #pragma warning disable CS1591
+            [QueryParameter("take")]
+            public int? Take { get; set; }
+            #pragma warning restore CS1591
         }
     }
 }

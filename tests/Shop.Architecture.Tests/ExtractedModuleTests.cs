@@ -1,0 +1,79 @@
+using System.Reflection;
+using NetArchTest.Rules;
+
+namespace Shop.Architecture.Tests;
+
+/// <summary>
+/// Codex 31, a module extracted, and the Team Autonomy test: Reviews runs in the shop or in its own process
+/// (<c>Shop.Reviews.Host</c>) by configuration. That holds only while nothing else in the shop depends on more of it
+/// than <c>Shop.Reviews.Contracts</c> and its registration class, and while its own process needs no other module.
+/// </summary>
+public sealed class ExtractedModuleTests
+{
+    private const string Module = "Shop.Reviews";
+
+    private static readonly Assembly Reviews = typeof(Shop.Reviews.ReviewsModule).Assembly;
+    private static readonly Assembly ReviewsHost = typeof(Shop.Reviews.Host.ReviewsServiceApp).Assembly;
+
+    // Every shop assembly that is not the Reviews module or its own host: the rest of the monolith.
+    private static readonly Assembly[] RestOfTheShop =
+    [
+        typeof(Shop.Host.ShopApp).Assembly,
+        typeof(Shop.Catalog.CatalogModule).Assembly,
+        typeof(Shop.Inventory.InventoryModule).Assembly,
+        typeof(Shop.Payments.PaymentsModule).Assembly,
+        typeof(Shop.Identity.IdentityModule).Assembly,
+        typeof(Shop.Orders.OrdersModule).Assembly,
+        typeof(Shop.Wallet.WalletModule).Assembly,
+        typeof(Shop.Storefront.StorefrontModule).Assembly,
+        typeof(Shop.Reporting.ReportingModule).Assembly,
+        typeof(Shop.Notifications.NotificationsModule).Assembly,
+        typeof(Shop.Rewards.RewardsModule).Assembly,
+        typeof(Shop.Analytics.AnalyticsModule).Assembly,
+        typeof(Shop.Returns.ReturnsModule).Assembly,
+    ];
+
+    [Fact]
+    public void RestOfTheShop_UsesReviewsOnlyThroughItsContractsAndEntryPoint()
+    {
+        Assert.Equal(Module, Reviews.GetName().Name);
+        var internals = Reviews.GetTypes()
+            .Where(t => t.Namespace is { } ns && ns != $"{Module}.Contracts" && t.Name != "ReviewsModule" && !t.Name.StartsWith('<'))
+            .Select(t => t.Namespace!)
+            .Distinct()
+            .Where(ns => ns != Module)
+            .ToArray();
+        // Data and Remote at least: a rule over an empty list would pass whatever the shop did.
+        Assert.Contains($"{Module}.Data", internals);
+        Assert.Contains($"{Module}.Remote", internals);
+
+        var failures = RestOfTheShop
+            .Select(a => (Assembly: a.GetName().Name, Result: Types.InAssembly(a).ShouldNot().HaveDependencyOnAny(internals).GetResult()))
+            .Where(r => !r.Result.IsSuccessful)
+            .Select(r => $"{r.Assembly}: {string.Join(", ", r.Result.FailingTypeNames ?? [])}")
+            .ToList();
+
+        Assert.True(failures.Count == 0, "reaches into Reviews' internals, so Reviews cannot leave the process: " + string.Join("; ", failures));
+    }
+
+    [Fact]
+    public void ReviewsAndItsOwnHost_NeedNoOtherModule()
+    {
+        // The reviews team ships its process without rebuilding anyone else's module.
+        var modules = RestOfTheShop.Select(a => a.GetName().Name).ToHashSet();
+
+        foreach (var assembly in new[] { Reviews, ReviewsHost })
+        {
+            var references = assembly.GetReferencedAssemblies().Select(a => a.Name).ToArray();
+            Assert.DoesNotContain(references, r => r is not null && modules.Contains(r));
+        }
+    }
+
+    [Fact]
+    public void ReviewsHost_ComposesTheModuleOnlyThroughItsEntryPoint()
+    {
+        var result = Types.InAssembly(ReviewsHost).ShouldNot().HaveDependencyOnAny($"{Module}.Data", $"{Module}.Remote").GetResult();
+
+        Assert.True(result.IsSuccessful, $"the reviews service reaches into the module: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+}
