@@ -94,6 +94,12 @@ if [ "$(pg_conftool -s "$PG_VERSION" "$PG_CLUSTER" show wal_level 2>/dev/null ||
   as_root pg_conftool "$PG_VERSION" "$PG_CLUSTER" set wal_level logical
   pg_conf_changed=1
 fi
+# Test shops run side by side, each with its own pool (docs/shop.md, "Running on PostgreSQL"): room for several.
+if [ "$(pg_conftool -s "$PG_VERSION" "$PG_CLUSTER" show max_connections 2>/dev/null || true)" != "300" ]; then
+  log "PostgreSQL: setting max_connections = 300 in postgresql.conf"
+  as_root pg_conftool "$PG_VERSION" "$PG_CLUSTER" set max_connections 300
+  pg_conf_changed=1
+fi
 # Loopback only, on the port the tests expect. Debian's defaults (unset, or localhost / 5432) already are.
 have="$(pg_conftool -s "$PG_VERSION" "$PG_CLUSTER" show listen_addresses 2>/dev/null || true)"
 case "$have" in

@@ -24,11 +24,20 @@ public sealed class ShopDatabase : IAsyncDisposable
         Provider = options.Provider;
         if (options.Provider == ShopDataProvider.Postgres)
         {
-            var postgres = NpgsqlDataSource.Create(options.ConnectionString
+            var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString
                 ?? throw new ArgumentException($"{ShopDataOptions.SectionName}:{nameof(ShopDataOptions.ConnectionString)} is required with PostgreSQL.", nameof(options)));
+            // Npgsql's default pool (100) equals PostgreSQL's default max_connections: one busy instance could take the
+            // whole server, and the next connection is refused ("too many clients", a 500) instead of waiting for a pooled
+            // one. Unless the connection string says otherwise, an instance keeps at most DefaultMaxPoolSize, so three
+            // instances fit a default server with room for operators.
+            if (!options.ConnectionString!.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.MaxPoolSize = DefaultMaxPoolSize;
+            }
+
+            var postgres = NpgsqlDataSource.Create(builder.ConnectionString);
             _dataSource = postgres;
             Sql = PostgresDatabase.Create(postgres);
-            var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
             Location = $"{builder.Database}@{builder.Host}:{builder.Port}";
         }
         else
@@ -39,6 +48,9 @@ public sealed class ShopDatabase : IAsyncDisposable
             Location = new SqliteConnectionStringBuilder(connectionString).DataSource;
         }
     }
+
+    /// <summary>Connections one shop instance keeps at most on PostgreSQL when its connection string does not set a pool size.</summary>
+    public const int DefaultMaxPoolSize = 30;
 
     /// <summary>Which database this is.</summary>
     public ShopDataProvider Provider { get; }

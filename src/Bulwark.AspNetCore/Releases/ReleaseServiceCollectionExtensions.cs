@@ -39,6 +39,9 @@ public static class ReleaseServiceCollectionExtensions
         {
             context.Response.Headers.CacheControl = "no-store";
             return TypedResults.Ok(monitor.Status);
-        }).WithName("health-release").WithTags("health");
+        })
+            .WithName("HealthRelease")
+            .WithTags("Health")
+            .WithSummary("The release this instance runs: its id, commit and configuration hash, and any drift from its manifest.");
     }
 }

@@ -48,8 +48,9 @@ public sealed class ReferencePageTests
         await page.GetByText("Bulwark reference shop").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "shop-api-reference.png"), FullPage = false });
-        // The sidebar lists the modules' tags and opens the first one: a tag and an operation summary from the document.
+        // The sidebar lists the modules' tags; opening one shows its operations' summaries from the document.
         await page.GetByText("Catalog").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        await page.GetByText("Reviews", new() { Exact = true }).First.ClickAsync();
         await page.GetByText("Get reviews").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
 
         Assert.Empty(offMachine);

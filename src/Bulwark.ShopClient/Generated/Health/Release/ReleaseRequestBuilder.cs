@@ -34,7 +34,7 @@ namespace Bulwark.ShopClient.Generated.Health.Release
         {
         }
         /// <summary>
-        /// health-release
+        /// The release this instance runs: its id, commit and configuration hash, and any drift from its manifest.
         /// </summary>
         /// <returns>A <see cref="global::Bulwark.ShopClient.Generated.Models.ReleaseStatus"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -61,7 +61,7 @@ namespace Bulwark.ShopClient.Generated.Health.Release
             return await RequestAdapter.SendAsync<global::Bulwark.ShopClient.Generated.Models.ReleaseStatus>(requestInfo, global::Bulwark.ShopClient.Generated.Models.ReleaseStatus.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// health-release
+        /// The release this instance runs: its id, commit and configuration hash, and any drift from its manifest.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
