@@ -1,3 +1,4 @@
+using Bulwark.Data.Schema;
 using System.Data.Common;
 using Bulwark.Data;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -13,7 +14,9 @@ internal sealed class ShopDatabaseHealthCheck(ShopDatabase database) : IHealthCh
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            using var command = connection.CreateCommand("SELECT 1;");
+            // A table, not "SELECT 1": a pooled SQLite connection answers a constant without reading the file, so a file
+            // turned to garbage under it would still look ready.
+            using var command = connection.CreateCommand($"SELECT COUNT(*) FROM {SchemaMigrator.HistoryTable};");
             await command.ExecuteScalarAsync(cancellationToken);
             return HealthCheckResult.Healthy($"{database.Dialect.Name} database {database.Location} answers", data);
         }
