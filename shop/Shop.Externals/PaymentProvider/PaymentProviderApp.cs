@@ -66,7 +66,7 @@ public static class PaymentProviderApp
     private sealed class ChargeLedger
     {
         private readonly ConcurrentDictionary<string, ChargeRecord> _charges = new();
-        private readonly ConcurrentDictionary<string, string> _byKey = new();
+        private readonly ConcurrentDictionary<string, Lazy<string>> _byKey = new();
         private int _next;
 
         public (ChargeRecord Charge, bool Created) Charge(string? idempotencyKey, ChargeRequest request)
@@ -77,19 +77,21 @@ public static class PaymentProviderApp
                 return (charge, true);
             }
 
+            // GetOrAdd may run its factory on several racing threads and keep one result; a factory that books a
+            // charge would then book it twice. The Lazy is what runs once: racing retries share one booking.
             var created = false;
-            var id = _byKey.GetOrAdd(idempotencyKey, key =>
+            var id = _byKey.GetOrAdd(idempotencyKey, key => new Lazy<string>(() =>
             {
                 created = true;
                 return New(request, key).Id;
-            });
+            })).Value;
             return (_charges[id], created);
         }
 
         public ChargeRecord? Find(string id) => _charges.GetValueOrDefault(id);
 
         public ChargeRecord? FindByKey(string idempotencyKey) =>
-            _byKey.TryGetValue(idempotencyKey, out var id) ? _charges.GetValueOrDefault(id) : null;
+            _byKey.TryGetValue(idempotencyKey, out var id) ? _charges.GetValueOrDefault(id.Value) : null;
 
         public ChargeRecord? Refund(string id)
         {

@@ -12,6 +12,7 @@ internal sealed class NamedInstances<T>(Func<string, T> create)
     where T : class
 {
     private readonly ConcurrentDictionary<string, T> _byName = new(StringComparer.Ordinal);
+    private readonly Lock _building = new();
 
     /// <summary>The instances built so far.</summary>
     public ICollection<T> All => _byName.Values;
@@ -22,6 +23,16 @@ internal sealed class NamedInstances<T>(Func<string, T> create)
     public T Get(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return _byName.GetOrAdd(name, create);
+        if (_byName.TryGetValue(name, out var existing))
+        {
+            return existing;
+        }
+
+        // GetOrAdd alone may build on several racing threads and keep one; a breaker built twice would have
+        // reported its creation (and registered its callbacks) twice. Building is rare, so it takes a lock.
+        lock (_building)
+        {
+            return _byName.GetOrAdd(name, create);
+        }
     }
 }
