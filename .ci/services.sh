@@ -4,7 +4,8 @@
 #   Redis          127.0.0.1:6379   no persistence
 #   RabbitMQ       127.0.0.1:5672   guest/guest (loopback only, RabbitMQ's default)
 #   Azurite        127.0.0.1:10000-10002 (blob, queue, table)
-# and installs chromium (no server: the Control Room browser tests start it headless themselves).
+# and installs chromium (no server: the Control Room browser tests start it headless themselves) and varnish (no server:
+# the static content tests start their own varnishd in front of a shop, tests/Bulwark.Edge.Tests/Support/VarnishCdn.cs).
 # Idempotent: a server that already answers is left alone (never stopped or restarted, except PostgreSQL when its
 # wal_level is not logical yet). No systemd needed. Runs as root, or through sudo for the parts that need root.
 # Logs and Azurite's data go under $BULWARK_SERVICES_DIR (default: /tmp/bulwark-services).
@@ -56,7 +57,7 @@ missing=()
 # prometheus: only for promtool, which checks deploy/prometheus/alerts.yml and runs its unit tests (no server started).
 # chromium: the browser the Playwright tests drive headless (tests/Bulwark.ControlRoom.Tests, tests/Shop.Host.Tests/Api).
 # kubectl: only for `kubectl kustomize`, which renders deploy/k8s offline (deploy/k8s/check.sh; no cluster is used).
-for pkg in postgresql redis-server rabbitmq-server prometheus chromium kubectl; do
+for pkg in postgresql redis-server rabbitmq-server prometheus chromium kubectl varnish; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -64,10 +65,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   as_root apt-get -o Acquire::Retries=3 update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends \
-    postgresql redis-server rabbitmq-server prometheus chromium kubectl </dev/null >"$LOG_DIR/apt-install.log" 2>&1 \
+    postgresql redis-server rabbitmq-server prometheus chromium kubectl varnish </dev/null >"$LOG_DIR/apt-install.log" 2>&1 \
     || { tail -n 40 "$LOG_DIR/apt-install.log" >&2; die "apt-get install failed (full log: $LOG_DIR/apt-install.log)"; }
 else
-  log "postgresql, redis-server, rabbitmq-server, prometheus (promtool), chromium and kubectl are installed"
+  log "postgresql, redis-server, rabbitmq-server, prometheus (promtool), chromium, kubectl and varnish are installed"
 fi
 
 if ! command -v azurite >/dev/null 2>&1; then

@@ -58,7 +58,13 @@ public static class RealServers
     }
 
     /// <summary>Skips (laptop) or fails (CI) the current test because <paramref name="server"/> is unavailable.</summary>
-    public static void Unavailable(RealServer server, string reason)
+    public static void Unavailable(RealServer server, string reason) => Unavailable(server.ToString(), reason);
+
+    /// <summary>
+    /// Skips (laptop) or fails (CI) the current test because <paramref name="server"/>, a server the test starts itself
+    /// from an installed binary (such as Varnish), is unavailable.
+    /// </summary>
+    public static void Unavailable(string server, string reason)
     {
         var message = $"{server} is required by this test but unavailable: {reason}";
         if (Required)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Bulwark.AspNetCore.Problems;
+using Bulwark.AspNetCore.StaticContent;
 using Bulwark.Resilience.Degradation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,6 +12,7 @@ using Shop.Infrastructure.HttpCaching;
 using Shop.Inventory.Contracts;
 using Shop.Reviews.Contracts;
 using Shop.Storefront.Recommendations;
+using Shop.Storefront.StaticContent;
 
 namespace Shop.Storefront.ProductPage;
 
@@ -33,6 +35,7 @@ internal static class ProductPageEndpoints
         IInventoryApi inventory,
         IReviewsApi reviews,
         RecommendationsClient recommendations,
+        StaticAssetUrls assets,
         CancellationToken cancellationToken)
     {
         if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var productId) || productId < 1)
@@ -59,6 +62,7 @@ internal static class ProductPageEndpoints
         var available = stock.Value?.Available ?? 0;
         var view = new ProductPageView(
             details.Value,
+            StorefrontAssets.ProductImage(assets, details.Value.Sku),
             new StockView(available, available > 0),
             reviewSummary.Value,
             recommended.Value,
@@ -80,8 +84,10 @@ internal static class ProductPageEndpoints
 
     internal sealed record StockView(int Available, bool InStock);
 
+    // ImageUrl: the product's picture under its content-hashed name, at the CDN when one is configured.
     internal sealed record ProductPageView(
         ProductDto Product,
+        string ImageUrl,
         StockView Stock,
         ReviewSummary? Reviews,
         IReadOnlyList<int>? Recommendations,

@@ -89,7 +89,7 @@ internal sealed partial class ShopHostProcess : IAsyncDisposable
 
     // The shop's own build output: this test's output folder also holds the edge's appsettings.json, which a shop
     // started from here would read instead of its own.
-    private static string ShopDll()
+    internal static string ShopDll()
     {
         var here = new DirectoryInfo(Path.GetDirectoryName(typeof(ShopApp).Assembly.Location)!);
         var own = Path.Combine(here.Parent!.Parent!.FullName, "Shop.Host", here.Name, "Shop.Host.dll");
