@@ -22,6 +22,14 @@ namespace Bulwark.ShopClient.Generated.Models
 #else
         public List<string> Degraded { get; set; }
 #endif
+        /// <summary>The imageUrl property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ImageUrl { get; set; }
+#nullable restore
+#else
+        public string ImageUrl { get; set; }
+#endif
         /// <summary>The product property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -80,6 +88,7 @@ namespace Bulwark.ShopClient.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "degraded", n => { Degraded = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "imageUrl", n => { ImageUrl = n.GetStringValue(); } },
                 { "product", n => { Product = n.GetObjectValue<global::Bulwark.ShopClient.Generated.Models.ProductDto>(global::Bulwark.ShopClient.Generated.Models.ProductDto.CreateFromDiscriminatorValue); } },
                 { "recommendations", n => { Recommendations = n.GetCollectionOfPrimitiveValues<int?>()?.AsList(); } },
                 { "reviews", n => { Reviews = n.GetObjectValue<global::Bulwark.ShopClient.Generated.Models.ReviewSummary>(global::Bulwark.ShopClient.Generated.Models.ReviewSummary.CreateFromDiscriminatorValue); } },
@@ -94,6 +103,7 @@ namespace Bulwark.ShopClient.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfPrimitiveValues<string>("degraded", Degraded);
+            writer.WriteStringValue("imageUrl", ImageUrl);
             writer.WriteObjectValue<global::Bulwark.ShopClient.Generated.Models.ProductDto>("product", Product);
             writer.WriteCollectionOfPrimitiveValues<int?>("recommendations", Recommendations);
             writer.WriteObjectValue<global::Bulwark.ShopClient.Generated.Models.ReviewSummary>("reviews", Reviews);
