@@ -67,14 +67,31 @@ public sealed class PhysicsDrillTests
         Assert.Equal(DrillOutcome.Failed, verdict.Outcome);
     }
 
-    // A cold shop's first page (JIT, catalogue cache, static asset manifest) can take seconds on a busy two-core machine;
-    // the drill's own precondition allows 5.
+    // A cold shop's first pages (JIT, catalogue cache, static asset manifest) can take longer than its 5 s request
+    // deadline on a busy two-core machine, and the drill's own precondition allows 5 s: load pages until three in a row
+    // are served, bounded by a minute.
     private static async Task WarmUpAsync(ShopHostProcess shop)
     {
-        await shop.WarmUpAsync();
-        using var client = new HttpClient { BaseAddress = shop.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        using var page = await client.GetAsync(new Uri("/products/1", UriKind.Relative), TestContext.Current.CancellationToken);
-        Assert.True(page.IsSuccessStatusCode, $"/products/1: {(int)page.StatusCode}");
+        using var client = new HttpClient { BaseAddress = shop.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var served = 0;
+        var last = "";
+        for (var i = 1; served < 3 && clock.Elapsed < TimeSpan.FromMinutes(1); i++)
+        {
+            try
+            {
+                using var page = await client.GetAsync(new Uri($"/products/{i % 20 + 1}", UriKind.Relative), TestContext.Current.CancellationToken);
+                served = page.IsSuccessStatusCode ? served + 1 : 0;
+                last = ((int)page.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (TaskCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+                served = 0;
+                last = "timeout";
+            }
+        }
+
+        Assert.True(served >= 3, $"The shop did not serve its product pages within a minute (last: {last}).");
     }
 
     private static async Task<DrillReport> RunAsync(Uri shop, int pageLoads)
