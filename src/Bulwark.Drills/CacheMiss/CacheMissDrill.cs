@@ -54,17 +54,7 @@ public sealed class CacheMissDrill(CacheMissOptions? options = null)
     protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
         var steady = context.Load.RunAsync(
-            new LoadOptions
-            {
-                DefaultHeaders = context.DefaultHeaders,
-                Target = context.Target,
-                Mode = LoadMode.OpenLoop,
-                RatePerSecond = Options.ReadRatePerSecond,
-                MaxInFlight = 256,
-                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(Options.ReadRatePerSecond * Options.Duration.TotalSeconds)),
-                MaxDuration = Options.Duration,
-                RequestTimeout = Options.RequestTimeout,
-            },
+            context.OpenLoop(Options.ReadRatePerSecond, Options.Duration, Options.RequestTimeout),
             i => LoadRequest.Get(ShopPaths.Product(1 + (i % Options.HotProducts)), "steady"),
             cancellationToken);
 

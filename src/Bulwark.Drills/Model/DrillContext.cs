@@ -65,6 +65,22 @@ public sealed class DrillContext
     /// <summary>The dependencies a drill can break, by name (e.g. <c>payments</c>).</summary>
     public IReadOnlyDictionary<string, IDependencySwitch> Dependencies { get; }
 
+    /// <summary>
+    /// Load options for users arriving on schedule: open loop at <paramref name="ratePerSecond"/> against the target with
+    /// <see cref="DefaultHeaders"/>, for <paramref name="duration"/> and at most rate × duration requests.
+    /// </summary>
+    public LoadOptions OpenLoop(double ratePerSecond, TimeSpan duration, TimeSpan requestTimeout, int maxInFlight = 256) => new()
+    {
+        DefaultHeaders = DefaultHeaders,
+        Target = Target,
+        Mode = LoadMode.OpenLoop,
+        RatePerSecond = ratePerSecond,
+        MaxInFlight = maxInFlight,
+        MaxRequests = (int)Math.Clamp(Math.Ceiling(ratePerSecond * duration.TotalSeconds), 1, LoadOptions.RequestCap),
+        MaxDuration = duration,
+        RequestTimeout = requestTimeout,
+    };
+
     /// <summary>The named dependency's switch, or a precondition failure that says how to supply it.</summary>
     /// <exception cref="DrillSkippedException">No such dependency was given.</exception>
     public IDependencySwitch RequireDependency(string name, string hint) =>

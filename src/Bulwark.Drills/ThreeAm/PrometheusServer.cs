@@ -102,11 +102,17 @@ internal sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>Whether every scrape target is up.</summary>
-    public async Task<bool> TargetsUpAsync(CancellationToken cancellationToken)
+    public async Task<bool> TargetsUpAsync(CancellationToken cancellationToken) => (await TargetProblemsAsync(cancellationToken).ConfigureAwait(false)) is [];
+
+    /// <summary>Each target whose last scrape failed, with Prometheus's error; an empty list when all are up.</summary>
+    public async Task<IReadOnlyList<string>> TargetProblemsAsync(CancellationToken cancellationToken)
     {
         var answer = await _client.GetFromJsonAsync<JsonElement>("api/v1/targets", cancellationToken).ConfigureAwait(false);
         var active = answer.GetProperty("data").GetProperty("activeTargets").EnumerateArray().ToList();
-        return active.Count > 0 && active.All(t => t.GetProperty("health").GetString() == "up");
+        return active.Count == 0
+            ? ["no scrape target yet"]
+            : [.. active.Where(t => t.GetProperty("health").GetString() != "up")
+                .Select(t => $"{t.GetProperty("labels").GetProperty("job").GetString()}: {t.GetProperty("health").GetString()} ({t.GetProperty("lastError").GetString()})")];
     }
 
     public async ValueTask DisposeAsync()

@@ -98,21 +98,13 @@ public sealed class ThreeAmDrill(ThreeAmOptions? options = null)
         var dependency = context.Dependencies[Options.Dependency];
         await dependency.BreakAsync(DependencyFault.Down, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         var outageStarted = time.GetTimestamp();
-        var browse = Browse(context, window, cancellationToken);
+        // The load stops as soon as the page fires: the rest of the window would only add to the outage.
+        using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var browse = Browse(context, window, stopLoad.Token);
         var charges = context.Load.RunAsync(
-            new LoadOptions
-            {
-                DefaultHeaders = context.DefaultHeaders,
-                Target = context.Target,
-                Mode = LoadMode.OpenLoop,
-                RatePerSecond = Options.ChargeRatePerSecond,
-                MaxInFlight = 64,
-                MaxRequests = (int)Math.Ceiling(Options.ChargeRatePerSecond * window.TotalSeconds),
-                MaxDuration = window,
-                RequestTimeout = TimeSpan.FromSeconds(10),
-            },
+            context.OpenLoop(Options.ChargeRatePerSecond, window, TimeSpan.FromSeconds(10), maxInFlight: 64),
             _ => LoadRequest.PostJsonWithFreshKey(Options.ChargePath, Options.ChargeJson, "charges"),
-            cancellationToken);
+            stopLoad.Token);
         TimeSpan? firedAfter = null;
         while (firedAfter is null && time.GetElapsedTime(outageStarted) <= window)
         {
@@ -126,9 +118,19 @@ public sealed class ThreeAmDrill(ThreeAmOptions? options = null)
             await Task.Delay(Options.ScrapeInterval / 2, time, cancellationToken).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(browse, charges).ConfigureAwait(false);
+        var scrapeProblems = firedAfter is null ? await prometheus.TargetProblemsAsync(cancellationToken).ConfigureAwait(false) : [];
+        await stopLoad.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(browse, charges).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Stopped on purpose above.
+        }
+
         await dependency.RestoreAsync(cancellationToken).ConfigureAwait(false);
-        return ThreeAmJudge.Judge(new ThreeAmMeasurement(_rules.Count, _runbookProblems, [.. nonSymptomPages], expected, firedAfter, window), Options);
+        return ThreeAmJudge.Judge(new ThreeAmMeasurement(_rules.Count, _runbookProblems, [.. nonSymptomPages], expected, firedAfter, window, scrapeProblems), Options);
     }
 
     /// <inheritdoc />
@@ -156,17 +158,7 @@ public sealed class ThreeAmDrill(ThreeAmOptions? options = null)
 
     private Task<LoadResult> Browse(DrillContext context, TimeSpan duration, CancellationToken cancellationToken) =>
         context.Load.RunAsync(
-            new LoadOptions
-            {
-                DefaultHeaders = context.DefaultHeaders,
-                Target = context.Target,
-                Mode = LoadMode.OpenLoop,
-                RatePerSecond = Options.BrowseRatePerSecond,
-                MaxInFlight = 64,
-                MaxRequests = (int)Math.Ceiling(Options.BrowseRatePerSecond * duration.TotalSeconds),
-                MaxDuration = duration,
-                RequestTimeout = TimeSpan.FromSeconds(10),
-            },
+            context.OpenLoop(Options.BrowseRatePerSecond, duration, TimeSpan.FromSeconds(10), maxInFlight: 64),
             i => LoadRequest.Get(ShopPaths.Product(1 + (i % 10)), "browse"),
             cancellationToken);
 }

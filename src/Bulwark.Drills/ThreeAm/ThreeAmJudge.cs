@@ -10,7 +10,8 @@ namespace Bulwark.Drills.ThreeAm;
 /// <param name="ExpectedRule">The page the outage must fire, as the rules file defines it (null: the file has no such rule).</param>
 /// <param name="FiredAfter">How long after the outage began it fired; null when it never did.</param>
 /// <param name="Window">Its scaled <c>for:</c> plus the grace: the latest it may fire.</param>
-public sealed record ThreeAmMeasurement(int Rules, IReadOnlyList<string> RunbookProblems, IReadOnlyList<string> PagesOnNonSymptom, AlertRule? ExpectedRule, TimeSpan? FiredAfter, TimeSpan Window);
+/// <param name="ScrapeProblems">Targets Prometheus failed to scrape at the end of the outage (it could not see it).</param>
+public sealed record ThreeAmMeasurement(int Rules, IReadOnlyList<string> RunbookProblems, IReadOnlyList<string> PagesOnNonSymptom, AlertRule? ExpectedRule, TimeSpan? FiredAfter, TimeSpan Window, IReadOnlyList<string> ScrapeProblems);
 
 /// <summary>Judges a 3 AM run: the real outage pages in time with the right alert, the non-symptom does not, every alert has its runbook.</summary>
 public static class ThreeAmJudge
@@ -44,6 +45,11 @@ public static class ThreeAmJudge
         else if (!string.Equals(m.ExpectedRule.Severity, options.PageSeverity, StringComparison.Ordinal))
         {
             failures.Add($"{options.ExpectedPage} has severity '{m.ExpectedRule.Severity}', not '{options.PageSeverity}': the outage opens a ticket instead of waking anyone.");
+        }
+
+        if (m.FiredAfter is null && m.ScrapeProblems.Count > 0 && failures.Count == 0)
+        {
+            return new DrillVerdict(DrillOutcome.Inconclusive, $"Prometheus could not scrape the target during the outage ({string.Join("; ", m.ScrapeProblems)}), so whether it pages was not tested; a slower ScrapeInterval may help on a loaded machine.", figures, []);
         }
 
         if (m.FiredAfter is null)

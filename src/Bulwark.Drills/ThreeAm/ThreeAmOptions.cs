@@ -21,17 +21,17 @@ public sealed class ThreeAmOptions
     public string RunbookFile { get; set; } = Path.Combine("docs", "runbook.md");
 
     /// <summary>How much faster than written the rules run: every <c>for:</c> and range window is divided by it.</summary>
-    /// <value>The default value is 30 (a rule's minute is 2 seconds).</value>
+    /// <value>The default value is 20 (a rule's minute is 3 seconds).</value>
     [Range(1, 600)]
-    public int TimeScale { get; set; } = 30;
+    public int TimeScale { get; set; } = 20;
 
     /// <summary>Prometheus's scrape and evaluation interval for the drill.</summary>
-    /// <value>The default value is 1 second.</value>
+    /// <value>The default value is 2 seconds (also the scrape timeout: a loaded 2-core machine needs more than 1 s).</value>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:00:15", ParseLimitsInInvariantCulture = true)]
-    public TimeSpan ScrapeInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ScrapeInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the non-symptom (a disk 80% full, the site fine) is watched: no page may fire.</summary>
-    /// <value>The default value is 20 seconds (longer than any scaled critical <c>for:</c> plus a few evaluations).</value>
+    /// <value>The default value is 20 seconds (longer than any scaled critical <c>for:</c>, 15 s, plus a few evaluations).</value>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan NonSymptomFor { get; set; } = TimeSpan.FromSeconds(20);
 
@@ -51,9 +51,9 @@ public sealed class ThreeAmOptions
     public string PageSeverity { get; set; } = "critical";
 
     /// <summary>How long after the expected alert's scaled <c>for:</c> it may take to fire (scrapes, rate windows, evaluation).</summary>
-    /// <value>The default value is 20 seconds.</value>
+    /// <value>The default value is 30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ParseLimitsInInvariantCulture = true)]
-    public TimeSpan FireGrace { get; set; } = TimeSpan.FromSeconds(20);
+    public TimeSpan FireGrace { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Customer reads per second during both phases (so the target has traffic to measure).</summary>
     /// <value>The default value is 20/s.</value>

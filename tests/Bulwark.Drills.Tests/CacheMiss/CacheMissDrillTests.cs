@@ -29,6 +29,8 @@ public sealed class CacheMissDrillTests
 
         var report = await new DrillRunner(TimeProvider.System).RunAsync(new CacheMissDrill(Quick), Context(shop), Ct);
 
+        DrillLog.Verdict(report);
+
         Assert.True(report.Verdict.Outcome == DrillOutcome.Passed, report.Verdict.Reason);
         Assert.InRange(report.Verdict.Figures.Single(f => f.Name == "database loads after the flush").Value, 1, 10);
         Assert.Contains(report.Timeline.Faults, f => f.Name == "cache flushed");
@@ -44,6 +46,8 @@ public sealed class CacheMissDrillTests
 
         var report = await new DrillRunner(TimeProvider.System).RunAsync(new CacheMissDrill(Quick), Context(shop), Ct);
 
+        DrillLog.Verdict(report);
+
         Assert.True(report.Verdict.Outcome == DrillOutcome.Passed, report.Verdict.Reason);
         Assert.InRange(report.Verdict.Figures.Single(f => f.Name == "database loads after the flush").Value, 1, 10);
     }
@@ -58,6 +62,8 @@ public sealed class CacheMissDrillTests
 
         var report = await new DrillRunner(TimeProvider.System).RunAsync(new CacheMissDrill(Quick), Context(shop), Ct);
 
+        DrillLog.Verdict(report);
+
         Assert.True(report.Verdict.Outcome == DrillOutcome.Failed, report.Verdict.Reason);
         Assert.Contains("cache stampede", report.Verdict.Reason, StringComparison.Ordinal);
         Assert.True(report.Verdict.Figures.Single(f => f.Name == "database loads after the flush").Value > 10);
@@ -71,6 +77,8 @@ public sealed class CacheMissDrillTests
         var context = new DrillContext(new Uri(shop.Urls.First()), TimeProvider.System, new LoadGenerator(TimeProvider.System));
 
         var report = await new DrillRunner(TimeProvider.System).RunAsync(new CacheMissDrill(Quick), context, Ct);
+
+        DrillLog.Verdict(report);
 
         Assert.Equal(DrillOutcome.Skipped, report.Verdict.Outcome);
         Assert.Contains("--api-key", report.Verdict.Reason, StringComparison.Ordinal);

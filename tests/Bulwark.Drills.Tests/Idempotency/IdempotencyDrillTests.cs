@@ -29,6 +29,8 @@ public sealed class IdempotencyDrillTests
 
         var report = await new DrillRunner(TimeProvider.System).RunAsync(new IdempotencyDrill(Quick), Context(shop, bus), Ct);
 
+        DrillLog.Verdict(report);
+
         Assert.True(report.Verdict.Outcome == DrillOutcome.Passed, report.Verdict.Reason);
         Assert.Contains(report.Verdict.Figures, f => f.Name == "reward credits for the order" && f.Value == 1);
         Assert.Contains(report.Verdict.Figures, f => f.Name == "confirmation mails for the order" && f.Value == 1);
@@ -43,6 +45,8 @@ public sealed class IdempotencyDrillTests
 
         var report = await new DrillRunner(TimeProvider.System).RunAsync(new IdempotencyDrill(Quick), Context(shop, bus), Ct);
 
+        DrillLog.Verdict(report);
+
         Assert.True(report.Verdict.Outcome == DrillOutcome.Failed, report.Verdict.Reason);
         Assert.Contains("handled again", report.Verdict.Reason, StringComparison.Ordinal);
         Assert.True(report.Verdict.Figures.Single(f => f.Name == "reward credits for the order").Value > 1);
@@ -55,6 +59,8 @@ public sealed class IdempotencyDrillTests
         await using var shop = await ShopUnderTest.StartShopAsync(provider);
 
         var report = await new DrillRunner(TimeProvider.System).RunAsync(new IdempotencyDrill(Quick), Context(shop, null), Ct);
+
+        DrillLog.Verdict(report);
 
         Assert.Equal(DrillOutcome.Skipped, report.Verdict.Outcome);
         Assert.Contains("--bus", report.Verdict.Reason, StringComparison.Ordinal);

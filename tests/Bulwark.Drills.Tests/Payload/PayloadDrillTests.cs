@@ -20,6 +20,8 @@ public sealed class PayloadDrillTests
 
         var report = await new DrillRunner(TimeProvider.System).RunAsync(new PayloadDrill(Quick), Context(shop), Ct);
 
+        DrillLog.Verdict(report);
+
         Assert.True(report.Verdict.Outcome == DrillOutcome.Passed, report.Verdict.Reason + " | " + string.Join("; ", report.Verdict.Figures.Select(f => $"{f.Name}={f.Value}")));
         Assert.Contains(report.Verdict.Figures, f => f.Name == "orders written by hostile bodies" && f.Value == 0);
         Assert.Contains(report.Verdict.Figures, f => f.Name == "working set growth");
@@ -33,6 +35,8 @@ public sealed class PayloadDrillTests
         await using var shop = await ShopUnderTest.StartShopAsync(provider, "--Bulwark:Limits:MaxRequestBodyBytes=1073741824", "--Bulwark:Idempotency:MaxBodyBytes=67108864");
 
         var report = await new DrillRunner(TimeProvider.System).RunAsync(new PayloadDrill(Quick), Context(shop), Ct);
+
+        DrillLog.Verdict(report);
 
         Assert.True(report.Verdict.Outcome == DrillOutcome.Failed, report.Verdict.Reason);
         Assert.Contains("oversize", report.Verdict.Reason, StringComparison.Ordinal);
