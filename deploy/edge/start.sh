@@ -44,6 +44,7 @@ shop() { # name port data-dir [settings...]
 shop blue "$BASE" "$RUN/data-blue"
 dotnet artifacts/bin/Shop.Externals/debug/Shop.Externals.dll --apps legacy --legacy-url "http://127.0.0.1:$((BASE + 3))" >"$RUN/legacy.log" 2>&1 & pids+=($!)
 edge_args=(--Edge:Backends:legacy="http://127.0.0.1:$((BASE + 3))" --Edge:Backends:shop="http://127.0.0.1:$BASE"
+  --Edge:Backends:recommendations="http://127.0.0.1:$((BASE + 2))"
   --Edge:Release:Slots:blue="http://127.0.0.1:$BASE" --Edge:Release:StatePath="$RUN/release-state.json")
 if [[ "${1:-}" == "green" ]]; then
   # Its own port, data and stand-ins: a second process, as blue-green wants.

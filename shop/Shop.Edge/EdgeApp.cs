@@ -5,6 +5,8 @@ using Bulwark.AspNetCore.Problems;
 using Bulwark.AspNetCore.RateLimiting;
 using Bulwark.Resilience.RateLimiting;
 using Bulwark.Edge;
+using Bulwark.Resilience.DependencyInjection;
+using Shop.Edge.Bff;
 
 namespace Shop.Edge;
 
@@ -50,6 +52,9 @@ public static partial class EdgeApp
         });
         builder.Services.AddBulwarkRateLimiting(builder.Configuration);
         builder.Services.AddBulwarkEdge(builder.Configuration.GetSection(EdgeOptions.SectionName));
+        // The web and mobile BFFs (Edge:Bff:*), each with its own timeouts, rate limit and pipelines (Bulwark:Resilience).
+        builder.Services.AddBulwarkResilience(builder.Configuration);
+        builder.Services.AddShopBffs(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -57,6 +62,7 @@ public static partial class EdgeApp
         // Operator calls wait for drains and smoke gates longer than a customer's budget; they are not proxied.
         app.UseWhen(context => !IsOperatorOrHealth(context), customer => customer.UseBulwarkDeadlines().UseBulwarkRateLimiting());
         app.MapBulwarkHealth();
+        app.MapShopBffs();
         app.MapBulwarkEdge();
         app.Lifetime.ApplicationStarted.Register(() =>
         {

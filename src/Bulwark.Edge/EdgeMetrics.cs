@@ -15,6 +15,8 @@ internal sealed class EdgeMetrics : IDisposable
         ShadowComparisons = _meter.CreateCounter<long>("bulwark.edge.shadow.comparisons", "{comparison}", "Shadow comparisons by outcome; the match rate is matched over the total.");
         ReleaseRequests = _meter.CreateCounter<long>("bulwark.edge.release.requests", "{request}", "Requests per release slot and outcome (ok, error).");
         ReleaseDecisions = _meter.CreateCounter<long>("bulwark.edge.release.decisions", "{decision}", "Canary analysis decisions by kind.");
+        BffScreens = _meter.CreateCounter<long>("bulwark.edge.bff.screens", "{screen}", "BFF screens answered, by BFF, screen and outcome (whole, degraded, failed, limited).");
+        BffScreenBytes = _meter.CreateHistogram<int>("bulwark.edge.bff.screen.size", "By", "Bytes of each BFF screen's body, by BFF and screen.");
     }
 
     public Counter<long> StranglerRequests { get; }
@@ -24,6 +26,10 @@ internal sealed class EdgeMetrics : IDisposable
     public Counter<long> ReleaseRequests { get; }
 
     public Counter<long> ReleaseDecisions { get; }
+
+    public Counter<long> BffScreens { get; }
+
+    public Histogram<int> BffScreenBytes { get; }
 
     public void Dispose() => _meter.Dispose();
 }
