@@ -1,10 +1,11 @@
 using Bulwark.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Bulwark.EventSourcing;
 
-/// <summary>Chooses a SQL database (any <see cref="SqlDialect"/>) for events, snapshots, checkpoints and subject keys.</summary>
+/// <summary>Chooses a SQL database (any <see cref="SqlDialect"/>) for events, snapshots, checkpoints, projection leases and subject keys.</summary>
 public static class EventSourcingBuilderSqlExtensions
 {
     /// <summary>
@@ -24,6 +25,8 @@ public static class EventSourcingBuilderSqlExtensions
         services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<SqlEventStore>());
         services.TryAddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<SqlEventStore>());
         services.TryAddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<SqlEventStore>());
+        // One writer per projection when several processes share the database (a no-op on a single-writer database).
+        services.TryAddSingleton<IProjectionLease>(sp => new SqlProjectionLease(events(sp), sp.GetService<ILogger<SqlProjectionLease>>()));
         services.AddSqlStore(keys ?? events, static (db, clock) => new SqlSubjectKeyStore(db, clock));
         services.TryAddSingleton<ISubjectKeyStore>(sp => sp.GetRequiredService<SqlSubjectKeyStore>());
         return builder;
