@@ -71,7 +71,7 @@ internal sealed partial class ShopProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) shop._lines.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var ready = await shop.WaitForLineAsync(l => l.Contains("Shop ready at", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        var ready = await shop.WaitForLineAsync(l => l.Contains("Shop ready at", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
         var url = ReadyUrl().Match(ready);
         Assert.True(url.Success, $"The ready line names no address: {ready}");
         shop.Client = new HttpClient { BaseAddress = new Uri(url.Value) };

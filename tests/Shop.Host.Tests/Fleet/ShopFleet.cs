@@ -78,37 +78,8 @@ internal sealed class ShopFleet : IAsyncDisposable
     /// <summary>Starts one more instance into the fleet (its settings, then <paramref name="extraArgs"/>).</summary>
     public async Task<ShopProcess> AddInstanceAsync(params string[] extraArgs)
     {
-        string name;
-        lock (_names)
-        {
-            name = "shop-fleet-" + _names.Count;
-            _names.Add(name);
-        }
-
-        string[] args =
-        [
-            "--Shop:Data:Provider=Postgres",
-            $"--Shop:Data:ConnectionString={new NpgsqlConnectionStringBuilder(_connectionString) { ApplicationName = name }}",
-            "--Shop:Messaging:Transport=RabbitMq",
-            $"--Shop:Messaging:RabbitMq:ConnectionUri={RealServers.RabbitMqUri}",
-            $"--Shop:Messaging:RabbitMq:Exchange={Exchange}",
-            $"--Shop:Messaging:RabbitMq:DeadLetterQueue=shop-fleet-dlq-{_suffix}",
-            $"--Shop:Messaging:RabbitMq:ClientName={name}",
-            $"--Shop:Cache:Redis={RealServers.RedisConfiguration}",
-            $"--Bulwark:Caching:KeyPrefix=shop-fleet-{_suffix}",
-            $"--Shop:RateLimiting:Redis={RealServers.RedisConfiguration}",
-            $"--Shop:RateLimiting:KeyPrefix=shop-fleet-{_suffix}:rl:",
-            // The fleet setting the tests are about: an instance that joins leaves sagas that live elsewhere alone.
-            "--Bulwark:Sagas:Sweeper:StartupStaleAfter=00:00:30",
-            $"--Bulwark:RateLimiting:ApiKeys:{MeteredKey}=fleet-metered",
-            "--Bulwark:RateLimiting:Tiers:fleet-metered:Algorithm=TokenBucket",
-            $"--Bulwark:RateLimiting:Tiers:fleet-metered:PermitLimit={MeteredLimit}",
-            "--Bulwark:RateLimiting:Tiers:fleet-metered:Window=01:00:00",
-            .. RunningShop.RoomyPaymentBudgets,
-            .. StandIns.ShopArgs,
-            .. extraArgs,
-        ];
-        var instance = await ShopProcess.StartAsync(false, 0, 0, args);
+        var name = NextName();
+        var instance = await ShopProcess.StartAsync(false, 0, 0, [.. Args(name), .. extraArgs]);
         instance.Name = name;
         lock (_instances)
         {
@@ -118,6 +89,44 @@ internal sealed class ShopFleet : IAsyncDisposable
 
         return instance;
     }
+
+    /// <summary>A name for the next instance: <c>shop-fleet-N</c>, also its database sessions' application name.</summary>
+    public string NextName()
+    {
+        lock (_names)
+        {
+            var name = "shop-fleet-" + _names.Count;
+            _names.Add(name);
+            return name;
+        }
+    }
+
+    /// <summary>The settings every instance of this fleet runs with (an in-process shop may join with them too).</summary>
+    public string[] Args(string name) =>
+    [
+        "--Shop:Data:Provider=Postgres",
+        $"--Shop:Data:ConnectionString={new NpgsqlConnectionStringBuilder(_connectionString) { ApplicationName = name }}",
+        "--Shop:Messaging:Transport=RabbitMq",
+        $"--Shop:Messaging:RabbitMq:ConnectionUri={RealServers.RabbitMqUri}",
+        $"--Shop:Messaging:RabbitMq:Exchange={Exchange}",
+        $"--Shop:Messaging:RabbitMq:DeadLetterQueue=shop-fleet-dlq-{_suffix}",
+        $"--Shop:Messaging:RabbitMq:ClientName={name}",
+        $"--Shop:Cache:Redis={RealServers.RedisConfiguration}",
+        $"--Bulwark:Caching:KeyPrefix=shop-fleet-{_suffix}",
+        $"--Shop:RateLimiting:Redis={RealServers.RedisConfiguration}",
+        $"--Shop:RateLimiting:KeyPrefix=shop-fleet-{_suffix}:rl:",
+        // The fleet setting the saga test is about: an instance that joins leaves alone the sagas that changed within
+        // StaleAfter, which live in another process. Minutes, not the shipped 30 s: a start on a loaded CI machine
+        // takes a minute, and the test's sagas must still look alive when the joining instance sweeps.
+        "--Bulwark:Sagas:Sweeper:StaleAfter=00:03:00",
+        "--Bulwark:Sagas:Sweeper:StartupStaleAfter=00:03:00",
+        $"--Bulwark:RateLimiting:ApiKeys:{MeteredKey}=fleet-metered",
+        "--Bulwark:RateLimiting:Tiers:fleet-metered:Algorithm=TokenBucket",
+        $"--Bulwark:RateLimiting:Tiers:fleet-metered:PermitLimit={MeteredLimit}",
+        "--Bulwark:RateLimiting:Tiers:fleet-metered:Window=01:00:00",
+        .. RunningShop.RoomyPaymentBudgets,
+        .. StandIns.ShopArgs,
+    ];
 
     /// <summary>The instance named <paramref name="name"/> (<c>shop-fleet-N</c>).</summary>
     public ShopProcess Named(string name) => _instances.Single(i => i.Name == name);
