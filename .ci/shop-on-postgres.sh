@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The Database Swap check (docs/patterns.md row 10): the shop suites that touch data run a second time with every
-# shop on PostgreSQL (SHOP_TEST_DATA=postgres: each test's shop gets its own database on the CI server, created and
-# dropped by the fixture). Expects the build of .ci/run. Ends with one line `shop on postgres: N passed, N failed, N skipped`.
+# The Database Swap check (docs/patterns.md row 10) on the scale-out stack (issue 13): the shop suites that touch data
+# run a second time with every shop on PostgreSQL and Redis (SHOP_TEST_DATA=scale-out: each test's shop gets its own
+# database on the CI server, created and dropped by the fixture, and its own Redis key prefixes for the cache's second
+# level, its backplane and the rate limits). RabbitMQ and Azurite are on in the same CI run through the tests written
+# for them (RabbitMqShopTests, Fleet/FleetTests): the module queues carry module names, so parallel shops cannot share
+# one broker. SHOP_TEST_DATA=postgres runs PostgreSQL alone. Expects the build of .ci/run.
+# Ends with one line `shop on postgres: N passed, N failed, N skipped`.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,7 +20,7 @@ CLASSES=(OrdersTests WalletTests CatalogTests SignUpTests SubscriberTests Return
 filters=()
 for class in "${CLASSES[@]}"; do filters+=(--filter-class "*.$class"); done
 
-SHOP_TEST_DATA=postgres timeout --kill-after=60s 20m dotnet test --project "$ROOT/tests/Shop.Host.Tests" --no-build \
+SHOP_TEST_DATA="${SHOP_TEST_DATA:-scale-out}" timeout --kill-after=60s 20m dotnet test --project "$ROOT/tests/Shop.Host.Tests" --no-build \
   --results-directory "$RESULTS" -- --report-xunit-ctrf --report-xunit-ctrf-filename Shop.Host.Tests_postgres.ctrf "${filters[@]}" </dev/null
 rc=$?
 

@@ -13,7 +13,6 @@ using Bulwark.ControlRoom.Hosting;
 using Bulwark.Observability.Telemetry;
 using Bulwark.Outbox;
 using Bulwark.Outbox.Messaging;
-using Bulwark.Redis.Caching;
 using Bulwark.Resilience.DependencyInjection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -30,6 +29,7 @@ using Shop.Notifications;
 using Shop.Returns;
 using Shop.Rewards;
 using Shop.Host.Externals;
+using Shop.Host.ScaleOut;
 using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Modules;
 using Shop.Identity;
@@ -47,9 +47,6 @@ namespace Shop.Host;
 public static partial class ShopApp
 {
     private static readonly string[] TourPaths = ["/api/products", "/api/products/1", "/health/ready"];
-
-    // A StackExchange.Redis configuration string; when set, Redis is the cache's second level and backplane.
-    private const string ShopCachingRedisKey = "Bulwark:Caching:RedisConfiguration";
 
     /// <summary>Builds the shop from command-line arguments and configuration (embedded defaults when none).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -110,13 +107,11 @@ public static partial class ShopApp
         builder.Services.AddBulwarkIdempotency().UseSqlDatabase(ShopDatabase.Resolve);
 
         builder.Services.AddShopAdmin();
-        // Cache-aside (Codex 18): in memory on the embedded defaults; Bulwark:Caching:RedisConfiguration adds Redis as
-        // the shared second level and the backplane between shop instances.
+        // Cache-aside (Codex 18): in memory on the embedded defaults; Shop:Cache:Redis adds Redis as the shared second
+        // level and the backplane between shop instances. Shop:RateLimiting:Redis counts the limits for the whole fleet.
         var caching = builder.Services.AddBulwarkCaching(builder.Configuration);
-        if (builder.Configuration[ShopCachingRedisKey] is { Length: > 0 } redis)
-        {
-            caching.WithBulwarkRedis(redis);
-        }
+        builder.Services.AddShopCacheRedis(builder.Configuration, caching);
+        builder.Services.AddShopRedisRateLimits(builder.Configuration);
 
         // Every module the same way (IShopModule): its tables migrate in the host's starting phase, before any hosted
         // service starts, so this order only decides the order of endpoints in the API description.

@@ -1,8 +1,11 @@
 using Bulwark.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Bulwark.EventSourcing;
 
-/// <summary>Chooses a SQL database (any <see cref="SqlDialect"/>) for events, snapshots, checkpoints and subject keys.</summary>
+/// <summary>Chooses a SQL database (any <see cref="SqlDialect"/>) for events, snapshots, checkpoints, projection leases and subject keys.</summary>
 public static class EventSourcingBuilderSqlExtensions
 {
     /// <summary>
@@ -23,6 +26,8 @@ public static class EventSourcingBuilderSqlExtensions
             .AddSqlStorePort<ICheckpointStore, SqlEventStore>()
             .AddSqlStore(keys ?? events, static (db, clock) => new SqlSubjectKeyStore(db, clock))
             .AddSqlStorePort<ISubjectKeyStore, SqlSubjectKeyStore>();
+        // One writer per projection when several processes share the database (a no-op on a single-writer database).
+        builder.Services.TryAddSingleton<IProjectionLease>(sp => new SqlProjectionLease(events(sp), sp.GetService<ILogger<SqlProjectionLease>>()));
         return builder;
     }
 }

@@ -78,7 +78,8 @@ public static class EventSourcingServiceCollectionExtensions
                 sp.GetRequiredService<TProjection>(),
                 Options.Create(sp.GetRequiredService<IOptionsMonitor<ProjectionRunnerOptions>>().Get(name)),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<ProjectionRunner>>());
+                sp.GetRequiredService<ILogger<ProjectionRunner>>(),
+                sp.GetService<IProjectionLease>());
             sp.GetRequiredService<ProjectionMetrics>().Track(runner);
             return runner;
         });

@@ -15,6 +15,7 @@ namespace Shop.Host.Tests;
 /// The same flows on real servers: RabbitMQ as the transport (unique exchange and DLQ per run) and Azurite as the
 /// claim-check store (unique container). The subscription queues keep the module names and are deleted afterwards.
 /// </summary>
+[Collection(RabbitMqShopTestGroup.Name)]
 public sealed class RabbitMqShopTests
 {
     private static readonly string[] ShopQueues = ["notifications", "rewards", "analytics", "returns"];

@@ -20,6 +20,12 @@ internal sealed partial class ShopProcess : IAsyncDisposable
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>A name a test gives the instance (a fleet's <c>shop-fleet-N</c>).</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Every line the process wrote so far.</summary>
+    public IEnumerable<string> Lines => _lines;
+
     public static async Task<ShopProcess> StartAsync(bool launchExternals, int paymentPort = 0, int recommendationsPort = 0, params string[] extraArgs)
     {
         var dll = typeof(ShopApp).Assembly.Location;
@@ -65,7 +71,7 @@ internal sealed partial class ShopProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) shop._lines.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var ready = await shop.WaitForLineAsync(l => l.Contains("Shop ready at", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        var ready = await shop.WaitForLineAsync(l => l.Contains("Shop ready at", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
         var url = ReadyUrl().Match(ready);
         Assert.True(url.Success, $"The ready line names no address: {ready}");
         shop.Client = new HttpClient { BaseAddress = new Uri(url.Value) };
@@ -94,6 +100,19 @@ internal sealed partial class ShopProcess : IAsyncDisposable
 
         Assert.Fail($"No matching line on the shop's stdout (exited: {_process.HasExited}). Output:\n{string.Join('\n', _lines.TakeLast(40))}");
         return string.Empty;
+    }
+
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Ends the process at once, as a crash or an OOM kill would: no shutdown hooks, no lease released.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -15,6 +15,7 @@ using Shop.Catalog.ReadModel;
 using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.HttpCaching;
 using Shop.Infrastructure.OpenApi;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace Shop.Catalog.Api;
 
@@ -107,6 +108,7 @@ internal static class CatalogEndpoints
         AggregateRepository<Product> products,
         [FromKeyedServices(typeof(ProductListProjection))] ProjectionRunner productList,
         ICatalogApi catalog,
+        [FromServices] IFusionCache cache,
         CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var productId))
@@ -169,6 +171,12 @@ internal static class CatalogEndpoints
         if (appended.LastPosition > 0)
         {
             await productList.WaitForPositionAsync(appended.LastPosition, cancellationToken);
+            if (!productList.IsWriter)
+            {
+                // In a fleet another instance wrote the read model and dropped the entry; the backplane's word to this
+                // instance may still be on its way, so the old price could answer the very request that changed it.
+                await cache.RemoveAsync(CachedCatalogApi.KeyOf(productId), token: cancellationToken);
+            }
         }
 
         var changed = (await catalog.FindProductAsync(productId, cancellationToken))!;

@@ -41,7 +41,11 @@ public static class ShopMessaging
         if (options.Transport == ShopTransport.RabbitMq)
         {
             bus.UseRabbitMq();
-            services.AddOptions<RabbitMqTransportOptions>().BindConfiguration($"{ShopMessagingOptions.SectionName}:RabbitMq");
+            services.AddOptions<RabbitMqTransportOptions>().BindConfiguration($"{ShopMessagingOptions.SectionName}:RabbitMq")
+                .Validate(
+                    o => o.ConnectionUri.IsAbsoluteUri && o.ConnectionUri.Scheme is "amqp" or "amqps",
+                    $"{ShopMessagingOptions.SectionName}:RabbitMq:ConnectionUri must be an amqp:// or amqps:// URI such as amqp://user:password@127.0.0.1:5672/ when {ShopMessagingOptions.SectionName}:Transport is RabbitMq.")
+                .ValidateOnStart();
             services.AddHealthChecks().AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [HealthTags.Ready]);
         }
         else

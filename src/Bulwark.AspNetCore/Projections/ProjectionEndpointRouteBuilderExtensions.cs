@@ -52,7 +52,15 @@ public static class ProjectionEndpointRouteBuilderExtensions
         // Not the request's token: a client that hangs up must not leave a half-replayed read model behind. The runner
         // would finish it from its checkpoint anyway; this way the rebuild ends as one piece of work.
         var started = timeProvider.GetTimestamp();
-        await runner.RebuildAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
+        try
+        {
+            await runner.RebuildAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
+        }
+        catch (ProjectionLeaseHeldException e)
+        {
+            return ProblemResults.Conflict(e.Message);
+        }
+
         var elapsed = timeProvider.GetElapsedTime(started);
         return TypedResults.Ok(new ProjectionRebuilt(runner.ProjectionName, runner.Position, Math.Round(elapsed.TotalMilliseconds, 1)));
     }

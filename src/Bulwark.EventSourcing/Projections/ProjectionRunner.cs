@@ -6,7 +6,9 @@ namespace Bulwark.EventSourcing;
 
 /// <summary>
 /// Feeds one <see cref="IProjection"/> from the global event log, saving a checkpoint after every batch, and lets
-/// a writer wait until its own events are visible in the read model (read-your-own-writes).
+/// a writer wait until its own events are visible in the read model (read-your-own-writes). With an
+/// <see cref="IProjectionLease"/> (several processes on one event log) only the lease holder applies events; the
+/// others follow its checkpoint, so their read-your-own-writes waits still end, and take over when it dies.
 /// </summary>
 public sealed partial class ProjectionRunner : BackgroundService
 {
@@ -17,11 +19,13 @@ public sealed partial class ProjectionRunner : BackgroundService
     private readonly ProjectionRunnerOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly IProjectionLease? _lease;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _waitersLock = new();
     private readonly List<(long Position, TaskCompletionSource Done)> _waiters = [];
     private long _position = -1;
     private long _lag;
+    private volatile bool _following;
 
     /// <summary>Creates a runner.</summary>
     /// <param name="events">The event store.</param>
@@ -31,6 +35,7 @@ public sealed partial class ProjectionRunner : BackgroundService
     /// <param name="options">Batch size and polling.</param>
     /// <param name="timeProvider">The clock for polling.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="lease">Who writes when several processes share the log; <see langword="null"/>: this process always does.</param>
     public ProjectionRunner(
         IEventStore events,
         EventSerializer serializer,
@@ -38,7 +43,8 @@ public sealed partial class ProjectionRunner : BackgroundService
         IProjection projection,
         IOptions<ProjectionRunnerOptions> options,
         TimeProvider timeProvider,
-        ILogger<ProjectionRunner> logger)
+        ILogger<ProjectionRunner> logger,
+        IProjectionLease? lease = null)
     {
         _events = events ?? throw new ArgumentNullException(nameof(events));
         _serializer = serializer ?? throw new ArgumentNullException(nameof(serializer));
@@ -47,6 +53,7 @@ public sealed partial class ProjectionRunner : BackgroundService
         _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _lease = lease;
     }
 
     /// <summary>The name of the projection this runner feeds (its checkpoint key).</summary>
@@ -61,7 +68,16 @@ public sealed partial class ProjectionRunner : BackgroundService
     /// </summary>
     public long Lag => Interlocked.Read(ref _lag);
 
-    /// <summary>Applies the next batch of events.</summary>
+    /// <summary>
+    /// Whether this process applied the last batch; <see langword="false"/> while another process holds the
+    /// projection's lease and this one follows its checkpoint.
+    /// </summary>
+    public bool IsWriter => !_following;
+
+    /// <summary>
+    /// Applies the next batch of events; a process that is not the projection's writer reads the writer's checkpoint
+    /// instead (and applies nothing).
+    /// </summary>
     /// <param name="cancellationToken">Cancels the batch; the checkpoint then stays at the last saved batch.</param>
     /// <returns>How many events were applied.</returns>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
@@ -69,6 +85,14 @@ public sealed partial class ProjectionRunner : BackgroundService
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (!await HoldLeaseAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Another process writes: its checkpoint is where the shared read model is.
+                var written = await _checkpoints.GetCheckpointAsync(_projection.Name, cancellationToken).ConfigureAwait(false);
+                Advance(written);
+                return 0;
+            }
+
             var from = await _checkpoints.GetCheckpointAsync(_projection.Name, cancellationToken).ConfigureAwait(false);
             var batch = await _events.ReadAllAsync(from, _options.BatchSize, cancellationToken).ConfigureAwait(false);
             foreach (var recorded in batch)
@@ -119,6 +143,7 @@ public sealed partial class ProjectionRunner : BackgroundService
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            await RequireLeaseAsync(cancellationToken).ConfigureAwait(false);
             LogRebuilding(_logger, _projection.Name);
             await _projection.ResetAsync(cancellationToken).ConfigureAwait(false);
             await _checkpoints.SaveCheckpointAsync(_projection.Name, 0, cancellationToken).ConfigureAwait(false);
@@ -140,6 +165,7 @@ public sealed partial class ProjectionRunner : BackgroundService
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            await RequireLeaseAsync(cancellationToken).ConfigureAwait(false);
             LogRebuildingBeside(_logger, _projection.Name);
             await shadow.BeginShadowAsync(cancellationToken).ConfigureAwait(false);
             var reached = 0L;
@@ -207,7 +233,13 @@ public sealed partial class ProjectionRunner : BackgroundService
             try
             {
                 var applied = await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-                if (applied < _options.BatchSize)
+                if (_following)
+                {
+                    // The writer's lag is the read model's lag; every instance reports it, so the alert survives the writer.
+                    await MeasureLagAsync(stoppingToken).ConfigureAwait(false);
+                    wait = _options.PollInterval;
+                }
+                else if (applied < _options.BatchSize)
                 {
                     // A short batch read everything there was: caught up, without asking the store for its head.
                     Interlocked.Exchange(ref _lag, 0);
@@ -221,6 +253,7 @@ public sealed partial class ProjectionRunner : BackgroundService
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                await ReleaseLeaseAsync().ConfigureAwait(false);
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -240,9 +273,42 @@ public sealed partial class ProjectionRunner : BackgroundService
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
+                    await ReleaseLeaseAsync().ConfigureAwait(false);
                     return;
                 }
             }
+        }
+
+        await ReleaseLeaseAsync().ConfigureAwait(false);
+    }
+
+    // Under the gate. Without a lease this process is the only writer.
+    private async ValueTask<bool> HoldLeaseAsync(CancellationToken cancellationToken)
+    {
+        if (_lease is null)
+        {
+            return true;
+        }
+
+        var holds = await _lease.TryHoldAsync(_projection.Name, cancellationToken).ConfigureAwait(false);
+        _following = !holds;
+        return holds;
+    }
+
+    private async ValueTask RequireLeaseAsync(CancellationToken cancellationToken)
+    {
+        if (!await HoldLeaseAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new ProjectionLeaseHeldException(_projection.Name, "another process is its writer; rebuild it there (or stop that process and retry here)");
+        }
+    }
+
+    // A stopping writer hands over now rather than when its connection closes.
+    private async ValueTask ReleaseLeaseAsync()
+    {
+        if (_lease is not null)
+        {
+            await _lease.ReleaseAsync(_projection.Name).ConfigureAwait(false);
         }
     }
 
@@ -274,6 +340,12 @@ public sealed partial class ProjectionRunner : BackgroundService
 
     private void Advance(long reached)
     {
+        // Never backwards: a follower may read a checkpoint older than a batch it saw before a fail-over.
+        if (reached < Interlocked.Read(ref _position))
+        {
+            return;
+        }
+
         Interlocked.Exchange(ref _position, reached);
         lock (_waitersLock)
         {

@@ -51,8 +51,9 @@ public sealed partial class SagaSweeper<TData> : BackgroundService
     {
         try
         {
-            // At start nothing of this process runs yet, so every unfinished instance is an earlier process's.
-            var resumed = await _orchestrator.ResumeStaleAsync(TimeSpan.Zero, stoppingToken).ConfigureAwait(false);
+            // At start nothing of this process runs yet: alone on its store, every unfinished instance is an earlier
+            // process's; in a fleet only the still ones are (StartupStaleAfter).
+            var resumed = await _orchestrator.ResumeStaleAsync(_options.StartupStaleAfter, stoppingToken).ConfigureAwait(false);
             LogResumed(_logger, _orchestrator.SagaType, resumed.Count);
             while (!stoppingToken.IsCancellationRequested)
             {

@@ -20,4 +20,14 @@ public sealed class SagaSweeperOptions
     /// <value>The default value is 30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long an unfinished instance must have been still before the sweep at start-up continues it. Zero suits one
+    /// process per store: at its start every unfinished instance is an earlier run's. When several processes share the
+    /// store (a fleet), set it to <see cref="StaleAfter"/>: an instance joining must not take over runs that live in
+    /// another process (the step would run twice before the version check stops one of them).
+    /// </summary>
+    /// <value>The default value is zero.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan StartupStaleAfter { get; set; } = TimeSpan.Zero;
 }
