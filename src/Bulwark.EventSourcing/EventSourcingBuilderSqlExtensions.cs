@@ -26,6 +26,7 @@ public static class EventSourcingBuilderSqlExtensions
         services.TryAddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<SqlEventStore>());
         services.AddSqlStore(keys ?? events, static (db, clock) => new SqlSubjectKeyStore(db, clock));
         services.TryAddSingleton<ISubjectKeyStore>(sp => sp.GetRequiredService<SqlSubjectKeyStore>());
+        services.TryAddSingleton<IForgottenSubjects>(sp => sp.GetRequiredService<SqlSubjectKeyStore>());
         return builder;
     }
 }
