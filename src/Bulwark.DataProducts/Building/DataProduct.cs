@@ -13,8 +13,8 @@ public abstract class DataProduct
     public abstract DataContract Contract { get; }
 
     /// <summary>
-    /// The stored event type names the projection reads (for example <c>orders.OrderPlaced</c>): only these are
-    /// deserialized and applied. They are the owning module's own events.
+    /// The registered event names the projection reads, without the schema version (for example
+    /// <c>orders.OrderPlaced</c>): only these are deserialized and applied. They are the owning module's own events.
     /// </summary>
     public abstract IReadOnlySet<string> SourceEvents { get; }
 

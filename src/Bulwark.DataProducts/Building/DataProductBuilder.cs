@@ -96,7 +96,7 @@ public sealed partial class DataProductBuilder
             var page = await _events.ReadAllAsync(position, PageSize, cancellationToken).ConfigureAwait(false);
             foreach (var recorded in page)
             {
-                if (product.SourceEvents.Contains(recorded.EventType))
+                if (product.SourceEvents.Contains(BaseName(recorded.EventType)))
                 {
                     projection.Apply(recorded, await _serializer.DeserializeAsync(recorded, cancellationToken).ConfigureAwait(false));
                 }
@@ -194,6 +194,14 @@ public sealed partial class DataProductBuilder
         }
 
         return values;
+    }
+
+    // Stored names carry the schema version (orders.OrderPlaced.v1); a product names the event, whatever its version,
+    // and its upcasters bring old shapes to the current one.
+    private static string BaseName(string eventType)
+    {
+        var version = eventType.LastIndexOf(".v", StringComparison.Ordinal);
+        return version < 0 ? eventType : eventType[..version];
     }
 
     private static bool Matches(FieldType type, object value) => type switch

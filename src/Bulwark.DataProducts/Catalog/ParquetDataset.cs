@@ -108,7 +108,7 @@ public static class ParquetDataset
     };
 
     private static FieldType FromClr(Type type) =>
-        type == typeof(string) ? FieldType.Text
+        type == typeof(string) || type == typeof(ReadOnlyMemory<char>) ? FieldType.Text
         : type == typeof(long) ? FieldType.WholeNumber
         : type == typeof(bool) ? FieldType.Boolean
         : type == typeof(DateTime) ? FieldType.Timestamp
