@@ -6,7 +6,8 @@ namespace Bulwark.DataProducts;
 /// <summary>
 /// What the data products are and how fresh they are: contract, owner, versions on disk, age of the newest against the
 /// freshness SLO. Also the <c>Bulwark.DataProducts</c> meter: <c>bulwark.data_product.age</c> (seconds since the newest
-/// version was built, by <c>product</c>; Prometheus <c>bulwark_data_product_age_seconds</c>).
+/// version was built, by <c>product</c>; Prometheus <c>bulwark_data_product_age_seconds</c>) and
+/// <c>bulwark.data_product.freshness_slo</c> (the contract's freshness SLO, for the alert to compare with).
 /// </summary>
 public sealed class DataProductCatalog
 {
@@ -34,6 +35,8 @@ public sealed class DataProductCatalog
         builder.Published += v => _latest[v.ProductId] = v.BuiltAt;
         var meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         meter.CreateObservableGauge("bulwark.data_product.age", ObserveAge, "s", "Seconds since the newest version of the data product was built.");
+        // The SLO beside the age, so one alert rule compares each product with its own contract's promise.
+        meter.CreateObservableGauge("bulwark.data_product.freshness_slo", ObserveSlo, "s", "The data product's freshness SLO from its contract.");
     }
 
     /// <summary>Every product with its freshness, by id.</summary>
@@ -62,6 +65,9 @@ public sealed class DataProductCatalog
         var age = AgeOf(contract.Id);
         return new DataProductEntry(contract, versions, age, age is { } a && a <= contract.Freshness);
     }
+
+    private IEnumerable<Measurement<double>> ObserveSlo() =>
+        _products.Values.Select(p => new Measurement<double>(p.Contract.Freshness.TotalSeconds, new KeyValuePair<string, object?>("product", p.Contract.Id)));
 
     private IEnumerable<Measurement<double>> ObserveAge()
     {
