@@ -4,7 +4,6 @@ using System.Text.Json;
 using Bulwark.DataProducts;
 using Bulwark.EventSourcing;
 using Bulwark.Testing;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Externals.Hosting;
 using Shop.Externals.PaymentProvider;
@@ -59,8 +58,8 @@ public sealed class DataProductsTests
         Assert.All(charges, c => Assert.Equal("Charged", c["outcome"]));
 
         // The catalogue endpoint: owners, contract versions, versions and freshness.
-        var listed = await shop.Admin.GetFromJsonAsync<JsonElement[]>("/api/data-products", Ct);
-        Assert.Equal(["catalogue:catalog", "orders:orders", "payments:payments"], listed!.Select(p => $"{p.GetProperty("id").GetString()}:{p.GetProperty("owner").GetString()}"));
+        var listed = (await shop.Admin.GetFromJsonAsync<JsonElement[]>("/api/data-products", Ct))!;
+        Assert.Equal(["catalogue:catalog", "orders:orders", "payments:payments"], listed.Select(p => $"{p.GetProperty("id").GetString()}:{p.GetProperty("owner").GetString()}"));
         var orders = listed.Single(p => p.GetProperty("id").GetString() == "orders");
         Assert.True(orders.GetProperty("fresh").GetBoolean());
         Assert.Equal("1.0.0", orders.GetProperty("contractVersion").GetString());
