@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using Bulwark.ShopClient.Generated.Api.Analytics;
 using Bulwark.ShopClient.Generated.Api.Customers;
+using Bulwark.ShopClient.Generated.Api.DataProducts;
 using Bulwark.ShopClient.Generated.Api.Inventory;
 using Bulwark.ShopClient.Generated.Api.Notifications;
 using Bulwark.ShopClient.Generated.Api.Orders;
@@ -36,6 +37,11 @@ namespace Bulwark.ShopClient.Generated.Api
         public global::Bulwark.ShopClient.Generated.Api.Customers.CustomersRequestBuilder Customers
         {
             get => new global::Bulwark.ShopClient.Generated.Api.Customers.CustomersRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The dataProducts property</summary>
+        public global::Bulwark.ShopClient.Generated.Api.DataProducts.DataProductsRequestBuilder DataProducts
+        {
+            get => new global::Bulwark.ShopClient.Generated.Api.DataProducts.DataProductsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The inventory property</summary>
         public global::Bulwark.ShopClient.Generated.Api.Inventory.InventoryRequestBuilder Inventory
