@@ -28,7 +28,13 @@ public static class DataProductServiceCollectionExtensions
             services.AddSingleton<DataProductBuilder>();
             services.AddSingleton<DataProductCatalog>();
             services.AddSingleton<DataProductReader>();
-            services.AddSingleton<IHostedService, DataProductScheduler>();
+            // The catalogue owns the age and SLO gauges: created with the scheduler, they export from start-up on,
+            // not from the first time someone lists the products.
+            services.AddSingleton<IHostedService>(sp =>
+            {
+                sp.GetRequiredService<DataProductCatalog>();
+                return ActivatorUtilities.CreateInstance<DataProductScheduler>(sp);
+            });
         }
 
         return new Builder(services);
