@@ -6,6 +6,9 @@ using Microsoft.Extensions.Hosting;
 using Shop.Catalog.Api;
 using Shop.Catalog.Contracts;
 using Shop.Catalog.Data;
+using Shop.Catalog.DataProducts;
+using Bulwark.DataProducts;
+using Shop.Infrastructure.DataProducts;
 using Shop.Catalog.Domain;
 using Shop.Catalog.ReadModel;
 using Shop.Infrastructure.Data;
@@ -38,6 +41,8 @@ public sealed class CatalogModule : IShopModule
                 .Register<ProductListed>("catalog.ProductListed")
                 .Register<ProductPriceChanged>("catalog.ProductPriceChanged"))
             .AddProjection<ProductListProjection>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
+        // The catalogue data product (Codex 33): built from the same product events, never from the read model's table.
+        services.AddShopDataProducts().WithProduct(new CatalogueDataProduct());
         services.AddSingleton<ProductListReader>();
         services.AddSingleton<CatalogCacheMetrics>();
         services.AddSingleton<CachedCatalogApi>();

@@ -21,6 +21,7 @@ using Shop.Analytics;
 using Shop.Catalog;
 using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Auth;
+using Shop.Infrastructure.DataProducts;
 using Shop.Infrastructure.HttpCaching;
 using Microsoft.AspNetCore.HttpOverrides;
 using Shop.Infrastructure.Messaging;
@@ -200,6 +201,8 @@ public static partial class ShopApp
         // Prometheus scrapes /metrics (Bulwark:Observability:Prometheus); outside /api, so never rate limited.
         app.MapBulwarkMetrics(metrics => metrics.AsManagementEndpoint());
         app.MapShopModules();
+        // Each module's data products (Codex 33, docs/data-products.md): catalogue, versions and builds, operator-only.
+        app.MapShopDataProducts();
         app.MapBulwarkDeadLetters("/admin/dlq").RequireShopAdmin()
             .ProducesProblemType(StatusCodes.Status404NotFound, DeadLetterEndpointRouteBuilderExtensions.NotFoundType);
         app.MapBulwarkProjections("/admin/projections").RequireShopAdmin();

@@ -11,6 +11,9 @@ using Shop.Infrastructure.Modules;
 using Shop.Orders.Api;
 using Shop.Orders.Contracts;
 using Shop.Orders.Data;
+using Shop.Orders.DataProducts;
+using Bulwark.DataProducts;
+using Shop.Infrastructure.DataProducts;
 using Shop.Orders.Fulfilment;
 using Shop.Orders.History;
 
@@ -81,6 +84,8 @@ public sealed class OrdersModule : IShopModule
                 .Register<OrderConfirmedEntry>("orders.OrderConfirmed")
                 .Register<OrderRejectedEntry>("orders.OrderRejected"))
             .AddProjection<OrderHistoryProjection>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
+        // The orders data product (Codex 33): built from the lifecycle events above, never from the order tables.
+        services.AddShopDataProducts().WithProduct(new OrdersDataProduct());
         // The library's orchestrator and sweeper (resume at start, then sweep); the steps' services are injected.
         services.AddBulwarkSagas().UseSqlDatabase(ShopDatabase.Resolve).AddSaga(sp => sp.GetRequiredService<OrderFulfilment>().Define());
     }

@@ -7,6 +7,11 @@ using Microsoft.Extensions.Options;
 using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Modules;
 using Shop.Payments.Acquirer;
+using Bulwark.DataProducts;
+using Shop.Infrastructure.DataProducts;
+using Shop.Infrastructure.EventSourcing;
+using Shop.Payments.DataProducts;
+using Shop.Payments.Ledger;
 using Shop.Payments.Api;
 using Shop.Payments.Contracts;
 using Shop.Payments.Provider;
@@ -49,7 +54,19 @@ public sealed class PaymentsModule : IShopModule
         services.TryAddSingleton<ChargeReconciliation>();
         services.AddHostedService<ChargeReconciler>();
         services.TryAddTransient<IPaymentsApi, ProviderPayments>();
+        AddPaymentLedger(services);
         AddPaymentGateway(services);
+    }
+
+    // Definite provider answers recorded in the shop's event log, and the payments data product built from them (Codex 33).
+    private static void AddPaymentLedger(IServiceCollection services)
+    {
+        services.AddShopEventSourcing(events => events
+            .Register<PaymentCharged>("payments.PaymentCharged")
+            .Register<PaymentDeclined>("payments.PaymentDeclined")
+            .Register<ChargeRefunded>("payments.ChargeRefunded"));
+        services.TryAddSingleton<PaymentLedger>();
+        services.AddShopDataProducts().WithProduct(new PaymentsDataProduct());
     }
 
     // The vendor adapter Shop:Payments:Provider names, over one HttpClient with the one resilience pipeline, whatever

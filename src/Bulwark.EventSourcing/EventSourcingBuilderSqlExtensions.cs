@@ -25,7 +25,8 @@ public static class EventSourcingBuilderSqlExtensions
             .AddSqlStorePort<ISnapshotStore, SqlEventStore>()
             .AddSqlStorePort<ICheckpointStore, SqlEventStore>()
             .AddSqlStore(keys ?? events, static (db, clock) => new SqlSubjectKeyStore(db, clock))
-            .AddSqlStorePort<ISubjectKeyStore, SqlSubjectKeyStore>();
+            .AddSqlStorePort<ISubjectKeyStore, SqlSubjectKeyStore>()
+            .AddSqlStorePort<IForgottenSubjects, SqlSubjectKeyStore>();
         // One writer per projection when several processes share the database (a no-op on a single-writer database).
         builder.Services.TryAddSingleton<IProjectionLease>(sp => new SqlProjectionLease(events(sp), sp.GetService<ILogger<SqlProjectionLease>>()));
         return builder;

@@ -294,7 +294,8 @@ public sealed class SecurityTests
             "--Shop:Identity:PasswordHasher:IterationCount=100000",
             $"--Shop:Management:Url=http://127.0.0.1:{management}",
             $"--Shop:Admin:ApiKeys:0={adminKey}",
-            $"--Shop:Auth:SigningKey={Guid.NewGuid():N}{Guid.NewGuid():N}");
+            $"--Shop:Auth:SigningKey={Guid.NewGuid():N}{Guid.NewGuid():N}",
+            $"--Bulwark:DataProducts:PseudonymKey={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}");
         using var ops = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{management}") };
         ops.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
         using var publicOps = new HttpClient { BaseAddress = shop.Client.BaseAddress };

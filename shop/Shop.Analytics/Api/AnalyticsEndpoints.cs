@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Shop.Analytics.Contracts;
+using Shop.Analytics.Sales;
 using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Data;
 
@@ -11,8 +12,15 @@ namespace Shop.Analytics.Api;
 
 internal static class AnalyticsEndpoints
 {
-    public static void Map(IEndpointRouteBuilder endpoints) =>
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
         endpoints.MapGet("/api/analytics/events", ListAsync).WithTags("Analytics").WithName("CountEvents").RequireShopAdmin();
+        endpoints.MapGet("/api/analytics/sales", SalesAsync).WithTags("Analytics").WithName("SummariseSales")
+            .WithSummary("Orders, revenue, catalogue and payments, computed only from the published data products.").RequireShopAdmin();
+    }
+
+    private static async Task<Ok<SalesSummaryDto>> SalesAsync(SalesFromDataProducts sales, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sales.SummariseAsync(cancellationToken));
 
     private static async Task<Ok<EventCountDto[]>> ListAsync(ModuleDatabase<AnalyticsModule> db, CancellationToken cancellationToken)
     {

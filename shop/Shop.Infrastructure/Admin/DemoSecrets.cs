@@ -20,6 +20,7 @@ public static class DemoSecrets
         "drill-quiet-2",
         "drill-quiet-3",
         "drill-load",
+        "ZGVtby1wc2V1ZG9ueW0ta2V5LWNoYW5nZS1tZS0wMTIzNDU2Nzg5YWJjZGVm",
     };
 
     /// <summary>The configuration paths that hold a shipped demo secret.</summary>

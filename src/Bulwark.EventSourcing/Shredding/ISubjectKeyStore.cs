@@ -55,3 +55,16 @@ public sealed class SubjectForgottenException : Exception
     /// <summary>The forgotten subject.</summary>
     public string SubjectId { get; }
 }
+
+/// <summary>
+/// Which subjects were forgotten (their key deleted), as opposed to never having had a key: derived data that is not
+/// encrypted, such as a data product keyed by customer, leaves a forgotten subject out of its next version.
+/// </summary>
+public interface IForgottenSubjects
+{
+    /// <summary>Whether <paramref name="subjectId"/> was forgotten.</summary>
+    /// <param name="subjectId">The data subject.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> once the subject's key was deleted.</returns>
+    Task<bool> IsForgottenAsync(string subjectId, CancellationToken cancellationToken);
+}

@@ -9,7 +9,7 @@ namespace Bulwark.EventSourcing;
 /// Per-subject encryption keys on a SQL database (any <see cref="SqlDialect"/>). Forgetting a subject nulls its key
 /// and keeps a tombstone, so no new key can be created for it and its personal fields stay unreadable.
 /// </summary>
-public sealed class SqlSubjectKeyStore : SqlStore, ISubjectKeyStore
+public sealed class SqlSubjectKeyStore : SqlStore, ISubjectKeyStore, IForgottenSubjects
 {
     /// <summary>The key table's schema (the scripts the per-database stores shipped).</summary>
     public static SchemaComponent Schema { get; } = new SchemaComponent("subject-keys").ForEveryDialect(t => $"""
@@ -96,6 +96,18 @@ public sealed class SqlSubjectKeyStore : SqlStore, ISubjectKeyStore
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<bool> IsForgottenAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subjectId);
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand("SELECT 1 FROM bulwark_subject_keys WHERE subject_id = @id AND forgotten_at IS NOT NULL;").With("id", subjectId);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null and not DBNull;
+        }
+    }
 
     private static async Task<byte[]?> ReadKeyAsync(DbConnection connection, string subjectId, CancellationToken cancellationToken)
     {

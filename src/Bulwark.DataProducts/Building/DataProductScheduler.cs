@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.DataProducts;
+
+/// <summary>
+/// Rebuilds every data product on <see cref="DataProductOptions.BuildInterval"/> (first at start when
+/// <see cref="DataProductOptions.BuildOnStart"/>), waiting on the injected <see cref="TimeProvider"/>. A failed build
+/// is logged and retried at the next tick; the previous version stays published and its age keeps growing, which is
+/// what the freshness alert watches.
+/// </summary>
+internal sealed partial class DataProductScheduler(DataProductBuilder builder, IOptions<DataProductOptions> options, TimeProvider time, ILogger<DataProductScheduler> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.BuildOnStart)
+        {
+            await Task.Delay(options.Value.BuildInterval, time, stoppingToken).ConfigureAwait(false);
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            foreach (var id in builder.Products.Keys)
+            {
+                try
+                {
+                    await builder.BuildAsync(id, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DataContractViolationException or InvalidOperationException or System.Data.Common.DbException)
+                {
+                    // The decision: keep the last good version and try again next tick; the age metric shows the gap.
+                    Log.BuildFailed(logger, ex, id, options.Value.BuildInterval);
+                }
+            }
+
+            await Task.Delay(options.Value.BuildInterval, time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3302, Level = LogLevel.Error, Message = "Data product {Product} failed to build; the previous version stays published, next try in {Interval}.")]
+        public static partial void BuildFailed(ILogger logger, Exception exception, string product, TimeSpan interval);
+    }
+}
