@@ -35,6 +35,10 @@ public sealed class SqlShardBuckets : SqlStore
 
     private const int RowsPerStatement = 500;
 
+    // The first key of every bucket's advisory lock (the bucket is the second): a two-key lock, so it can never collide
+    // with the single bigint keys of the event store's append lock or the migrations' lock.
+    private const int BucketLockSpace = 0x0B17_0017;
+
     /// <summary>The shard-side tables' schema.</summary>
     public static SchemaComponent Schema { get; } = new SchemaComponent("shard-buckets")
         .For(SqlDialectNames.Sqlite, Tables)
@@ -56,8 +60,10 @@ public sealed class SqlShardBuckets : SqlStore
 
     /// <summary>
     /// Checks, inside the writer's transaction, that this shard owns <paramref name="bucket"/>, and records
-    /// <paramref name="key"/> under it. On a row-locking database the check holds a share lock on the bucket's row until
-    /// the writer commits, so a fence (an update of that row) waits for every write already admitted.
+    /// <paramref name="key"/> under it. On a row-locking database the writer first takes the bucket's advisory lock
+    /// shared until it commits, so a fence (which takes it exclusively) waits for every write already admitted, and
+    /// writes arriving after the fence queue behind it instead of starving it (a row's share locks would let a steady
+    /// stream of writers keep the fence's update waiting for ever).
     /// </summary>
     /// <param name="connection">The writer's connection.</param>
     /// <param name="transaction">The writer's transaction.</param>
@@ -70,9 +76,14 @@ public sealed class SqlShardBuckets : SqlStore
     public async ValueTask EnterAsync(DbConnection connection, DbTransaction transaction, int bucket, string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var lockClause = Dialect.Concurrency == SqlConcurrency.RowLocks ? " FOR SHARE" : string.Empty;
+        if (Dialect.Concurrency == SqlConcurrency.RowLocks)
+        {
+            using var shared = connection.CreateCommand("SELECT pg_advisory_xact_lock_shared(@space, @bucket);", transaction).With("space", BucketLockSpace).With("bucket", bucket);
+            await shared.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         string? state;
-        using (var check = connection.CreateCommand($"SELECT state FROM bulwark_shard_buckets WHERE bucket = @bucket{lockClause};", transaction).With("bucket", bucket))
+        using (var check = connection.CreateCommand("SELECT state FROM bulwark_shard_buckets WHERE bucket = @bucket;", transaction).With("bucket", bucket))
         {
             state = await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
         }
@@ -135,17 +146,38 @@ public sealed class SqlShardBuckets : SqlStore
             cancellationToken);
 
     /// <summary>
-    /// Fences an owned bucket. On a row-locking database the update waits for every write that already passed the
-    /// ownership check to commit; writes that arrive later see the fence and wait.
+    /// Fences an owned bucket. On a row-locking database it first takes the bucket's advisory lock exclusively, which
+    /// waits for every write that already passed the ownership check to commit; writes that arrive later wait for the
+    /// lock, then see the fence.
     /// </summary>
     /// <param name="bucket">The bucket.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns><see langword="false"/> when the shard does not own the bucket.</returns>
-    public async Task<bool> FenceAsync(int bucket, CancellationToken cancellationToken) =>
-        await ExecuteAsync(
-            "UPDATE bulwark_shard_buckets SET state = @fenced WHERE bucket = @bucket AND state IN (@owned, @fenced);",
-            command => command.With("bucket", bucket).With("fenced", Fenced).With("owned", Owned),
-            cancellationToken).ConfigureAwait(false) == 1;
+    public async Task<bool> FenceAsync(int bucket, CancellationToken cancellationToken)
+    {
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync(
+            async (connection, token) =>
+            {
+                var transaction = await Dialect.BeginWriteAsync(connection, token).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    if (Dialect.Concurrency == SqlConcurrency.RowLocks)
+                    {
+                        using var exclusive = connection.CreateCommand("SELECT pg_advisory_xact_lock(@space, @bucket);", transaction).With("space", BucketLockSpace).With("bucket", bucket);
+                        await exclusive.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                    }
+
+                    using var fence = connection.CreateCommand("UPDATE bulwark_shard_buckets SET state = @fenced WHERE bucket = @bucket AND state IN (@owned, @fenced);", transaction)
+                        .With("bucket", bucket).With("fenced", Fenced).With("owned", Owned);
+                    var fenced = await fence.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 1;
+                    await transaction.CommitAsync(token).ConfigureAwait(false);
+                    return fenced;
+                }
+            },
+            Clock,
+            cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Lifts a fence without moving (a move given up before its flip).</summary>
     /// <param name="bucket">The bucket.</param>
