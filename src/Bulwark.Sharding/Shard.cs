@@ -9,14 +9,22 @@ public sealed class Shard
     /// <param name="name">The name the catalog uses (e.g. <c>shard-0</c>).</param>
     /// <param name="database">The shard's database.</param>
     /// <param name="timeProvider">The clock for its stores.</param>
-    public Shard(string name, SqlDatabase database, TimeProvider timeProvider)
+    /// <param name="spare">
+    /// Whether the first map leaves the shard empty: a spare takes buckets only by a move (a hot customer's bucket on a
+    /// shard of its own, or the first buckets of a new shard).
+    /// </param>
+    public Shard(string name, SqlDatabase database, TimeProvider timeProvider, bool spare = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(database);
         Name = name;
         Database = database;
         Buckets = new SqlShardBuckets(name, database, timeProvider);
+        Spare = spare;
     }
+
+    /// <summary>Whether the first map leaves the shard empty (it takes buckets only by a move).</summary>
+    public bool Spare { get; }
 
     /// <summary>The name the catalog uses.</summary>
     public string Name { get; }

@@ -58,7 +58,8 @@ public sealed partial class ShardRouter : IShardRouter, IDisposable
     public ShardMap? CurrentMap => _cached?.Map;
 
     /// <summary>
-    /// Seeds the catalog's first map if it has none (bucket b on shard b mod K), gives each shard its first buckets, and
+    /// Seeds the catalog's first map if it has none (bucket b on the (b mod K)-th shard that is not a spare), gives each
+    /// shard its first buckets, and
     /// caches the map. Idempotent; run it at start-up on every instance.
     /// </summary>
     /// <param name="cancellationToken">Cancels the work.</param>
@@ -66,7 +67,13 @@ public sealed partial class ShardRouter : IShardRouter, IDisposable
     /// <exception cref="InvalidOperationException">The catalog names a shard that is not configured.</exception>
     public async Task<ShardMap> InitializeAsync(CancellationToken cancellationToken)
     {
-        var map = await _catalog.SeedAsync(BucketCount, Shards.Select(s => s.Name).ToArray(), cancellationToken).ConfigureAwait(false);
+        var dealt = Shards.Where(s => !s.Spare).Select(s => s.Name).ToArray();
+        if (dealt.Length == 0)
+        {
+            throw new InvalidOperationException("Every shard is a spare: at least one shard must take buckets in the first map.");
+        }
+
+        var map = await _catalog.SeedAsync(BucketCount, dealt, cancellationToken).ConfigureAwait(false);
         foreach (var shard in Shards)
         {
             await shard.Buckets.MigrateAsync(cancellationToken).ConfigureAwait(false);

@@ -26,13 +26,13 @@ public static class ShardingServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="catalog">Resolves the catalog database.</param>
-    /// <param name="shards">Resolves the shards' names and databases, in the order the first map deals buckets.</param>
+    /// <param name="shards">Resolves the shards, in the order the first map deals buckets to those that are not spares.</param>
     /// <param name="configure">Adjusts the options after configuration binding.</param>
     /// <returns>The builder.</returns>
     public static IShardingBuilder AddBulwarkSharding(
         this IServiceCollection services,
         Func<IServiceProvider, SqlDatabase> catalog,
-        Func<IServiceProvider, IReadOnlyList<KeyValuePair<string, SqlDatabase>>> shards,
+        Func<IServiceProvider, IReadOnlyList<ShardDefinition>> shards,
         Action<ShardingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -50,7 +50,7 @@ public static class ShardingServiceCollectionExtensions
         services.TryAddSingleton<IReadOnlyList<Shard>>(sp =>
         {
             var clock = sp.GetRequiredService<TimeProvider>();
-            return shards(sp).Select(s => new Shard(s.Key, s.Value, clock)).ToArray();
+            return shards(sp).Select(s => new Shard(s.Name, s.Database, clock, s.Spare)).ToArray();
         });
         services.TryAddSingleton(sp => new ShardRouter(
             sp.GetRequiredService<SqlShardCatalog>(),
@@ -94,3 +94,9 @@ public static class ShardingServiceCollectionExtensions
         public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
+
+/// <summary>A shard as configured.</summary>
+/// <param name="Name">The name the catalog uses.</param>
+/// <param name="Database">Its database.</param>
+/// <param name="Spare">Whether the first map leaves it empty (<see cref="Shard.Spare"/>).</param>
+public sealed record ShardDefinition(string Name, SqlDatabase Database, bool Spare = false);
