@@ -20,5 +20,9 @@ namespace Bulwark.ShopClient.Generated.Api.Wallets
         #pragma warning disable CS1591
         HttpsBulwarkDevProblemsDependencyUnavailable,
         #pragma warning restore CS1591
+        [EnumMember(Value = "https://bulwark.dev/problems/wallet-moving")]
+        #pragma warning disable CS1591
+        HttpsBulwarkDevProblemsWalletMoving,
+        #pragma warning restore CS1591
     }
 }
