@@ -11,7 +11,7 @@ namespace Bulwark.Sharding.EventSourcing;
 public sealed class EventStreamBucketData(IReadOnlyDictionary<string, SqlEventStore> stores) : IShardBucketData
 {
     // Events per read and import: one transaction on the target each, short enough not to hold its append lock long.
-    private const int PageSize = 500;
+    private const int PageSize = 200;
 
     /// <inheritdoc />
     public async Task<int> CopyAsync(Shard source, Shard target, IReadOnlyList<string> keys, long afterWatermark, long throughWatermark, CancellationToken cancellationToken)
