@@ -53,7 +53,8 @@ mkdir -p "$LOG_DIR"
 
 # --- install -----------------------------------------------------------------------------------------------
 missing=()
-# prometheus: only for promtool, which checks deploy/prometheus/alerts.yml and runs its unit tests (no server started).
+# prometheus: promtool checks deploy/prometheus/alerts.yml and runs its unit tests; the 3am drill test
+# (tests/Bulwark.Drills.Tests/ThreeAm) starts the server itself on a free port, so none is started here.
 # chromium: the browser the Playwright tests drive headless (tests/Bulwark.ControlRoom.Tests, tests/Shop.Host.Tests/Api).
 # kubectl: only for `kubectl kustomize`, which renders deploy/k8s offline (deploy/k8s/check.sh; no cluster is used).
 for pkg in postgresql redis-server rabbitmq-server prometheus chromium kubectl; do

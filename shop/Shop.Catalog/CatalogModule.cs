@@ -39,7 +39,9 @@ public sealed class CatalogModule : IShopModule
                 .Register<ProductPriceChanged>("catalog.ProductPriceChanged"))
             .AddProjection<ProductListProjection>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
         services.AddSingleton<ProductListReader>();
-        services.AddSingleton<ICatalogApi, CachedCatalogApi>();
+        services.AddSingleton<CatalogCacheMetrics>();
+        services.AddSingleton<CachedCatalogApi>();
+        services.AddSingleton<ICatalogApi>(sp => sp.GetRequiredService<CachedCatalogApi>());
         // A hosted service's StartAsync runs after every migration (the starting phase) and before Kestrel listens.
         services.AddSingleton<IHostedService, CatalogImport>();
     }

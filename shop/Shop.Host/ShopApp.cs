@@ -63,7 +63,12 @@ public static partial class ShopApp
         });
 
         // The shop's own meters (Shop.Payments: unreconciled charges) ride along with Bulwark.*, ASP.NET Core and HttpClient.
-        builder.AddBulwarkObservability(o => o.Meters.Add("Shop.*"));
+        // System.Runtime: the process's working set and GC heap, which the Payload drill reads to see memory stay bounded.
+        builder.AddBulwarkObservability(o =>
+        {
+            o.Meters.Add("Shop.*");
+            o.Meters.Add("System.Runtime");
+        });
         builder.Services.AddBulwarkProblemDetails();
         // A body that does not bind is a 400 problem in every environment (Development would otherwise throw it as a 500).
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);

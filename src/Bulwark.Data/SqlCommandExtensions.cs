@@ -49,4 +49,27 @@ public static class SqlCommandExtensions
         command.Parameters.Add(parameter);
         return parameter;
     }
+
+    /// <summary>Runs the query and maps every row, in the order the query returns them.</summary>
+    /// <typeparam name="T">What a row maps to.</typeparam>
+    /// <param name="command">The query.</param>
+    /// <param name="map">Maps the reader's current row.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The rows.</returns>
+    public static async Task<List<T>> ReadAllAsync<T>(this DbCommand command, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(map);
+        var rows = new List<T>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(map(reader));
+            }
+        }
+
+        return rows;
+    }
 }

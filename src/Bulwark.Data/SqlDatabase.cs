@@ -14,10 +14,8 @@ public sealed class SqlDatabase
     /// <param name="dialect">How its SQL differs.</param>
     public SqlDatabase(DbDataSource dataSource, SqlDialect dialect)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
-        ArgumentNullException.ThrowIfNull(dialect);
-        DataSource = dataSource;
-        Dialect = dialect;
+        DataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+        Dialect = dialect ?? throw new ArgumentNullException(nameof(dialect));
     }
 
     /// <summary>Where connections come from.</summary>

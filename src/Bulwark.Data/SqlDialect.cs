@@ -10,20 +10,35 @@ namespace Bulwark.Data;
 /// </summary>
 public abstract class SqlDialect
 {
+    /// <summary>Sets what a dialect only states (no behaviour): its name, concurrency, migration rule and type names.</summary>
+    /// <param name="name">The dialect's stable name (<see cref="SqlDialectNames"/>).</param>
+    /// <param name="concurrency">How concurrent writers are kept apart.</param>
+    /// <param name="migratesBesideOpenTransaction">Whether a migration may run beside a caller's open transaction.</param>
+    /// <param name="types">The column types this dialect spells differently.</param>
+    protected SqlDialect(string name, SqlConcurrency concurrency, bool migratesBesideOpenTransaction, SqlTypeNames types)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(types);
+        Name = name;
+        Concurrency = concurrency;
+        MigratesBesideOpenTransaction = migratesBesideOpenTransaction;
+        Types = types;
+    }
+
     /// <summary>The dialect's stable name (<see cref="SqlDialectNames"/>); picks a component's migration scripts.</summary>
-    public abstract string Name { get; }
+    public string Name { get; }
 
     /// <summary>How concurrent writers are kept apart; stores that claim rows choose their claim strategy by it.</summary>
-    public abstract SqlConcurrency Concurrency { get; }
+    public SqlConcurrency Concurrency { get; }
 
     /// <summary>
     /// Whether the schema may be migrated on a second connection while a caller's transaction is open. SQLite cannot:
     /// the migration would wait for the single write lock the caller's own transaction holds.
     /// </summary>
-    public abstract bool MigratesBesideOpenTransaction { get; }
+    public bool MigratesBesideOpenTransaction { get; }
 
     /// <summary>The column types this dialect spells differently.</summary>
-    public abstract SqlTypeNames Types { get; }
+    public SqlTypeNames Types { get; }
 
     /// <summary>The parameter value of a point in time (a UTC timestamp, or Unix milliseconds where no such type exists).</summary>
     /// <param name="value">The time.</param>

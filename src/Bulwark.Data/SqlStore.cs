@@ -16,12 +16,10 @@ public abstract class SqlStore : ISchemaOwner, IDisposable
     /// <param name="timeProvider">The clock for stamps, expiry, migrations and busy retries.</param>
     protected SqlStore(SqlDatabase database, SchemaComponent schema, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(schema);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        Database = database;
+        Database = database ?? throw new ArgumentNullException(nameof(database));
         Dialect = database.Dialect;
-        Clock = timeProvider;
+        Clock = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         Gate = new SchemaGate(database, schema, timeProvider);
     }
 

@@ -28,4 +28,21 @@ public static class SqlStoreServiceCollectionExtensions
         services.AddSchemaMigration<TStore>();
         return services;
     }
+
+    /// <summary>
+    /// Serves <typeparamref name="TPort"/> from the <typeparamref name="TStore"/> that <see cref="AddSqlStore{TStore}"/>
+    /// registered, so every port a store implements is the one instance. An earlier registration of the port wins.
+    /// </summary>
+    /// <typeparam name="TPort">The core's port (its store interface).</typeparam>
+    /// <typeparam name="TStore">The store that implements it.</typeparam>
+    /// <param name="services">The services.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddSqlStorePort<TPort, TStore>(this IServiceCollection services)
+        where TPort : class
+        where TStore : SqlStore, TPort
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<TPort>(sp => sp.GetRequiredService<TStore>());
+        return services;
+    }
 }

@@ -1,6 +1,4 @@
 using Bulwark.Data;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bulwark.EventSourcing;
 
@@ -19,13 +17,12 @@ public static class EventSourcingBuilderSqlExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(events);
-        var services = builder.Services;
-        services.AddSqlStore(events, static (db, clock) => new SqlEventStore(db, clock));
-        services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<SqlEventStore>());
-        services.TryAddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<SqlEventStore>());
-        services.TryAddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<SqlEventStore>());
-        services.AddSqlStore(keys ?? events, static (db, clock) => new SqlSubjectKeyStore(db, clock));
-        services.TryAddSingleton<ISubjectKeyStore>(sp => sp.GetRequiredService<SqlSubjectKeyStore>());
+        builder.Services.AddSqlStore(events, static (db, clock) => new SqlEventStore(db, clock))
+            .AddSqlStorePort<IEventStore, SqlEventStore>()
+            .AddSqlStorePort<ISnapshotStore, SqlEventStore>()
+            .AddSqlStorePort<ICheckpointStore, SqlEventStore>()
+            .AddSqlStore(keys ?? events, static (db, clock) => new SqlSubjectKeyStore(db, clock))
+            .AddSqlStorePort<ISubjectKeyStore, SqlSubjectKeyStore>();
         return builder;
     }
 }

@@ -5,6 +5,12 @@ namespace Bulwark.Idempotency;
 /// <summary>Configures idempotency: choose a store with the adapter's <c>UseSqlite</c>, <c>UsePostgres</c> or <c>UseRedis</c>.</summary>
 public interface IIdempotencyBuilder : ISqlStoreBuilder<IIdempotencyBuilder>
 {
-    // Named explicitly: a plain call would bind to this very member and recurse.
-    IIdempotencyBuilder ISqlStoreBuilder<IIdempotencyBuilder>.UseSqlDatabase(Func<IServiceProvider, SqlDatabase> database) => IdempotencyBuilderSqlExtensions.UseSqlDatabase(this, database);
+    // Idempotency keys and the consumer inbox in the database, migrated in the host's starting phase; the adapters'
+    // UseSqlite/UsePostgres call this.
+    IIdempotencyBuilder ISqlStoreBuilder<IIdempotencyBuilder>.UseSqlDatabase(Func<IServiceProvider, SqlDatabase> database)
+    {
+        Services.AddSqlStore(database, static (db, clock) => new SqlIdempotencyStore(db, clock))
+            .AddSqlStorePort<IIdempotencyStore, SqlIdempotencyStore>();
+        return this.UseSqlInbox(database);
+    }
 }

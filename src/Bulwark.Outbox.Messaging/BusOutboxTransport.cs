@@ -16,8 +16,7 @@ public sealed class BusOutboxTransport : IOutboxTransport
     /// <param name="publisher">The bus's publishing port.</param>
     public BusOutboxTransport(IMessagePublisher publisher)
     {
-        ArgumentNullException.ThrowIfNull(publisher);
-        _publisher = publisher;
+        _publisher = publisher ?? throw new ArgumentNullException(nameof(publisher));
     }
 
     /// <inheritdoc />

@@ -8,8 +8,15 @@ namespace Bulwark.Outbox;
 /// <summary>Configures the outbox: a store adapter (<c>UseSqlite</c>, <c>UsePostgres</c>), a transport and the relay.</summary>
 public interface IOutboxBuilder : ISqlStoreBuilder<IOutboxBuilder>
 {
-    // Named explicitly: a plain call would bind to this very member and recurse.
-    IOutboxBuilder ISqlStoreBuilder<IOutboxBuilder>.UseSqlDatabase(Func<IServiceProvider, SqlDatabase> database) => OutboxBuilderSqlExtensions.UseSqlDatabase(this, database);
+    // The outbox in the database that holds the business tables, migrated in the host's starting phase; the adapters'
+    // UseSqlite/UsePostgres call this.
+    IOutboxBuilder ISqlStoreBuilder<IOutboxBuilder>.UseSqlDatabase(Func<IServiceProvider, SqlDatabase> database)
+    {
+        Services.AddSqlStore(database, static (db, clock) => new SqlOutboxStore(db, clock))
+            .AddSqlStorePort<IOutbox, SqlOutboxStore>()
+            .AddSqlStorePort<IOutboxStore, SqlOutboxStore>();
+        return this;
+    }
 }
 
 /// <summary>Registers the transactional outbox.</summary>

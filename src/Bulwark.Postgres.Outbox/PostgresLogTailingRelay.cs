@@ -38,16 +38,11 @@ public sealed partial class PostgresLogTailingRelay : BackgroundService
         TimeProvider timeProvider,
         ILogger<PostgresLogTailingRelay> logger)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(transport);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _store = store;
-        _transport = transport;
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _transport = transport ?? throw new ArgumentNullException(nameof(transport));
+        _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
     /// <summary>Completes once the publication and slot exist and streaming has started: inserts committed after it are relayed.</summary>

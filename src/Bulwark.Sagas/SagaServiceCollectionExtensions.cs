@@ -9,8 +9,13 @@ namespace Bulwark.Sagas;
 /// <summary>Configures sagas: choose a store with the adapter's <c>UseSqlite</c> or <c>UsePostgres</c>, then add definitions.</summary>
 public interface ISagaBuilder : ISqlStoreBuilder<ISagaBuilder>
 {
-    // Named explicitly: a plain call would bind to this very member and recurse.
-    ISagaBuilder ISqlStoreBuilder<ISagaBuilder>.UseSqlDatabase(Func<IServiceProvider, SqlDatabase> database) => SagaBuilderSqlExtensions.UseSqlDatabase(this, database);
+    // Saga instances in the database, migrated in the host's starting phase; the adapters' UseSqlite/UsePostgres call this.
+    ISagaBuilder ISqlStoreBuilder<ISagaBuilder>.UseSqlDatabase(Func<IServiceProvider, SqlDatabase> database)
+    {
+        Services.AddSqlStore(database, static (db, clock) => new SqlSagaStore(db, clock))
+            .AddSqlStorePort<ISagaStore, SqlSagaStore>();
+        return this;
+    }
 }
 
 /// <summary>Registers saga orchestrators.</summary>

@@ -67,12 +67,9 @@ public sealed partial class SqliteMessageTransport : IMessageTransport, ISchemaO
     /// <param name="logger">The logger.</param>
     public SqliteMessageTransport(SqliteTransportOptions options, TimeProvider timeProvider, ILogger<SqliteMessageTransport> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _options = options;
-        _timeProvider = timeProvider;
-        _logger = logger;
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _path = Path.GetFullPath(options.DatabasePath);
         _wakeup = SqliteWakeups.For(_path);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false, DefaultTimeout = 30 }.ToString();

@@ -1,3 +1,4 @@
+using Bulwark.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,15 +17,8 @@ internal static class AnalyticsEndpoints
     private static async Task<Ok<EventCountDto[]>> ListAsync(ModuleDatabase<AnalyticsModule> db, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT event_type, count FROM analytics_counters ORDER BY event_type;";
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var list = new List<EventCountDto>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new EventCountDto(reader.GetString(0), reader.GetInt64(1)));
-        }
-
+        await using var query = connection.CreateCommand("SELECT event_type, count FROM analytics_counters ORDER BY event_type;");
+        var list = await query.ReadAllAsync(r => new EventCountDto(r.GetString(0), r.GetInt64(1)), cancellationToken);
         return TypedResults.Ok(list.ToArray());
     }
 }

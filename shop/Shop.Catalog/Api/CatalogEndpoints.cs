@@ -33,6 +33,15 @@ internal static class CatalogEndpoints
             .WithConditionalGet("The product's version as a strong entity tag, such as \"3\"; send it in If-Match to change exactly this version, or in If-None-Match to revalidate.");
         products.MapPut("/{id}/price", ChangePriceAsync).WithName("ChangeProductPrice").RequireShopAdmin()
             .WithEntityTag(acceptsIfMatch: true).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        // Operations: what an operator does after a bad cache deploy, and what the Cache Miss drill does to the shop.
+        endpoints.MapDelete("/admin/catalog/cache", FlushCacheAsync).WithName("FlushCatalogCache").WithTags("Catalog").RequireShopAdmin()
+            .WithSummary("Drops every cached product and list page; the next read of each loads it from the read model once.");
+    }
+
+    private static async Task<NoContent> FlushCacheAsync(CachedCatalogApi cache, CancellationToken cancellationToken)
+    {
+        await cache.FlushAsync(cancellationToken);
+        return TypedResults.NoContent();
     }
 
     // Query values arrive as strings so a malformed one gets a problem that names it, not a bare binder 400.

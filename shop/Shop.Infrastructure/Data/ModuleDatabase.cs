@@ -24,10 +24,8 @@ public sealed class ModuleDatabase<TModule> : ISchemaOwner, IDisposable
     /// <param name="timeProvider">The clock for migration stamps and busy retries.</param>
     public ModuleDatabase(ShopDatabase shop, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(shop);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        Shop = shop;
-        _timeProvider = timeProvider;
+        Shop = shop ?? throw new ArgumentNullException(nameof(shop));
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         var scripts = TModule.Migrations.Select(m => m.Script(shop.Dialect.Types)).ToArray();
         _latest = scripts.Length;
         _gate = new SchemaGate(shop.Sql, new SchemaComponent(TModule.Name).For(shop.Dialect.Name, scripts), timeProvider);

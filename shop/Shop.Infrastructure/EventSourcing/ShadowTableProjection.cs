@@ -19,10 +19,9 @@ public abstract class ShadowTableProjection : IShadowRebuildProjection
     /// <param name="table">The live read-model table.</param>
     protected ShadowTableProjection(ShopDatabase database, string name, string table)
     {
-        ArgumentNullException.ThrowIfNull(database);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(table);
-        Database = database;
+        Database = database ?? throw new ArgumentNullException(nameof(database));
         Name = name;
         Table = table;
         _shadow = table + "_rebuild";

@@ -43,19 +43,13 @@ internal static class NotificationsEndpoints
         }
 
         await using var connection = await db.OpenAsync(cancellationToken);
-        await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT id, kind, recipient, subject, body, message_id, created_at FROM notifications_outbox WHERE user_id = @u ORDER BY id LIMIT @limit OFFSET @offset;";
-        query.With("u", id.ToString());
-        query.With("limit", window.Size);
-        query.With("offset", window.Offset);
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var list = new List<NotificationDto>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new NotificationDto(reader.GetInt64(0), id, reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3), reader.GetString(4), reader.GetString(5), DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture)));
-        }
-
+        await using var query = connection.CreateCommand(
+            "SELECT id, kind, recipient, subject, body, message_id, created_at FROM notifications_outbox WHERE user_id = @u ORDER BY id LIMIT @limit OFFSET @offset;")
+            .With("u", id.ToString()).With("limit", window.Size).With("offset", window.Offset);
+        var list = await query.ReadAllAsync(
+            r => new NotificationDto(r.GetInt64(0), id, r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
+                r.GetString(3), r.GetString(4), r.GetString(5), DateTimeOffset.Parse(r.GetString(6), CultureInfo.InvariantCulture)),
+            cancellationToken);
         return TypedResults.Ok(list.ToArray());
     }
 }

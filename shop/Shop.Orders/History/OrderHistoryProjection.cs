@@ -53,25 +53,18 @@ internal sealed class OrderHistoryProjection(ModuleDatabase<OrdersModule> orders
     public async Task<IReadOnlyList<OrderHistoryEntry>> ForCustomerAsync(Guid customerId, Page page, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(cancellationToken);
-        await using var query = connection.CreateCommand();
-        query.CommandText = $"SELECT order_id, status, reason, total_cents, currency, placed_at FROM {Table} WHERE customer_id = @c ORDER BY placed_at, order_id LIMIT @limit OFFSET @offset;";
-        query.With("c", customerId.ToString());
-        query.With("limit", page.Size);
-        query.With("offset", page.Offset);
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var list = new List<OrderHistoryEntry>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new OrderHistoryEntry(
-                Guid.Parse(reader.GetString(0)),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetInt64(3),
-                reader.GetString(4),
-                DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture)));
-        }
-
-        return list;
+        await using var query = connection.CreateCommand(
+            $"SELECT order_id, status, reason, total_cents, currency, placed_at FROM {Table} WHERE customer_id = @c ORDER BY placed_at, order_id LIMIT @limit OFFSET @offset;")
+            .With("c", customerId.ToString()).With("limit", page.Size).With("offset", page.Offset);
+        return await query.ReadAllAsync(
+            r => new OrderHistoryEntry(
+                Guid.Parse(r.GetString(0)),
+                r.GetString(1),
+                r.IsDBNull(2) ? null : r.GetString(2),
+                r.GetInt64(3),
+                r.GetString(4),
+                DateTimeOffset.Parse(r.GetString(5), CultureInfo.InvariantCulture)),
+            cancellationToken);
     }
 }
 

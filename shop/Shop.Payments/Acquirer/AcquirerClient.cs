@@ -38,38 +38,38 @@ internal sealed class AcquirerClient(HttpClient http, AcquirerOptions options, T
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
         using var request = Request(HttpMethod.Get, $"v1/payments/by-request-token/{Uri.EscapeDataString(idempotencyKey)}");
-        var (response, failure) = await ProviderCall.SendAsync(http, request, timeProvider, cancellationToken);
-        if (response is null)
-        {
-            return new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup failed: {failure!.Reason}");
-        }
-
-        using (response)
-        {
-            if (response.StatusCode == HttpStatusCode.NotFound)
+        return await ProviderCall.ReadAsync(
+            http,
+            request,
+            timeProvider,
+            async response =>
             {
-                // Only the acquirer's own "no such payment" is an answer; a 404 from anything else (a proxy, a moved
-                // route) says nothing about money.
-                return await ErrorCodeAsync(response, cancellationToken) == NotFoundCode
-                    ? new ChargeLookup(LookupOutcome.NotFound, null, null)
-                    : new ChargeLookup(LookupOutcome.Unavailable, null, "lookup answered 404 without the acquirer's error body");
-            }
+                if (response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    // Only the acquirer's own "no such payment" is an answer; a 404 from anything else (a proxy, a moved
+                    // route) says nothing about money.
+                    return await ErrorCodeAsync(response, cancellationToken) == NotFoundCode
+                        ? new ChargeLookup(LookupOutcome.NotFound, null, null)
+                        : new ChargeLookup(LookupOutcome.Unavailable, null, "lookup answered 404 without the acquirer's error body");
+                }
 
-            if (!response.IsSuccessStatusCode)
-            {
-                return new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup answered {(int)response.StatusCode}");
-            }
+                if (!response.IsSuccessStatusCode)
+                {
+                    return new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup answered {(int)response.StatusCode}");
+                }
 
-            var payment = await response.Content.ReadFromJsonAsync<PaymentRecord>(cancellationToken);
-            return payment?.Status switch
-            {
-                Captured => new ChargeLookup(LookupOutcome.Found, new ProviderChargeRecord(payment.PaymentId, "succeeded"), null),
-                Reversed => new ChargeLookup(LookupOutcome.Found, new ProviderChargeRecord(payment.PaymentId, ProviderChargeRecord.Refunded), null),
-                // A refused payment is kept under its token but took no money: for reconciliation, nothing was charged.
-                Refused => new ChargeLookup(LookupOutcome.NotFound, null, null),
-                _ => new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup answered an unknown status '{payment?.Status}'"),
-            };
-        }
+                var payment = await response.Content.ReadFromJsonAsync<PaymentRecord>(cancellationToken);
+                return payment?.Status switch
+                {
+                    Captured => new ChargeLookup(LookupOutcome.Found, new ProviderChargeRecord(payment.PaymentId, "succeeded"), null),
+                    Reversed => new ChargeLookup(LookupOutcome.Found, new ProviderChargeRecord(payment.PaymentId, ProviderChargeRecord.Refunded), null),
+                    // A refused payment is kept under its token but took no money: for reconciliation, nothing was charged.
+                    Refused => new ChargeLookup(LookupOutcome.NotFound, null, null),
+                    _ => new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup answered an unknown status '{payment?.Status}'"),
+                };
+            },
+            failure => new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup failed: {failure.Reason}"),
+            cancellationToken);
     }
 
     private HttpRequestMessage Request(HttpMethod method, string path)
@@ -81,34 +81,34 @@ internal sealed class AcquirerClient(HttpClient http, AcquirerOptions options, T
 
     private async Task<PaymentResult> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var (response, failure) = await ProviderCall.SendAsync(http, request, timeProvider, cancellationToken);
-        if (response is null)
-        {
-            return failure!;
-        }
-
-        using (response)
-        {
-            if (response.IsSuccessStatusCode)
+        return await ProviderCall.ReadAsync(
+            http,
+            request,
+            timeProvider,
+            async response =>
             {
-                var payment = await response.Content.ReadFromJsonAsync<PaymentRecord>(cancellationToken);
-                return payment?.Status switch
+                if (response.IsSuccessStatusCode)
                 {
-                    Refused => new PaymentResult(PaymentOutcome.Declined, null, $"card declined: {payment.RefusalReason}"),
-                    Captured or Reversed => new PaymentResult(PaymentOutcome.Charged, payment.PaymentId, null),
-                    _ => new PaymentResult(PaymentOutcome.Unavailable, null, $"acquirer answered an unknown status '{payment?.Status}'"),
-                };
-            }
+                    var payment = await response.Content.ReadFromJsonAsync<PaymentRecord>(cancellationToken);
+                    return payment?.Status switch
+                    {
+                        Refused => new PaymentResult(PaymentOutcome.Declined, null, $"card declined: {payment.RefusalReason}"),
+                        Captured or Reversed => new PaymentResult(PaymentOutcome.Charged, payment.PaymentId, null),
+                        _ => new PaymentResult(PaymentOutcome.Unavailable, null, $"acquirer answered an unknown status '{payment?.Status}'"),
+                    };
+                }
 
-            return response.StatusCode switch
-            {
-                HttpStatusCode.Unauthorized => throw new InvalidOperationException(
-                    $"The acquirer refused the API key (401); set {AcquirerOptions.SectionName}:{nameof(AcquirerOptions.ApiKey)} to the merchant's key."),
-                HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.NotFound =>
-                    throw ProviderCall.Invalid(response, await ErrorCodeAsync(response, cancellationToken)),
-                _ => ProviderCall.Unavailable(response),
-            };
-        }
+                return response.StatusCode switch
+                {
+                    HttpStatusCode.Unauthorized => throw new InvalidOperationException(
+                        $"The acquirer refused the API key (401); set {AcquirerOptions.SectionName}:{nameof(AcquirerOptions.ApiKey)} to the merchant's key."),
+                    HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.NotFound =>
+                        throw ProviderCall.Invalid(response, await ErrorCodeAsync(response, cancellationToken)),
+                    _ => ProviderCall.Unavailable(response),
+                };
+            },
+            failure => failure,
+            cancellationToken);
     }
 
     private static async Task<string?> ErrorCodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)

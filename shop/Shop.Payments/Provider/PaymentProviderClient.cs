@@ -56,49 +56,49 @@ internal sealed class PaymentProviderClient(HttpClient http, TimeProvider timePr
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
         using var request = new HttpRequestMessage(HttpMethod.Get, $"charges?idempotencyKey={Uri.EscapeDataString(idempotencyKey)}");
-        var (response, failure) = await ProviderCall.SendAsync(http, request, timeProvider, cancellationToken);
-        if (response is null)
-        {
-            return new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup failed: {failure!.Reason}");
-        }
-
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
+        return await ProviderCall.ReadAsync(
+            http,
+            request,
+            timeProvider,
+            async response =>
             {
-                return new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup answered {(int)response.StatusCode}");
-            }
+                if (!response.IsSuccessStatusCode)
+                {
+                    return new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup answered {(int)response.StatusCode}");
+                }
 
-            var charges = await response.Content.ReadFromJsonAsync<List<ProviderChargeRecord>>(cancellationToken) ?? [];
-            return charges.Count == 0
-                ? new ChargeLookup(LookupOutcome.NotFound, null, null)
-                : new ChargeLookup(LookupOutcome.Found, charges[0], null);
-        }
+                var charges = await response.Content.ReadFromJsonAsync<List<ProviderChargeRecord>>(cancellationToken) ?? [];
+                return charges.Count == 0
+                    ? new ChargeLookup(LookupOutcome.NotFound, null, null)
+                    : new ChargeLookup(LookupOutcome.Found, charges[0], null);
+            },
+            failure => new ChargeLookup(LookupOutcome.Unavailable, null, $"lookup failed: {failure.Reason}"),
+            cancellationToken);
     }
 
     private async Task<PaymentResult> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var (response, failure) = await ProviderCall.SendAsync(http, request, timeProvider, cancellationToken);
-        if (response is null)
-        {
-            return failure!;
-        }
-
-        using (response)
-        {
-            if (response.IsSuccessStatusCode)
+        return await ProviderCall.ReadAsync(
+            http,
+            request,
+            timeProvider,
+            async response =>
             {
-                var charge = await response.Content.ReadFromJsonAsync<ProviderChargeRecord>(cancellationToken);
-                return new PaymentResult(PaymentOutcome.Charged, charge?.Id, null);
-            }
+                if (response.IsSuccessStatusCode)
+                {
+                    var charge = await response.Content.ReadFromJsonAsync<ProviderChargeRecord>(cancellationToken);
+                    return new PaymentResult(PaymentOutcome.Charged, charge?.Id, null);
+                }
 
-            return response.StatusCode switch
-            {
-                HttpStatusCode.PaymentRequired => new PaymentResult(PaymentOutcome.Declined, null, "card declined"),
-                HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.NotFound => throw ProviderCall.Invalid(response),
-                _ => ProviderCall.Unavailable(response),
-            };
-        }
+                return response.StatusCode switch
+                {
+                    HttpStatusCode.PaymentRequired => new PaymentResult(PaymentOutcome.Declined, null, "card declined"),
+                    HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.NotFound => throw ProviderCall.Invalid(response),
+                    _ => ProviderCall.Unavailable(response),
+                };
+            },
+            failure => failure,
+            cancellationToken);
     }
 
     private sealed record ProviderCharge(string Reference, long AmountCents, string Currency, string CardToken);

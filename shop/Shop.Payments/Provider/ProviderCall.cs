@@ -39,6 +39,25 @@ internal static class ProviderCall
         }
     }
 
+    /// <summary>
+    /// Sends the request and reads the answer with <paramref name="read"/> (the response is disposed after it); when
+    /// there is no answer, <paramref name="unanswered"/> turns the reason into the caller's result.
+    /// </summary>
+    public static async Task<T> ReadAsync<T>(
+        HttpClient http, HttpRequestMessage request, TimeProvider timeProvider, Func<HttpResponseMessage, Task<T>> read, Func<PaymentResult, T> unanswered, CancellationToken cancellationToken)
+    {
+        var (response, failure) = await SendAsync(http, request, timeProvider, cancellationToken);
+        if (response is null)
+        {
+            return unanswered(failure!);
+        }
+
+        using (response)
+        {
+            return await read(response);
+        }
+    }
+
     /// <summary>A failed answer that is worth retrying later (5xx, 429, 408, or anything not a known client error).</summary>
     public static PaymentResult Unavailable(HttpResponseMessage response) =>
         new(PaymentOutcome.Unavailable, null, $"payment provider answered {(int)response.StatusCode}", response.Headers.RetryAfter?.Delta);

@@ -38,23 +38,16 @@ internal static class RewardsEndpoints
         }
 
         await using var connection = await db.OpenAsync(cancellationToken);
-        await using var total = connection.CreateCommand();
-        total.CommandText = "SELECT COALESCE(SUM(points), 0) FROM rewards_ledger WHERE user_id = @u;";
-        total.With("u", id.ToString());
+        await using var total = connection.CreateCommand("SELECT COALESCE(SUM(points), 0) FROM rewards_ledger WHERE user_id = @u;")
+            .With("u", id.ToString());
         var balance = Convert.ToInt64(await total.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
 
-        await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT reason, points, message_id, credited_at FROM rewards_ledger WHERE user_id = @u ORDER BY id LIMIT @limit OFFSET @offset;";
-        query.With("u", id.ToString());
-        query.With("limit", window.Size);
-        query.With("offset", window.Offset);
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        var credits = new List<RewardCreditDto>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            credits.Add(new RewardCreditDto(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture)));
-        }
-
+        await using var query = connection.CreateCommand(
+            "SELECT reason, points, message_id, credited_at FROM rewards_ledger WHERE user_id = @u ORDER BY id LIMIT @limit OFFSET @offset;")
+            .With("u", id.ToString()).With("limit", window.Size).With("offset", window.Offset);
+        var credits = await query.ReadAllAsync(
+            r => new RewardCreditDto(r.GetString(0), r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture)),
+            cancellationToken);
         return TypedResults.Ok(new RewardsDto(id, balance, credits));
     }
 }

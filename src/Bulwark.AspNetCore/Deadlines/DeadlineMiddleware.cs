@@ -12,41 +12,27 @@ namespace Bulwark.AspNetCore.Deadlines;
 /// downstream work is cancelled when it passes. Malformed → 400; already spent → 504 without running the endpoint;
 /// spent during the request → 504.
 /// </summary>
-public sealed partial class DeadlineMiddleware
+/// <param name="next">The rest of the pipeline.</param>
+/// <param name="timeProvider">The clock.</param>
+/// <param name="optionsMonitor">The settings.</param>
+/// <param name="logger">Where shed requests are logged.</param>
+public sealed partial class DeadlineMiddleware(RequestDelegate next, TimeProvider timeProvider, IOptionsMonitor<DeadlineOptions> optionsMonitor, ILogger<DeadlineMiddleware> logger)
 {
-    private readonly RequestDelegate _next;
-    private readonly TimeProvider _timeProvider;
-    private readonly IOptionsMonitor<DeadlineOptions> _options;
-    private readonly ILogger<DeadlineMiddleware> _logger;
-
-    /// <summary>Creates the middleware.</summary>
-    /// <param name="next">The rest of the pipeline.</param>
-    /// <param name="timeProvider">The clock.</param>
-    /// <param name="options">The settings.</param>
-    /// <param name="logger">Where shed requests are logged.</param>
-    public DeadlineMiddleware(RequestDelegate next, TimeProvider timeProvider, IOptionsMonitor<DeadlineOptions> options, ILogger<DeadlineMiddleware> logger)
-    {
-        _next = next;
-        _timeProvider = timeProvider;
-        _options = options;
-        _logger = logger;
-    }
-
     /// <summary>Runs the middleware.</summary>
     /// <param name="context">The request.</param>
     /// <returns>A task that completes with the request.</returns>
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var options = _options.CurrentValue;
-        var now = _timeProvider.GetUtcNow();
+        var options = optionsMonitor.CurrentValue;
+        var now = timeProvider.GetUtcNow();
         var cap = new Deadline(now + options.MaxBudget);
         Deadline deadline;
         if (context.Request.Headers.TryGetValue(Deadline.HeaderName, out var header))
         {
             if (header.Count != 1 || !Deadline.TryParseHeader(header[0], out deadline))
             {
-                LogMalformed(_logger, context.Request.Path);
+                LogMalformed(logger, context.Request.Path);
                 await ProblemResponses.WriteAsync(context, StatusCodes.Status400BadRequest, "malformed-deadline", "Malformed X-Deadline header",
                     "X-Deadline must be one absolute Unix epoch time in milliseconds (UTC), digits only.", context.RequestAborted).ConfigureAwait(false);
                 return;
@@ -59,24 +45,24 @@ public sealed partial class DeadlineMiddleware
             deadline = new Deadline(now + options.DefaultBudget);
         }
 
-        if (deadline.IsExpired(_timeProvider))
+        if (deadline.IsExpired(timeProvider))
         {
-            LogShed(_logger, context.Request.Path, deadline.At);
+            LogShed(logger, context.Request.Path, deadline.At);
             await ProblemResponses.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "deadline-exceeded", "Deadline exceeded",
                 "The request's deadline had already passed when it arrived; it was not processed.", context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
         var aborted = context.RequestAborted;
-        using var scope = DeadlineContext.Begin(deadline, _timeProvider, aborted);
+        using var scope = DeadlineContext.Begin(deadline, timeProvider, aborted);
         context.RequestAborted = scope.Token;
         try
         {
-            await _next(context).ConfigureAwait(false);
+            await next(context).ConfigureAwait(false);
         }
         catch (Exception e) when (IsDeadlineFailure(e, scope) && !aborted.IsCancellationRequested && !context.Response.HasStarted)
         {
-            LogExpired(_logger, context.Request.Path);
+            LogExpired(logger, context.Request.Path);
             await ProblemResponses.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "deadline-exceeded", "Deadline exceeded",
                 "The request's deadline passed before it could be completed; the work was cancelled.", CancellationToken.None).ConfigureAwait(false);
         }

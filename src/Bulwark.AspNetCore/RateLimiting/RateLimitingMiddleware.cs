@@ -11,36 +11,22 @@ namespace Bulwark.AspNetCore.RateLimiting;
 /// Rate limits each request by API key, user or IP under its tier before any business code runs: 429 problem details
 /// with <c>Retry-After</c> when over, and <c>X-RateLimit-Limit</c>/<c>-Remaining</c>/<c>-Reset</c> (seconds) on every response.
 /// </summary>
-public sealed partial class RateLimitingMiddleware
+/// <param name="next">The rest of the pipeline.</param>
+/// <param name="decider">Local or distributed decisions.</param>
+/// <param name="optionsMonitor">The tiers.</param>
+/// <param name="logger">Where refusals are logged.</param>
+public sealed partial class RateLimitingMiddleware(RequestDelegate next, IRateLimitDecider decider, IOptionsMonitor<BulwarkRateLimitingOptions> optionsMonitor, ILogger<RateLimitingMiddleware> logger)
 {
-    private readonly RequestDelegate _next;
-    private readonly IRateLimitDecider _decider;
-    private readonly IOptionsMonitor<BulwarkRateLimitingOptions> _options;
-    private readonly ILogger<RateLimitingMiddleware> _logger;
-
-    /// <summary>Creates the middleware.</summary>
-    /// <param name="next">The rest of the pipeline.</param>
-    /// <param name="decider">Local or distributed decisions.</param>
-    /// <param name="options">The tiers.</param>
-    /// <param name="logger">Where refusals are logged.</param>
-    public RateLimitingMiddleware(RequestDelegate next, IRateLimitDecider decider, IOptionsMonitor<BulwarkRateLimitingOptions> options, ILogger<RateLimitingMiddleware> logger)
-    {
-        _next = next;
-        _decider = decider;
-        _options = options;
-        _logger = logger;
-    }
-
     /// <summary>Runs the middleware.</summary>
     /// <param name="context">The request.</param>
     /// <returns>A task that completes with the request.</returns>
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var options = _options.CurrentValue;
+        var options = optionsMonitor.CurrentValue;
         if (options.Exempt?.Invoke(context) == true)
         {
-            await _next(context).ConfigureAwait(false);
+            await next(context).ConfigureAwait(false);
             return;
         }
 
@@ -50,7 +36,7 @@ public sealed partial class RateLimitingMiddleware
             throw new InvalidOperationException($"The rate-limit partition resolver named tier '{partition.Tier}', which is not configured in Bulwark:RateLimiting:Tiers.");
         }
 
-        var decision = await _decider.DecideAsync(partition.Tier, policy, partition.Key, context.RequestAborted).ConfigureAwait(false);
+        var decision = await decider.DecideAsync(partition.Tier, policy, partition.Key, context.RequestAborted).ConfigureAwait(false);
 
         var headers = context.Response.Headers;
         headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
@@ -58,11 +44,11 @@ public sealed partial class RateLimitingMiddleware
         headers["X-RateLimit-Reset"] = Seconds(decision.ResetAfter).ToString(CultureInfo.InvariantCulture);
         if (decision.IsAllowed)
         {
-            await _next(context).ConfigureAwait(false);
+            await next(context).ConfigureAwait(false);
             return;
         }
 
-        LogLimited(_logger, partition.Tier, partition.Key);
+        LogLimited(logger, partition.Tier, partition.Key);
         headers.RetryAfter = Math.Max(1, Seconds(decision.RetryAfter)).ToString(CultureInfo.InvariantCulture);
         await ProblemResponses.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
             $"The '{partition.Tier}' tier allows {policy.PermitLimit} requests per {policy.Window}; retry after the Retry-After delay.",

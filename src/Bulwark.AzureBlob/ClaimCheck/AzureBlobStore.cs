@@ -25,10 +25,9 @@ public sealed class AzureBlobStore : IBlobStore
     public AzureBlobStore(AzureBlobStoreOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
         var clientOptions = options.ServiceVersion is { } version ? new BlobClientOptions(version) : new BlobClientOptions();
         _container = new BlobContainerClient(options.ConnectionString, options.ContainerName, clientOptions);
-        _timeProvider = timeProvider;
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _created = new Lazy<Task>(() => _container.CreateIfNotExistsAsync());
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Bulwark.Drills.Bus;
 using Bulwark.Drills.Drift;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.Load;
@@ -26,7 +27,8 @@ internal sealed record DrillRunRequest(
     DependencyFault? Fault,
     string? ApiKey,
     HostileOptions Hostile,
-    DriftOptions? Drift = null);
+    DriftOptions? Drift = null,
+    string? Bus = null);
 
 /// <summary>
 /// Runs one drill or the whole catalogue (<c>all</c>) against a target, one after another, with live progress; writes
@@ -72,17 +74,28 @@ internal static class DrillRun
         var dependencies = await DependencySpecs.StartAsync(request.Dependencies, time).ConfigureAwait(false);
         await using (dependencies.ConfigureAwait(false))
         {
-            return await RunDrillsAsync(console, live, request, drills, runAll, target, dependencies, time, cancellationToken).ConfigureAwait(false);
+            var bus = request.Bus is { } spec ? BusSpec.Open(spec, time) : default;
+            try
+            {
+                return await RunDrillsAsync(console, live, request, drills, runAll, target, dependencies, bus.Injector, time, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (bus.Transport is not null)
+                {
+                    await bus.Transport.DisposeAsync().ConfigureAwait(false);
+                }
+            }
         }
     }
 
     private static async Task<int> RunDrillsAsync(
         IAnsiConsole console, bool live, DrillRunRequest request, List<(IDrill Drill, bool Excluded)> drills, bool runAll, Uri target,
-        DependencySpecs dependencies, TimeProvider time, CancellationToken cancellationToken)
+        DependencySpecs dependencies, IBusInjector? bus, TimeProvider time, CancellationToken cancellationToken)
     {
         var headers = request.ApiKey is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["X-Api-Key"] = request.ApiKey };
         var recorder = new DrillRecorder(time);
-        var context = new DrillContext(target, time, new LoadGenerator(time), dependencies.Switches, headers, recorder);
+        var context = new DrillContext(target, time, new LoadGenerator(time), dependencies.Switches, headers, recorder, bus);
         var startedAt = time.GetUtcNow();
         var reports = new List<DrillReport>();
         foreach (var (drill, excluded) in drills)

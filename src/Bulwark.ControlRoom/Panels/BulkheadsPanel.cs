@@ -2,7 +2,6 @@ using Bulwark.ControlRoom.Metrics;
 using Bulwark.ControlRoom.Rendering;
 using Bulwark.Resilience.Bulkhead;
 using Bulwark.Resilience.DependencyInjection;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 
 namespace Bulwark.ControlRoom.Panels;
@@ -45,6 +44,4 @@ internal sealed class BulkheadsPanel(MetricReadings readings, BulkheadRegistry? 
         html.EndTable();
         return Task.CompletedTask;
     }
-
-    public Task<string?> ActAsync(string action, IFormCollection form, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }

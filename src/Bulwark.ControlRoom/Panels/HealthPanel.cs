@@ -1,6 +1,5 @@
 using System.Globalization;
 using Bulwark.ControlRoom.Rendering;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Bulwark.ControlRoom.Panels;
@@ -37,8 +36,6 @@ internal sealed class HealthPanel(HealthReportCapture capture) : IControlRoomPan
         html.EndTable();
         return Task.CompletedTask;
     }
-
-    public Task<string?> ActAsync(string action, IFormCollection form, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     private static string Tone(HealthStatus status) => status switch
     {

@@ -1,7 +1,6 @@
 using Bulwark.ControlRoom.Hosting;
 using Bulwark.ControlRoom.Metrics;
 using Bulwark.ControlRoom.Rendering;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.ControlRoom.Panels;
@@ -42,6 +41,4 @@ internal sealed class HostMetersPanel(MetricReadings readings, IOptions<ControlR
         html.EndTable();
         return Task.CompletedTask;
     }
-
-    public Task<string?> ActAsync(string action, IFormCollection form, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }

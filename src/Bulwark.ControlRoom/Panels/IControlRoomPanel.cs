@@ -26,5 +26,6 @@ public interface IControlRoomPanel
     /// <param name="form">The posted fields.</param>
     /// <param name="cancellationToken">The request's token.</param>
     /// <returns>What happened, in one sentence for the page; <see langword="null"/> when the action is unknown.</returns>
-    Task<string?> ActAsync(string action, IFormCollection form, CancellationToken cancellationToken);
+    /// <remarks>A read-only panel need not implement it: it knows no action.</remarks>
+    Task<string?> ActAsync(string action, IFormCollection form, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }

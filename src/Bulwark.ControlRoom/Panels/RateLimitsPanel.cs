@@ -1,6 +1,5 @@
 using Bulwark.ControlRoom.Metrics;
 using Bulwark.ControlRoom.Rendering;
-using Microsoft.AspNetCore.Http;
 
 namespace Bulwark.ControlRoom.Panels;
 
@@ -36,6 +35,4 @@ internal sealed class RateLimitsPanel(MetricReadings readings) : IControlRoomPan
         html.EndTable();
         return Task.CompletedTask;
     }
-
-    public Task<string?> ActAsync(string action, IFormCollection form, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using Bulwark.ControlRoom.Hosting;
 using Bulwark.ControlRoom.Rendering;
 using Bulwark.Sagas;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.ControlRoom.Panels;
@@ -58,6 +57,4 @@ internal sealed class SagasPanel(IOptions<ControlRoomOptions> options, ISagaStor
 
         html.EndTable();
     }
-
-    public Task<string?> ActAsync(string action, IFormCollection form, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using Bulwark.ControlRoom.Hosting;
 using Bulwark.ControlRoom.Rendering;
 using Bulwark.ControlRoom.Traces;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.ControlRoom.Panels;
@@ -51,6 +50,4 @@ internal sealed class TracesPanel(TraceStore store, IOptions<ControlRoomOptions>
         html.EndTable();
         return Task.CompletedTask;
     }
-
-    public Task<string?> ActAsync(string action, IFormCollection form, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }

@@ -7,6 +7,7 @@ namespace Bulwark.Data.Schema;
 public sealed class SchemaComponent
 {
     private readonly Dictionary<string, IReadOnlyList<string>> _scripts = new(StringComparer.Ordinal);
+    private IReadOnlyList<Func<SqlTypeNames, string>>? _portable;
 
     /// <summary>Names the component.</summary>
     /// <param name="name">The name recorded in the history table, e.g. <c>outbox</c>; unique per database.</param>
@@ -31,6 +32,19 @@ public sealed class SchemaComponent
         return this;
     }
 
+    /// <summary>
+    /// Adds scripts written once for every dialect: only the column types differ, and each dialect renders them from its
+    /// <see cref="SqlDialect.Types"/>. Scripts a dialect was given with <see cref="For"/> take precedence.
+    /// </summary>
+    /// <param name="scripts">The scripts, version 1 first.</param>
+    /// <returns>This component.</returns>
+    public SchemaComponent ForEveryDialect(params IReadOnlyList<Func<SqlTypeNames, string>> scripts)
+    {
+        ArgumentNullException.ThrowIfNull(scripts);
+        _portable = scripts;
+        return this;
+    }
+
     /// <summary>The scripts for <paramref name="dialect"/>.</summary>
     /// <param name="dialect">The database's dialect.</param>
     /// <returns>The scripts, version 1 first.</returns>
@@ -38,8 +52,13 @@ public sealed class SchemaComponent
     public IReadOnlyList<string> ScriptsFor(SqlDialect dialect)
     {
         ArgumentNullException.ThrowIfNull(dialect);
-        return _scripts.TryGetValue(dialect.Name, out var scripts)
-            ? scripts
+        if (_scripts.TryGetValue(dialect.Name, out var scripts))
+        {
+            return scripts;
+        }
+
+        return _portable is { } portable
+            ? [.. portable.Select(script => script(dialect.Types))]
             : throw new NotSupportedException($"The '{Name}' schema has no scripts for the '{dialect.Name}' dialect; it supports {string.Join(", ", _scripts.Keys)}.");
     }
 }

@@ -19,12 +19,9 @@ public sealed class SchemaGate : IDisposable
     /// <param name="timeProvider">The clock for the migrator.</param>
     public SchemaGate(SqlDatabase database, SchemaComponent component, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(database);
-        ArgumentNullException.ThrowIfNull(component);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _database = database;
-        Component = component;
-        _timeProvider = timeProvider;
+        _database = database ?? throw new ArgumentNullException(nameof(database));
+        Component = component ?? throw new ArgumentNullException(nameof(component));
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
     }
 
     /// <summary>The store's schema.</summary>

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
@@ -9,60 +8,38 @@ namespace Bulwark.Drills.Ddos;
 /// DDoS: one API key bursts open-loop while quiet keys browse; the excess must get 429 with <c>Retry-After</c> and
 /// the quiet keys must not notice. Needs no fault: the load is the fault.
 /// </summary>
-public sealed class DdosDrill : IDrill
+/// <param name="options">The load and thresholds; the documented defaults when null.</param>
+public sealed class DdosDrill(DdosOptions? options = null)
+    : Drill<DdosOptions>(new("ddos", "DDoS", "If one user sends 10,000 requests/second, do they take down the system for everyone else? (Rate Limiting.)", ["05 Rate Limiting", "02 Bulkhead"]), options)
 {
-    private readonly DdosOptions _options;
-
-    /// <summary>Creates the drill.</summary>
-    /// <exception cref="ValidationException">An option is out of range.</exception>
-    public DdosDrill(DdosOptions? options = null)
+    /// <inheritdoc />
+    protected override Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        _options = options ?? new DdosOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
+        return context.RequireTargetAnswersAsync(Options.Path, cancellationToken);
     }
 
     /// <inheritdoc />
-    public string Name => "ddos";
-
-    /// <inheritdoc />
-    public string Title => "DDoS";
-
-    /// <inheritdoc />
-    public string Question => "If one user sends 10,000 requests/second, do they take down the system for everyone else? (Rate Limiting.)";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["05 Rate Limiting", "02 Bulkhead"];
-
-    /// <inheritdoc />
-    public Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        return context.RequireTargetAnswersAsync(_options.Path, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var baseline = await RunQuietAsync(context, _options.BaselineDuration, cancellationToken).ConfigureAwait(false);
-        var noisyRequest = new LoadRequest(HttpMethod.Get, _options.Path, "noisy")
+        var baseline = await RunQuietAsync(context, Options.BaselineDuration, cancellationToken).ConfigureAwait(false);
+        var noisyRequest = new LoadRequest(HttpMethod.Get, Options.Path, "noisy")
         {
-            Headers = new Dictionary<string, string> { [_options.ApiKeyHeader] = _options.NoisyKey },
+            Headers = new Dictionary<string, string> { [Options.ApiKeyHeader] = Options.NoisyKey },
         };
         var noisy = context.Load.RunAsync(
             new LoadOptions
             {
                 Target = context.Target,
                 Mode = LoadMode.OpenLoop,
-                RatePerSecond = _options.NoisyRatePerSecond,
+                RatePerSecond = Options.NoisyRatePerSecond,
                 MaxInFlight = 256,
-                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(_options.NoisyRatePerSecond * _options.Duration.TotalSeconds)),
-                MaxDuration = _options.Duration,
-                RequestTimeout = _options.RequestTimeout,
+                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(Options.NoisyRatePerSecond * Options.Duration.TotalSeconds)),
+                MaxDuration = Options.Duration,
+                RequestTimeout = Options.RequestTimeout,
             },
             _ => noisyRequest,
             cancellationToken);
-        var quiet = RunQuietAsync(context, _options.Duration, cancellationToken);
+        var quiet = RunQuietAsync(context, Options.Duration, cancellationToken);
         await Task.WhenAll(noisy, quiet).ConfigureAwait(false);
 
         var noisyResult = await noisy.ConfigureAwait(false);
@@ -72,18 +49,15 @@ public sealed class DdosDrill : IDrill
             noisyResult.Statistics,
             noisyResult.Samples.Count(s => s.StatusCode == 429 && s.HasRetryAfter),
             noisyResult.Elapsed.TotalSeconds);
-        return DdosJudge.Judge(measured, _options);
+        return DdosJudge.Judge(measured, Options);
     }
-
-    /// <inheritdoc />
-    public Task RestoreAsync(DrillContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private Task<LoadResult> RunQuietAsync(DrillContext context, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var requests = Enumerable.Range(1, _options.QuietCallers)
-            .Select(i => new LoadRequest(HttpMethod.Get, _options.Path, "quiet")
+        var requests = Enumerable.Range(1, Options.QuietCallers)
+            .Select(i => new LoadRequest(HttpMethod.Get, Options.Path, "quiet")
             {
-                Headers = new Dictionary<string, string> { [_options.ApiKeyHeader] = "drill-quiet-" + i.ToString(CultureInfo.InvariantCulture) },
+                Headers = new Dictionary<string, string> { [Options.ApiKeyHeader] = "drill-quiet-" + i.ToString(CultureInfo.InvariantCulture) },
             })
             .ToArray();
         return context.Load.RunAsync(
@@ -91,10 +65,10 @@ public sealed class DdosDrill : IDrill
             {
                 Target = context.Target,
                 Mode = LoadMode.OpenLoop,
-                RatePerSecond = _options.QuietCallers * _options.QuietRatePerSecond,
-                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(_options.QuietCallers * _options.QuietRatePerSecond * duration.TotalSeconds)),
+                RatePerSecond = Options.QuietCallers * Options.QuietRatePerSecond,
+                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(Options.QuietCallers * Options.QuietRatePerSecond * duration.TotalSeconds)),
                 MaxDuration = duration,
-                RequestTimeout = _options.RequestTimeout,
+                RequestTimeout = Options.RequestTimeout,
             },
             i => requests[i % requests.Length],
             cancellationToken);

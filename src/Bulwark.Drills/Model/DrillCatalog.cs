@@ -1,10 +1,13 @@
 using Bulwark.Drills.BlastRadius;
+using Bulwark.Drills.CacheMiss;
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
 using Bulwark.Drills.Drift;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.Hotspot;
+using Bulwark.Drills.Idempotency;
 using Bulwark.Drills.PartialFailure;
+using Bulwark.Drills.Payload;
 using Bulwark.Drills.PlugPull;
 using Bulwark.Drills.PoisonPill;
 using Bulwark.Drills.Recovery;
@@ -12,6 +15,7 @@ using Bulwark.Drills.Replay;
 using Bulwark.Drills.SlowLoris;
 using Bulwark.Drills.StranglerZombie;
 using Bulwark.Drills.Switches;
+using Bulwark.Drills.ThreeAm;
 using Bulwark.Drills.Undo;
 using Bulwark.Drills.Zombie;
 
@@ -21,7 +25,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "hotspot"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "hotspot"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -65,6 +69,10 @@ public static class DrillCatalog
             "DRIFT" => new DriftDrill(With(drift ?? new DriftOptions(), o => o.DetectWithin = duration ?? o.DetectWithin)),
             "UNDO" => new UndoDrill(With(new UndoOptions(), o => o.Hold = duration is { } d ? d / 3 : o.Hold)),
             "BLAST-RADIUS" => new BlastRadiusDrill(With(new BlastRadiusOptions(), o => o.MaxDuration = duration ?? o.MaxDuration)),
+            "CACHE-MISS" => new CacheMissDrill(With(new CacheMissOptions(), o => o.Duration = duration ?? o.Duration)),
+            "IDEMPOTENCY" => new IdempotencyDrill(With(new IdempotencyOptions(), _ => { })),
+            "PAYLOAD" => new PayloadDrill(With(new PayloadOptions(), _ => { })),
+            "3AM" => new ThreeAmDrill(With(new ThreeAmOptions(), o => o.NonSymptomFor = duration ?? o.NonSymptomFor)),
             "HOTSPOT" => new HotspotDrill(With(new HotspotOptions(), o => o.Duration = duration ?? o.Duration)),
             _ => null,
         };

@@ -1,3 +1,4 @@
+using Bulwark.Drills.Bus;
 using Bulwark.Drills.Load;
 using Bulwark.Drills.Switches;
 using Bulwark.Drills.Targets;
@@ -20,7 +21,8 @@ public sealed class DrillContext
         LoadGenerator load,
         IEnumerable<IDependencySwitch>? dependencies = null,
         IReadOnlyDictionary<string, string>? defaultHeaders = null,
-        DrillRecorder? recorder = null)
+        DrillRecorder? recorder = null,
+        IBusInjector? bus = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -31,7 +33,16 @@ public sealed class DrillContext
         Load = load.WithObserver(Recorder.Record);
         Dependencies = (dependencies ?? []).Select(d => RecordingDependencySwitch.Wrap(d, Recorder)).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
         DefaultHeaders = defaultHeaders ?? new Dictionary<string, string>();
+        Bus = bus;
     }
+
+    /// <summary>The target's message bus, for drills that deliver messages to its consumers; null when not given.</summary>
+    public IBusInjector? Bus { get; }
+
+    /// <summary>The bus, or a skip that says how to supply it.</summary>
+    /// <exception cref="DrillSkippedException">No bus was given.</exception>
+    public IBusInjector RequireBus() =>
+        Bus ?? throw new DrillSkippedException("needs the target's message bus: pass --bus sqlite:<the shop's data folder>/messaging.db (the embedded queue file).");
 
     /// <summary>Records the run for live progress and the report's charts; drills that send their own requests or inject their own faults tell it.</summary>
     public DrillRecorder Recorder { get; }
@@ -53,6 +64,22 @@ public sealed class DrillContext
 
     /// <summary>The dependencies a drill can break, by name (e.g. <c>payments</c>).</summary>
     public IReadOnlyDictionary<string, IDependencySwitch> Dependencies { get; }
+
+    /// <summary>
+    /// Load options for users arriving on schedule: open loop at <paramref name="ratePerSecond"/> against the target with
+    /// <see cref="DefaultHeaders"/>, for <paramref name="duration"/> and at most rate × duration requests.
+    /// </summary>
+    public LoadOptions OpenLoop(double ratePerSecond, TimeSpan duration, TimeSpan requestTimeout, int maxInFlight = 256) => new()
+    {
+        DefaultHeaders = DefaultHeaders,
+        Target = Target,
+        Mode = LoadMode.OpenLoop,
+        RatePerSecond = ratePerSecond,
+        MaxInFlight = maxInFlight,
+        MaxRequests = (int)Math.Clamp(Math.Ceiling(ratePerSecond * duration.TotalSeconds), 1, LoadOptions.RequestCap),
+        MaxDuration = duration,
+        RequestTimeout = requestTimeout,
+    };
 
     /// <summary>The named dependency's switch, or a precondition failure that says how to supply it.</summary>
     /// <exception cref="DrillSkippedException">No such dependency was given.</exception>

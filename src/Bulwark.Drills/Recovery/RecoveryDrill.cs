@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.Switches;
@@ -10,51 +9,29 @@ namespace Bulwark.Drills.Recovery;
 /// Recovery: takes a dependency down under steady client load, brings it back, and counts the requests that reach it
 /// right after — a retry storm shows up as many dependency requests per client call.
 /// </summary>
-public sealed class RecoveryDrill : IDrill
+/// <param name="options">The load and thresholds; the documented defaults when null.</param>
+public sealed class RecoveryDrill(RecoveryOptions? options = null)
+    : Drill<RecoveryOptions>(new("recovery", "Recovery", "When the database comes back online after an outage, does it immediately crash again due to a retry storm? (Backoff & Jitter.)", ["03 Backoff + Jitter", "01 Circuit Breaker"]), options)
 {
-    private readonly RecoveryOptions _options;
-
-    /// <summary>Creates the drill.</summary>
-    /// <exception cref="ValidationException">An option is out of range.</exception>
-    public RecoveryDrill(RecoveryOptions? options = null)
+    /// <inheritdoc />
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        _options = options ?? new RecoveryOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
-    }
-
-    /// <inheritdoc />
-    public string Name => "recovery";
-
-    /// <inheritdoc />
-    public string Title => "Recovery";
-
-    /// <inheritdoc />
-    public string Question => "When the database comes back online after an outage, does it immediately crash again due to a retry storm? (Backoff & Jitter.)";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["03 Backoff + Jitter", "01 Circuit Breaker"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
         await context.RequireTargetAnswersAsync(ShopPaths.Live, cancellationToken).ConfigureAwait(false);
-        var dependency = context.RequireDependency(_options.Dependency, "pass --payment-control http://127.0.0.1:5101 (the provider's control endpoint).");
+        var dependency = context.RequireDependency(Options.Dependency, "pass --payment-control http://127.0.0.1:5101 (the provider's control endpoint).");
         if (dependency is not IRequestCountingDependency)
         {
-            throw new DrillPreconditionException($"The '{_options.Dependency}' switch ({dependency.Description}) cannot count requests; Recovery needs a stand-in's control endpoint.");
+            throw new DrillPreconditionException($"The '{Options.Dependency}' switch ({dependency.Description}) cannot count requests; Recovery needs a stand-in's control endpoint.");
         }
 
         await dependency.BreakAsync(DependencyFault.Down, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var dependency = context.Dependencies[_options.Dependency];
+        var dependency = context.Dependencies[Options.Dependency];
         var counter = (IRequestCountingDependency)dependency;
-        var total = _options.Outage + _options.RecoveryWindow;
+        var total = Options.Outage + Options.RecoveryWindow;
         var time = context.TimeProvider;
         var started = time.GetTimestamp();
         var calls = context.Load.RunAsync(
@@ -63,15 +40,15 @@ public sealed class RecoveryDrill : IDrill
                 DefaultHeaders = context.DefaultHeaders,
                 Target = context.Target,
                 Mode = LoadMode.OpenLoop,
-                RatePerSecond = _options.ClientRatePerSecond,
-                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(_options.ClientRatePerSecond * total.TotalSeconds)),
+                RatePerSecond = Options.ClientRatePerSecond,
+                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(Options.ClientRatePerSecond * total.TotalSeconds)),
                 MaxDuration = total,
-                RequestTimeout = _options.RequestTimeout,
+                RequestTimeout = Options.RequestTimeout,
             },
-            _ => LoadRequest.PostJsonWithFreshKey(_options.CallPath, _options.CallJson, "call"),
+            _ => LoadRequest.PostJsonWithFreshKey(Options.CallPath, Options.CallJson, "call"),
             cancellationToken);
 
-        await Task.Delay(_options.Outage, time, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(Options.Outage, time, cancellationToken).ConfigureAwait(false);
         var before = await counter.GetRequestCountAsync(cancellationToken).ConfigureAwait(false);
         await dependency.RestoreAsync(cancellationToken).ConfigureAwait(false);
         var restoredAt = time.GetElapsedTime(started);
@@ -94,16 +71,10 @@ public sealed class RecoveryDrill : IDrill
             afterRestore.Count,
             after - before,
             firstSuccess == TimeSpan.MinValue ? null : firstSuccess);
-        return RecoveryJudge.Judge(measured, _options);
+        return RecoveryJudge.Judge(measured, Options);
     }
 
     /// <inheritdoc />
-    public async Task RestoreAsync(DrillContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.Dependencies.TryGetValue(_options.Dependency, out var dependency))
-        {
-            await dependency.RestoreAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    protected override Task RestoreCoreAsync(DrillContext context, CancellationToken cancellationToken) =>
+        RestoreDependenciesAsync(context, cancellationToken, Options.Dependency);
 }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net.Http.Json;
 using Bulwark.Drills.Model;
@@ -11,42 +10,20 @@ namespace Bulwark.Drills.Replay;
 /// Replay: reads the target's read models, rebuilds every projection from position 0 of the event log, and checks the
 /// read models answer exactly as before. Meanwhile it keeps reading, to count what users see during a rebuild.
 /// </summary>
-public sealed class ReplayDrill : IDrill
+/// <param name="options">The load and thresholds; the documented defaults when null.</param>
+public sealed class ReplayDrill(ReplayOptions? options = null)
+    : Drill<ReplayOptions>(new("replay", "Replay", "If a bug corrupted the data last Tuesday, can we replay the event log to fix the state, or is the data lost forever? (Event Sourcing.)", ["13 Event Sourcing", "12 CQRS"]), options)
 {
-    private readonly ReplayOptions _options;
-
-    /// <summary>Creates the drill.</summary>
-    /// <exception cref="ValidationException">An option is out of range.</exception>
-    public ReplayDrill(ReplayOptions? options = null)
+    /// <inheritdoc />
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        _options = options ?? new ReplayOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
-    }
-
-    /// <inheritdoc />
-    public string Name => "replay";
-
-    /// <inheritdoc />
-    public string Title => "Replay";
-
-    /// <inheritdoc />
-    public string Question => "If a bug corrupted the data last Tuesday, can we replay the event log to fix the state, or is the data lost forever? (Event Sourcing.)";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["13 Event Sourcing", "12 CQRS"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
         await context.RequireTargetAnswersAsync(ShopPaths.Live, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        using var http = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
+        using var http = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
         foreach (var (name, value) in context.DefaultHeaders)
         {
             http.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
@@ -55,7 +32,7 @@ public sealed class ReplayDrill : IDrill
         // The "before" picture is only meaningful once every write already made is in the read models.
         var projections = await WaitForCatchUpAsync(http, context, cancellationToken).ConfigureAwait(false);
         var before = new List<string>();
-        foreach (var path in _options.ReadPaths)
+        foreach (var path in Options.ReadPaths)
         {
             before.Add(await ReadAsync(http, path, cancellationToken).ConfigureAwait(false));
         }
@@ -67,35 +44,32 @@ public sealed class ReplayDrill : IDrill
         }
 
         var different = new List<string>();
-        for (var i = 0; i < _options.ReadPaths.Count; i++)
+        for (var i = 0; i < Options.ReadPaths.Count; i++)
         {
-            if (!string.Equals(before[i], await ReadAsync(http, _options.ReadPaths[i], cancellationToken).ConfigureAwait(false), StringComparison.Ordinal))
+            if (!string.Equals(before[i], await ReadAsync(http, Options.ReadPaths[i], cancellationToken).ConfigureAwait(false), StringComparison.Ordinal))
             {
-                different.Add(_options.ReadPaths[i]);
+                different.Add(Options.ReadPaths[i]);
             }
         }
 
-        return ReplayJudge.Judge(new ReplayMeasurement(replays, [.. _options.ReadPaths], different, _options.MaxRebuild));
+        return ReplayJudge.Judge(new ReplayMeasurement(replays, [.. Options.ReadPaths], different, Options.MaxRebuild));
     }
-
-    /// <inheritdoc />
-    public Task RestoreAsync(DrillContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task<IReadOnlyList<ProjectionState>> WaitForCatchUpAsync(HttpClient http, DrillContext context, CancellationToken cancellationToken)
     {
         var started = context.TimeProvider.GetTimestamp();
         while (true)
         {
-            using var response = await http.GetAsync(_options.ProjectionsPath, cancellationToken).ConfigureAwait(false);
+            using var response = await http.GetAsync(Options.ProjectionsPath, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw new DrillPreconditionException(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"GET {_options.ProjectionsPath} answered {(int)response.StatusCode}: map MapBulwarkProjections there and pass a key allowed to use it (--api-key)."));
+                    $"GET {Options.ProjectionsPath} answered {(int)response.StatusCode}: map MapBulwarkProjections there and pass a key allowed to use it (--api-key)."));
             }
 
             var states = await response.Content.ReadFromJsonAsync<List<ProjectionState>>(cancellationToken).ConfigureAwait(false) ?? [];
-            if (states.All(s => s.Lag == 0) || context.TimeProvider.GetElapsedTime(started) > _options.CatchUpTimeout)
+            if (states.All(s => s.Lag == 0) || context.TimeProvider.GetElapsedTime(started) > Options.CatchUpTimeout)
             {
                 return states;
             }
@@ -113,9 +87,9 @@ public sealed class ReplayDrill : IDrill
         long position = 0;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"{_options.ProjectionsPath}/{Uri.EscapeDataString(name)}/rebuild");
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{Options.ProjectionsPath}/{Uri.EscapeDataString(name)}/rebuild");
             // The rebuild may take longer than the target's default request budget: give it the drill's own timeout.
-            var deadline = context.TimeProvider.GetUtcNow().Add(_options.RequestTimeout).ToUnixTimeMilliseconds();
+            var deadline = context.TimeProvider.GetUtcNow().Add(Options.RequestTimeout).ToUnixTimeMilliseconds();
             request.Headers.TryAddWithoutValidation("X-Deadline", deadline.ToString(CultureInfo.InvariantCulture));
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             status = (int)response.StatusCode;
@@ -143,14 +117,14 @@ public sealed class ReplayDrill : IDrill
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var seen = await ReadAsync(http, _options.ReadPaths[0], cancellationToken).ConfigureAwait(false);
+                var seen = await ReadAsync(http, Options.ReadPaths[0], cancellationToken).ConfigureAwait(false);
                 reads++;
                 if (!string.Equals(seen, live, StringComparison.Ordinal))
                 {
                     different++;
                 }
 
-                await Task.Delay(_options.ProbeInterval, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Options.ProbeInterval, context.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

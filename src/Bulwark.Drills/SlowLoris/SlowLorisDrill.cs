@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.ComponentModel.DataAnnotations;
 using System.Net.Sockets;
 using System.Text;
 using Bulwark.Drills.Load;
@@ -13,45 +12,23 @@ namespace Bulwark.Drills.SlowLoris;
 /// Slow-Loris: many raw connections trickle request headers a byte at a time while normal users keep asking; with
 /// a dependency also made slow (the Codex's "database takes 20 seconds"), calls needing it must give up in budget.
 /// </summary>
-public sealed class SlowLorisDrill : IDrill
+/// <param name="options">The load and thresholds; the documented defaults when null.</param>
+public sealed class SlowLorisDrill(SlowLorisOptions? options = null)
+    : Drill<SlowLorisOptions>(new("slow-loris", "Slow-Loris", "If the database starts taking 20 seconds to respond, do our web servers run out of threads? (Timeouts & Circuit Breakers.)", ["06 Timeout Budgets", "01 Circuit Breaker", "02 Bulkhead"]), options)
 {
-    private readonly SlowLorisOptions _options;
-
-    /// <summary>Creates the drill.</summary>
-    /// <exception cref="ValidationException">An option is out of range.</exception>
-    public SlowLorisDrill(SlowLorisOptions? options = null)
+    /// <inheritdoc />
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        _options = options ?? new SlowLorisOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
-    }
-
-    /// <inheritdoc />
-    public string Name => "slow-loris";
-
-    /// <inheritdoc />
-    public string Title => "Slow-Loris";
-
-    /// <inheritdoc />
-    public string Question => "If the database starts taking 20 seconds to respond, do our web servers run out of threads? (Timeouts & Circuit Breakers.)";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["06 Timeout Budgets", "01 Circuit Breaker", "02 Bulkhead"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        await context.RequireTargetAnswersAsync(_options.ProbePath, cancellationToken).ConfigureAwait(false);
-        if (context.Dependencies.TryGetValue(_options.SlowDependency, out var slow))
+        await context.RequireTargetAnswersAsync(Options.ProbePath, cancellationToken).ConfigureAwait(false);
+        if (context.Dependencies.TryGetValue(Options.SlowDependency, out var slow))
         {
-            await slow.BreakAsync(DependencyFault.Slow, _options.SlowDependencyLatency, cancellationToken).ConfigureAwait(false);
+            await slow.BreakAsync(DependencyFault.Slow, Options.SlowDependencyLatency, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var attack = AttackAsync(context, cancellationToken);
         var probes = context.Load.RunAsync(
             new LoadOptions
@@ -59,30 +36,30 @@ public sealed class SlowLorisDrill : IDrill
                 DefaultHeaders = context.DefaultHeaders,
                 Target = context.Target,
                 Mode = LoadMode.OpenLoop,
-                RatePerSecond = _options.ProbeRatePerSecond,
-                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(_options.ProbeRatePerSecond * _options.Duration.TotalSeconds)),
-                MaxDuration = _options.Duration,
+                RatePerSecond = Options.ProbeRatePerSecond,
+                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(Options.ProbeRatePerSecond * Options.Duration.TotalSeconds)),
+                MaxDuration = Options.Duration,
                 RequestTimeout = TimeSpan.FromSeconds(10),
             },
-            _ => LoadRequest.Get(_options.ProbePath, "normal"),
+            _ => LoadRequest.Get(Options.ProbePath, "normal"),
             cancellationToken);
         Task<LoadResult>? slowCalls = null;
-        if (context.Dependencies.ContainsKey(_options.SlowDependency))
+        if (context.Dependencies.ContainsKey(Options.SlowDependency))
         {
             slowCalls = context.Load.RunAsync(
                 new LoadOptions
                 {
                     DefaultHeaders = context.DefaultHeaders,
                     Target = context.Target,
-                    Concurrency = _options.SlowCallConcurrency,
+                    Concurrency = Options.SlowCallConcurrency,
                     MaxRequests = 10_000,
                     // Stop starting calls early enough that the last ones finish with the attack.
-                    MaxDuration = _options.Duration > _options.SlowDependencyLatency + TimeSpan.FromSeconds(1)
-                        ? _options.Duration - _options.SlowDependencyLatency
+                    MaxDuration = Options.Duration > Options.SlowDependencyLatency + TimeSpan.FromSeconds(1)
+                        ? Options.Duration - Options.SlowDependencyLatency
                         : TimeSpan.FromSeconds(1),
-                    RequestTimeout = TimeSpan.FromSeconds(Math.Min(60, _options.SlowDependencyLatency.TotalSeconds + 10)),
+                    RequestTimeout = TimeSpan.FromSeconds(Math.Min(60, Options.SlowDependencyLatency.TotalSeconds + 10)),
                 },
-                _ => LoadRequest.PostJsonWithFreshKey(_options.SlowCallPath, _options.SlowCallJson, "slow"),
+                _ => LoadRequest.PostJsonWithFreshKey(Options.SlowCallPath, Options.SlowCallJson, "slow"),
                 cancellationToken);
         }
 
@@ -97,18 +74,12 @@ public sealed class SlowLorisDrill : IDrill
             elapsed,
             (await probes.ConfigureAwait(false)).Statistics,
             slowCalls is null ? null : (await slowCalls.ConfigureAwait(false)).Statistics);
-        return SlowLorisJudge.Judge(measured, _options);
+        return SlowLorisJudge.Judge(measured, Options);
     }
 
     /// <inheritdoc />
-    public async Task RestoreAsync(DrillContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.Dependencies.TryGetValue(_options.SlowDependency, out var slow))
-        {
-            await slow.RestoreAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    protected override Task RestoreCoreAsync(DrillContext context, CancellationToken cancellationToken) =>
+        RestoreDependenciesAsync(context, cancellationToken, Options.SlowDependency);
 
     private async Task<(int Opened, int Failed, IReadOnlyCollection<TimeSpan> Cutoffs, TimeSpan Elapsed)> AttackAsync(DrillContext context, CancellationToken cancellationToken)
     {
@@ -117,11 +88,11 @@ public sealed class SlowLorisDrill : IDrill
         var cutoffs = new ConcurrentBag<TimeSpan>();
         var sockets = new List<Socket>();
         var failed = 0;
-        var head = Encoding.ASCII.GetBytes($"GET {_options.ProbePath} HTTP/1.1\r\nHost: {context.Target.Authority}\r\nX-Slow-Loris: ");
+        var head = Encoding.ASCII.GetBytes($"GET {Options.ProbePath} HTTP/1.1\r\nHost: {context.Target.Authority}\r\nX-Slow-Loris: ");
         try
         {
             var watchers = new List<Task>();
-            for (var i = 0; i < _options.Connections; i++)
+            for (var i = 0; i < Options.Connections; i++)
             {
                 try
                 {
@@ -138,9 +109,9 @@ public sealed class SlowLorisDrill : IDrill
 
             var closed = new HashSet<Socket>();
             var one = "a"u8.ToArray();
-            while (time.GetElapsedTime(started) < _options.Duration)
+            while (time.GetElapsedTime(started) < Options.Duration)
             {
-                await Task.Delay(_options.ByteInterval, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Options.ByteInterval, time, cancellationToken).ConfigureAwait(false);
                 foreach (var socket in sockets.Where(s => !closed.Contains(s)))
                 {
                     try

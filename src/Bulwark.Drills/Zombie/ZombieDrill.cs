@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.Switches;
 using Bulwark.Drills.Targets;
@@ -10,85 +9,54 @@ namespace Bulwark.Drills.Zombie;
 /// external API must not (and must not be restarted: liveness). Pulls the external dependency and, when given, a
 /// critical local one, and watches <c>/health/live</c>, <c>/health/ready</c> and a browse page.
 /// </summary>
-public sealed class ZombieDrill : IDrill
+/// <param name="options">The load and thresholds; the documented defaults when null.</param>
+public sealed class ZombieDrill(ZombieOptions? options = null)
+    : Drill<ZombieOptions>(new("zombie", "Zombie (Silent Failure)", "If the database locks up but the web server process is still running, does the Load Balancer keep sending traffic to the black hole? (Requires Readiness Probes.)", ["27 Health Checks"]), options)
 {
-    private readonly ZombieOptions _options;
-
-    /// <summary>Creates the drill.</summary>
-    /// <exception cref="ValidationException">An option is out of range.</exception>
-    public ZombieDrill(ZombieOptions? options = null)
+    /// <inheritdoc />
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        _options = options ?? new ZombieOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
-    }
-
-    /// <inheritdoc />
-    public string Name => "zombie";
-
-    /// <inheritdoc />
-    public string Title => "Zombie (Silent Failure)";
-
-    /// <inheritdoc />
-    public string Question => "If the database locks up but the web server process is still running, does the Load Balancer keep sending traffic to the black hole? (Requires Readiness Probes.)";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["27 Health Checks"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        await context.RequireTargetAnswersAsync(_options.LivePath, cancellationToken).ConfigureAwait(false);
-        await context.RequireTargetAnswersAsync(_options.ReadyPath, cancellationToken).ConfigureAwait(false);
-        var external = context.RequireDependency(_options.ExternalDependency, "pass --payment-control http://127.0.0.1:5101 (an external API's control endpoint).");
+        await context.RequireTargetAnswersAsync(Options.LivePath, cancellationToken).ConfigureAwait(false);
+        await context.RequireTargetAnswersAsync(Options.ReadyPath, cancellationToken).ConfigureAwait(false);
+        var external = context.RequireDependency(Options.ExternalDependency, "pass --payment-control http://127.0.0.1:5101 (an external API's control endpoint).");
         await external.BreakAsync(DependencyFault.Down, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         using var client = LoopbackHttp.CreateClient(context.Target, TimeSpan.FromSeconds(5));
         var time = context.TimeProvider;
         int rounds = 0, liveBad = 0, readyBad = 0, browseBad = 0;
         var started = time.GetTimestamp();
-        while (time.GetElapsedTime(started) < _options.ObserveFor)
+        while (time.GetElapsedTime(started) < Options.ObserveFor)
         {
-            liveBad += await StatusAsync(client, _options.LivePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
-            readyBad += await StatusAsync(client, _options.ReadyPath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
-            browseBad += await StatusAsync(client, _options.BrowsePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
+            liveBad += await StatusAsync(client, Options.LivePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
+            readyBad += await StatusAsync(client, Options.ReadyPath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
+            browseBad += await StatusAsync(client, Options.BrowsePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
             rounds++;
-            await Task.Delay(_options.PollInterval, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.PollInterval, time, cancellationToken).ConfigureAwait(false);
         }
 
-        await context.Dependencies[_options.ExternalDependency].RestoreAsync(cancellationToken).ConfigureAwait(false);
+        await context.Dependencies[Options.ExternalDependency].RestoreAsync(cancellationToken).ConfigureAwait(false);
 
         TimeSpan? toUnready = null, toReady = null;
-        var critical = context.Dependencies.GetValueOrDefault(_options.CriticalDependency);
+        var critical = context.Dependencies.GetValueOrDefault(Options.CriticalDependency);
         if (critical is not null)
         {
             await critical.BreakAsync(DependencyFault.Down, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-            (toUnready, var liveDuringDrop) = await WaitForReadyAsync(client, time, expected: false, _options.ReadyDropWithin, cancellationToken).ConfigureAwait(false);
+            (toUnready, var liveDuringDrop) = await WaitForReadyAsync(client, time, expected: false, Options.ReadyDropWithin, cancellationToken).ConfigureAwait(false);
             await critical.RestoreAsync(cancellationToken).ConfigureAwait(false);
-            (toReady, var liveDuringRecovery) = await WaitForReadyAsync(client, time, expected: true, _options.RecoverWithin, cancellationToken).ConfigureAwait(false);
+            (toReady, var liveDuringRecovery) = await WaitForReadyAsync(client, time, expected: true, Options.RecoverWithin, cancellationToken).ConfigureAwait(false);
             liveBad += liveDuringDrop + liveDuringRecovery;
         }
 
-        return ZombieJudge.Judge(new ZombieMeasurements(rounds, liveBad, readyBad, browseBad, critical is not null, toUnready, toReady), _options);
+        return ZombieJudge.Judge(new ZombieMeasurements(rounds, liveBad, readyBad, browseBad, critical is not null, toUnready, toReady), Options);
     }
 
     /// <inheritdoc />
-    public async Task RestoreAsync(DrillContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        foreach (var name in new[] { _options.ExternalDependency, _options.CriticalDependency })
-        {
-            if (context.Dependencies.TryGetValue(name, out var dependency))
-            {
-                await dependency.RestoreAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
+    protected override Task RestoreCoreAsync(DrillContext context, CancellationToken cancellationToken) =>
+        RestoreDependenciesAsync(context, cancellationToken, Options.ExternalDependency, Options.CriticalDependency);
 
     private async Task<(TimeSpan? Elapsed, int LiveNot200)> WaitForReadyAsync(
         HttpClient client, TimeProvider time, bool expected, TimeSpan within, CancellationToken cancellationToken)
@@ -97,14 +65,14 @@ public sealed class ZombieDrill : IDrill
         var liveBad = 0;
         while (time.GetElapsedTime(started) <= within)
         {
-            liveBad += await StatusAsync(client, _options.LivePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
-            var ready = await StatusAsync(client, _options.ReadyPath, cancellationToken).ConfigureAwait(false) == 200;
+            liveBad += await StatusAsync(client, Options.LivePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
+            var ready = await StatusAsync(client, Options.ReadyPath, cancellationToken).ConfigureAwait(false) == 200;
             if (ready == expected)
             {
                 return (time.GetElapsedTime(started), liveBad);
             }
 
-            await Task.Delay(_options.PollInterval, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.PollInterval, time, cancellationToken).ConfigureAwait(false);
         }
 
         return (null, liveBad);

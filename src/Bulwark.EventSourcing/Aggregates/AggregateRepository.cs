@@ -22,10 +22,8 @@ public sealed class AggregateRepository<TAggregate>
     /// <param name="options">Snapshot frequency.</param>
     public AggregateRepository(IEventStore events, EventSerializer serializer, ISnapshotStore? snapshots = null, IOptions<AggregateRepositoryOptions>? options = null)
     {
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(serializer);
-        _events = events;
-        _serializer = serializer;
+        _events = events ?? throw new ArgumentNullException(nameof(events));
+        _serializer = serializer ?? throw new ArgumentNullException(nameof(serializer));
         _snapshots = snapshots;
         _options = options?.Value ?? new AggregateRepositoryOptions();
     }

@@ -40,20 +40,13 @@ public sealed partial class ProjectionRunner : BackgroundService
         TimeProvider timeProvider,
         ILogger<ProjectionRunner> logger)
     {
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(serializer);
-        ArgumentNullException.ThrowIfNull(checkpoints);
-        ArgumentNullException.ThrowIfNull(projection);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _events = events;
-        _serializer = serializer;
-        _checkpoints = checkpoints;
-        _projection = projection;
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
+        _events = events ?? throw new ArgumentNullException(nameof(events));
+        _serializer = serializer ?? throw new ArgumentNullException(nameof(serializer));
+        _checkpoints = checkpoints ?? throw new ArgumentNullException(nameof(checkpoints));
+        _projection = projection ?? throw new ArgumentNullException(nameof(projection));
+        _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
     /// <summary>The name of the projection this runner feeds (its checkpoint key).</summary>

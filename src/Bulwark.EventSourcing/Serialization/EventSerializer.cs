@@ -31,8 +31,7 @@ public sealed class EventSerializer
     /// <param name="json">JSON options; the web defaults when <see langword="null"/>.</param>
     public EventSerializer(EventTypeRegistry registry, ISubjectKeyStore? keys = null, JsonSerializerOptions? json = null)
     {
-        ArgumentNullException.ThrowIfNull(registry);
-        _registry = registry;
+        _registry = registry ?? throw new ArgumentNullException(nameof(registry));
         _keys = keys;
         _json = json ?? JsonSerializerOptions.Web;
     }

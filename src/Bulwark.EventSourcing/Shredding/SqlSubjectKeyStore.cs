@@ -12,21 +12,13 @@ namespace Bulwark.EventSourcing;
 public sealed class SqlSubjectKeyStore : SqlStore, ISubjectKeyStore
 {
     /// <summary>The key table's schema (the scripts the per-database stores shipped).</summary>
-    public static SchemaComponent Schema { get; } = new SchemaComponent("subject-keys")
-        .For(SqlDialectNames.Sqlite, """
-            CREATE TABLE bulwark_subject_keys (
-                subject_id TEXT PRIMARY KEY,
-                key BLOB NULL,
-                created_at INTEGER NOT NULL,
-                forgotten_at INTEGER NULL);
-            """)
-        .For(SqlDialectNames.Postgres, """
-            CREATE TABLE bulwark_subject_keys (
-                subject_id text PRIMARY KEY,
-                key bytea NULL,
-                created_at timestamptz NOT NULL,
-                forgotten_at timestamptz NULL);
-            """);
+    public static SchemaComponent Schema { get; } = new SchemaComponent("subject-keys").ForEveryDialect(t => $"""
+        CREATE TABLE bulwark_subject_keys (
+            subject_id {t.Text} PRIMARY KEY,
+            key {t.Bytes} NULL,
+            created_at {t.Timestamp} NOT NULL,
+            forgotten_at {t.Timestamp} NULL);
+        """);
 
     // SQLite leaves freed content in the file unless secure_delete is on for the connection that frees it; PostgreSQL
     // has no such switch (VACUUM reclaims the old row version).

@@ -12,24 +12,14 @@ namespace Bulwark.Idempotency;
 public sealed class SqlInbox : SqlStore, IInbox
 {
     /// <summary>The inbox's schema.</summary>
-    public static SchemaComponent Schema { get; } = new SchemaComponent("inbox")
-        .For(SqlDialectNames.Sqlite, """
-            CREATE TABLE bulwark_inbox (
-                consumer TEXT NOT NULL,
-                message_id TEXT NOT NULL,
-                received_at INTEGER NOT NULL,
-                PRIMARY KEY (consumer, message_id));
-            CREATE INDEX ix_bulwark_inbox_received ON bulwark_inbox (received_at);
-            """)
-        .For(SqlDialectNames.Postgres, """
-            CREATE TABLE bulwark_inbox (
-                consumer text NOT NULL,
-                message_id uuid NOT NULL,
-                received_at timestamptz NOT NULL,
-                PRIMARY KEY (consumer, message_id));
-            CREATE INDEX ix_bulwark_inbox_received ON bulwark_inbox (received_at);
-            """);
-
+    public static SchemaComponent Schema { get; } = new SchemaComponent("inbox").ForEveryDialect(t => $"""
+        CREATE TABLE bulwark_inbox (
+            consumer {t.Text} NOT NULL,
+            message_id {t.Uuid} NOT NULL,
+            received_at {t.Timestamp} NOT NULL,
+            PRIMARY KEY (consumer, message_id));
+        CREATE INDEX ix_bulwark_inbox_received ON bulwark_inbox (received_at);
+        """);
 
     /// <summary>Creates the inbox; does no I/O.</summary>
     /// <param name="database">The database that also holds the handler's tables.</param>

@@ -17,9 +17,8 @@ public sealed class FileSystemBlobStore : IBlobStore
     public FileSystemBlobStore(FileSystemBlobStoreOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
         _root = Path.GetFullPath(options.RootPath);
-        _timeProvider = timeProvider;
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         Directory.CreateDirectory(_root);
     }
 

@@ -24,14 +24,8 @@ internal sealed partial class DeadLetterAdmin(IMessageTransport transport, Messa
         return await RedriveAsync(ById(id), cancellationToken).ConfigureAwait(false) > 0;
     }
 
-    public async Task<int> RedriveAsync(DeadLetterFilter filter, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        var count = await Store.RedriveAsync(filter, cancellationToken).ConfigureAwait(false);
-        LogRedriven(logger, count, filter.SourceQueue, filter.MessageType);
-        await CountAsync(cancellationToken).ConfigureAwait(false);
-        return count;
-    }
+    public Task<int> RedriveAsync(DeadLetterFilter filter, CancellationToken cancellationToken = default) =>
+        ApplyAsync(filter, Store.RedriveAsync, LogRedriven, cancellationToken);
 
     public async Task<bool> PurgeAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -39,14 +33,8 @@ internal sealed partial class DeadLetterAdmin(IMessageTransport transport, Messa
         return await PurgeAsync(ById(id), cancellationToken).ConfigureAwait(false) > 0;
     }
 
-    public async Task<int> PurgeAsync(DeadLetterFilter filter, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        var count = await Store.PurgeAsync(filter, cancellationToken).ConfigureAwait(false);
-        LogPurged(logger, count, filter.SourceQueue, filter.MessageType);
-        await CountAsync(cancellationToken).ConfigureAwait(false);
-        return count;
-    }
+    public Task<int> PurgeAsync(DeadLetterFilter filter, CancellationToken cancellationToken = default) =>
+        ApplyAsync(filter, Store.PurgeAsync, LogPurged, cancellationToken);
 
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
@@ -56,4 +44,15 @@ internal sealed partial class DeadLetterAdmin(IMessageTransport transport, Messa
     }
 
     private static DeadLetterFilter ById(string id) => new() { Ids = [id], Limit = 1 };
+
+    // Redrive and purge both take letters out of the queue: each is logged and the depth gauge read again.
+    private async Task<int> ApplyAsync(
+        DeadLetterFilter filter, Func<DeadLetterFilter, CancellationToken, Task<int>> apply, Action<ILogger, int, string?, string?> log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var count = await apply(filter, cancellationToken).ConfigureAwait(false);
+        log(logger, count, filter.SourceQueue, filter.MessageType);
+        await CountAsync(cancellationToken).ConfigureAwait(false);
+        return count;
+    }
 }

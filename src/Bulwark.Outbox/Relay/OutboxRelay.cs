@@ -39,16 +39,11 @@ public sealed partial class OutboxRelay : BackgroundService
         ILogger<OutboxRelay> logger,
         IMeterFactory? meterFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(transport);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _store = store;
-        _transport = transport;
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _transport = transport ?? throw new ArgumentNullException(nameof(transport));
+        _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _metrics = new OutboxMetrics(meterFactory);
         _nextCleanup = timeProvider.GetUtcNow();
         _nextBacklog = _nextCleanup;

@@ -15,28 +15,19 @@ public sealed class PostgresDialect : SqlDialect
     // components migrating at once cannot race on creating the shared history table.
     private const long MigrationLock = 0x0B17_0001_0000_0000;
 
-    private static readonly SqlTypeNames TypeNames = new(
-        Text: "text", Number: "integer", BigNumber: "bigint", Timestamp: "timestamptz", Bytes: "bytea", Json: "jsonb", Uuid: "uuid",
-        IdentityKey: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
-
     private PostgresDialect()
+        : base(
+            SqlDialectNames.Postgres,
+            SqlConcurrency.RowLocks,
+            migratesBesideOpenTransaction: true,
+            new SqlTypeNames(
+                Text: "text", Number: "integer", BigNumber: "bigint", Timestamp: "timestamptz", Bytes: "bytea", Json: "jsonb", Uuid: "uuid",
+                IdentityKey: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY"))
     {
     }
 
     /// <summary>The dialect (it has no state).</summary>
     public static PostgresDialect Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override string Name => SqlDialectNames.Postgres;
-
-    /// <inheritdoc />
-    public override SqlConcurrency Concurrency => SqlConcurrency.RowLocks;
-
-    /// <inheritdoc />
-    public override bool MigratesBesideOpenTransaction => true;
-
-    /// <inheritdoc />
-    public override SqlTypeNames Types => TypeNames;
 
     /// <inheritdoc />
     public override object Timestamp(DateTimeOffset value) => value.ToUniversalTime();

@@ -21,7 +21,23 @@ internal sealed class RabbitMqDeadLetterStore(RabbitMqMessageTransport transport
             cancellationToken);
     }
 
-    public Task<int> RedriveAsync(DeadLetterFilter filter, CancellationToken cancellationToken)
+    public Task<int> RedriveAsync(DeadLetterFilter filter, CancellationToken cancellationToken) =>
+        AckMatchingAsync(
+            filter,
+            async dead =>
+            {
+                var redrives = dead.Envelope.Headers.TryGetValue(MessageHeaders.RedriveCount, out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : 0;
+                var envelope = dead.Envelope.WithHeader(MessageHeaders.RedriveCount, (redrives + 1).ToString(CultureInfo.InvariantCulture));
+                await transport.EnsureQueueAsync(dead.SourceQueue, cancellationToken).ConfigureAwait(false);
+                await transport.PublishRawAsync(string.Empty, dead.SourceQueue, mandatory: true, AmqpEnvelope.ToProperties(envelope, 0), envelope.Body, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
+
+    public Task<int> PurgeAsync(DeadLetterFilter filter, CancellationToken cancellationToken) =>
+        AckMatchingAsync(filter, static _ => Task.CompletedTask, cancellationToken);
+
+    // Redrive and purge differ only in what happens to a matching letter before it leaves the dead-letter queue (its ack).
+    private Task<int> AckMatchingAsync(DeadLetterFilter filter, Func<DeadLetter, Task> beforeAck, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         return ScanAsync(
@@ -30,29 +46,7 @@ internal sealed class RabbitMqDeadLetterStore(RabbitMqMessageTransport transport
                 var count = 0;
                 foreach (var (tag, dead) in entries.Where(e => filter.Matches(e.DeadLetter)).Take(filter.Limit))
                 {
-                    var redrives = dead.Envelope.Headers.TryGetValue(MessageHeaders.RedriveCount, out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : 0;
-                    var envelope = dead.Envelope.WithHeader(MessageHeaders.RedriveCount, (redrives + 1).ToString(CultureInfo.InvariantCulture));
-                    await transport.EnsureQueueAsync(dead.SourceQueue, cancellationToken).ConfigureAwait(false);
-                    await transport.PublishRawAsync(string.Empty, dead.SourceQueue, mandatory: true, AmqpEnvelope.ToProperties(envelope, 0), envelope.Body, cancellationToken).ConfigureAwait(false);
-                    await channel.BasicAckAsync(tag, multiple: false, cancellationToken).ConfigureAwait(false);
-                    count++;
-                }
-
-                return count;
-            },
-            count => count,
-            cancellationToken);
-    }
-
-    public Task<int> PurgeAsync(DeadLetterFilter filter, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        return ScanAsync(
-            async (channel, entries) =>
-            {
-                var count = 0;
-                foreach (var (tag, _) in entries.Where(e => filter.Matches(e.DeadLetter)).Take(filter.Limit))
-                {
+                    await beforeAck(dead).ConfigureAwait(false);
                     await channel.BasicAckAsync(tag, multiple: false, cancellationToken).ConfigureAwait(false);
                     count++;
                 }

@@ -32,12 +32,9 @@ public sealed partial class RabbitMqMessageTransport : IMessageTransport
     /// <param name="logger">The logger.</param>
     public RabbitMqMessageTransport(RabbitMqTransportOptions options, TimeProvider timeProvider, ILogger<RabbitMqMessageTransport> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _options = options;
-        TimeProvider = timeProvider;
-        _logger = logger;
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        TimeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _deadLetters = new RabbitMqDeadLetterStore(this, options);
         _publishChannels = new IChannel?[options.PublishChannels];
     }

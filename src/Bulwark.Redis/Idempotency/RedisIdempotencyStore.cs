@@ -25,20 +25,21 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
         return 0
         """;
 
-    private const string CompleteScript = """
+    // Only the owner of a key still in flight may complete or release it. ARGV[1]: the owner.
+    private const string IfOwnerInFlight = """
         local current = redis.call('GET', KEYS[1])
         if not current then return 0 end
         local record = cjson.decode(current)
         if record.o ~= ARGV[1] or record.s ~= 0 then return 0 end
+
+        """;
+
+    private const string CompleteScript = IfOwnerInFlight + """
         redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
         return 1
         """;
 
-    private const string ReleaseScript = """
-        local current = redis.call('GET', KEYS[1])
-        if not current then return 0 end
-        local record = cjson.decode(current)
-        if record.o ~= ARGV[1] or record.s ~= 0 then return 0 end
+    private const string ReleaseScript = IfOwnerInFlight + """
         redis.call('DEL', KEYS[1])
         return 1
         """;
@@ -53,12 +54,9 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
     /// <param name="keyPrefix">Prefix of every key this store writes.</param>
     public RedisIdempotencyStore(IConnectionMultiplexer redis, TimeProvider timeProvider, string keyPrefix = "bulwark:idempotency:")
     {
-        ArgumentNullException.ThrowIfNull(redis);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(keyPrefix);
-        _redis = redis;
-        _timeProvider = timeProvider;
-        _keyPrefix = keyPrefix;
+        _redis = redis ?? throw new ArgumentNullException(nameof(redis));
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _keyPrefix = keyPrefix ?? throw new ArgumentNullException(nameof(keyPrefix));
     }
 
     /// <inheritdoc />

@@ -17,10 +17,23 @@ namespace Bulwark.Redis.RateLimiting;
 /// <remarks>See docs/resilience.md#distributed-rate-limiting.</remarks>
 public sealed partial class RedisRateLimiter : IRateLimitDecider
 {
-    // GCRA: KEYS[1] holds the theoretical arrival time (µs). ARGV: emission interval µs, tolerance µs, TTL slack ms.
-    private static readonly LuaScript Gcra = LuaScript.Prepare("""
+    // Every script decides by Redis's clock (µs), never the client's.
+    private const string Now = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+
+        """;
+
+    // Both window algorithms start from the current window's start. ARGV: window µs, limit.
+    private const string Window = Now + """
+        local window = tonumber(@window)
+        local limit = tonumber(@limit)
+        local start = now - (now % window)
+
+        """;
+
+    // GCRA: KEYS[1] holds the theoretical arrival time (µs). ARGV: emission interval µs, tolerance µs, TTL slack ms.
+    private static readonly LuaScript Gcra = LuaScript.Prepare(Now + """
         local emission = tonumber(@emission)
         local tolerance = tonumber(@tolerance)
         local tat = tonumber(redis.call('GET', @key) or now)
@@ -34,12 +47,7 @@ public sealed partial class RedisRateLimiter : IRateLimitDecider
         """);
 
     // Fixed window: a hash with the window start (µs) and the count. ARGV: window µs, limit.
-    private static readonly LuaScript FixedWindow = LuaScript.Prepare("""
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-        local window = tonumber(@window)
-        local limit = tonumber(@limit)
-        local start = now - (now % window)
+    private static readonly LuaScript FixedWindow = LuaScript.Prepare(Window + """
         local current = tonumber(redis.call('HGET', @key, 's') or -1)
         if current ~= start then
           redis.call('HSET', @key, 's', string.format('%.0f', start), 'c', 0)
@@ -56,12 +64,7 @@ public sealed partial class RedisRateLimiter : IRateLimitDecider
 
     // Sliding window counter: the previous window's count weighted by how much of it still overlaps, plus the current
     // window's count. ARGV: window µs, limit. Hash fields: s (current window start), c (current), p (previous).
-    private static readonly LuaScript SlidingWindow = LuaScript.Prepare("""
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-        local window = tonumber(@window)
-        local limit = tonumber(@limit)
-        local start = now - (now % window)
+    private static readonly LuaScript SlidingWindow = LuaScript.Prepare(Window + """
         local s = tonumber(redis.call('HGET', @key, 's') or -1)
         local c = tonumber(redis.call('HGET', @key, 'c') or 0)
         local p = tonumber(redis.call('HGET', @key, 'p') or 0)
@@ -95,12 +98,9 @@ public sealed partial class RedisRateLimiter : IRateLimitDecider
     /// <param name="logger">Where fallbacks are logged.</param>
     public RedisRateLimiter(IConnectionMultiplexer redis, LocalRateLimiter local, RedisRateLimiterOptions options, TimeProvider? timeProvider = null, ILogger<RedisRateLimiter>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(redis);
-        ArgumentNullException.ThrowIfNull(local);
-        ArgumentNullException.ThrowIfNull(options);
-        _redis = redis;
-        _local = local;
-        _options = options;
+        _redis = redis ?? throw new ArgumentNullException(nameof(redis));
+        _local = local ?? throw new ArgumentNullException(nameof(local));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
         TimeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _breaker = new BulwarkCircuitBreaker("redis-rate-limiter", new BulwarkCircuitBreakerOptions { FailureThreshold = 3, BreakDuration = options.BreakDuration }, TimeProvider, _logger);

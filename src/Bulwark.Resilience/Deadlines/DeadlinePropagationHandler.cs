@@ -22,10 +22,8 @@ public sealed partial class DeadlinePropagationHandler : DelegatingHandler
     /// <param name="logger">Where refusals are logged.</param>
     public DeadlinePropagationHandler(TimeProvider timeProvider, IOptions<DeadlinePropagationOptions> options, ILogger<DeadlinePropagationHandler>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(options);
-        _timeProvider = timeProvider;
-        _options = options.Value;
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 

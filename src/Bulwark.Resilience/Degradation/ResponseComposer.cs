@@ -21,12 +21,9 @@ public sealed class ResponseComposer
     /// <param name="meterFactory">Creates the <c>Bulwark.Resilience</c> meter; a process meter when <see langword="null"/>.</param>
     public ResponseComposer(TimeProvider timeProvider, IOptionsMonitor<DegradationOptions> options, ILogger<ResponseComposer> logger, IMeterFactory? meterFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(logger);
-        _timeProvider = timeProvider;
-        _options = options;
-        _logger = logger;
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _degradedParts = ResilienceInstruments.For(meterFactory).DegradedParts;
     }
 

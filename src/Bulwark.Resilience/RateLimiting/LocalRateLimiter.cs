@@ -35,8 +35,7 @@ public sealed class LocalRateLimiter : IRateLimitDecider, IDisposable
     /// <param name="timeProvider">The clock.</param>
     public LocalRateLimiter(TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _timeProvider = timeProvider;
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _sweepInterval = timeProvider.TimestampFrequency;
     }
 

@@ -47,18 +47,15 @@ public sealed partial class SagaOrchestrator<TData>
         IEnumerable<ISagaStepInterceptor>? interceptors = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
         if (definition.Steps.Count == 0)
         {
             throw new ArgumentException($"Saga '{definition.Name}' has no steps.", nameof(definition));
         }
 
         _definition = definition;
-        _store = store;
-        _timeProvider = timeProvider;
-        _logger = logger;
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _json = json ?? JsonSerializerOptions.Web;
         _pipelines = [.. definition.Steps.Select(step => BuildPipeline(step.Options, timeProvider))];
         _interceptors = [.. interceptors ?? []];

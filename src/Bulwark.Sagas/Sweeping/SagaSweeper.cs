@@ -26,14 +26,10 @@ public sealed partial class SagaSweeper<TData> : BackgroundService
     /// <param name="logger">The logger.</param>
     public SagaSweeper(SagaOrchestrator<TData> orchestrator, IOptions<SagaSweeperOptions> options, TimeProvider timeProvider, ILogger<SagaSweeper<TData>> logger)
     {
-        ArgumentNullException.ThrowIfNull(orchestrator);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _orchestrator = orchestrator;
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
+        _orchestrator = orchestrator ?? throw new ArgumentNullException(nameof(orchestrator));
+        _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
+        _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
     /// <summary>One sweep: continues the stale unfinished instances no run of this process drives.</summary>

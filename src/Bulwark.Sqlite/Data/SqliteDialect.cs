@@ -14,28 +14,19 @@ public sealed class SqliteDialect : SqlDialect
     private const int SqliteConstraintPrimaryKey = 1555;
     private const int SqliteConstraintUnique = 2067;
 
-    private static readonly SqlTypeNames TypeNames = new(
-        Text: "TEXT", Number: "INTEGER", BigNumber: "INTEGER", Timestamp: "INTEGER", Bytes: "BLOB", Json: "TEXT", Uuid: "TEXT",
-        IdentityKey: "INTEGER PRIMARY KEY AUTOINCREMENT");
-
     private SqliteDialect()
+        : base(
+            SqlDialectNames.Sqlite,
+            SqlConcurrency.SingleWriter,
+            migratesBesideOpenTransaction: false,
+            new SqlTypeNames(
+                Text: "TEXT", Number: "INTEGER", BigNumber: "INTEGER", Timestamp: "INTEGER", Bytes: "BLOB", Json: "TEXT", Uuid: "TEXT",
+                IdentityKey: "INTEGER PRIMARY KEY AUTOINCREMENT"))
     {
     }
 
     /// <summary>The dialect (it has no state).</summary>
     public static SqliteDialect Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override string Name => SqlDialectNames.Sqlite;
-
-    /// <inheritdoc />
-    public override SqlConcurrency Concurrency => SqlConcurrency.SingleWriter;
-
-    /// <inheritdoc />
-    public override bool MigratesBesideOpenTransaction => false;
-
-    /// <inheritdoc />
-    public override SqlTypeNames Types => TypeNames;
 
     /// <inheritdoc />
     public override object Timestamp(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
