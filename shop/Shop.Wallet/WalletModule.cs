@@ -1,11 +1,18 @@
+using Bulwark.EventSourcing;
+using Bulwark.Sharding;
+using Bulwark.Sharding.EventSourcing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Shop.Infrastructure.Data;
 using Shop.Infrastructure.EventSourcing;
 using Shop.Infrastructure.Modules;
+using Shop.Infrastructure.Sharding;
 using Shop.Wallet.Api;
 using Shop.Wallet.Domain;
+using Shop.Wallet.Sharding;
 
 namespace Shop.Wallet;
 
@@ -22,13 +29,37 @@ public sealed class WalletModule : IShopModule
     /// <inheritdoc />
     public static IReadOnlyList<ModuleMigration> Migrations => [];
 
-    /// <summary>Registers wallets on the shop's event store (snapshots every <c>Bulwark:EventSourcing:SnapshotEvery</c> events).</summary>
-    public static void AddServices(IServiceCollection services, IConfiguration configuration) =>
+    /// <summary>
+    /// Registers wallets on the shop's event store (snapshots every <c>Bulwark:EventSourcing:SnapshotEvery</c> events),
+    /// or, when <c>Shop:Sharding:Shards</c> lists databases, on event streams sharded by the owning customer
+    /// (docs/sharding.md).
+    /// </summary>
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
         services.AddShopEventSourcing(events => events
             .Register<WalletOpened>("wallet.WalletOpened")
             .Register<MoneyDeposited>("wallet.MoneyDeposited")
             .Register<MoneyWithdrawn>("wallet.MoneyWithdrawn"));
+        if (services.AddShopSharding(configuration))
+        {
+            // A closed registration wins over the open AggregateRepository<> on the shop's one event log.
+            services.AddSingleton(sp => new AggregateRepository<WalletAccount>(
+                sp.GetRequiredService<ShardedEventStore>(),
+                sp.GetRequiredService<EventSerializer>(),
+                sp.GetRequiredService<ShardedEventStore>(),
+                sp.GetService<IOptions<AggregateRepositoryOptions>>()));
+        }
+
+        services.TryAddSingleton(sp => new WalletIds(sp.GetService<IShardRouter>()));
+        services.TryAddSingleton(sp => new WalletFleet(sp.GetService<IShardRouter>(), sp.GetRequiredService<ShopDatabase>(), sp.GetRequiredService<TimeProvider>()));
+    }
 
     /// <summary>Maps <c>/api/wallets</c>.</summary>
-    public static void MapEndpoints(IEndpointRouteBuilder endpoints) => WalletEndpoints.Map(endpoints);
+    public static void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        WalletEndpoints.Map(endpoints);
+
+        // The shard map's operator endpoints, here while wallets are the one sharded module.
+        endpoints.MapShopSharding();
+    }
 }

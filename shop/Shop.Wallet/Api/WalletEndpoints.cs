@@ -2,13 +2,16 @@ using System.Globalization;
 using Bulwark.AspNetCore.Idempotency;
 using Bulwark.AspNetCore.Problems;
 using Bulwark.EventSourcing;
+using Bulwark.Sharding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Auth;
 using Shop.Infrastructure.OpenApi;
 using Shop.Wallet.Domain;
+using Shop.Wallet.Sharding;
 
 namespace Shop.Wallet.Api;
 
@@ -17,6 +20,7 @@ internal static class WalletEndpoints
     // The 409s a wallet change can answer besides the idempotency middleware's; listed in the OpenAPI document.
     private const string InsufficientFundsType = ProblemTypes.Base + "insufficient-funds";
     private const string ConcurrencyConflictType = ProblemTypes.Base + "concurrency-conflict";
+    private const string WalletMovingType = ProblemTypes.Base + "wallet-moving";
 
     private const long MaxAmountCents = 100_000_000;
 
@@ -24,18 +28,34 @@ internal static class WalletEndpoints
     {
         var wallets = endpoints.MapGroup("/api/wallets").WithTags("Wallet");
         // A wallet answers to the customer who opened it and to operators; to anyone else it does not exist (404).
-        wallets.MapPost("/", OpenAsync).WithName("OpenWallet").RequireCustomer().RequireIdempotencyKey();
-        wallets.MapPost("/{id}/deposits", (string id, Amount? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, CancellationToken ct) =>
-            ChangeAsync(id, body, caller, repository, (w, a) => w.Deposit(a), ct)).WithName("Deposit").RequireCustomerOrOperator().RequireIdempotencyKey()
-            .ProducesProblemType(StatusCodes.Status409Conflict, ConcurrencyConflictType);
-        wallets.MapPost("/{id}/withdrawals", (string id, Amount? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, CancellationToken ct) =>
-            ChangeAsync(id, body, caller, repository, (w, a) => w.Withdraw(a), ct)).WithName("Withdraw").RequireCustomerOrOperator().RequireIdempotencyKey()
-            .ProducesProblemType(StatusCodes.Status409Conflict, ConcurrencyConflictType).ProducesProblemType(StatusCodes.Status409Conflict, InsufficientFundsType);
+        wallets.MapPost("/", OpenAsync).WithName("OpenWallet").RequireCustomer().RequireIdempotencyKey()
+            .ProducesProblemType(StatusCodes.Status503ServiceUnavailable, WalletMovingType);
+        wallets.MapPost("/{id}/deposits", (string id, Amount? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, WalletIds ids, CancellationToken ct) =>
+            ChangeAsync(id, body, caller, repository, ids, (w, a) => w.Deposit(a), ct)).WithName("Deposit").RequireCustomerOrOperator().RequireIdempotencyKey()
+            .ProducesProblemType(StatusCodes.Status409Conflict, ConcurrencyConflictType).ProducesProblemType(StatusCodes.Status503ServiceUnavailable, WalletMovingType);
+        wallets.MapPost("/{id}/withdrawals", (string id, Amount? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, WalletIds ids, CancellationToken ct) =>
+            ChangeAsync(id, body, caller, repository, ids, (w, a) => w.Withdraw(a), ct)).WithName("Withdraw").RequireCustomerOrOperator().RequireIdempotencyKey()
+            .ProducesProblemType(StatusCodes.Status409Conflict, ConcurrencyConflictType).ProducesProblemType(StatusCodes.Status409Conflict, InsufficientFundsType)
+            .ProducesProblemType(StatusCodes.Status503ServiceUnavailable, WalletMovingType);
         wallets.MapGet("/{id}", GetAsync).WithName("GetWallet").RequireCustomerOrOperator();
         wallets.MapDelete("/{id}/personal-data", ForgetOwnerAsync).WithName("ShredWalletOwner").RequireCustomerOrOperator();
+
+        // Across every shard at once; a shard that does not answer before the request's deadline is named, not hidden.
+        endpoints.MapGet("/api/admin/wallets/summary", (WalletFleet fleet, CancellationToken ct) => fleet.SummarizeAsync(ct))
+            .WithName("WalletSummary").WithTags("Wallet").RequireShopAdmin();
     }
 
-    private static async Task<Results<Created<WalletReceipt>, ProblemHttpResult>> OpenAsync(OpenWallet? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, CancellationToken cancellationToken)
+    // A write whose bucket stayed fenced (a shard move's last seconds) longer than Bulwark:Sharding:FenceWait: nothing
+    // was written, and the same request can be sent again in a moment.
+    private static ProblemHttpResult Fenced(ShardBucketFencedException e) =>
+        TypedResults.Problem(
+            detail: e.Message,
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Wallet moving",
+            type: WalletMovingType,
+            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 1 });
+
+    private static async Task<Results<Created<WalletReceipt>, ProblemHttpResult>> OpenAsync(OpenWallet? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, WalletIds ids, CancellationToken cancellationToken)
     {
         if (body?.OwnerName is null || body.OwnerEmail is null)
         {
@@ -47,14 +67,22 @@ internal static class WalletEndpoints
             return ProblemResults.Unprocessable("ownerName is 1 to 200 characters and ownerEmail an e-mail address.");
         }
 
-        var wallet = repository.Create(Guid.NewGuid().ToString("N"));
+        var wallet = repository.Create(ids.NewId(caller.CustomerId!.Value));
         wallet.Open(caller.CustomerId!.Value, body.OwnerName.Trim(), body.OwnerEmail.Trim(), "EUR");
-        await repository.SaveAsync(wallet, cancellationToken);
+        try
+        {
+            await repository.SaveAsync(wallet, cancellationToken);
+        }
+        catch (ShardBucketFencedException e)
+        {
+            return Fenced(e);
+        }
+
         return TypedResults.Created($"/api/wallets/{wallet.Id}", Receipt(wallet));
     }
 
     private static async Task<Results<Ok<WalletReceipt>, ProblemHttpResult>> ChangeAsync(
-        string id, Amount? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, Action<WalletAccount, long> change, CancellationToken cancellationToken)
+        string id, Amount? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, WalletIds ids, Action<WalletAccount, long> change, CancellationToken cancellationToken)
     {
         if (body is null)
         {
@@ -66,7 +94,7 @@ internal static class WalletEndpoints
             return ProblemResults.Unprocessable($"amountCents is 1 to {MaxAmountCents}.");
         }
 
-        var wallet = await repository.LoadAsync(id, cancellationToken);
+        var wallet = ids.CanExist(id) ? await repository.LoadAsync(id, cancellationToken) : null;
         if (wallet is null || !caller.MaySee(wallet.CustomerId))
         {
             return ProblemResults.NotFound($"There is no wallet {id}.");
@@ -86,6 +114,10 @@ internal static class WalletEndpoints
                 type: InsufficientFundsType,
                 extensions: new Dictionary<string, object?> { ["balanceCents"] = e.BalanceCents, ["requestedCents"] = e.RequestedCents });
         }
+        catch (ShardBucketFencedException e)
+        {
+            return Fenced(e);
+        }
         catch (ConcurrencyConflictException e)
         {
             // Another request changed the wallet between our read and our append: nothing was written, retry.
@@ -100,11 +132,11 @@ internal static class WalletEndpoints
         return TypedResults.Ok(Receipt(wallet));
     }
 
-    private static async Task<Results<Ok<WalletView>, ProblemHttpResult>> GetAsync(string id, string? asOf, ShopCaller caller, AggregateRepository<WalletAccount> repository, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<WalletView>, ProblemHttpResult>> GetAsync(string id, string? asOf, ShopCaller caller, AggregateRepository<WalletAccount> repository, WalletIds ids, CancellationToken cancellationToken)
     {
         // Owner fields (and the owning customer) come from the first event, never from a snapshot (snapshots hold no
         // personal data); ownership is decided before any point-in-time read.
-        var owner = await repository.LoadAsOfVersionAsync(id, 1, cancellationToken);
+        var owner = ids.CanExist(id) ? await repository.LoadAsOfVersionAsync(id, 1, cancellationToken) : null;
         if (owner is null || !caller.MaySee(owner.CustomerId))
         {
             return ProblemResults.NotFound($"There is no wallet {id}.");
@@ -132,9 +164,9 @@ internal static class WalletEndpoints
         return TypedResults.Ok(View(wallet, owner));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetOwnerAsync(string id, ShopCaller caller, AggregateRepository<WalletAccount> repository, ISubjectKeyStore keys, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ForgetOwnerAsync(string id, ShopCaller caller, AggregateRepository<WalletAccount> repository, WalletIds ids, ISubjectKeyStore keys, CancellationToken cancellationToken)
     {
-        if (await repository.LoadAsOfVersionAsync(id, 1, cancellationToken) is not { } opened || !caller.MaySee(opened.CustomerId))
+        if (!ids.CanExist(id) || await repository.LoadAsOfVersionAsync(id, 1, cancellationToken) is not { } opened || !caller.MaySee(opened.CustomerId))
         {
             return ProblemResults.NotFound($"There is no wallet {id}.");
         }

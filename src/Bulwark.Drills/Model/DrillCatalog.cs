@@ -4,6 +4,7 @@ using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
 using Bulwark.Drills.Drift;
 using Bulwark.Drills.Hostile;
+using Bulwark.Drills.Hotspot;
 using Bulwark.Drills.Idempotency;
 using Bulwark.Drills.PartialFailure;
 using Bulwark.Drills.Payload;
@@ -25,7 +26,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -74,6 +75,7 @@ public static class DrillCatalog
             "PAYLOAD" => new PayloadDrill(With(new PayloadOptions(), _ => { })),
             "3AM" => new ThreeAmDrill(With(new ThreeAmOptions(), o => o.NonSymptomFor = duration ?? o.NonSymptomFor)),
             "PHYSICS" => new PhysicsDrill(With(new PhysicsOptions(), _ => { })),
+            "HOTSPOT" => new HotspotDrill(With(new HotspotOptions(), o => o.Duration = duration ?? o.Duration)),
             _ => null,
         };
     }

@@ -62,6 +62,11 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
     // The advisory lock that orders appends on a row-locking database; one value for the whole event log.
     private const long AppendLock = 0x0B17_0013;
 
+    // Streams per statement when a call names many: well under SQLite's 32,766 parameters and PostgreSQL's 65,535.
+    private const int StreamsPerStatement = 500;
+
+    private readonly ISqlWriteGuard? _guard;
+
     private const string EventColumns = "stream_id, version, position, event_id, event_type, data, metadata, recorded_at";
 
     private const string InsertEventSql = """
@@ -88,8 +93,18 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
     /// <param name="database">The database.</param>
     /// <param name="timeProvider">The clock for recorded-at stamps, migration stamps and busy retries.</param>
     public SqlEventStore(SqlDatabase database, TimeProvider timeProvider)
+        : this(database, timeProvider, guard: null)
+    {
+    }
+
+    /// <summary>Creates the store with a check run in every append's transaction before it writes; does no I/O.</summary>
+    /// <param name="database">The database.</param>
+    /// <param name="timeProvider">The clock for recorded-at stamps, migration stamps and busy retries.</param>
+    /// <param name="guard">Admits or refuses each append by its stream id (a shard's bucket ownership); none when <see langword="null"/>.</param>
+    public SqlEventStore(SqlDatabase database, TimeProvider timeProvider, ISqlWriteGuard? guard)
         : base(database, Schema, timeProvider)
     {
+        _guard = guard;
     }
 
     /// <inheritdoc />
@@ -203,11 +218,172 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
     }
 
 
+    /// <summary>
+    /// Reads the events of <paramref name="streamIds"/> committed after <paramref name="afterPosition"/>, in position
+    /// order: what a shard move copies and then catches up on (positions follow commit order, so nothing committed
+    /// later can have a lower one).
+    /// </summary>
+    /// <param name="streamIds">The streams.</param>
+    /// <param name="afterPosition">The last position already copied (0 to start).</param>
+    /// <param name="maxCount">The page size.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The events in position order, at most <paramref name="maxCount"/>.</returns>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamsAsync(IReadOnlyList<string> streamIds, long afterPosition, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(streamIds);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        var events = new List<RecordedEvent>();
+        foreach (var chunk in streamIds.Chunk(StreamsPerStatement))
+        {
+            var page = await ReadAsync(
+                $"SELECT {EventColumns} FROM bulwark_events WHERE stream_id IN ({InList(chunk.Length)}) AND position > @after ORDER BY position LIMIT @max;",
+                command => BindStreams(command, chunk).With("after", afterPosition).With("max", maxCount),
+                (reader, token) => ReadEventsAsync(reader, token),
+                cancellationToken,
+                prepare: false).ConfigureAwait(false);
+            events.AddRange(page);
+        }
+
+        // Each chunk is ordered; together they are cut to the lowest maxCount positions, so a caller resuming after the
+        // last returned position misses nothing from any chunk.
+        return events.Count <= maxCount && streamIds.Count <= StreamsPerStatement
+            ? events
+            : events.OrderBy(e => e.Position).Take(maxCount).ToList();
+    }
+
+    /// <summary>
+    /// Writes events recorded elsewhere as they were (ids, versions, types, recorded-at), at new positions in this
+    /// database's commit order; an event whose id or stream version is already here is skipped, so a copy interrupted
+    /// and run again adds nothing twice.
+    /// </summary>
+    /// <param name="events">The events, in their source's position order.</param>
+    /// <param name="cancellationToken">Cancels the import.</param>
+    /// <returns>How many events were written (skipped ones not counted).</returns>
+    public async Task<int> ImportAsync(IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync(
+            async (connection, token) =>
+            {
+                var transaction = await Dialect.BeginWriteAsync(connection, token).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    // The same lock as an append: imported events take positions in this database's commit order too.
+                    if (Dialect.Concurrency == SqlConcurrency.RowLocks)
+                    {
+                        using var appendLock = connection.CreateCommand("SELECT pg_advisory_xact_lock(@lock);", transaction).With("lock", AppendLock);
+                        await appendLock.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                    }
+
+                    // One round trip where the driver batches: the import holds this database's append lock, so every
+                    // writer here waits for it (a page inserted row by row held PostgreSQL writers for seconds).
+                    var written = connection.CanCreateBatch
+                        ? await ImportBatchAsync(connection, transaction, events, token).ConfigureAwait(false)
+                        : await ImportEachAsync(connection, transaction, events, token).ConfigureAwait(false);
+                    await transaction.CommitAsync(token).ConfigureAwait(false);
+                    return written;
+                }
+            },
+            Clock,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="streamIds"/> with their snapshots: only for streams that now live in another database
+    /// (a finished shard move). An event log otherwise never forgets; shredding forgets personal data by its key.
+    /// </summary>
+    /// <param name="streamIds">The streams.</param>
+    /// <param name="cancellationToken">Cancels the delete.</param>
+    /// <returns>How many events were deleted.</returns>
+    public async Task<int> DeleteStreamsAsync(IReadOnlyList<string> streamIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(streamIds);
+        var deleted = 0;
+        foreach (var chunk in streamIds.Chunk(StreamsPerStatement))
+        {
+            await ExecuteAsync($"DELETE FROM bulwark_snapshots WHERE stream_id IN ({InList(chunk.Length)});", command => BindStreams(command, chunk), cancellationToken).ConfigureAwait(false);
+            deleted += await ExecuteAsync($"DELETE FROM bulwark_events WHERE stream_id IN ({InList(chunk.Length)});", command => BindStreams(command, chunk), cancellationToken).ConfigureAwait(false);
+        }
+
+        return deleted;
+    }
+
+    private const string ImportEventSql =
+        "INSERT INTO bulwark_events (stream_id, version, event_id, event_type, data, metadata, recorded_at) " +
+        "VALUES (@stream, @version, @id, @type, @data, @metadata, @recorded) ON CONFLICT DO NOTHING;";
+
+    private async Task<int> ImportBatchAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
+    {
+        using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        foreach (var @event in events)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = ImportEventSql;
+            foreach (var (name, value) in ImportParameters(@event))
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> ImportEachAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<RecordedEvent> events, CancellationToken cancellationToken)
+    {
+        using var insert = connection.CreateCommand(ImportEventSql, transaction);
+        var written = 0;
+        foreach (var @event in events)
+        {
+            insert.Parameters.Clear();
+            foreach (var (name, value) in ImportParameters(@event))
+            {
+                insert.With(name, value);
+            }
+
+            written += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return written;
+    }
+
+    private (string Name, object Value)[] ImportParameters(RecordedEvent @event) =>
+        EventParameters(@event.StreamId, @event.Version, new EventData(@event.EventId, @event.EventType, @event.Data, @event.Metadata), Dialect.Timestamp(@event.RecordedAt));
+
+    private static string InList(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"@s{i}")));
+
+    private static DbCommand BindStreams(DbCommand command, string[] streamIds)
+    {
+        for (var i = 0; i < streamIds.Length; i++)
+        {
+            command.With(string.Create(CultureInfo.InvariantCulture, $"s{i}"), streamIds[i]);
+        }
+
+        return command;
+    }
+
     private async Task<AppendResult> AppendOnceAsync(DbConnection connection, string streamId, long expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
         var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
+            // Before the append lock, so a guard that waits (a fenced shard bucket) does not hold up every other stream.
+            if (_guard is not null)
+            {
+                await _guard.EnterAsync(connection, transaction, streamId, cancellationToken).ConfigureAwait(false);
+            }
+
             // SQLite's transaction already holds the one write lock; a row-locking database needs a lock of its own so
             // that appends to different streams also commit in position order.
             if (Dialect.Concurrency == SqlConcurrency.RowLocks)
@@ -308,9 +484,10 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
     /// <summary>
     /// Runs a prepared read. Npgsql keeps a prepared statement on the pooled physical connection, so only the first
     /// read per connection pays for preparing and every later one skips the server's parse and plan (a third of a
-    /// snapshot load's time); SQLite compiles the statement either way.
+    /// snapshot load's time); SQLite compiles the statement either way. A statement whose text varies (an IN list per
+    /// call) is not prepared: each variant would stay prepared on every pooled connection.
     /// </summary>
-    private async Task<T> ReadAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    private async Task<T> ReadAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken, bool prepare = true)
     {
         await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -318,7 +495,11 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
         {
             using var command = connection.CreateCommand(sql);
             bind(command);
-            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            if (prepare)
+            {
+                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {

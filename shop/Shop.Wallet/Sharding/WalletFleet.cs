@@ -1,0 +1,82 @@
+using System.Globalization;
+using Bulwark.Data;
+using Bulwark.Resilience.Deadlines;
+using Bulwark.Sharding;
+using Shop.Infrastructure.Data;
+
+namespace Shop.Wallet.Sharding;
+
+/// <summary>
+/// The cross-shard admin summary: one query per shard at once (scatter-gather), each cut off before the request's
+/// deadline so the answer still goes out; a shard that did not answer in time, or failed, is named in the answer
+/// (<c>partial</c>, <c>missingShards</c>), never left out silently. Unsharded, the shop database is the one "shard".
+/// </summary>
+internal sealed class WalletFleet(IShardRouter? router, ShopDatabase shop, TimeProvider timeProvider)
+{
+    // Kept back from the deadline to write the answer; without a deadline, the whole gather's budget.
+    private static readonly TimeSpan AnswerMargin = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan BudgetWithoutDeadline = TimeSpan.FromSeconds(5);
+
+    private const string CountSql = "SELECT COUNT(DISTINCT stream_id), COUNT(*) FROM bulwark_events WHERE stream_id LIKE 'WalletAccount-%';";
+
+    public async Task<WalletSummary> SummarizeAsync(CancellationToken cancellationToken)
+    {
+        var targets = router is null
+            ? [KeyValuePair.Create("shop", shop.Sql)]
+            : router.Shards.Select(s => KeyValuePair.Create(s.Name, s.Database)).ToArray();
+        var budget = DeadlineContext.Current is { } deadline ? deadline.Remaining(timeProvider) - AnswerMargin : BudgetWithoutDeadline;
+        if (budget < TimeSpan.Zero)
+        {
+            budget = TimeSpan.Zero;
+        }
+
+        using var cutOff = new CancellationTokenSource(budget, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cutOff.Token, cancellationToken);
+        var answers = await Task.WhenAll(targets.Select(t => CountAsync(t.Key, t.Value, linked.Token)));
+        cancellationToken.ThrowIfCancellationRequested();
+        var shards = answers.Where(a => a.Missing is null).Select(a => a.Summary!).ToArray();
+        var missing = answers.Where(a => a.Missing is not null).Select(a => a.Missing!).ToArray();
+        return new WalletSummary(shards.Sum(s => s.Wallets), shards.Sum(s => s.Events), missing.Length > 0, shards, missing);
+    }
+
+    private static async Task<(ShardWalletSummary? Summary, MissingShard? Missing)> CountAsync(string shard, SqlDatabase database, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            await using var command = connection.CreateCommand(CountSql);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return (new ShardWalletSummary(shard, reader.GetInt64(0), reader.GetInt64(1)), null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (null, new MissingShard(shard, "did not answer before the request's deadline"));
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // Npgsql reports a cancelled query as its own exception: the shard still did not answer in time. Any other
+            // database error leaves this shard out too, named, while the others still answer.
+            return (null, new MissingShard(shard, cancellationToken.IsCancellationRequested ? "did not answer before the request's deadline" : string.Create(CultureInfo.InvariantCulture, $"failed: {e.Message}")));
+        }
+    }
+}
+
+/// <summary>Wallets across every shard.</summary>
+/// <param name="Wallets">Wallets on the shards that answered.</param>
+/// <param name="Events">Wallet events on the shards that answered.</param>
+/// <param name="Partial">Whether a shard is missing from the totals.</param>
+/// <param name="Shards">Each answering shard's counts.</param>
+/// <param name="MissingShards">The shards that did not answer, and why.</param>
+internal sealed record WalletSummary(long Wallets, long Events, bool Partial, IReadOnlyList<ShardWalletSummary> Shards, IReadOnlyList<MissingShard> MissingShards);
+
+/// <summary>One shard's wallet counts.</summary>
+/// <param name="Shard">The shard.</param>
+/// <param name="Wallets">Its wallets.</param>
+/// <param name="Events">Its wallet events.</param>
+internal sealed record ShardWalletSummary(string Shard, long Wallets, long Events);
+
+/// <summary>A shard missing from a summary.</summary>
+/// <param name="Shard">The shard.</param>
+/// <param name="Reason">Why.</param>
+internal sealed record MissingShard(string Shard, string Reason);
