@@ -33,6 +33,7 @@ internal static class WalletEndpoints
             .ProducesProblemType(StatusCodes.Status409Conflict, ConcurrencyConflictType).ProducesProblemType(StatusCodes.Status409Conflict, InsufficientFundsType);
         wallets.MapGet("/{id}", GetAsync).WithName("GetWallet").RequireCustomerOrOperator();
         wallets.MapDelete("/{id}/personal-data", ForgetOwnerAsync).WithName("ShredWalletOwner").RequireCustomerOrOperator();
+        WalletCellTransfer.Map(endpoints);
     }
 
     private static async Task<Results<Created<WalletReceipt>, ProblemHttpResult>> OpenAsync(OpenWallet? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, CancellationToken cancellationToken)

@@ -14,11 +14,6 @@ internal sealed partial class CellMover(CellRouter router, IHttpClientFactory cl
 {
     public const string ClientName = "Bulwark.Edge.CellMove";
 
-    /// <summary>The shop's admin endpoint a customer's data is exported from (GET) and imported into (POST), per customer.</summary>
-    public const string ExportPath = "/api/admin/cells/customers/{0}/export";
-
-    /// <summary>The shop's admin import endpoint.</summary>
-    public const string ImportPath = "/api/admin/cells/customers/{0}/import";
 
     public async Task<CellMoveResult> MoveAsync(string customer, string to, CancellationToken cancellationToken)
     {
@@ -66,20 +61,27 @@ internal sealed partial class CellMover(CellRouter router, IHttpClientFactory cl
 
             var drainedMs = time.GetElapsedTime(started).TotalMilliseconds;
             var client = clients.CreateClient(ClientName);
-            var exported = await SendAsync(client, HttpMethod.Get, options.Cells[from].Url, ExportPath, customer, key, null, options.Move.CopyTimeout, cancellationToken).ConfigureAwait(false);
-            if (exported.Error is { } exportError)
+            var imports = new Dictionary<string, JsonElement?>(StringComparer.Ordinal);
+            foreach (var part in options.Move.EffectiveParts)
             {
-                return new(502, $"Export from '{from}' failed: {exportError}. The customer stays in '{from}'.", null);
-            }
+                var path = $"/api/admin/cells/customers/{Uri.EscapeDataString(customer)}/{Uri.EscapeDataString(part)}";
+                var exported = await SendAsync(client, HttpMethod.Get, options.Cells[from].Url, path, key, null, options.Move.CopyTimeout, cancellationToken).ConfigureAwait(false);
+                if (exported.Error is { } exportError)
+                {
+                    return new(502, $"Export of {part} from '{from}' failed: {exportError}. The customer stays in '{from}'.", null);
+                }
 
-            var imported = await SendAsync(client, HttpMethod.Post, options.Cells[to].Url, ImportPath, customer, key, exported.Body, options.Move.CopyTimeout, cancellationToken).ConfigureAwait(false);
-            if (imported.Error is { } importError)
-            {
-                return new(502, $"Import into '{to}' failed: {importError}. The customer stays in '{from}'.", null);
+                var imported = await SendAsync(client, HttpMethod.Post, options.Cells[to].Url, path, key, exported.Body, options.Move.CopyTimeout, cancellationToken).ConfigureAwait(false);
+                if (imported.Error is { } importError)
+                {
+                    return new(502, $"Import of {part} into '{to}' failed: {importError}. The customer stays in '{from}'.", null);
+                }
+
+                imports[part] = imported.Body;
             }
 
             router.Pin(customer, to, $"moved from {from}");
-            var report = new CellMoveReport(customer, from, to, drainedMs, time.GetElapsedTime(started).TotalMilliseconds, imported.Body);
+            var report = new CellMoveReport(customer, from, to, drainedMs, time.GetElapsedTime(started).TotalMilliseconds, imports);
             LogMove(customer, from, to, $"flipped after {report.FencedMs:0} ms");
             return new(200, "moved", report);
         }
@@ -90,11 +92,10 @@ internal sealed partial class CellMover(CellRouter router, IHttpClientFactory cl
     }
 
     private static async Task<(JsonElement? Body, string? Error)> SendAsync(
-        HttpClient client, HttpMethod method, string baseUrl, string pathFormat, string customer, string key, JsonElement? body, TimeSpan timeout, CancellationToken cancellationToken)
+        HttpClient client, HttpMethod method, string baseUrl, string path, string key, JsonElement? body, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, pathFormat, Uri.EscapeDataString(customer));
         using var request = new HttpRequestMessage(method, new Uri(new Uri(baseUrl), path));
         request.Headers.Add("X-Api-Key", key);
         if (body is { } json)
@@ -135,5 +136,5 @@ internal sealed record CellMoveResult(int Status, string Detail, CellMoveReport?
 /// <param name="To">The cell that serves them now.</param>
 /// <param name="DrainedMs">How long their writes in flight took to finish after the fence.</param>
 /// <param name="FencedMs">How long their writes were refused (fence to unfence).</param>
-/// <param name="Imported">What the new cell's import reported (counts per kind).</param>
-public sealed record CellMoveReport(string Customer, string From, string To, double DrainedMs, double FencedMs, JsonElement? Imported);
+/// <param name="Imported">What the new cell's import reported, per part.</param>
+public sealed record CellMoveReport(string Customer, string From, string To, double DrainedMs, double FencedMs, IReadOnlyDictionary<string, JsonElement?> Imported);

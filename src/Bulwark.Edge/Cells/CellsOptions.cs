@@ -142,6 +142,16 @@ public sealed class CellMoveOptions
     /// <value>The default value is <see langword="null"/>: moves are refused.</value>
     public string? ShopAdminKey { get; init; }
 
+    /// <summary>
+    /// The parts of a customer's data a move copies, in order, each through the cells' admin endpoint
+    /// <c>/api/admin/cells/customers/{customer}/{part}</c> (GET exports, POST imports).
+    /// </summary>
+    /// <value>The default value is <c>wallets</c> (the shop's orders have no export yet; a configured list replaces it).</value>
+    public List<string> Parts { get; init; } = [];
+
+    /// <summary>The parts in force: <see cref="Parts"/>, or <c>wallets</c> when none are configured.</summary>
+    public IReadOnlyList<string> EffectiveParts => Parts.Count > 0 ? Parts : ["wallets"];
+
     /// <summary>How long each export or import call may take.</summary>
     /// <value>The default value is 30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]

@@ -94,11 +94,6 @@ internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposabl
             errors.Add($"{EdgeOptions.SectionName}:Release:Live is '{live}', which is not in {EdgeOptions.SectionName}:Release:Slots.");
         }
 
-        if (options.Cells.Cells.Count > 0 && options.Release.Slots.Count > 0)
-        {
-            errors.Add($"Configure {EdgeOptions.SectionName}:Cells:Cells or {EdgeOptions.SectionName}:Release:Slots, not both: each takes every path no strangler route claims.");
-        }
-
         if (options.Cells.GlobalCell is { } global && !options.Cells.Cells.ContainsKey(global))
         {
             errors.Add($"{EdgeOptions.SectionName}:Cells:GlobalCell is '{global}', which is not in {EdgeOptions.SectionName}:Cells:Cells.");
@@ -167,7 +162,9 @@ internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposabl
             });
         }
 
-        if (options.Release.Slots.Count > 0)
+        // Cells and release slots both take every path no strangler route claims; configured cells win (a cell's own
+        // blue-green runs behind the cell's address, not at the edge).
+        if (options.Release.Slots.Count > 0 && options.Cells.Cells.Count == 0)
         {
             routes.Add(new RouteConfig
             {
