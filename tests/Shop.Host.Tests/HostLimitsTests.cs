@@ -92,6 +92,7 @@ public sealed class HostLimitsTests
         using var customer = await shop.NewCustomerAsync();
         using var client = LimitsCaller.Create(shop, path.StartsWith("/api/payments", StringComparison.Ordinal) ? null : customer);
         var statuses = new List<HttpStatusCode>();
+        var chunkedResets = 0;
         for (var round = 0; round < 50; round++)
         {
             // 1.1 MB and 3.3 MB with a declared length, and 1.1 MB chunked (no length: the limit is found while reading).
@@ -102,15 +103,34 @@ public sealed class HostLimitsTests
                 // As curl does for large bodies: the server can refuse before the body is sent, and the client sees the
                 // answer instead of a reset from a server that stopped reading.
                 request.Headers.ExpectContinue = true;
-                using var response = await client.SendAsync(request, Ct);
-                statuses.Add(response.StatusCode);
-                Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                HttpResponseMessage response;
+                try
+                {
+                    response = await client.SendAsync(request, Ct);
+                }
+                catch (HttpRequestException e) when (chunked && e.InnerException is IOException)
+                {
+                    // HTTP/1.1's own race: a chunked body's size is known only while it is read, so the server answers
+                    // 413 and closes with the client still writing; the client may see the close before the answer.
+                    // The server did refuse (nothing else closes mid-body); a 500 or an accepted body still fails.
+                    chunkedResets++;
+                    continue;
+                }
+
+                using (response)
+                {
+                    statuses.Add(response.StatusCode);
+                    Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                }
             }
         }
 
         Assert.DoesNotContain(HttpStatusCode.InternalServerError, statuses);
-        Assert.Equal(150, statuses.Count);
+        // The declared-length cases are refused before a byte is sent: every one of them gets its answer. Most chunked
+        // ones do too; a server that reset them all (no answer at all) would fail here.
+        Assert.True(chunkedResets <= 10, $"{chunkedResets} of 50 chunked oversized bodies were answered by a reset, not a 413");
+        Assert.Equal(150 - chunkedResets, statuses.Count);
     }
 
     [Fact]

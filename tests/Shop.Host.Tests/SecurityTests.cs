@@ -187,7 +187,7 @@ public sealed class SecurityTests
         await using var shop = await RunningShop.StartAsync();
         using var ada = await shop.NewCustomerAsync();
 
-        foreach (var path in new[] { "/api/analytics/events", "/api/payments/reconciliations", "/admin/dlq/depth" })
+        foreach (var path in new[] { "/api/analytics/events", "/api/payments/reconciliations", "/admin/dlq/depth", "/api/inventory/stock-sync/quarantine" })
         {
             using var anonymous = await shop.Client.GetAsync(path, Ct);
             using var customer = await ada.Client.GetAsync(path, Ct);
@@ -197,6 +197,11 @@ public sealed class SecurityTests
             Assert.True(customer.StatusCode == HttpStatusCode.Forbidden, $"GET {path} as a customer answered {(int)customer.StatusCode}");
             Assert.True(operatorCall.StatusCode == HttpStatusCode.OK, $"GET {path} as an operator answered {(int)operatorCall.StatusCode}");
         }
+
+        // A stock sync overwrites on-hand counts from the ERP: only an operator may start one.
+        using var syncAnonymous = await shop.Client.PostAsync("/api/inventory/stock-sync", null, Ct);
+        using var syncCustomer = await ada.Client.PostAsync("/api/inventory/stock-sync", null, Ct);
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden), (syncAnonymous.StatusCode, syncCustomer.StatusCode));
 
         using var meAsOperator = await shop.Admin.GetAsync("/api/users/me", Ct);
         Assert.Equal(HttpStatusCode.Forbidden, meAsOperator.StatusCode);
