@@ -57,6 +57,12 @@ public sealed class CellMoveTests
                             break;
                         }
 
+                        if (response.StatusCode == HttpStatusCode.GatewayTimeout)
+                        {
+                            // The shared machine was too slow for the deadline: the same key again, so the cell applies it once.
+                            continue;
+                        }
+
                         if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                         {
                             // Fenced by the move: nothing was written, the same key goes again.
@@ -67,18 +73,18 @@ public sealed class CellMoveTests
                         }
 
                         // Another depositor changed the wallet first: nothing was written; a new key for a new attempt.
-                        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+                        Assert.True(response.StatusCode == HttpStatusCode.Conflict, $"{(int)response.StatusCode} from {response.Headers.GetValues("X-Cell").FirstOrDefault()}: {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
                         break;
                     }
                 }
             }, CancellationToken.None)).ToList();
 
-            await Eventually.ReturnsAsync(() => Task.FromResult(Interlocked.Read(ref deposits)), d => d >= before + 15, "15 deposits before the move", TimeSpan.FromSeconds(60));
+            await Eventually.ReturnsAsync(() => Task.FromResult(Interlocked.Read(ref deposits)), d => d >= before + 15 || depositors.Any(t => t.IsFaulted), "15 deposits before the move", TimeSpan.FromSeconds(60));
             using var move = await edge.SendOperatorAsync(HttpMethod.Post, "/edge/cells/move", new { customer = customer.ToString(), to });
             var report = await move.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
             Assert.True(move.StatusCode == HttpStatusCode.OK, report);
             var afterMove = Interlocked.Read(ref deposits);
-            await Eventually.ReturnsAsync(() => Task.FromResult(Interlocked.Read(ref deposits)), d => d >= afterMove + 15, "15 deposits after the move", TimeSpan.FromSeconds(60));
+            await Eventually.ReturnsAsync(() => Task.FromResult(Interlocked.Read(ref deposits)), d => d >= afterMove + 15 || depositors.Any(t => t.IsFaulted), "15 deposits after the move", TimeSpan.FromSeconds(60));
             await stop.CancelAsync();
             await Task.WhenAll(depositors);
 
@@ -108,6 +114,8 @@ public sealed class CellMoveTests
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, object? body, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        // A budget the two-core machine's slowest moments fit in (the edge caps a client's deadline at a minute).
+        request.Headers.Add("X-Deadline", TimeProvider.System.GetUtcNow().AddSeconds(30).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (body is not null)
         {
             request.Content = JsonContent.Create(body);
