@@ -135,7 +135,7 @@ internal static class WalletCellTransfer
                 break;
             }
 
-            foreach (var recorded in page.Where(r => r.EventType == OpenedType))
+            foreach (var recorded in page.Where(r => IsOpened(r.EventType)))
             {
                 if (JsonNode.Parse(recorded.Data.Span)?["customerId"]?.GetValue<string>() is { } owner && Guid.TryParse(owner, out var id) && id == customerId)
                 {
@@ -148,6 +148,12 @@ internal static class WalletCellTransfer
 
         return wallets;
     }
+
+    // Stored names carry their version ("wallet.WalletOpened.v1", EventTypeRegistry.GetTypeName); a name without one
+    // reads as v1. Comparing with the bare name found no wallet, so a move copied nothing and flipped the customer away
+    // from their data.
+    private static bool IsOpened(string eventType) =>
+        eventType == OpenedType || (eventType.StartsWith(OpenedType + ".v", StringComparison.Ordinal) && int.TryParse(eventType.AsSpan(OpenedType.Length + 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _));
 
     internal sealed record WalletExport(Guid CustomerId, IReadOnlyList<ExportedWallet> Wallets);
 

@@ -17,7 +17,7 @@ public sealed class CellMoveTests
 {
     private const string AdminKey = "demo-admin-key-change-me";
 
-    [Fact(Skip = "Fails: after the flip the deposits through the edge stop succeeding (issue 12 item 6, open); the move itself reports 200 in < 100 ms.")]
+    [Fact]
     public async Task Move_UnderConcurrentDeposits_LosesNoWalletEvent_ThreeRounds()
     {
         await using var a = await ShopHostProcess.StartAsync();
