@@ -1,3 +1,4 @@
+using Bulwark.Edge.Cells;
 using Bulwark.Edge.Deadlines;
 using Bulwark.Edge.Operators;
 using Bulwark.Edge.Release;
@@ -21,12 +22,15 @@ public static class EdgeEndpointRouteBuilderExtensions
     public static ReverseProxyConventionBuilder MapBulwarkEdge(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        EdgeOperatorEndpoints.Map(endpoints.MapGroup("/edge").WithTags("Edge operations").AddEndpointFilter(OperatorKeyFilter.InvokeAsync));
+        var operators = endpoints.MapGroup("/edge").WithTags("Edge operations").AddEndpointFilter(OperatorKeyFilter.InvokeAsync);
+        EdgeOperatorEndpoints.Map(operators);
+        CellEndpoints.Map(operators.MapGroup("/cells"));
         return endpoints.MapReverseProxy(pipeline =>
         {
             pipeline.Use(EdgeDeadlineStep.InvokeAsync);
             pipeline.UseMiddleware<StranglerStep>();
             pipeline.UseMiddleware<ReleaseStep>();
+            pipeline.UseMiddleware<CellStep>();
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();

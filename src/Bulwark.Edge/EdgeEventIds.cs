@@ -12,4 +12,11 @@ internal static class EdgeEventIds
     public const int CanaryDecision = 7103;
     public const int Drained = 7104;
     public const int SmokeSkipped = 7105;
+    public const int CellTableOpened = 7201;
+    public const int CellPoolRouting = 7202;
+    public const int CellDown = 7203;
+    public const int CellUp = 7204;
+    public const int CellPinned = 7205;
+    public const int CellMarked = 7206;
+    public const int CellMove = 7207;
 }

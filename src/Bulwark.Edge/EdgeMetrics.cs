@@ -14,6 +14,7 @@ internal sealed class EdgeMetrics : IDisposable
         StranglerRequests = _meter.CreateCounter<long>("bulwark.edge.strangler.requests", "{request}", "Requests a strangled route sent to each side.");
         ShadowComparisons = _meter.CreateCounter<long>("bulwark.edge.shadow.comparisons", "{comparison}", "Shadow comparisons by outcome; the match rate is matched over the total.");
         ReleaseRequests = _meter.CreateCounter<long>("bulwark.edge.release.requests", "{request}", "Requests per release slot and outcome (ok, error).");
+        CellRequests = _meter.CreateCounter<long>("bulwark.edge.cells.requests", "{request}", "Customer requests per cell and outcome (answered, notanswered, refused, fenced).");
         ReleaseDecisions = _meter.CreateCounter<long>("bulwark.edge.release.decisions", "{decision}", "Canary analysis decisions by kind.");
         BffScreens = _meter.CreateCounter<long>("bulwark.edge.bff.screens", "{screen}", "BFF screens answered, by BFF, screen and outcome (whole, degraded, failed, limited).");
         BffScreenBytes = _meter.CreateHistogram<int>("bulwark.edge.bff.screen.size", "By", "Bytes of each BFF screen's body, by BFF and screen.");
@@ -30,6 +31,8 @@ internal sealed class EdgeMetrics : IDisposable
     public Counter<long> BffScreens { get; }
 
     public Histogram<int> BffScreenBytes { get; }
+
+    public Counter<long> CellRequests { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Bulwark.Edge.Cells;
 using Bulwark.Edge.Operators;
 using Bulwark.Edge.Release;
 using Bulwark.Edge.Strangler;
@@ -23,6 +24,10 @@ public sealed class EdgeOptions
     /// <summary>The release slots (blue, green, ...) that every path no strangler route claims goes to.</summary>
     [ValidateObjectMembers]
     public ReleaseOptions Release { get; init; } = new();
+
+    /// <summary>Cells (Codex 30): customers spread over full shops with their own data; replaces the release slots' route.</summary>
+    [ValidateObjectMembers]
+    public CellsOptions Cells { get; init; } = new();
 
     /// <summary>Who may use the operator endpoints under <c>/edge</c>.</summary>
     [ValidateObjectMembers]

@@ -1,3 +1,4 @@
+using Bulwark.Edge.Cells;
 using Bulwark.Edge.Deadlines;
 using Bulwark.Edge.Proxy;
 using Bulwark.Edge.Release;
@@ -30,13 +31,18 @@ public static class EdgeServiceCollectionExtensions
         // Their deadlines come from cancellation tokens per call (shadow timeout, smoke timeout), not from the client.
         services.AddHttpClient(ShadowSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddHttpClient(ReleaseController.SmokeClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(CellProbeService.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(CellMover.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<EdgeMetrics>();
+        services.TryAddSingleton<CellRouter>();
+        services.TryAddSingleton<CellMover>();
         services.TryAddSingleton<StranglerTable>();
         services.TryAddSingleton<ShadowSender>();
         services.TryAddSingleton<ReleaseController>();
         services.TryAddSingleton<EdgeProxyConfig>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<EdgeProxyConfig>());
         services.AddHostedService<CanaryAnalysisService>();
+        services.AddHostedService<CellProbeService>();
         return services.AddReverseProxy().AddTransforms(context =>
         {
             context.AddRequestTransform(EdgeDeadlineStep.StampAsync);

@@ -39,6 +39,7 @@ internal static class WalletEndpoints
             .ProducesProblemType(StatusCodes.Status503ServiceUnavailable, WalletMovingType);
         wallets.MapGet("/{id}", GetAsync).WithName("GetWallet").RequireCustomerOrOperator();
         wallets.MapDelete("/{id}/personal-data", ForgetOwnerAsync).WithName("ShredWalletOwner").RequireCustomerOrOperator();
+        WalletCellTransfer.Map(endpoints);
 
         // Across every shard at once; a shard that does not answer before the request's deadline is named, not hidden.
         endpoints.MapGet("/api/admin/wallets/summary", (WalletFleet fleet, CancellationToken ct) => fleet.SummarizeAsync(ct))

@@ -71,7 +71,7 @@ internal static class EdgeCommand
         var flip = new Command("flip", "Routes a strangled path to its legacy or new side, at once, without a restart.") { route, side };
         flip.SetAction((parse, ct) => Command(parse, HttpMethod.Put, $"/edge/strangler/{Uri.EscapeDataString(parse.GetValue(route)!)}/target", new { target = parse.GetValue(side) }, ct));
 
-        var command = new Command("edge", "Operates the edge: blue-green switches, canaries, strangler flips (docs/edge.md).") { status, @switch, canary, weight, analyse, promote, rollback, flip };
+        var command = new Command("edge", "Operates the edge: blue-green switches, canaries, strangler flips, cells (docs/edge.md, docs/cells.md).") { status, @switch, canary, weight, analyse, promote, rollback, flip, Cells() };
         foreach (var option in new Option[] { target, apiKey })
         {
             option.Recursive = true;
@@ -79,6 +79,33 @@ internal static class EdgeCommand
         }
 
         return command;
+
+        Command Cells()
+        {
+            var customer = new Argument<string>("customer") { Description = "A customer id (the token's sub, or X-Customer-Id)." };
+            var cell = new Argument<string>("cell") { Description = "A cell named in Edge:Cells:Cells, e.g. cell-b." };
+            var mark = new Argument<string>("mark") { Description = "Open, Draining (no new customers) or Down (its customers get 503)." };
+            var show = new Command("status", "Prints each cell: health, mark, customers, capacity, buckets.");
+            show.SetAction((parse, ct) => RunAsync(parse, async api =>
+            {
+                using var report = await api.SendAsync(HttpMethod.Get, "/edge/cells", null, ct).ConfigureAwait(false);
+                var table = new Table().AddColumn("Cell").AddColumn("Serving").AddColumn("Mark").AddColumn(new TableColumn("Customers").RightAligned()).AddColumn(new TableColumn("Capacity").RightAligned()).AddColumn(new TableColumn("Buckets").RightAligned()).AddColumn("Down because");
+                foreach (var c in report.RootElement.GetProperty("cells").EnumerateArray())
+                {
+                    table.AddRow(Markup.Escape(Text(c, "name")), Text(c, "serving"), Markup.Escape(Text(c, "mark")), Text(c, "customers"), Text(c, "capacity"), Text(c, "buckets"), Markup.Escape(Text(c, "downReason")));
+                }
+
+                console.Write(table);
+                console.MarkupLine(CultureInfo.InvariantCulture, "routing {0}, {1} overrides, global paths served by {2}", Markup.Escape(Text(report.RootElement, "routing")), Text(report.RootElement, "overrides"), Markup.Escape(Text(report.RootElement, "globalCell")));
+            }));
+            var pin = new Command("pin", "Routes one customer to a cell (their data is not copied; see move).") { customer, cell };
+            pin.SetAction((parse, ct) => Command(parse, HttpMethod.Put, $"/edge/cells/customers/{Uri.EscapeDataString(parse.GetValue(customer)!)}", new { cell = parse.GetValue(cell) }, ct));
+            var markCommand = new Command("mark", "Marks a cell Open, Draining or Down.") { cell, mark };
+            markCommand.SetAction((parse, ct) => Command(parse, HttpMethod.Put, $"/edge/cells/{Uri.EscapeDataString(parse.GetValue(cell)!)}/mark", new { mark = parse.GetValue(mark) }, ct));
+            var move = new Command("move", "Moves a customer to a cell: fences their writes, copies their data through the cells' admin export and import, flips, unfences.") { customer, cell };
+            move.SetAction((parse, ct) => Command(parse, HttpMethod.Post, "/edge/cells/move", new { customer = parse.GetValue(customer), to = parse.GetValue(cell) }, ct));
+            return new Command("cells", "The cell router: status, pin, mark, move (docs/cells.md).") { show, pin, markCommand, move };
+        }
 
         Task<int> Command(ParseResult parse, HttpMethod method, string path, object? body, CancellationToken ct) => RunAsync(parse, async api =>
         {

@@ -1,5 +1,6 @@
 using Bulwark.Drills.BlastRadius;
 using Bulwark.Drills.CacheMiss;
+using Bulwark.Drills.Cells;
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
 using Bulwark.Drills.Drift;
@@ -26,7 +27,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -76,6 +77,7 @@ public static class DrillCatalog
             "3AM" => new ThreeAmDrill(With(new ThreeAmOptions(), o => o.NonSymptomFor = duration ?? o.NonSymptomFor)),
             "PHYSICS" => new PhysicsDrill(With(new PhysicsOptions(), _ => { })),
             "HOTSPOT" => new HotspotDrill(With(new HotspotOptions(), o => o.Duration = duration ?? o.Duration)),
+            "CELL-BLAST-RADIUS" => new CellBlastRadiusDrill(With(new CellBlastRadiusOptions(), o => o.Outage = duration ?? o.Outage)),
             _ => null,
         };
     }

@@ -1,3 +1,4 @@
+using Bulwark.Edge.Cells;
 using Bulwark.Edge.Release;
 using Bulwark.Edge.Strangler;
 using Microsoft.Extensions.Logging;
@@ -19,15 +20,18 @@ internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposabl
     public const string NewDestination = "new";
     public const string ReleaseRouteId = "release";
     public const string ReleaseClusterId = "release";
+    public const string CellsRouteId = "cells";
 
     private readonly StranglerTable _strangler;
     private readonly ReleaseController _release;
+    private readonly CellRouter _cells;
     private readonly ILogger<EdgeProxyConfig> _logger;
     private readonly IDisposable? _subscription;
     private Snapshot _current;
 
-    public EdgeProxyConfig(IOptionsMonitor<EdgeOptions> options, StranglerTable strangler, ReleaseController release, ILogger<EdgeProxyConfig> logger)
+    public EdgeProxyConfig(IOptionsMonitor<EdgeOptions> options, StranglerTable strangler, ReleaseController release, CellRouter cells, ILogger<EdgeProxyConfig> logger)
     {
+        _cells = cells;
         _strangler = strangler;
         _release = release;
         _logger = logger;
@@ -60,7 +64,7 @@ internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposabl
             errors.AddRange(annotations.Failures);
         }
 
-        foreach (var (name, url) in options.Backends.Concat(options.Release.Slots))
+        foreach (var (name, url) in options.Backends.Concat(options.Release.Slots).Concat(options.Cells.Cells.Select(c => KeyValuePair.Create(c.Key, c.Value.Url))))
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
@@ -90,6 +94,20 @@ internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposabl
             errors.Add($"{EdgeOptions.SectionName}:Release:Live is '{live}', which is not in {EdgeOptions.SectionName}:Release:Slots.");
         }
 
+        if (options.Cells.GlobalCell is { } global && !options.Cells.Cells.ContainsKey(global))
+        {
+            errors.Add($"{EdgeOptions.SectionName}:Cells:GlobalCell is '{global}', which is not in {EdgeOptions.SectionName}:Cells:Cells.");
+        }
+
+        foreach (var (name, cell) in options.Cells.Cells)
+        {
+            // The options validator does not walk dictionary values; each cell is checked here.
+            if (cell.Weight < 0 || cell.Capacity < 0 || double.IsNaN(cell.Weight))
+            {
+                errors.Add($"Cell '{name}' needs a Weight and a Capacity of 0 or more.");
+            }
+        }
+
         var steps = options.Release.Canary.EffectiveSteps;
         if (steps[^1] != 100 || steps.Any(s => s is <= 0 or > 100) || steps.Zip(steps.Skip(1)).Any(p => p.Second <= p.First))
         {
@@ -109,7 +127,7 @@ internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposabl
         }
 
         var previous = Interlocked.Exchange(ref _current, Build(options));
-        LogReloaded(options.Strangler.Routes.Count, options.Release.Slots.Count);
+        LogReloaded(options.Strangler.Routes.Count, options.Release.Slots.Count, options.Cells.Cells.Count);
         previous.SignalChange();
     }
 
@@ -117,6 +135,7 @@ internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposabl
     {
         _strangler.Apply(options.Strangler);
         _release.Apply(options.Release);
+        _cells.Apply(options.Cells);
         var forwarding = new ForwarderRequestConfig { ActivityTimeout = options.BackendActivityTimeout };
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
@@ -143,7 +162,9 @@ internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposabl
             });
         }
 
-        if (options.Release.Slots.Count > 0)
+        // Cells and release slots both take every path no strangler route claims; configured cells win (a cell's own
+        // blue-green runs behind the cell's address, not at the edge).
+        if (options.Release.Slots.Count > 0 && options.Cells.Cells.Count == 0)
         {
             routes.Add(new RouteConfig
             {
@@ -162,11 +183,32 @@ internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposabl
             });
         }
 
+        if (options.Cells.Cells.Count > 0)
+        {
+            routes.Add(new RouteConfig
+            {
+                RouteId = CellsRouteId,
+                ClusterId = CellsRouteId,
+                // After every strangled path, like the release route it stands in for.
+                Order = 1000,
+                Match = new RouteMatch { Path = "/{**catch-all}" },
+                Metadata = new Dictionary<string, string> { [CellStep.RouteMetadataKey] = "true" },
+            });
+            clusters.Add(new ClusterConfig
+            {
+                ClusterId = CellsRouteId,
+                HttpRequest = forwarding,
+                // Only the shared-pool demonstration balances; with cells the step leaves one destination.
+                LoadBalancingPolicy = "RoundRobin",
+                Destinations = options.Cells.Cells.ToDictionary(c => c.Key, c => new DestinationConfig { Address = c.Value.Url }, StringComparer.OrdinalIgnoreCase),
+            });
+        }
+
         return new Snapshot(routes, clusters);
     }
 
-    [LoggerMessage(EventId = EdgeEventIds.ConfigReloaded, Level = LogLevel.Information, Message = "Edge configuration reloaded: {Routes} strangled routes, {Slots} release slots")]
-    private partial void LogReloaded(int routes, int slots);
+    [LoggerMessage(EventId = EdgeEventIds.ConfigReloaded, Level = LogLevel.Information, Message = "Edge configuration reloaded: {Routes} strangled routes, {Slots} release slots, {Cells} cells")]
+    private partial void LogReloaded(int routes, int slots, int cells);
 
     [LoggerMessage(EventId = EdgeEventIds.ConfigRejected, Level = LogLevel.Error, Message = "Edge configuration reload rejected, still routing by the last good one: {Errors}")]
     private partial void LogRejected(string errors);

@@ -31,6 +31,8 @@ internal sealed class EdgeUnderTest : IAsyncDisposable
 
     public string StatePath => Path.Combine(_directory, "release-state.json");
 
+    public string CellTablePath => Path.Combine(_directory, "cells.db");
+
     public HttpClient Client { get; private set; } = null!;
 
     public HttpClient Operator { get; private set; } = null!;
@@ -53,6 +55,8 @@ internal sealed class EdgeUnderTest : IAsyncDisposable
         edgeSection[nameof(EdgeOptions.Operator)] = new JsonObject { ["ApiKeys"] = new JsonArray(OperatorKey) };
         var release = edgeSection["Release"] as JsonObject;
         release?.TryAdd(nameof(Bulwark.Edge.Release.ReleaseOptions.StatePath), StatePath);
+        var cells = edgeSection["Cells"] as JsonObject;
+        cells?.TryAdd(nameof(Bulwark.Edge.Cells.CellsOptions.TablePath), CellTablePath);
         var document = new JsonObject { ["Edge"] = JsonNode.Parse(edgeSection.ToJsonString()), ["Bulwark"] = JsonNode.Parse(_bulwarkSection.ToJsonString()) };
         var temporary = ConfigPath + ".tmp";
         await File.WriteAllTextAsync(temporary, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), TestContext.Current.CancellationToken);

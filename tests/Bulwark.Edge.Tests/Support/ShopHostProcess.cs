@@ -24,6 +24,9 @@ internal sealed partial class ShopHostProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The shop's process id (the cell drill kills it).</summary>
+    public int ProcessId => _process.Id;
+
     public static async Task<ShopHostProcess> StartAsync(Uri? paymentProvider = null, params string[] settings)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-edge-shop-" + Guid.NewGuid().ToString("N"));

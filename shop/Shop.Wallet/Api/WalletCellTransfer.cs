@@ -1,0 +1,165 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bulwark.AspNetCore.Problems;
+using Bulwark.EventSourcing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Shop.Infrastructure.Admin;
+using Shop.Wallet.Domain;
+
+namespace Shop.Wallet.Api;
+
+/// <summary>
+/// One customer's wallets out of this cell and into another (docs/cells.md, the edge's move): every event of every
+/// wallet the customer opened, with its original event id, so the copy is the same history. Personal fields travel in
+/// clear text inside the operators' call and are encrypted again under the new cell's own key for the wallet; a
+/// shredded wallet travels as its ciphertext and is remembered as forgotten in the new cell too. An import appends only
+/// what the new cell lacks (a customer moved back finds their older copy there), and refuses a history that diverged.
+/// </summary>
+internal static class WalletCellTransfer
+{
+    private const string OpenedType = "wallet.WalletOpened";
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var cells = endpoints.MapGroup("/api/admin/cells/customers/{customerId:guid}/wallets").WithTags("Cells");
+        cells.MapGet("/", ExportAsync).WithName("ExportCustomerWallets").RequireShopAdmin();
+        cells.MapPost("/", ImportAsync).WithName("ImportCustomerWallets").RequireShopAdmin().ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<Ok<WalletExport>> ExportAsync(
+        Guid customerId, IEventStore events, EventSerializer serializer, AggregateRepository<WalletAccount> repository, ISubjectKeyStore keys, CancellationToken cancellationToken)
+    {
+        var wallets = new List<ExportedWallet>();
+        foreach (var walletId in await WalletsOfAsync(customerId, events, serializer, cancellationToken))
+        {
+            var shredded = await keys.GetKeyAsync(walletId, cancellationToken) is null;
+            var stream = await events.ReadStreamAsync(repository.StreamId(walletId), 1, null, cancellationToken);
+            var exported = new List<ExportedEvent>(stream.Count);
+            foreach (var recorded in stream)
+            {
+                // Decrypted with this cell's key so the new cell can encrypt with its own; a shredded one stays ciphertext.
+                var body = shredded
+                    ? JsonNode.Parse(recorded.Data.Span)!
+                    : JsonSerializer.SerializeToNode(await serializer.DeserializeAsync(recorded, cancellationToken), serializer.JsonOptions)!;
+                exported.Add(new ExportedEvent(recorded.EventId, recorded.EventType, recorded.Version, body));
+            }
+
+            wallets.Add(new ExportedWallet(walletId, shredded, exported));
+        }
+
+        return TypedResults.Ok(new WalletExport(customerId, wallets));
+    }
+
+    private static async Task<Results<Ok<WalletImportReport>, ProblemHttpResult>> ImportAsync(
+        Guid customerId, WalletExport? body, IEventStore events, EventSerializer serializer, EventTypeRegistry registry, AggregateRepository<WalletAccount> repository,
+        ISubjectKeyStore keys, CancellationToken cancellationToken)
+    {
+        if (body?.Wallets is null || body.CustomerId != customerId)
+        {
+            return ProblemResults.BadRequest("Send the export of this customer's wallets (GET on this path in the old cell).");
+        }
+
+        long appended = 0, present = 0;
+        foreach (var wallet in body.Wallets)
+        {
+            var streamId = repository.StreamId(wallet.WalletId);
+            var here = await events.ReadStreamAsync(streamId, 1, null, cancellationToken);
+            var common = Math.Min(here.Count, wallet.Events.Count);
+            for (var i = 0; i < common; i++)
+            {
+                if (here[i].EventId != wallet.Events[i].EventId)
+                {
+                    return ProblemResults.Conflict($"Wallet {wallet.WalletId} has a different event {i + 1} here ({here[i].EventId}) than in the export ({wallet.Events[i].EventId}): the histories diverged, nothing was imported for it.");
+                }
+            }
+
+            if (here.Count > wallet.Events.Count)
+            {
+                return ProblemResults.Conflict($"Wallet {wallet.WalletId} has {here.Count} events here and {wallet.Events.Count} in the export: this cell is ahead; nothing was imported for it.");
+            }
+
+            present += common;
+            var missing = new List<EventData>();
+            foreach (var exported in wallet.Events.Skip(common))
+            {
+                if (wallet.Shredded)
+                {
+                    missing.Add(new EventData(exported.EventId, exported.EventType, JsonSerializer.SerializeToUtf8Bytes(exported.Data)));
+                    continue;
+                }
+
+                var (type, upcast) = registry.Upcast(exported.EventType, exported.Data.AsObject());
+                var data = await serializer.SerializeAsync(upcast.Deserialize(type, serializer.JsonOptions)!, cancellationToken);
+                // The same event id as in the old cell: the copy is that history, not a new one.
+                missing.Add(data with { EventId = exported.EventId });
+            }
+
+            if (wallet.Shredded)
+            {
+                // Forgotten there, forgotten here: no key is ever made for this wallet in the new cell.
+                await keys.DeleteKeyAsync(wallet.WalletId, cancellationToken);
+            }
+
+            if (missing.Count > 0)
+            {
+                try
+                {
+                    await events.AppendAsync(streamId, here.Count, missing, cancellationToken);
+                }
+                catch (ConcurrencyConflictException e)
+                {
+                    return ProblemResults.Conflict($"Wallet {wallet.WalletId} changed here during the import: {e.Message}");
+                }
+
+                appended += missing.Count;
+            }
+        }
+
+        return TypedResults.Ok(new WalletImportReport(body.Wallets.Count, appended, present));
+    }
+
+    // The wallets the customer opened: every WalletOpened in the log that names them. A scan of the log, which a
+    // move (rare, by an operator) can afford; a per-customer index would make it a lookup.
+    private static async Task<List<string>> WalletsOfAsync(Guid customerId, IEventStore events, EventSerializer serializer, CancellationToken cancellationToken)
+    {
+        var wallets = new List<string>();
+        var head = await events.GetHeadPositionAsync(cancellationToken);
+        for (long position = 0; position < head;)
+        {
+            var page = await events.ReadAllAsync(position, 1000, cancellationToken);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var recorded in page.Where(r => IsOpened(r.EventType)))
+            {
+                if (JsonNode.Parse(recorded.Data.Span)?["customerId"]?.GetValue<string>() is { } owner && Guid.TryParse(owner, out var id) && id == customerId)
+                {
+                    wallets.Add(recorded.StreamId[(recorded.StreamId.IndexOf('-', StringComparison.Ordinal) + 1)..]);
+                }
+            }
+
+            position = page[^1].Position;
+        }
+
+        return wallets;
+    }
+
+    // Stored names carry their version ("wallet.WalletOpened.v1", EventTypeRegistry.GetTypeName); a name without one
+    // reads as v1. Comparing with the bare name found no wallet, so a move copied nothing and flipped the customer away
+    // from their data.
+    private static bool IsOpened(string eventType) =>
+        eventType == OpenedType || (eventType.StartsWith(OpenedType + ".v", StringComparison.Ordinal) && int.TryParse(eventType.AsSpan(OpenedType.Length + 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _));
+
+    internal sealed record WalletExport(Guid CustomerId, IReadOnlyList<ExportedWallet> Wallets);
+
+    internal sealed record ExportedWallet(string WalletId, bool Shredded, IReadOnlyList<ExportedEvent> Events);
+
+    internal sealed record ExportedEvent(Guid EventId, string EventType, long Version, JsonNode Data);
+
+    internal sealed record WalletImportReport(int Wallets, long EventsAppended, long EventsAlreadyPresent);
+}
