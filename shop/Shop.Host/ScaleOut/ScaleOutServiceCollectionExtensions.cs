@@ -57,6 +57,7 @@ internal static class ScaleOutServiceCollectionExtensions
         {
             o.KeyPrefix = options.KeyPrefix;
             o.WhenUnavailable = options.WhenRedisUnavailable;
+            o.Timeout = options.RedisTimeout;
         });
         // Failing closed, an instance refuses every /api call while Redis is away: readiness says so. Failing open it
         // serves with its own limiter, degraded.

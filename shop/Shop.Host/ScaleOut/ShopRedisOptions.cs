@@ -44,6 +44,11 @@ public sealed class ShopRateLimitingOptions : IValidatableObject
     [Required(AllowEmptyStrings = false)]
     public string KeyPrefix { get; set; } = "shop:rl:";
 
+    /// <summary>How long a limit waits for Redis before <see cref="WhenRedisUnavailable"/> decides instead.</summary>
+    /// <value>The default value is 250 milliseconds; between 10 milliseconds and 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:05")]
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         ShopRedis.Check($"{SectionName}:{nameof(Redis)}", Redis, nameof(Redis));

@@ -114,6 +114,9 @@ internal sealed class ShopFleet : IAsyncDisposable
         $"--Shop:Cache:Redis={RealServers.RedisConfiguration}",
         $"--Bulwark:Caching:KeyPrefix=shop-fleet-{_suffix}",
         $"--Shop:RateLimiting:Redis={RealServers.RedisConfiguration}",
+        // Three shops and Redis on a loaded CI machine: an answer later than the default 250 ms would let each instance
+        // fall back to its own limiter, and the fleet-wide count under test would not be the one measured.
+        "--Shop:RateLimiting:RedisTimeout=00:00:02",
         $"--Shop:RateLimiting:KeyPrefix=shop-fleet-{_suffix}:rl:",
         // The fleet setting the saga test is about: an instance that joins leaves alone the sagas that changed within
         // StaleAfter, which live in another process. Minutes, not the shipped 30 s: a start on a loaded CI machine
