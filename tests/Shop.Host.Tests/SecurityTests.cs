@@ -198,6 +198,24 @@ public sealed class SecurityTests
             Assert.True(operatorCall.StatusCode == HttpStatusCode.OK, $"GET {path} as an operator answered {(int)operatorCall.StatusCode}");
         }
 
+        // This session's operator surfaces: data products (pseudonymised is still personal), the shard map and the
+        // cross-shard summary, a customer's wallets exported for a cell move, and the cache flush. Who may call is
+        // checked before anything else, so each answers a stranger 401 and a customer 403 whatever it would do for
+        // an operator.
+        var someone = Guid.NewGuid();
+        foreach (var (method, path) in new[]
+                 {
+                     (HttpMethod.Get, "/api/data-products"), (HttpMethod.Get, "/api/analytics/sales"), (HttpMethod.Get, "/api/admin/shards"),
+                     (HttpMethod.Get, "/api/admin/wallets/summary"), (HttpMethod.Get, $"/api/admin/cells/customers/{someone}/wallets"),
+                     (HttpMethod.Delete, "/admin/catalog/cache"),
+                 })
+        {
+            using var anonymous = await shop.Client.SendAsync(new HttpRequestMessage(method, path), Ct);
+            using var customer = await ada.Client.SendAsync(new HttpRequestMessage(method, path), Ct);
+            Assert.True(anonymous.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} anonymous answered {(int)anonymous.StatusCode}");
+            Assert.True(customer.StatusCode == HttpStatusCode.Forbidden, $"{method} {path} as a customer answered {(int)customer.StatusCode}");
+        }
+
         // A stock sync overwrites on-hand counts from the ERP: only an operator may start one.
         using var syncAnonymous = await shop.Client.PostAsync("/api/inventory/stock-sync", null, Ct);
         using var syncCustomer = await ada.Client.PostAsync("/api/inventory/stock-sync", null, Ct);
