@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 // `dotnet run --project deploy/fleet/Bulwark.Fleet.AppHost` starts the fleet and its dashboard; Ctrl+C stops all of it.
@@ -21,12 +22,15 @@ var standIns = builder.AddProject<Projects.Shop_Externals>("stand-ins", o => o.E
 for (var i = 0; i < size; i++)
 {
     var port = firstPort + i;
+    // Plain strings: an interpolated one would bind to Aspire's ReferenceExpression overload, which takes no int.
+    var url = "http://127.0.0.1:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    var name = "shop-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
     // Every instance gets the same settings but its port: this is the whole of "running as a fleet" (docs/shop.md).
     builder.AddProject<Projects.Shop_Host>($"shop-{i}", o => o.ExcludeLaunchProfile = true)
         .WithHttpEndpoint(port: port, isProxied: false)
         .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
         // The shop's appsettings.json names a URL; a plain Urls variable outranks it, ASPNETCORE_URLS would not.
-        .WithEnvironment("Urls", $"http://127.0.0.1:{port}")
+        .WithEnvironment("Urls", url)
         .WithEnvironment("Shop__Data__Path", Path.Combine(Path.GetTempPath(), "bulwark-fleet", $"shop-{i}"))
         .WithEnvironment("Shop__Data__Provider", "Postgres")
         .WithEnvironment("Shop__Data__ConnectionString", shopDb.Resource.ConnectionStringExpression)
@@ -34,7 +38,7 @@ for (var i = 0; i < size; i++)
         .WithEnvironment("Shop__Messaging__RabbitMq__ConnectionUri", rabbitmq.Resource.ConnectionStringExpression)
         .WithEnvironment("Shop__Messaging__RabbitMq__Exchange", "shop-fleet")
         .WithEnvironment("Shop__Messaging__RabbitMq__DeadLetterQueue", "shop-fleet.dead-letters")
-        .WithEnvironment("Shop__Messaging__RabbitMq__ClientName", $"shop-{i}")
+        .WithEnvironment("Shop__Messaging__RabbitMq__ClientName", name)
         .WithEnvironment("Shop__Messaging__BlobStore", "AzureBlob")
         .WithEnvironment("Shop__Messaging__AzureBlob__ConnectionString", blobs.Resource.ConnectionStringExpression)
         .WithEnvironment("Shop__Messaging__AzureBlob__ContainerName", "shop-fleet-claim-checks")
