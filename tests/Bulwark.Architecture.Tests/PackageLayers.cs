@@ -34,7 +34,13 @@ public static class PackageLayers
         ["Bulwark.Caching"] = Layer.Core,
         // The driver-free data layer (DbDataSource + dialect + migrator) the cores' SQL stores are written on.
         ["Bulwark.Data"] = Layer.Core,
+        // The shard map and the bucket move, on the data layer alone (docs/sharding.md).
+        ["Bulwark.Sharding"] = Layer.Core,
+        // Module-owned datasets built from a core's events (Parquet is a file format, not an infrastructure client).
+        ["Bulwark.DataProducts"] = Layer.Core,
         ["Bulwark.Outbox.Messaging"] = Layer.Bridge,
+        // Event streams spread over shards: joins sharding and event sourcing so neither depends on the other.
+        ["Bulwark.Sharding.EventSourcing"] = Layer.Bridge,
         ["Bulwark.AspNetCore"] = Layer.Surface,
         ["Bulwark.Observability"] = Layer.Surface,
         ["Bulwark.ControlRoom"] = Layer.Surface,
@@ -53,6 +59,16 @@ public static class PackageLayers
         ["Bulwark.Cli"] = Layer.Tool,
         // The shop's typed HTTP client, generated from its OpenAPI document; the drills and the CLI call the shop through it.
         ["Bulwark.ShopClient"] = Layer.Tool,
+    };
+
+    /// <summary>
+    /// Infrastructure clients a surface may still take, each with its reason. The edge keeps its cell table (customer →
+    /// cell placements) in an embedded SQLite file of its own, beside it on disk: no server, nothing shared with the
+    /// services behind it. Moving that table behind a port with an adapter package is the fix that empties this list.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string[]> SurfaceClientExceptions = new Dictionary<string, string[]>
+    {
+        ["Bulwark.Edge"] = ["Microsoft.Data.Sqlite"],
     };
 
     /// <summary>The layers each layer may reference. Reading down the table is the direction of every edge.</summary>
