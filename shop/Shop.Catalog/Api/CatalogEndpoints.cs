@@ -212,9 +212,10 @@ internal static class CatalogEndpoints
     private static bool TryParseId(string id, out int productId) =>
         int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out productId) && productId >= 1;
 
+    // Absent means the default; present but empty (`?page=`) is malformed, as on every other list.
     private static bool TryParse(string? value, int fallback, out int result)
     {
-        if (string.IsNullOrEmpty(value))
+        if (value is null)
         {
             result = fallback;
             return true;
