@@ -8,7 +8,7 @@ namespace Bulwark.Drills.Cells;
 /// <param name="OtherCustomers">Every other customer.</param>
 /// <param name="MixedCustomers">Customers served by more than one cell before the kill (no isolation).</param>
 /// <param name="OtherRequests">The other customers' requests after the kill.</param>
-/// <param name="OtherErrors">Those answered 5xx or 429, or not at all.</param>
+/// <param name="OtherErrors">Those answered 5xx, or not at all.</param>
 /// <param name="OtherP99BaselineMs">The other customers' p99 before the kill.</param>
 /// <param name="OtherP99OutageMs">Their p99 after it.</param>
 /// <param name="VictimRequests">The victim's customers' requests after the kill.</param>
