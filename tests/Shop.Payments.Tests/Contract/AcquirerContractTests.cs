@@ -29,6 +29,16 @@ public sealed class AcquirerContractTests : PaymentGatewayContract
     }
 
     [Fact]
+    public async Task StandIn_StrangerWithoutTheKey_RefusedWith401AndNothingBooked()
+    {
+        using var list = await StandIn.GetAsync("/v1/payments", Ct);
+        using var pay = await StandIn.PostAsJsonAsync("/v1/payments", new { merchantReference = "m-1", amount = new { value = 1.00m, currency = "EUR" }, source = new { token = "tok_visa" } }, Ct);
+
+        Assert.Equal((System.Net.HttpStatusCode.Unauthorized, System.Net.HttpStatusCode.Unauthorized), (list.StatusCode, pay.StatusCode));
+        Assert.Empty(await LedgerAsync());
+    }
+
+    [Fact]
     public async Task Charge_WrongApiKey_ThrowsNamingTheSetting()
     {
         var gateway = new AcquirerClient(new HttpClient { BaseAddress = StandIn.BaseAddress }, new AcquirerOptions { ApiKey = "wrong" }, TimeProvider.System);
