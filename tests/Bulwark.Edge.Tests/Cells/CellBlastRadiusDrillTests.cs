@@ -55,9 +55,8 @@ public sealed class CellBlastRadiusDrillTests
     {
         // The shops' own per-client limits are not under test: every drill customer arrives through one edge on one
         // address, and a CI run answered 1,057 of 12,750 of them 429 from the surviving cell.
-        string[] unlimited = ["--Bulwark:RateLimiting:Tiers:anonymous:PermitLimit=100000000", "--Bulwark:RateLimiting:Tiers:authenticated:PermitLimit=100000000"];
-        await using var a = await ShopHostProcess.StartAsync(null, unlimited);
-        await using var b = await ShopHostProcess.StartAsync(null, unlimited);
+        await using var a = await ShopHostProcess.StartAsync(null, ShopHostProcess.NoPerClientLimits);
+        await using var b = await ShopHostProcess.StartAsync(null, ShopHostProcess.NoPerClientLimits);
         await a.WarmUpAsync();
         await b.WarmUpAsync();
         var config = CellRouterEdgeTests.Config(a.BaseAddress, b.BaseAddress, routing);

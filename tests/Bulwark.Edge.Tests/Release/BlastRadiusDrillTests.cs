@@ -23,8 +23,8 @@ public sealed class BlastRadiusDrillTests
     {
         await using var stable = await PaymentsAsync();
         await using var broken = await PaymentsAsync();
-        await using var blue = await ShopHostProcess.StartAsync(stable.App.BaseAddress());
-        await using var green = await ShopHostProcess.StartAsync(broken.App.BaseAddress(), WithoutPaymentRetry);
+        await using var blue = await ShopHostProcess.StartAsync(stable.App.BaseAddress(), ShopHostProcess.NoPerClientLimits);
+        await using var green = await ShopHostProcess.StartAsync(broken.App.BaseAddress(), [WithoutPaymentRetry, .. ShopHostProcess.NoPerClientLimits]);
         await blue.WarmUpAsync();
         await green.WarmUpAsync();
         await using var edge = await EdgeUnderTest.StartAsync(Config(blue.BaseAddress, green.BaseAddress, maxErrorRate: 0.01));
@@ -50,8 +50,8 @@ public sealed class BlastRadiusDrillTests
         // The same bad canary under an analysis whose thresholds are above what it shows: it is promoted, not rolled back.
         await using var stable = await PaymentsAsync();
         await using var broken = await PaymentsAsync();
-        await using var blue = await ShopHostProcess.StartAsync(stable.App.BaseAddress());
-        await using var green = await ShopHostProcess.StartAsync(broken.App.BaseAddress(), WithoutPaymentRetry);
+        await using var blue = await ShopHostProcess.StartAsync(stable.App.BaseAddress(), ShopHostProcess.NoPerClientLimits);
+        await using var green = await ShopHostProcess.StartAsync(broken.App.BaseAddress(), [WithoutPaymentRetry, .. ShopHostProcess.NoPerClientLimits]);
         await using var edge = await EdgeUnderTest.StartAsync(Config(blue.BaseAddress, green.BaseAddress, maxErrorRate: 0.5, maxP99: "00:01:00"));
 
         var report = await RunAsync(edge, broken.App.BaseAddress());

@@ -14,8 +14,8 @@ public sealed class UndoDrillTests
     [Fact]
     public async Task Drill_TwoShopProcessesBehindTheEdge_Passes()
     {
-        await using var blue = await ShopHostProcess.StartAsync();
-        await using var green = await ShopHostProcess.StartAsync();
+        await using var blue = await ShopHostProcess.StartAsync(null, ShopHostProcess.NoPerClientLimits);
+        await using var green = await ShopHostProcess.StartAsync(null, ShopHostProcess.NoPerClientLimits);
         await blue.WarmUpAsync();
         await green.WarmUpAsync();
         await using var edge = await EdgeUnderTest.StartAsync(Config(blue.BaseAddress, green.BaseAddress));
