@@ -40,6 +40,14 @@ public sealed class ShopDataOptions : IValidatableObject
     /// <value>The default value is <see langword="null"/>.</value>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// How long readiness waits for the database to take a write before it answers 503: a locked or hung database
+    /// must fail the probe fast, not hang it. Keep it under the load balancer's probe timeout.
+    /// </summary>
+    /// <value>The default value is 1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30", ParseLimitsInInvariantCulture = true)]
+    public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

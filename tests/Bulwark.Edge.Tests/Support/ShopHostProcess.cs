@@ -38,7 +38,14 @@ internal sealed partial class ShopHostProcess : IAsyncDisposable
     /// <summary>The shop's process id (the cell drill kills it).</summary>
     public int ProcessId => _process.Id;
 
-    public static async Task<ShopHostProcess> StartAsync(Uri? paymentProvider = null, params string[] settings)
+    /// <summary>The shop's data folder (its SQLite file is <c>shop.db</c> in it).</summary>
+    public string DataPath => _dataPath;
+
+    public static Task<ShopHostProcess> StartAsync(Uri? paymentProvider = null, params string[] settings) =>
+        StartAsync(paymentProvider, new Dictionary<string, string>(), settings);
+
+    /// <summary>Starts the shop with extra environment variables (e.g. <see cref="HealthCheckRemoval"/>'s).</summary>
+    public static async Task<ShopHostProcess> StartAsync(Uri? paymentProvider, IReadOnlyDictionary<string, string> environment, params string[] settings)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-edge-shop-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet")
@@ -55,6 +62,11 @@ internal sealed partial class ShopHostProcess : IAsyncDisposable
             $"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{FreePort.Refusing}",
             .. settings,
         ];
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
