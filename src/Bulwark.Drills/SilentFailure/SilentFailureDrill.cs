@@ -99,6 +99,7 @@ public sealed class SilentFailureDrill(SilentFailureOptions? options = null)
         bool ByVictim(Answer a) => string.Equals(a.ServedBy, Options.Victim, StringComparison.OrdinalIgnoreCase);
         var baseline = answers.Where(a => a.Started < lockedAt).ToList();
         var locked = answers.Where(a => a.Started >= lockedAt && a.Started < releasedAt).ToList();
+        var settled = locked.Where(a => a.Started - lockedAt >= Options.OutOfRotationWithin).ToList();
         var lockedByVictim = locked.Where(ByVictim).ToList();
         var rounds = probes.Rounds.Where(r => r.Started >= lockedAt && r.Started < releasedAt).ToList();
         var firstUnready = rounds.Where(r => r.Ready is not 200 and not 0).Select(r => (TimeSpan?)(r.Started + r.ReadyTook - lockedAt)).FirstOrDefault();
@@ -113,10 +114,12 @@ public sealed class SilentFailureDrill(SilentFailureOptions? options = null)
             rounds.Count == 0 ? TimeSpan.Zero : rounds.Max(r => r.ReadyTook),
             locked.Count,
             locked.Count(a => a.Failure is not null),
+            settled.Count,
+            settled.Count(a => a.Failure is not null),
             lockedByVictim.Count == 0 ? null : lockedByVictim.Max(a => a.Started) - lockedAt,
             lockedByVictim.Count(a => a.Started - lockedAt > Options.OutOfRotationWithin),
             backAt,
-            [.. locked.Where(a => a.Failure is not null).Take(5).Select(a => $"{a.ServedBy ?? "?"}: {a.Failure}")]);
+            [.. locked.Where(a => a.Failure is not null).Take(10).Select(a => $"+{(a.Started - lockedAt).TotalSeconds:0.0} s {a.ServedBy ?? "(no instance named)"}: {a.Failure}")]);
     }
 
     private sealed record Answer(TimeSpan Started, string? ServedBy, int Status, string? Failure);
@@ -142,6 +145,9 @@ public sealed class SilentFailureDrill(SilentFailureOptions? options = null)
             var inFlight = new List<Task>();
             var started = now();
             long sent = 0;
+            // Drawn, not every n-th: a fixed stride beats in step with the router's round robin and sends every write
+            // to the same instance. Seeded, so runs draw the same mix.
+            var mix = new Random(15);
             while (!stop.IsCancellationRequested && sent < options.MaxRequests)
             {
                 // Requests due by now on the schedule, so a late tick catches up instead of lowering the rate.
@@ -155,7 +161,7 @@ public sealed class SilentFailureDrill(SilentFailureOptions? options = null)
                         continue;
                     }
 
-                    inFlight.Add(OneAsync(client, (sent + 1) % options.SignUpEvery == 0));
+                    inFlight.Add(OneAsync(client, mix.Next(options.SignUpEvery) == 0));
                 }
 
                 try

@@ -12,13 +12,15 @@ namespace Bulwark.Drills.SilentFailure;
 /// <param name="SlowestReadyAnswer">The slowest readiness answer while locked (a probe that got none counts its whole wait).</param>
 /// <param name="LockedRequests">Customer requests started while the lock was held.</param>
 /// <param name="LockedErrors">Those answered 5xx or not at all.</param>
+/// <param name="SettledRequests">Customer requests started while locked, once the out-of-rotation bound had passed.</param>
+/// <param name="SettledErrors">Those answered 5xx or not at all.</param>
 /// <param name="LastVictimServed">From the lock to the start of the last customer request the victim served while locked; null if none.</param>
 /// <param name="VictimServedLate">Customer requests the victim served that started later than the out-of-rotation bound.</param>
 /// <param name="TimeToBackInRotation">From the release to the first customer the victim served well again; null if it did not.</param>
 /// <param name="FailureSamples">The first failures, for the report.</param>
 public sealed record SilentFailureMeasurements(
     string Victim, long BaselineRequests, double BaselineVictimShare, int LiveNot200, int ProbeRounds,
-    TimeSpan? TimeToUnready, TimeSpan SlowestReadyAnswer, long LockedRequests, long LockedErrors,
+    TimeSpan? TimeToUnready, TimeSpan SlowestReadyAnswer, long LockedRequests, long LockedErrors, long SettledRequests, long SettledErrors,
     TimeSpan? LastVictimServed, long VictimServedLate, TimeSpan? TimeToBackInRotation, IReadOnlyList<string> FailureSamples);
 
 /// <summary>The Silent Failure drill's verdict rules, pure so they are tested without a network.</summary>
@@ -42,7 +44,8 @@ public static class SilentFailureJudge
             return DrillVerdict.Inconclusive("No probe round on the victim completed while its database was locked.");
         }
 
-        var errorRate = m.LockedRequests == 0 ? 0 : (double)m.LockedErrors / m.LockedRequests;
+        var errorRate = m.SettledRequests == 0 ? 0 : (double)m.SettledErrors / m.SettledRequests;
+        var wholeRate = m.LockedRequests == 0 ? 0 : (double)m.LockedErrors / m.LockedRequests;
         var figures = new List<DrillFigure>
         {
             DrillFigure.AtMost("liveness answers other than 200", m.LiveNot200, "answers", 0),
@@ -50,9 +53,10 @@ public static class SilentFailureJudge
             DrillFigure.AtMost("slowest readiness answer while locked", Math.Round(m.SlowestReadyAnswer.TotalMilliseconds), "ms", options.ReadyAnswerWithin.TotalMilliseconds),
             DrillFigure.AtMost("last customer sent to the locked instance, after the lock", Ms(m.LastVictimServed), "ms", options.OutOfRotationWithin.TotalMilliseconds),
             DrillFigure.AtMost("customers sent to it after that bound", m.VictimServedLate, "requests", 0),
-            DrillFigure.AtMost("customer error rate while locked", Math.Round(errorRate, 4), "ratio", options.MaxErrorRate),
-            DrillFigure.Info("customer requests while locked", m.LockedRequests, "requests"),
-            DrillFigure.Info("customer errors while locked", m.LockedErrors, "requests"),
+            DrillFigure.AtMost("customer error rate once the router's bound had passed", Math.Round(errorRate, 4), "ratio", options.MaxErrorRate),
+            DrillFigure.Info("customer requests / errors then", m.SettledRequests, $"requests, {m.SettledErrors} failed"),
+            DrillFigure.Info("customer error rate over the whole lock (detection included)", Math.Round(wholeRate, 4), "ratio"),
+            DrillFigure.Info("customer requests / errors while locked", m.LockedRequests, $"requests, {m.LockedErrors} failed"),
             DrillFigure.AtMost("time back in rotation after the release", Ms(m.TimeToBackInRotation), "ms", options.BackInRotationWithin.TotalMilliseconds),
             DrillFigure.Info("victim's share before the lock", Math.Round(m.BaselineVictimShare, 3), "ratio"),
         };
@@ -83,7 +87,8 @@ public static class SilentFailureJudge
 
         if (errorRate > options.MaxErrorRate)
         {
-            failures.Add($"{m.LockedErrors} of {m.LockedRequests} customer requests failed while the lock was held ({errorRate:P1}, at most {options.MaxErrorRate:P1}), e.g. {string.Join("; ", m.FailureSamples.Take(3))}.");
+            failures.Add($"{m.SettledErrors} of {m.SettledRequests} customer requests failed more than {options.OutOfRotationWithin.TotalSeconds:0.#} s after the lock ({errorRate:P1}, at most {options.MaxErrorRate:P1}), e.g. {string.Join("; ", m.FailureSamples.Take(3))}.");
+            findings.Add("Failures while locked (time since the lock, instance): " + string.Join("; ", m.FailureSamples));
         }
 
         if (m.TimeToBackInRotation is null || m.TimeToBackInRotation > options.BackInRotationWithin)
@@ -93,7 +98,7 @@ public static class SilentFailureJudge
 
         return DrillVerdict.FromChecks(
             $"'{m.Victim}' stayed alive with its database locked; readiness answered 503 after {Ms(m.TimeToUnready):0} ms, the router sent it its last customer {Ms(m.LastVictimServed):0} ms after the lock, " +
-            $"{m.LockedErrors} of {m.LockedRequests} customer requests failed ({errorRate:P1}), and it served again {Ms(m.TimeToBackInRotation):0} ms after the release.",
+            $"{m.SettledErrors} of {m.SettledRequests} customer requests failed after that bound ({m.LockedErrors} of {m.LockedRequests} over the whole lock), and it served again {Ms(m.TimeToBackInRotation):0} ms after the release.",
             failures, figures, findings);
     }
 

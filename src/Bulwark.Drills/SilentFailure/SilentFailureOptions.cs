@@ -104,7 +104,11 @@ public sealed class SilentFailureOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan OutOfRotationWithin { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The highest share of customer requests started while the lock is held that may fail (5xx or no answer).</summary>
+    /// <summary>
+    /// The highest share of customer requests that may fail (5xx or no answer) among those started while the lock is
+    /// held, once <see cref="OutOfRotationWithin"/> has passed: by then the router has had its time, and customers must
+    /// not notice. (Requests sent to the victim before it left fail with it; the report gives them as information.)
+    /// </summary>
     /// <value>The default value is 0.05.</value>
     [Range(0.0, 1.0)]
     public double MaxErrorRate { get; set; } = 0.05;

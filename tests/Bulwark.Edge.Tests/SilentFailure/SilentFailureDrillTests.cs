@@ -38,7 +38,7 @@ public sealed class SilentFailureDrillTests
     }
 
     private static string Figures(DrillReport report) =>
-        string.Join("\n", report.Verdict.Figures.Select(f => $"{f.Name}: {f.Value} {f.Unit} {f.Threshold}"));
+        string.Join("\n", report.Verdict.Figures.Select(f => $"{f.Name}: {f.Value} {f.Unit} {f.Threshold}").Concat(report.Verdict.Findings));
 
     private static async Task<DrillReport> RunAsync(bool blindReadiness)
     {

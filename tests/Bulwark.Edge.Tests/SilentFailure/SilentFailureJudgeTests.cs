@@ -10,7 +10,7 @@ public sealed class SilentFailureJudgeTests
     private static SilentFailureMeasurements Good() => new(
         "cell-b", BaselineRequests: 120, BaselineVictimShare: 0.5, LiveNot200: 0, ProbeRounds: 60,
         TimeToUnready: TimeSpan.FromMilliseconds(1100), SlowestReadyAnswer: TimeSpan.FromMilliseconds(1050),
-        LockedRequests: 600, LockedErrors: 6, LastVictimServed: TimeSpan.FromSeconds(2), VictimServedLate: 0,
+        LockedRequests: 600, LockedErrors: 30, SettledRequests: 200, SettledErrors: 1, LastVictimServed: TimeSpan.FromSeconds(2), VictimServedLate: 0,
         TimeToBackInRotation: TimeSpan.FromSeconds(1), FailureSamples: []);
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class SilentFailureJudgeTests
 
     [Fact]
     public void Judge_TooManyCustomerErrors_Fails() =>
-        Assert.Contains("60 of 600", SilentFailureJudge.Judge(Good() with { LockedErrors = 60 }, Options).Reason, StringComparison.Ordinal);
+        Assert.Contains("20 of 200", SilentFailureJudge.Judge(Good() with { SettledErrors = 20 }, Options).Reason, StringComparison.Ordinal);
 
     [Fact]
     public void Judge_NeverBackInRotation_Fails() =>

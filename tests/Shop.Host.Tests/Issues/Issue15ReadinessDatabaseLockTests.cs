@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Data.Sqlite;
+
+namespace Shop.Host.Tests.Issues;
+
+/// <summary>
+/// Issue 15, Silent Failure: with the SQLite file's write lock held by someone else (a stuck job, a console), readers
+/// pass in WAL mode but every write waits and fails. Readiness must say so, fast; it used to read a table and stay 200.
+/// </summary>
+public sealed class Issue15ReadinessDatabaseLockTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task HealthReady_WriteLockHeldByAnotherConnection_Answers503WithinItsTimeoutWhileLiveStays200()
+    {
+        Assert.SkipWhen(ShopTestData.OnPostgres, "the lock held here is SQLite's; the PostgreSQL run checks the same readiness against its own server");
+        await using var shop = await RunningShop.StartAsync();
+        using (var before = await shop.Client.GetAsync("/health/ready", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        await using var holder = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(shop.DataPath, "shop.db"), Pooling = false, DefaultTimeout = 30 }.ToString());
+        await holder.OpenAsync(Ct);
+        await using (var begin = holder.CreateCommand())
+        {
+            begin.CommandText = "PRAGMA busy_timeout=30000; BEGIN EXCLUSIVE;";
+            await begin.ExecuteNonQueryAsync(Ct);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var ready = await shop.Client.GetAsync("/health/ready", Ct);
+        var took = clock.Elapsed;
+        using var live = await shop.Client.GetAsync("/health/live", Ct);
+        await using (var rollback = holder.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK;";
+            await rollback.ExecuteNonQueryAsync(Ct);
+        }
+
+        using var after = await shop.Client.GetAsync("/health/ready", Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        // Shop:Data:ReadinessTimeout is 1 s; the shop's writers wait 5 s. Room for a loaded machine, not for a hang.
+        Assert.True(took < TimeSpan.FromSeconds(4), $"readiness took {took.TotalMilliseconds:0} ms to fail");
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+}
