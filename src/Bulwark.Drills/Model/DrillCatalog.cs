@@ -16,6 +16,7 @@ using Bulwark.Drills.PoisonPill;
 using Bulwark.Drills.Recovery;
 using Bulwark.Drills.Replay;
 using Bulwark.Drills.SlowLoris;
+using Bulwark.Drills.SplitBrain;
 using Bulwark.Drills.StranglerZombie;
 using Bulwark.Drills.Switches;
 using Bulwark.Drills.ThreeAm;
@@ -28,7 +29,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -80,6 +81,7 @@ public static class DrillCatalog
             "HOTSPOT" => new HotspotDrill(With(new HotspotOptions(), o => o.Duration = duration ?? o.Duration)),
             "CELL-BLAST-RADIUS" => new CellBlastRadiusDrill(With(new CellBlastRadiusOptions(), o => o.Outage = duration ?? o.Outage)),
             "ORDERING" => new OrderingDrill(With(new OrderingOptions(), _ => { })),
+            "SPLIT-BRAIN" => new SplitBrainDrill(With(new SplitBrainOptions(), o => o.Partition = duration ?? o.Partition)),
             _ => null,
         };
     }
