@@ -85,6 +85,9 @@ public static partial class ShopApp
         builder.Services.AddBulwarkDeadlines(builder.Configuration);
         builder.Services.AddBulwarkRateLimiting(builder.Configuration);
         builder.Services.AddExceptionHandler<ResilienceExceptionHandler>();
+        // A database out of reach is a 503 the client can retry, never a 500 nor an acknowledgement: money stops while
+        // browsing goes on from the caches (docs/drills.md, Split-Brain).
+        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         // One line per request with method, path, status and duration: the line an incident starts from. Off by default
         // (appsettings.json: Microsoft.AspNetCore.HttpLogging at Warning): formatted and written for every request it
         // cost more CPU than a cached product read (issue 10, docs/benchmarks/http.md). Turn it on with

@@ -16,6 +16,7 @@ internal static class ShopApiProblems
     public const string BulkheadFull = ProblemTypes.Base + "bulkhead-full";
     public const string DependencyUnavailable = ProblemTypes.Base + "dependency-unavailable";
     public const string Timeout = ProblemTypes.Base + "timeout";
+    public const string DatabaseUnavailable = ProblemTypes.Base + "database-unavailable";
 
     /// <summary>The types a status can answer with on any endpoint, plus those of the idempotency middleware when it runs.</summary>
     public static IEnumerable<string> TypesFor(int status, bool idempotent)
@@ -52,6 +53,7 @@ internal static class ShopApiProblems
             case StatusCodes.Status503ServiceUnavailable:
                 yield return BulkheadFull;
                 yield return DependencyUnavailable;
+                yield return DatabaseUnavailable;
                 break;
             case StatusCodes.Status504GatewayTimeout:
                 yield return Timeout;

@@ -15,31 +15,45 @@ internal sealed partial class DataProductScheduler(DataProductBuilder builder, I
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.BuildOnStart)
+        try
         {
-            await Task.Delay(options.Value.BuildInterval, time, stoppingToken).ConfigureAwait(false);
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            foreach (var id in builder.Products.Keys)
+            if (!options.Value.BuildOnStart)
             {
-                try
-                {
-                    await builder.BuildAsync(id, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DataContractViolationException or InvalidOperationException or System.Data.Common.DbException)
-                {
-                    // The decision: keep the last good version and try again next tick; the age metric shows the gap.
-                    Log.BuildFailed(logger, ex, id, options.Value.BuildInterval);
-                }
+                await Task.Delay(options.Value.BuildInterval, time, stoppingToken).ConfigureAwait(false);
             }
 
-            await Task.Delay(options.Value.BuildInterval, time, stoppingToken).ConfigureAwait(false);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                foreach (var id in builder.Products.Keys)
+                {
+                    await BuildOneAsync(id, stoppingToken).ConfigureAwait(false);
+                }
+
+                await Task.Delay(options.Value.BuildInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping: not a failure, nothing to log.
+        }
+    }
+
+    private async Task BuildOneAsync(string id, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await builder.BuildAsync(id, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DataContractViolationException or InvalidOperationException or System.Data.Common.DbException or OperationCanceledException)
+        {
+            // The decision: keep the last good version and try again next tick; the age metric shows the gap. A timeout
+            // inside a build (a canceled command, not the host stopping) is one of these too: left to escape, it would
+            // fault this service and, by the host's default, stop the whole shop.
+            Log.BuildFailed(logger, ex, id, options.Value.BuildInterval);
         }
     }
 
