@@ -320,17 +320,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
         batch.Transaction = transaction;
         foreach (var @event in events)
         {
-            var command = batch.CreateBatchCommand();
-            command.CommandText = ImportEventSql;
-            foreach (var (name, value) in ImportParameters(@event))
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-
-            batch.BatchCommands.Add(command);
+            batch.Add(ImportEventSql, ImportParameters(@event));
         }
 
         return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -354,7 +344,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
         return written;
     }
 
-    private (string Name, object Value)[] ImportParameters(RecordedEvent @event) =>
+    private (string Name, object? Value)[] ImportParameters(RecordedEvent @event) =>
         EventParameters(@event.StreamId, @event.Version, new EventData(@event.EventId, @event.EventType, @event.Data, @event.Metadata), Dialect.Timestamp(@event.RecordedAt));
 
     private static string InList(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"@s{i}")));
@@ -413,17 +403,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
         batch.Transaction = transaction;
         foreach (var @event in events)
         {
-            var command = batch.CreateBatchCommand();
-            command.CommandText = InsertEventSql;
-            foreach (var (name, value) in EventParameters(streamId, ++version, @event, recordedAt))
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-
-            batch.BatchCommands.Add(command);
+            batch.Add(InsertEventSql, EventParameters(streamId, ++version, @event, recordedAt));
         }
 
         long position = 0;
@@ -462,7 +442,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
         return position;
     }
 
-    private (string Name, object Value)[] EventParameters(string streamId, long version, EventData @event, object recordedAt) =>
+    private (string Name, object? Value)[] EventParameters(string streamId, long version, EventData @event, object recordedAt) =>
     [
         ("stream", streamId),
         ("version", version),
