@@ -37,6 +37,29 @@ public static class SqlCommandExtensions
         return command;
     }
 
+    /// <summary>Adds a statement to <paramref name="batch"/>, its parameters bound as <see cref="With"/> binds them.</summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="sql">The SQL text, parameters as <c>@name</c>.</param>
+    /// <param name="parameters">The parameters by name, without prefix; <see langword="null"/> binds SQL NULL.</param>
+    /// <returns>The batch.</returns>
+    public static DbBatch Add(this DbBatch batch, string sql, IReadOnlyList<(string Name, object? Value)> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var command = batch.CreateBatchCommand();
+        command.CommandText = sql;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = parameters[i].Name;
+            parameter.Value = parameters[i].Value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        batch.BatchCommands.Add(command);
+        return batch;
+    }
+
     /// <summary>Adds a parameter and returns it, for a statement run many times with a changing value.</summary>
     /// <param name="command">The command.</param>
     /// <param name="name">The name, without prefix.</param>

@@ -40,6 +40,12 @@ public abstract class SqlDialect
     /// <summary>The column types this dialect spells differently.</summary>
     public SqlTypeNames Types { get; }
 
+    /// <summary>
+    /// The clause, with its leading space, that locks the rows a query reads until the transaction ends: <c> FOR
+    /// UPDATE</c> where writers lock rows, empty where the write transaction already excludes every other writer.
+    /// </summary>
+    public string RowLockClause => Concurrency == SqlConcurrency.RowLocks ? " FOR UPDATE" : string.Empty;
+
     /// <summary>The parameter value of a point in time (a UTC timestamp, or Unix milliseconds where no such type exists).</summary>
     /// <param name="value">The time.</param>
     /// <returns>The value to bind.</returns>
@@ -77,6 +83,21 @@ public abstract class SqlDialect
     /// <param name="cancellationToken">Cancels the begin.</param>
     /// <returns>The transaction.</returns>
     public abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes <paramref name="name"/> until <paramref name="transaction"/> ends, so writers naming the same lock run one at
+    /// a time (shared holders exclude only exclusive ones). PostgreSQL takes a transaction-scoped advisory lock. The
+    /// default does nothing: a single-writer database's write transaction (<see cref="BeginWriteAsync"/>) already
+    /// excludes every other writer.
+    /// </summary>
+    /// <param name="connection">The transaction's connection.</param>
+    /// <param name="transaction">A transaction begun with <see cref="BeginWriteAsync"/>.</param>
+    /// <param name="name">The lock.</param>
+    /// <param name="mode">Alone, or beside other shared holders.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the lock is held.</returns>
+    public virtual ValueTask LockAsync(DbConnection connection, DbTransaction transaction, SqlWriterLock name, SqlWriterLockMode mode, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
 
     /// <summary>Whether <paramref name="exception"/> means "the row or key already exists" (a unique or primary-key violation).</summary>
     /// <param name="exception">The exception.</param>

@@ -76,11 +76,7 @@ public sealed class SqlShardBuckets : SqlStore
     public async ValueTask EnterAsync(DbConnection connection, DbTransaction transaction, int bucket, string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        if (Dialect.Concurrency == SqlConcurrency.RowLocks)
-        {
-            using var shared = connection.CreateCommand("SELECT pg_advisory_xact_lock_shared(@space, @bucket);", transaction).With("space", BucketLockSpace).With("bucket", bucket);
-            await shared.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await Dialect.LockAsync(connection, transaction, SqlWriterLock.InSpace(BucketLockSpace, bucket), SqlWriterLockMode.Shared, cancellationToken).ConfigureAwait(false);
 
         string? state;
         using (var check = connection.CreateCommand("SELECT state FROM bulwark_shard_buckets WHERE bucket = @bucket;", transaction).With("bucket", bucket))
@@ -162,11 +158,7 @@ public sealed class SqlShardBuckets : SqlStore
                 var transaction = await Dialect.BeginWriteAsync(connection, token).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
-                    if (Dialect.Concurrency == SqlConcurrency.RowLocks)
-                    {
-                        using var exclusive = connection.CreateCommand("SELECT pg_advisory_xact_lock(@space, @bucket);", transaction).With("space", BucketLockSpace).With("bucket", bucket);
-                        await exclusive.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                    }
+                    await Dialect.LockAsync(connection, transaction, SqlWriterLock.InSpace(BucketLockSpace, bucket), SqlWriterLockMode.Exclusive, token).ConfigureAwait(false);
 
                     using var fence = connection.CreateCommand("UPDATE bulwark_shard_buckets SET state = @fenced WHERE bucket = @bucket AND state IN (@owned, @fenced);", transaction)
                         .With("bucket", bucket).With("fenced", Fenced).With("owned", Owned);

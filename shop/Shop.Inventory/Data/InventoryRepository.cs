@@ -8,7 +8,7 @@ namespace Shop.Inventory.Data;
 internal sealed class InventoryRepository(ModuleDatabase<InventoryModule> inventory) : IInventoryApi
 {
     // Where writers hold row locks (PostgreSQL), rows read to decide a write are locked; SQLite has one writer at a time.
-    private string RowLock => inventory.Dialect.Concurrency == SqlConcurrency.RowLocks ? " FOR UPDATE" : "";
+    private string RowLock => inventory.Dialect.RowLockClause;
 
     public async Task<StockLevel?> GetStockAsync(int productId, CancellationToken cancellationToken)
     {

@@ -28,7 +28,7 @@ internal sealed partial class StockSyncService(
     private const int MaxRawLength = 512;
 
     // Where writers hold row locks (PostgreSQL), a stock row read to decide a write is locked; SQLite has one writer.
-    private string RowLock => inventory.Dialect.Concurrency == SqlConcurrency.RowLocks ? " FOR UPDATE" : "";
+    private string RowLock => inventory.Dialect.RowLockClause;
 
     /// <summary>Reads the source and applies its batch.</summary>
     public async Task<StockSyncReport> SyncAsync(CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Bulwark.Cli.Operators;
 using Bulwark.ShopClient;
 using Bulwark.ShopClient.Generated.Admin.Dlq;
 using Microsoft.Kiota.Abstractions;
@@ -57,7 +58,7 @@ internal static class DeadLetterCommand
                     Markup.Escape(letter.GetProperty("messageType").GetString() ?? ""),
                     Markup.Escape(letter.GetProperty("sourceQueue").GetString() ?? ""),
                     letter.GetProperty("attempts").GetInt32().ToString(CultureInfo.InvariantCulture),
-                    Markup.Escape(Shorten(letter.GetProperty("reason").GetString() ?? "", 60)),
+                    Markup.Escape(OperatorApi.Shorten(letter.GetProperty("reason").GetString() ?? "", 60)),
                     Markup.Escape(letter.GetProperty("deadLetteredAt").GetString() ?? ""));
             }
 
@@ -123,28 +124,17 @@ internal static class DeadLetterCommand
 
         return command;
 
-        async Task<int> RunAsync(ParseResult parse, TextWriter errors, Func<DeadLetterApi, Task> action)
-        {
-            try
+        Task<int> RunAsync(ParseResult parse, TextWriter errors, Func<DeadLetterApi, Task> action) => OperatorApi.RunAsync(
+            errors,
+            async () =>
             {
                 using var api = DeadLetterApi.Create(
                     parse.GetValue(target)!,
                     parse.GetValue(prefix)!,
                     parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ApiKeyVariable));
                 await action(api).ConfigureAwait(false);
-                return ExitCodes.Passed;
-            }
-            catch (UsageException e)
-            {
-                await errors.WriteLineAsync(e.Message).ConfigureAwait(false);
-                return ExitCodes.InconclusiveOrUsage;
-            }
-            catch (DeadLetterApiException e)
-            {
-                await errors.WriteLineAsync(e.Message).ConfigureAwait(false);
-                return e.Status is HttpStatusCode.NotFound ? ExitCodes.Failed : ExitCodes.InconclusiveOrUsage;
-            }
-        }
+            },
+            status => status is HttpStatusCode.NotFound);
     }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -156,8 +146,6 @@ internal static class DeadLetterCommand
             : id;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     /// <summary>The HTTP side: one client with the key, problem details turned into messages that name the fix.</summary>
     private sealed class DeadLetterApi : IDisposable
@@ -181,25 +169,11 @@ internal static class DeadLetterCommand
 
         public static DeadLetterApi Create(string target, string prefix, string? apiKey)
         {
-            if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            {
-                throw new UsageException($"--target '{target}' is not an http(s) URL; e.g. --target http://127.0.0.1:5100.");
-            }
-
-            if (uri.Scheme == "http" && !uri.IsLoopback)
-            {
-                throw new UsageException($"--target {target} is plain http to another machine: the operator key would travel in clear text. Use https.");
-            }
-
+            var http = OperatorApi.CreateClient("--target", target, "http://127.0.0.1:5100", apiKey, TimeSpan.FromSeconds(30));
             if (!prefix.StartsWith('/'))
             {
+                http.Dispose();
                 throw new UsageException($"--prefix '{prefix}' must start with '/', e.g. /admin/dlq.");
-            }
-
-            var http = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(30) };
-            if (!string.IsNullOrEmpty(apiKey))
-            {
-                http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
             }
 
             http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -221,25 +195,12 @@ internal static class DeadLetterCommand
             }
             catch (HttpRequestException e)
             {
-                throw new DeadLetterApiException(0, $"{_http.BaseAddress} does not answer ({e.Message}); is it running, and is --target right?");
+                throw OperatorApi.Unanswered(_http, e, "is it running, and is --target right?");
             }
 
             using (response)
             {
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return JsonDocument.Parse(body);
-                }
-
-                var detail = Detail(body);
-                throw response.StatusCode switch
-                {
-                    HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new DeadLetterApiException(
-                        response.StatusCode,
-                        $"{(int)response.StatusCode} from {method} {path}: {detail} Pass an operator key with --api-key or {ApiKeyVariable}."),
-                    _ => new DeadLetterApiException(response.StatusCode, $"{(int)response.StatusCode} from {method} {path}: {detail}"),
-                };
+                return await OperatorApi.ReadAsync(response, method, path, $"Pass an operator key with --api-key or {ApiKeyVariable}.", cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -259,23 +220,5 @@ internal static class DeadLetterCommand
             var moved = new UriBuilder(uri) { Path = _prefix + uri.AbsolutePath[DocumentPrefix.Length..] };
             return moved.Uri;
         }
-
-        private static string Detail(string body)
-        {
-            try
-            {
-                using var problem = JsonDocument.Parse(body);
-                return problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() ?? body : body;
-            }
-            catch (JsonException)
-            {
-                return body.Length == 0 ? "(no body)" : Shorten(body, 200);
-            }
-        }
-    }
-
-    private sealed class DeadLetterApiException(HttpStatusCode status, string message) : Exception(message)
-    {
-        public HttpStatusCode Status { get; } = status;
     }
 }

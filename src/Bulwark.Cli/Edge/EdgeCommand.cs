@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bulwark.Cli.Operators;
 using Spectre.Console;
 
 namespace Bulwark.Cli.Edge;
@@ -114,28 +115,15 @@ internal static class EdgeCommand
             console.WriteLine(root.TryGetProperty("detail", out var detail) ? detail.GetString() ?? "" : root.TryGetProperty("reason", out var reason) ? $"{Text(root, "kind")}: {reason.GetString()}" : root.GetRawText());
         });
 
-        async Task<int> RunAsync(ParseResult parse, Func<EdgeApi, Task> action)
-        {
-            try
+        Task<int> RunAsync(ParseResult parse, Func<EdgeApi, Task> action) => OperatorApi.RunAsync(
+            error,
+            async () =>
             {
                 using var api = EdgeApi.Create(parse.GetValue(target)!, parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ApiKeyVariable));
                 await action(api).ConfigureAwait(false);
-                return ExitCodes.Passed;
-            }
-            catch (UsageException e)
-            {
-                await error.WriteLineAsync(e.Message).ConfigureAwait(false);
-                return ExitCodes.InconclusiveOrUsage;
-            }
-            catch (EdgeApiException e)
-            {
-                await error.WriteLineAsync(e.Message).ConfigureAwait(false);
-                // The edge refused the command (bad input, a conflict, a failed gate): a decision, not a broken call.
-                return e.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity
-                    ? ExitCodes.Failed
-                    : ExitCodes.InconclusiveOrUsage;
-            }
-        }
+            },
+            // The edge refused the command (bad input, a conflict, a failed gate): a decision, not a broken call.
+            status => status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity);
     }
 
     private static string Text(JsonElement element, string name) =>
@@ -153,27 +141,9 @@ internal static class EdgeCommand
 
         private EdgeApi(HttpClient http) => _http = http;
 
-        public static EdgeApi Create(string target, string? apiKey)
-        {
-            if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            {
-                throw new UsageException($"--edge '{target}' is not an http(s) URL; e.g. --edge http://127.0.0.1:5080.");
-            }
-
-            if (uri.Scheme == "http" && !uri.IsLoopback)
-            {
-                throw new UsageException($"--edge {target} is plain http to another machine: the operator key would travel in clear text. Use https.");
-            }
-
-            // A switch waits for the old slot to drain (Edge:Release:DrainTimeout, 10 s by default) after its smoke gate.
-            var http = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromMinutes(2) };
-            if (!string.IsNullOrEmpty(apiKey))
-            {
-                http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
-            }
-
-            return new EdgeApi(http);
-        }
+        // A switch waits for the old slot to drain (Edge:Release:DrainTimeout, 10 s by default) after its smoke gate.
+        public static EdgeApi Create(string target, string? apiKey) =>
+            new(OperatorApi.CreateClient("--edge", target, "http://127.0.0.1:5080", apiKey, TimeSpan.FromMinutes(2)));
 
         public async Task<JsonDocument> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
         {
@@ -190,42 +160,15 @@ internal static class EdgeCommand
             }
             catch (HttpRequestException e)
             {
-                throw new EdgeApiException(0, $"{_http.BaseAddress} does not answer ({e.Message}); is the edge running (bash deploy/edge/start.sh), and is --edge right?");
+                throw OperatorApi.Unanswered(_http, e, "is the edge running (bash deploy/edge/start.sh), and is --edge right?");
             }
 
             using (response)
             {
-                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return JsonDocument.Parse(text);
-                }
-
-                var detail = Detail(text);
-                throw response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-                    ? new EdgeApiException(response.StatusCode, $"{(int)response.StatusCode} from {method} {path}: {detail} Pass the edge's operator key with --api-key or {ApiKeyVariable}.")
-                    : new EdgeApiException(response.StatusCode, $"{(int)response.StatusCode} from {method} {path}: {detail}");
+                return await OperatorApi.ReadAsync(response, method.ToString(), path, $"Pass the edge's operator key with --api-key or {ApiKeyVariable}.", cancellationToken).ConfigureAwait(false);
             }
         }
 
         public void Dispose() => _http.Dispose();
-
-        private static string Detail(string body)
-        {
-            try
-            {
-                using var problem = JsonDocument.Parse(body);
-                return problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() ?? body : body;
-            }
-            catch (JsonException)
-            {
-                return body.Length == 0 ? "(no body)" : body[..Math.Min(body.Length, 200)];
-            }
-        }
-    }
-
-    private sealed class EdgeApiException(HttpStatusCode status, string message) : Exception(message)
-    {
-        public HttpStatusCode Status { get; } = status;
     }
 }

@@ -60,7 +60,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
             """);
 
     // The advisory lock that orders appends on a row-locking database; one value for the whole event log.
-    private const long AppendLock = 0x0B17_0013;
+    private static readonly SqlWriterLock AppendLock = SqlWriterLock.Of(0x0B17_0013);
 
     // Streams per statement when a call names many: well under SQLite's 32,766 parameters and PostgreSQL's 65,535.
     private const int StreamsPerStatement = 500;
@@ -275,11 +275,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
                 await using (transaction.ConfigureAwait(false))
                 {
                     // The same lock as an append: imported events take positions in this database's commit order too.
-                    if (Dialect.Concurrency == SqlConcurrency.RowLocks)
-                    {
-                        using var appendLock = connection.CreateCommand("SELECT pg_advisory_xact_lock(@lock);", transaction).With("lock", AppendLock);
-                        await appendLock.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                    }
+                    await Dialect.LockAsync(connection, transaction, AppendLock, SqlWriterLockMode.Exclusive, token).ConfigureAwait(false);
 
                     // One round trip where the driver batches: the import holds this database's append lock, so every
                     // writer here waits for it (a page inserted row by row held PostgreSQL writers for seconds).
@@ -324,17 +320,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
         batch.Transaction = transaction;
         foreach (var @event in events)
         {
-            var command = batch.CreateBatchCommand();
-            command.CommandText = ImportEventSql;
-            foreach (var (name, value) in ImportParameters(@event))
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-
-            batch.BatchCommands.Add(command);
+            batch.Add(ImportEventSql, ImportParameters(@event));
         }
 
         return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -358,7 +344,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
         return written;
     }
 
-    private (string Name, object Value)[] ImportParameters(RecordedEvent @event) =>
+    private (string Name, object? Value)[] ImportParameters(RecordedEvent @event) =>
         EventParameters(@event.StreamId, @event.Version, new EventData(@event.EventId, @event.EventType, @event.Data, @event.Metadata), Dialect.Timestamp(@event.RecordedAt));
 
     private static string InList(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"@s{i}")));
@@ -386,11 +372,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
 
             // SQLite's transaction already holds the one write lock; a row-locking database needs a lock of its own so
             // that appends to different streams also commit in position order.
-            if (Dialect.Concurrency == SqlConcurrency.RowLocks)
-            {
-                using var appendLock = connection.CreateCommand("SELECT pg_advisory_xact_lock(@lock);", transaction).With("lock", AppendLock);
-                await appendLock.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await Dialect.LockAsync(connection, transaction, AppendLock, SqlWriterLockMode.Exclusive, cancellationToken).ConfigureAwait(false);
 
             long actual;
             using (var current = connection.CreateCommand("SELECT COALESCE(MAX(version), 0) FROM bulwark_events WHERE stream_id = @stream;", transaction).With("stream", streamId))
@@ -421,17 +403,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
         batch.Transaction = transaction;
         foreach (var @event in events)
         {
-            var command = batch.CreateBatchCommand();
-            command.CommandText = InsertEventSql;
-            foreach (var (name, value) in EventParameters(streamId, ++version, @event, recordedAt))
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-
-            batch.BatchCommands.Add(command);
+            batch.Add(InsertEventSql, EventParameters(streamId, ++version, @event, recordedAt));
         }
 
         long position = 0;
@@ -470,7 +442,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
         return position;
     }
 
-    private (string Name, object Value)[] EventParameters(string streamId, long version, EventData @event, object recordedAt) =>
+    private (string Name, object? Value)[] EventParameters(string streamId, long version, EventData @event, object recordedAt) =>
     [
         ("stream", streamId),
         ("version", version),

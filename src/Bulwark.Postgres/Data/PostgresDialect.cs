@@ -13,7 +13,7 @@ public sealed class PostgresDialect : SqlDialect
 {
     // Arbitrary but fixed: the advisory-lock key of Bulwark's migrations. One key for every component, so two
     // components migrating at once cannot race on creating the shared history table.
-    private const long MigrationLock = 0x0B17_0001_0000_0000;
+    private static readonly SqlWriterLock MigrationLock = SqlWriterLock.Of(0x0B17_0001_0000_0000);
 
     private PostgresDialect()
         : base(
@@ -66,6 +66,18 @@ public sealed class PostgresDialect : SqlDialect
     }
 
     /// <inheritdoc />
+    public override async ValueTask LockAsync(DbConnection connection, DbTransaction transaction, SqlWriterLock name, SqlWriterLockMode mode, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var function = mode == SqlWriterLockMode.Shared ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock";
+        // The one-key and the two-key forms are different locks to PostgreSQL: the name keeps the form it was made with.
+        using var command = name.Space is { } space
+            ? connection.CreateCommand($"SELECT {function}(@space, @key);", transaction).With("space", space).With("key", checked((int)name.Key))
+            : connection.CreateCommand($"SELECT {function}(@key);", transaction).With("key", name.Key);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
@@ -76,8 +88,7 @@ public sealed class PostgresDialect : SqlDialect
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var command = connection.CreateCommand("SELECT pg_advisory_xact_lock(@key);", transaction).With("key", MigrationLock);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await LockAsync(connection, transaction, MigrationLock, SqlWriterLockMode.Exclusive, cancellationToken).ConfigureAwait(false);
             return transaction;
         }
         catch
