@@ -10,7 +10,7 @@ using Bulwark.Drills.Targets;
 namespace Bulwark.Drills.ExpandContract;
 
 /// <summary>
-/// Database, for expand/contract (Codex 24): the old release serves through the edge while the new one starts on the
+/// Database, for expand/contract (Codex 23, "The Hard Part: The Database"; checklist question 24): the old release serves through the edge while the new one starts on the
 /// same database and applies its expand steps; both then serve side by side (a canary at 50 %) under customers who
 /// register and sign in, and each release must sign in accounts the other registered. The new release is promoted, the
 /// old process stopped, and only then is the contract step asked for (<c>POST /api/schema/contract</c>); customers
@@ -41,7 +41,7 @@ public sealed class ExpandContractDrill : IDrill
     public string Question => "Can the old and the new version run at once against one schema mid-migration, and do both keep working?";
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["24 Expand/Contract Migrations", "23 Blue-Green Deployment"];
+    public IReadOnlyList<string> Patterns { get; } = ["23 Blue-Green Deployment (the database: expand-contract)", "24 Canary Release"];
 
     /// <inheritdoc />
     public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Bulwark.Drills.ExpandContract;
 
 /// <summary>
-/// What the expand-contract drill (Database, Codex 24) runs through the edge: the old release live, the new one in a
+/// What the expand-contract drill (Database, checklist question 24) runs through the edge: the old release live, the new one in a
 /// slot, one database. See docs/drills.md, "expand-contract".
 /// </summary>
 public sealed class ExpandContractOptions
