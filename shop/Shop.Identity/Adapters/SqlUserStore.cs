@@ -5,6 +5,7 @@ using Bulwark.Outbox;
 using Shop.Identity.Contracts;
 using Shop.Identity.Ports;
 using Shop.Identity.Users;
+using Microsoft.Extensions.Options;
 using Shop.Infrastructure.Data;
 
 namespace Shop.Identity.Adapters;
@@ -12,10 +13,13 @@ namespace Shop.Identity.Adapters;
 /// <summary>
 /// The SQL adapter of <see cref="IUserStore"/>, on SQLite or PostgreSQL (whichever the shop database is; the SQL is
 /// written once, a duplicate e-mail is recognised through the dialect): the user row and its outbox event commit in
-/// one transaction.
+/// one transaction. Since the password-scheme release each hash is stored with its scheme; with
+/// <c>Shop:Schema:PreviousRelease</c> it runs the release before's SQL, which knows no scheme (the expand-contract drill).
 /// </summary>
-internal sealed class SqlUserStore(ModuleDatabase<IdentityModule> identity, IOutbox outbox) : IUserStore
+internal sealed class SqlUserStore(ModuleDatabase<IdentityModule> identity, IOutbox outbox, IOptions<ShopSchemaOptions>? schema = null) : IUserStore
 {
+    private readonly bool _previousRelease = schema?.Value.PreviousRelease == true;
+
     public Task<bool> AddAsync(User user, string passwordHash, CancellationToken cancellationToken)
     {
         var registered = UserRegisteredMapping.From(user);
@@ -24,12 +28,16 @@ internal sealed class SqlUserStore(ModuleDatabase<IdentityModule> identity, IOut
 
     private async Task<bool> InsertAsync(DbConnection connection, DbTransaction transaction, User user, string passwordHash, UserRegistered registered, CancellationToken cancellationToken)
     {
-        await using (var insert = connection.CreateCommand("INSERT INTO identity_users (id, email, display_name, registered_at, password_hash) VALUES (@id, @email, @name, @at, @hash);", transaction)
+        var sql = _previousRelease
+            ? "INSERT INTO identity_users (id, email, display_name, registered_at, password_hash) VALUES (@id, @email, @name, @at, @hash);"
+            : "INSERT INTO identity_users (id, email, display_name, registered_at, password_hash, password_scheme) VALUES (@id, @email, @name, @at, @hash, @scheme);";
+        await using (var insert = connection.CreateCommand(sql, transaction)
             .With("id", user.Id.ToString())
             .With("email", user.Email.Value)
             .With("name", user.DisplayName)
             .With("at", user.RegisteredAt.ToString("O", CultureInfo.InvariantCulture))
-            .With("hash", passwordHash))
+            .With("hash", passwordHash)
+            .With("scheme", IdentityMigrations.AspNetScheme))
         {
             try
             {
@@ -62,10 +70,20 @@ internal sealed class SqlUserStore(ModuleDatabase<IdentityModule> identity, IOut
     {
         ArgumentNullException.ThrowIfNull(email);
         await using var connection = await identity.OpenAsync(cancellationToken);
-        await using var query = connection.CreateCommand("SELECT id, password_hash FROM identity_users WHERE email = @email;").With("email", email.Value);
+        await using var query = connection.CreateCommand(
+            _previousRelease
+                ? "SELECT id, password_hash, NULL FROM identity_users WHERE email = @email;"
+                : "SELECT id, password_hash, password_scheme FROM identity_users WHERE email = @email;").With("email", email.Value);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new StoredCredentials(Guid.Parse(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetString(1))
-            : null;
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        // NULL is a row the release before wrote: it only ever wrote ASP.NET hashes. A scheme this release does not know
+        // (a newer release's hasher) cannot be verified here, so that user cannot sign in through this release.
+        var hash = reader.IsDBNull(1) ? null : reader.GetString(1);
+        var scheme = reader.IsDBNull(2) ? IdentityMigrations.AspNetScheme : reader.GetString(2);
+        return new StoredCredentials(Guid.Parse(reader.GetString(0)), scheme == IdentityMigrations.AspNetScheme ? hash : null);
     }
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Bulwark.Data;
 using Bulwark.Data.Schema;
+using Microsoft.Extensions.Options;
 using Shop.Infrastructure.Modules;
 
 namespace Shop.Infrastructure.Data;
@@ -12,27 +13,39 @@ namespace Shop.Infrastructure.Data;
 /// tables: every table a module creates starts with its name. See docs/shop.md, "One module shape".
 /// </summary>
 /// <typeparam name="TModule">The module that owns the tables.</typeparam>
-public sealed class ModuleDatabase<TModule> : ISchemaOwner, IDisposable
+public sealed class ModuleDatabase<TModule> : ISchemaOwner, IModuleSchema, IDisposable
     where TModule : IShopModule
 {
-    private readonly SchemaGate _gate;
+    private readonly SchemaComponent _component;
     private readonly TimeProvider _timeProvider;
-    private readonly int _latest;
+    private readonly ShopSchemaOptions _schema;
 
     /// <summary>Creates the module's handle on the shop database; does no I/O.</summary>
     /// <param name="shop">The shop database.</param>
     /// <param name="timeProvider">The clock for migration stamps and busy retries.</param>
-    public ModuleDatabase(ShopDatabase shop, TimeProvider timeProvider)
+    /// <param name="schema">How far to migrate (<c>Shop:Schema</c>); expand steps of this release when not given.</param>
+    public ModuleDatabase(ShopDatabase shop, TimeProvider timeProvider, IOptions<ShopSchemaOptions>? schema = null)
     {
         Shop = shop ?? throw new ArgumentNullException(nameof(shop));
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
-        var scripts = TModule.Migrations.Select(m => m.Script(shop.Dialect.Types)).ToArray();
-        _latest = scripts.Length;
-        _gate = new SchemaGate(shop.Sql, new SchemaComponent(TModule.Name).For(shop.Dialect.Name, scripts), timeProvider);
+        _schema = schema?.Value ?? new ShopSchemaOptions();
+        IEnumerable<ModuleMigration> steps = TModule.Migrations;
+        if (_schema.PreviousRelease)
+        {
+            steps = steps.TakeWhile(m => !m.ThisRelease);
+        }
+
+        var known = steps.ToArray();
+        _component = new SchemaComponent(TModule.Name)
+            .For(shop.Dialect.Name, [.. known.Select(m => m.ScriptFor(shop.Dialect))])
+            .Contracts(known.Index().Where(m => m.Item.Change == SchemaChange.Contract).Select(m => m.Index + 1));
     }
 
     /// <summary>The module name: the prefix of its tables and the name of its migration track.</summary>
     public string Module => TModule.Name;
+
+    /// <inheritdoc />
+    string IModuleSchema.ModuleName => TModule.Name;
 
     /// <summary>The shop database.</summary>
     public ShopDatabase Shop { get; }
@@ -92,10 +105,13 @@ public sealed class ModuleDatabase<TModule> : ISchemaOwner, IDisposable
             cancellationToken);
     }
 
-    /// <summary>Applies the module's missing migrations; refuses a database a newer release has migrated further.</summary>
+    /// <summary>
+    /// Applies the module's missing expand steps (and contract steps with <see cref="ShopSchemaOptions.ApplyContract"/>).
+    /// A database a newer release only expanded is served as it is; one contracted past this release is refused.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the migration.</param>
     /// <returns>A task that completes when the schema is current.</returns>
-    /// <exception cref="SchemaVersionException">The database holds versions this build does not know.</exception>
+    /// <exception cref="SchemaContractedException">A newer release contracted the schema past this one.</exception>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         int current;
@@ -106,19 +122,24 @@ public sealed class ModuleDatabase<TModule> : ISchemaOwner, IDisposable
 
         if (current == 0 && Dialect.Name == SqlDialectNames.Sqlite)
         {
-            current = await AdoptLegacyHistoryAsync(cancellationToken);
+            await AdoptLegacyHistoryAsync(cancellationToken);
         }
 
-        if (current > _latest)
-        {
-            throw new SchemaVersionException(Module, current, _latest);
-        }
-
-        await _gate.EnsureAsync(cancellationToken);
+        await SchemaMigrator.MigrateAsync(Shop.Sql, _component, _schema.Migration, _timeProvider, cancellationToken);
     }
 
     /// <inheritdoc />
-    public void Dispose() => _gate.Dispose();
+    public async Task<int> ContractAsync(CancellationToken cancellationToken) =>
+        await SchemaMigrator.MigrateAsync(Shop.Sql, _component, SchemaMigrationOptions.WithContract, _timeProvider, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SchemaStatus> StatusAsync(CancellationToken cancellationToken) => SchemaMigrator.StatusAsync(Shop.Sql, _component, cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        // Nothing held: kept so existing callers that dispose the handle keep compiling.
+    }
 
     // A shop.db written before the one migrator kept each module's versions in module_migrations (same numbering, one
     // step a version): they are copied into Bulwark.Data's history once, so an existing data folder keeps its tables

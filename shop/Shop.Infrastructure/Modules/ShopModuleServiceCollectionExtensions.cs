@@ -38,6 +38,7 @@ public static class ShopModuleServiceCollectionExtensions
             // Declared, not positional: every migration runs in the host's starting phase, before any hosted service's
             // StartAsync (imports, relays, consumers) and before Kestrel listens.
             services.AddSchemaMigration<ModuleDatabase<TModule>>();
+            services.AddSingleton<IModuleSchema>(sp => sp.GetRequiredService<ModuleDatabase<TModule>>());
         }
 
         TModule.AddServices(services, configuration);
@@ -60,13 +61,14 @@ public static class ShopModuleServiceCollectionExtensions
         }
 
         services.AddOptions<ShopDataOptions>().BindConfiguration(ShopDataOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ShopSchemaOptions>().BindConfiguration(ShopSchemaOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ShopDatabase(sp.GetRequiredService<IOptions<ShopDataOptions>>().Value));
         services.AddHealthChecks().AddCheck<ShopDatabaseHealthCheck>("database", tags: [HealthTags.Ready]);
         return services;
     }
 
-    /// <summary>Maps every added module's endpoints, in the order the modules were added.</summary>
+    /// <summary>Maps every added module's endpoints, in the order the modules were added, and the operator's schema endpoints.</summary>
     /// <param name="endpoints">The endpoint builder.</param>
     /// <returns>The endpoint builder.</returns>
     public static IEndpointRouteBuilder MapShopModules(this IEndpointRouteBuilder endpoints)
@@ -77,6 +79,7 @@ public static class ShopModuleServiceCollectionExtensions
             module.Map(endpoints);
         }
 
+        endpoints.MapShopSchema();
         return endpoints;
     }
 }

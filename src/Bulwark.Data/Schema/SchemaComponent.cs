@@ -2,11 +2,13 @@ namespace Bulwark.Data.Schema;
 
 /// <summary>
 /// One component's schema (the outbox, the inbox, ...): an ordered, forward-only list of scripts per dialect. Version
-/// n is the n-th script; a script once shipped never changes, a change is a new script.
+/// n is the n-th script; a script once shipped never changes, a change is a new script. Every step is an
+/// <see cref="SchemaChange.Expand"/> unless marked with <see cref="Contracts"/>.
 /// </summary>
 public sealed class SchemaComponent
 {
     private readonly Dictionary<string, IReadOnlyList<string>> _scripts = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _contracts = [];
     private IReadOnlyList<Func<SqlTypeNames, string>>? _portable;
 
     /// <summary>Names the component.</summary>
@@ -44,6 +46,29 @@ public sealed class SchemaComponent
         _portable = scripts;
         return this;
     }
+
+    /// <summary>
+    /// Marks versions as <see cref="SchemaChange.Contract"/> steps: the migrator stops before them until told that no
+    /// older release runs (<see cref="SchemaMigrationOptions.ApplyContract"/>).
+    /// </summary>
+    /// <param name="versions">The versions (1 is the first script).</param>
+    /// <returns>This component.</returns>
+    public SchemaComponent Contracts(params IEnumerable<int> versions)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        foreach (var version in versions)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+            _contracts.Add(version);
+        }
+
+        return this;
+    }
+
+    /// <summary>What step <paramref name="version"/> does to older code.</summary>
+    /// <param name="version">The version (1 is the first script).</param>
+    /// <returns><see cref="SchemaChange.Contract"/> when marked so, else <see cref="SchemaChange.Expand"/>.</returns>
+    public SchemaChange ChangeOf(int version) => _contracts.Contains(version) ? SchemaChange.Contract : SchemaChange.Expand;
 
     /// <summary>The scripts for <paramref name="dialect"/>.</summary>
     /// <param name="dialect">The database's dialect.</param>

@@ -4,6 +4,7 @@ using Bulwark.Drills.Cells;
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
 using Bulwark.Drills.Drift;
+using Bulwark.Drills.ExpandContract;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.Hotspot;
 using Bulwark.Drills.Idempotency;
@@ -30,7 +31,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -84,6 +85,7 @@ public static class DrillCatalog
             "ORDERING" => new OrderingDrill(With(new OrderingOptions(), _ => { })),
             "SPLIT-BRAIN" => new SplitBrainDrill(With(new SplitBrainOptions(), o => o.Partition = duration ?? o.Partition)),
             "SILENT-FAILURE" => new SilentFailureDrill(With(new SilentFailureOptions(), o => o.LockFor = duration ?? o.LockFor)),
+            "EXPAND-CONTRACT" => new ExpandContractDrill(With(new ExpandContractOptions(), o => o.Hold = duration is { } d ? d / 2 : o.Hold)),
             _ => null,
         };
     }
