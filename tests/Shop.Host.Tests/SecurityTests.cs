@@ -199,8 +199,9 @@ public sealed class SecurityTests
             Assert.True(operatorCall.StatusCode == HttpStatusCode.OK, $"GET {path} as an operator answered {(int)operatorCall.StatusCode}");
         }
 
-        // This session's operator surfaces: data products (pseudonymised is still personal), the shard map and the
-        // cross-shard summary, a customer's wallets exported for a cell move, and the cache flush. Who may call is
+        // The operator surfaces: data products (pseudonymised is still personal), the shard map and the cross-shard
+        // summary, a customer's wallets exported for a cell move, the cache flush, and the schema's state and its
+        // one-way contract step. Who may call is
         // checked before anything else, so each answers a stranger 401 and a customer 403 whatever it would do for
         // an operator.
         var someone = Guid.NewGuid();
@@ -208,7 +209,7 @@ public sealed class SecurityTests
                  {
                      (HttpMethod.Get, "/api/data-products"), (HttpMethod.Get, "/api/analytics/sales"), (HttpMethod.Get, "/api/admin/shards"),
                      (HttpMethod.Get, "/api/admin/wallets/summary"), (HttpMethod.Get, $"/api/admin/cells/customers/{someone}/wallets"),
-                     (HttpMethod.Delete, "/admin/catalog/cache"),
+                     (HttpMethod.Delete, "/admin/catalog/cache"), (HttpMethod.Get, "/api/schema"), (HttpMethod.Post, "/api/schema/contract"),
                  })
         {
             using var anonymous = await shop.Client.SendAsync(new HttpRequestMessage(method, path), Ct);
