@@ -58,7 +58,7 @@ public sealed class DrillRunAllTests : IDisposable
             "--set", "plug-pull.Duration=2s", "--set", "plug-pull.BrowseRatePerSecond=50", "--set", "plug-pull.PaymentMaxRequests=6",
             "--set", "zombie.ObserveFor=1s", "--set", "double-click.SettleFor=2s",
             "--skip", "ddos", "--skip", "slow-loris", "--skip", "recovery", "--skip", "replay", "--skip", "hostile", "--skip", "strangler-zombie",
-            "--skip", "cache-miss", "--skip", "idempotency", "--skip", "payload", "--skip", "3am", "--skip", "physics", "--skip", "hotspot", "--skip", "cell-blast-radius");
+            "--skip", "cache-miss", "--skip", "idempotency", "--skip", "payload", "--skip", "3am", "--skip", "physics", "--skip", "hotspot", "--skip", "cell-blast-radius", "--skip", "needle");
 
         Assert.True(exit is 0 or 1 or 2, error);
         var html = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(_reports, "drills-*.html")), Ct);
