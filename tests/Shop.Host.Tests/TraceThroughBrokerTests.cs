@@ -17,16 +17,16 @@ public sealed class TraceThroughBrokerTests
     public async Task SignUp_WithTraceparentAndCorrelationId_EachSubscribersDeliveryIsAChildOfTheRequestsTrace()
     {
         await using var shop = await RunningShop.StartAsync();
-        var traceId = ActivityTraceId.CreateRandom();
         var correlationId = "needle-" + Guid.NewGuid().ToString("N")[..12];
-        using var spans = new MessagingSpans(traceId);
+        using var spans = new ConversationSpans(correlationId);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users")
         {
             Content = JsonContent.Create(new { email = $"t-{Guid.NewGuid():N}@example.com", displayName = "Tracy", password = ShopCustomer.Password }),
         };
         request.Headers.Add("X-Api-Key", ShopCustomer.SetupKey);
-        request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        // No traceparent from here: this test process's own HttpClient instrumentation (the in-process shop's) would
+        // replace it. The request's server span is found by the correlation id instead, and its trace id is the one to follow.
         request.Headers.Add("X-Correlation-Id", correlationId);
         using var response = await shop.Client.SendAsync(request, Ct);
 
@@ -34,13 +34,16 @@ public sealed class TraceThroughBrokerTests
         Assert.Equal(correlationId, Assert.Single(response.Headers.GetValues("X-Correlation-Id")));
         var queues = new[] { "notifications", "rewards", "analytics" };
         var consumers = await Eventually.WaitAsync(
-            () => Task.FromResult(spans.Consumers()),
+            () => Task.FromResult(spans.Of(ActivityKind.Consumer)),
             c => queues.All(q => c.Any(s => s.Queue == q)),
-            $"a process span of trace {traceId} on each of {string.Join(", ", queues)} (seen: {string.Join(", ", spans.Consumers().Select(s => s.Queue))})");
-        var producer = Assert.Single(spans.Producers());
+            $"a process span with correlation id {correlationId} on each of {string.Join(", ", queues)} (seen: {string.Join(", ", spans.Of(ActivityKind.Consumer).Select(s => s.Queue))})");
+        var server = Assert.Single(spans.Of(ActivityKind.Server));
+        var producer = Assert.Single(spans.Of(ActivityKind.Producer));
+        Assert.Equal(server.TraceId, producer.TraceId);
         foreach (var queue in queues)
         {
             var consumer = consumers.First(s => s.Queue == queue);
+            Assert.Equal(server.TraceId, consumer.TraceId);
             // A child of the publish span (which is itself in the request's trace), and linked to it as the conventions ask.
             Assert.Equal(producer.SpanId, consumer.ParentSpanId);
             Assert.Equal(producer.SpanId, consumer.LinkedSpanId);
@@ -52,40 +55,41 @@ public sealed class TraceThroughBrokerTests
     }
 
     [Fact]
-    public async Task Request_WithoutACorrelationId_GetsANewOneDistinctFromItsTraceId()
+    public async Task Request_WithAMalformedCorrelationId_GetsANewOneDistinctFromItsTraceIdInHeaderAndProblem()
     {
         await using var shop = await RunningShop.StartAsync();
-        var traceId = ActivityTraceId.CreateRandom().ToHexString();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/products/1");
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
-        request.Headers.Add("X-Correlation-Id", "not a well-formed id\u00e9");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/no-such-resource");
+        request.Headers.Add("X-Correlation-Id", "not a well-formed id!");
 
-        using var response = await shop.Client.SendAsync(request, Ct);
+        using var response = await shop.Admin.SendAsync(request, Ct);
 
         var id = Assert.Single(response.Headers.GetValues("X-Correlation-Id"));
         Assert.Matches("^[0-9a-f]{32}$", id);
-        Assert.NotEqual(traceId, id);
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(id, problem.RootElement.GetProperty("correlationId").GetString());
+        Assert.NotEqual(id, problem.RootElement.GetProperty("traceId").GetString());
     }
 
-    private sealed record Span(string SpanId, string ParentSpanId, string? LinkedSpanId, string Queue, string? CorrelationId, string? OperationType, ActivityKind Kind);
+    private sealed record Span(string TraceId, string SpanId, string ParentSpanId, string? LinkedSpanId, string Queue, string? CorrelationId, string? OperationType, ActivityKind Kind);
 
-    /// <summary>The Bulwark.Messaging spans of one trace, as they end.</summary>
-    private sealed class MessagingSpans : IDisposable
+    /// <summary>The request's server span and the Bulwark.Messaging spans of one conversation (by correlation id), as they end.</summary>
+    private sealed class ConversationSpans : IDisposable
     {
         private readonly ConcurrentQueue<Span> _spans = new();
         private readonly ActivityListener _listener;
 
-        public MessagingSpans(ActivityTraceId traceId)
+        public ConversationSpans(string correlationId)
         {
             _listener = new ActivityListener
             {
-                ShouldListenTo = s => s.Name == "Bulwark.Messaging",
+                ShouldListenTo = s => s.Name is "Bulwark.Messaging" or "Microsoft.AspNetCore",
                 Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
                 ActivityStopped = a =>
                 {
-                    if (a.TraceId == traceId)
+                    if (a.GetBaggageItem("bulwark.correlation_id") == correlationId)
                     {
                         _spans.Enqueue(new Span(
+                            a.TraceId.ToHexString(),
                             a.SpanId.ToHexString(),
                             a.ParentSpanId.ToHexString(),
                             a.Links.Select(l => l.Context.SpanId.ToHexString()).FirstOrDefault(),
@@ -99,9 +103,7 @@ public sealed class TraceThroughBrokerTests
             ActivitySource.AddActivityListener(_listener);
         }
 
-        public List<Span> Consumers() => [.. _spans.Where(s => s.Kind == ActivityKind.Consumer)];
-
-        public List<Span> Producers() => [.. _spans.Where(s => s.Kind == ActivityKind.Producer)];
+        public List<Span> Of(ActivityKind kind) => [.. _spans.Where(s => s.Kind == kind)];
 
         public void Dispose() => _listener.Dispose();
     }
