@@ -78,7 +78,11 @@ public sealed class CacheMissDrill(CacheMissOptions? options = null)
         var after = await PrometheusScrape.SumAsync(metrics, Options.LoadsMetric, [Options.LoadsLabel], cancellationToken).ConfigureAwait(false);
 
         var reads = LoadStatistics.Compute([.. steadyResult.Samples, .. herd], steadyResult.Elapsed);
-        return CacheMissJudge.Judge(new CacheMissMeasurement(Options.HotProducts, herdSize, after - before, reads), Options);
+        var herdAnswers = string.Join(", ", herd
+            .GroupBy(s => s.StatusCode == 0 ? s.Failure.ToString() : s.StatusCode.ToString(CultureInfo.InvariantCulture))
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}×{g.Count()}")));
+        return CacheMissJudge.Judge(new CacheMissMeasurement(Options.HotProducts, herdSize, after - before, reads, herdAnswers), Options);
     }
 
     private async Task<HttpClient> ConnectedClientAsync(DrillContext context, int connections, CancellationToken cancellationToken)

@@ -9,7 +9,8 @@ namespace Bulwark.Drills.CacheMiss;
 /// <param name="HerdCallers">Callers released together right after the flush.</param>
 /// <param name="Loads">Database loads counted by the target between just before the flush and the end; null when its metrics did not answer.</param>
 /// <param name="Reads">Every read of the run: the steady ones and the herd.</param>
-public sealed record CacheMissMeasurement(int HotProducts, int HerdCallers, double? Loads, LoadStatistics Reads);
+/// <param name="HerdAnswers">How the herd was answered, e.g. <c>200×80</c> or <c>200×60, no answer×20</c>; shown when the run proves nothing.</param>
+public sealed record CacheMissMeasurement(int HotProducts, int HerdCallers, double? Loads, LoadStatistics Reads, string HerdAnswers = "");
 
 /// <summary>Judges a Cache Miss run: at most the allowed loads per key however many callers asked, reads fast and never failing.</summary>
 public static class CacheMissJudge
@@ -37,7 +38,7 @@ public static class CacheMissJudge
         };
         if (loads < 1)
         {
-            return new DrillVerdict(DrillOutcome.Inconclusive, "No database load followed the flush: the cache was not emptied (wrong flush endpoint or metric?), so nothing was tested.", figures, []);
+            return new DrillVerdict(DrillOutcome.Inconclusive, string.Create(c, $"No database load followed the flush: the cache was not emptied (wrong flush endpoint or metric?), so nothing was tested. The herd's answers: {(m.HerdAnswers.Length > 0 ? m.HerdAnswers : "none recorded")}; reads sent {m.Reads.Sent}."), figures, []);
         }
 
         if (m.Reads.Sent == 0)

@@ -44,7 +44,7 @@ public sealed class CacheMissDrillTests
         await using var shop = await ShopUnderTest.StartShopAsync(provider, null, database.ShopArgs);
         database.SlowDown();
 
-        var report = await new DrillRunner(TimeProvider.System).RunAsync(new CacheMissDrill(Quick), Context(shop), Ct);
+        var report = await RunConclusiveAsync(shop);
 
         DrillLog.Verdict(report);
 
@@ -60,7 +60,7 @@ public sealed class CacheMissDrillTests
         await using var shop = await ShopUnderTest.StartShopAsync(provider, NoStampedeProtection.Register, database.ShopArgs);
         database.SlowDown();
 
-        var report = await new DrillRunner(TimeProvider.System).RunAsync(new CacheMissDrill(Quick), Context(shop), Ct);
+        var report = await RunConclusiveAsync(shop);
 
         DrillLog.Verdict(report);
 
@@ -82,6 +82,20 @@ public sealed class CacheMissDrillTests
 
         Assert.Equal(DrillOutcome.Skipped, report.Verdict.Outcome);
         Assert.Contains("--api-key", report.Verdict.Reason, StringComparison.Ordinal);
+    }
+
+    // Once in a CI run on a loaded machine the drill saw no load after its flush and said so (Inconclusive: nothing was
+    // tested), which no run here reproduced. An experiment that did not happen is run again, once; a verdict is judged.
+    private static async Task<DrillReport> RunConclusiveAsync(WebApplication shop)
+    {
+        var report = await new DrillRunner(TimeProvider.System).RunAsync(new CacheMissDrill(Quick), Context(shop), Ct);
+        if (report.Verdict.Outcome != DrillOutcome.Inconclusive)
+        {
+            return report;
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"First run inconclusive, run again: {report.Verdict.Reason}");
+        return await new DrillRunner(TimeProvider.System).RunAsync(new CacheMissDrill(Quick), Context(shop), Ct);
     }
 
     private static DrillContext Context(WebApplication shop) =>
