@@ -8,6 +8,7 @@ using Shop.Infrastructure.Modules;
 using Shop.Orders.Contracts;
 using Shop.Rewards.Api;
 using Shop.Rewards.Handlers;
+using Shop.Rewards.OrderProgress;
 
 namespace Shop.Rewards;
 
@@ -38,14 +39,29 @@ public sealed class RewardsModule : IShopModule
             );
             CREATE INDEX ix_rewards_ledger_user ON rewards_ledger (user_id);
             """),
+        new("create order progress", t => $"""
+            CREATE TABLE rewards_orders (
+                order_id   TEXT PRIMARY KEY,
+                user_id    TEXT NOT NULL,
+                status     TEXT NOT NULL CHECK (status IN ('Pending', 'Earned', 'Void')),
+                points     {t.BigNumber} NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX ix_rewards_orders_user ON rewards_orders (user_id);
+            """),
     ];
 
-    /// <summary>Subscribes the ledger to sign-ups and confirmed orders. Needs <c>AddShopMessaging</c>.</summary>
+    /// <summary>
+    /// Subscribes the ledger to sign-ups and confirmed orders, and each order's points (pending, earned, void) to the
+    /// order's lifecycle events. Needs <c>AddShopMessaging</c>.
+    /// </summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration) =>
         services.AddShopSubscription(SubscriptionName, s => s
             .On<UserRegistered, WelcomePointsHandler>(UserRegistered.Topic)
-            .On<OrderConfirmed, OrderPointsHandler>(OrderConfirmed.Topic));
+            .On<OrderPlaced, OrderPlacedProgressHandler>(OrderPlaced.Topic)
+            .On<OrderConfirmed, OrderPointsHandler>(OrderConfirmed.Topic)
+            .On<OrderRejected, OrderRejectedProgressHandler>(OrderRejected.Topic));
 
-    /// <summary>Maps <c>GET /api/rewards/{userId}</c>.</summary>
+    /// <summary>Maps <c>GET /api/rewards/{userId}</c> and <c>GET /api/rewards/{userId}/orders</c>.</summary>
     public static void MapEndpoints(IEndpointRouteBuilder endpoints) => RewardsEndpoints.Map(endpoints);
 }

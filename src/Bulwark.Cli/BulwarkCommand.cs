@@ -69,7 +69,7 @@ internal static class BulwarkCommand
         var management = new Option<string?>("--management") { Description = "Hostile only: the target's management URL (e.g. http://127.0.0.1:5109), where operator endpoints live outside Development." };
         var oversizeRounds = new Option<int?>("--oversize-rounds") { Description = "Hostile only: rounds of 1.1 MB and 3.3 MB bodies to every idempotent endpoint (1 to 50; default 2)." };
         var releaseFolder = new Option<string?>("--release-folder") { Description = "Drift only: the release folder the target runs from (made by bulwark release build); the drill changes a setting in it and puts it back." };
-        var bus = new Option<string?>("--bus") { Description = "The target's message bus, for the message drills (idempotency): sqlite:<the target's data folder>/messaging.db." };
+        var bus = new Option<string?>("--bus") { Description = "The target's message bus, for the message drills (idempotency, ordering): sqlite:<the target's data folder>/messaging.db." };
         var run = new Command("run", "Runs one drill, or all of them: injects its faults, applies its load, judges, restores, writes reports (HTML with charts, JSON, Markdown). Exit code 0 passed, 1 failed, 2 inconclusive or bad usage.")
         {
             name, target, dependency, paymentControl, recommendationsControl, criticalProxy, set, skip, reportDir, duration, fault, apiKey,

@@ -69,6 +69,7 @@ public sealed class SecurityTests
             $"/api/users/{ada.Id}",
             $"/api/notifications?userId={ada.Id}",
             $"/api/rewards/{ada.Id}",
+            $"/api/rewards/{ada.Id}/orders",
             $"/api/wallets/{wallet}",
         };
         foreach (var path in reads)

@@ -24,7 +24,7 @@ public static class ShopMessaging
     /// <c>claim-checks/</c>, both in the data folder. <c>Shop:Messaging:Transport=RabbitMq</c> switches to RabbitMQ
     /// (<c>Shop:Messaging:RabbitMq:*</c>, the options of <see cref="RabbitMqTransportOptions"/>; readiness then includes
     /// the broker), <c>Shop:Messaging:BlobStore=AzureBlob</c> to Azure Blob (<c>Shop:Messaging:AzureBlob:*</c>).
-    /// Handlers get an <see cref="IInbox"/> on the shop database; the outbox relays through the bus with
+    /// Handlers get an <see cref="IInbox"/> and an <see cref="ISequenceGuard"/> on the shop database; the outbox relays through the bus with
     /// <c>AddBulwarkOutbox().WithMessageBus()</c> (Bulwark.Outbox.Messaging). Call it before <c>AddBulwarkOutbox()</c>
     /// so subscriptions are bound before the relay publishes.
     /// </summary>
@@ -73,6 +73,9 @@ public static class ShopMessaging
         services.TryAddSingleton<IInbox>(sp => sp.GetRequiredService<SqlInbox>());
         // Migrated in the host's starting phase: the inbox table exists before any subscription delivers.
         services.AddSchemaMigration<SqlInbox>();
+        services.TryAddSingleton(sp => new SqlSequenceGuard(ShopDatabase.Resolve(sp), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ISequenceGuard>(sp => sp.GetRequiredService<SqlSequenceGuard>());
+        services.AddSchemaMigration<SqlSequenceGuard>();
         return bus;
     }
 

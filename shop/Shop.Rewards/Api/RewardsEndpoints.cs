@@ -14,8 +14,41 @@ namespace Shop.Rewards.Api;
 
 internal static class RewardsEndpoints
 {
-    public static void Map(IEndpointRouteBuilder endpoints) =>
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
         endpoints.MapGet("/api/rewards/{userId}", GetAsync).WithTags("Rewards").WithName("GetRewards").RequireCustomerOrOperator();
+        endpoints.MapGet("/api/rewards/{userId}/orders", OrdersAsync).WithTags("Rewards").WithName("GetRewardOrders").RequireCustomerOrOperator();
+    }
+
+    // Each order's points (pending, earned, void), by order id; the owner or an operator, anyone else a 404.
+    private static async Task<Results<Ok<RewardOrderDto[]>, ProblemHttpResult>> OrdersAsync(
+        string userId, int? page, int? pageSize, ShopCaller caller, ModuleDatabase<RewardsModule> db, CancellationToken cancellationToken)
+    {
+        var (window, problem) = Page.From(page, pageSize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Guid.TryParse(userId, out var id))
+        {
+            return ProblemResults.BadRequest($"A user id is a UUID; got '{userId}'.");
+        }
+
+        if (!caller.MaySee(id))
+        {
+            return ProblemResults.NotFound($"There are no rewards for user {id}.");
+        }
+
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand(
+            "SELECT order_id, status, points, updated_at FROM rewards_orders WHERE user_id = @u ORDER BY order_id LIMIT @limit OFFSET @offset;")
+            .With("u", id.ToString()).With("limit", window.Size).With("offset", window.Offset);
+        var orders = await query.ReadAllAsync(
+            r => new RewardOrderDto(Guid.Parse(r.GetString(0)), r.GetString(1), r.GetInt64(2), DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture)),
+            cancellationToken);
+        return TypedResults.Ok(orders.ToArray());
+    }
 
     // The balance counts every credit; the list of credits is paged (newest last, like the ledger).
     private static async Task<Results<Ok<RewardsDto>, ProblemHttpResult>> GetAsync(

@@ -6,6 +6,7 @@ using Shop.Identity.Contracts;
 using Shop.Infrastructure.Messaging;
 using Shop.Orders.Contracts;
 using Shop.Infrastructure.Data;
+using Shop.Rewards.OrderProgress;
 
 namespace Shop.Rewards.Handlers;
 
@@ -19,12 +20,21 @@ internal sealed class WelcomePointsHandler(ModuleDatabase<RewardsModule> db, IIn
             tx => Ledger.CreditAsync(tx, message.UserId, "welcome", WelcomePoints, context, time, cancellationToken), cancellationToken);
 }
 
-/// <summary>One point per whole currency unit of a confirmed order (a placed order may still be rejected).</summary>
-internal sealed class OrderPointsHandler(ModuleDatabase<RewardsModule> db, IInbox inbox, TimeProvider time) : IMessageHandler<OrderConfirmed>
+/// <summary>
+/// One point per whole currency unit of a confirmed order (a placed order may still be rejected), and the order's
+/// points shown as earned. The credit is added whatever the order of arrival (credits commute); the status is not.
+/// </summary>
+internal sealed class OrderPointsHandler(ModuleDatabase<RewardsModule> db, IInbox inbox, ISequenceGuard sequences, TimeProvider time) : IMessageHandler<OrderConfirmed>
 {
     public Task HandleAsync(OrderConfirmed message, MessageContext context, CancellationToken cancellationToken) =>
         db.HandleOnceAsync(inbox, RewardsModule.SubscriptionName, context,
-            tx => Ledger.CreditAsync(tx, message.CustomerId, $"order {message.OrderId}", message.TotalCents / 100, context, time, cancellationToken), cancellationToken);
+            async tx =>
+            {
+                var points = OrderProgressView.PointsFor(message.TotalCents);
+                await Ledger.CreditAsync(tx, message.CustomerId, $"order {message.OrderId}", points, context, time, cancellationToken);
+                await OrderProgressView.ApplyAsync(tx, sequences, message.OrderId, message.CustomerId, message.Sequence, OrderProgressView.Earned, points, time, cancellationToken);
+            },
+            cancellationToken);
 }
 
 internal static class Ledger

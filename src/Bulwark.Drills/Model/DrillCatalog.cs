@@ -8,6 +8,7 @@ using Bulwark.Drills.Hostile;
 using Bulwark.Drills.Hotspot;
 using Bulwark.Drills.Idempotency;
 using Bulwark.Drills.Needle;
+using Bulwark.Drills.Ordering;
 using Bulwark.Drills.PartialFailure;
 using Bulwark.Drills.Payload;
 using Bulwark.Drills.Physics;
@@ -28,7 +29,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "needle"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "needle"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -79,6 +80,7 @@ public static class DrillCatalog
             "PHYSICS" => new PhysicsDrill(With(new PhysicsOptions(), _ => { })),
             "HOTSPOT" => new HotspotDrill(With(new HotspotOptions(), o => o.Duration = duration ?? o.Duration)),
             "CELL-BLAST-RADIUS" => new CellBlastRadiusDrill(With(new CellBlastRadiusOptions(), o => o.Outage = duration ?? o.Outage)),
+            "ORDERING" => new OrderingDrill(With(new OrderingOptions(), _ => { })),
             "NEEDLE" => new NeedleDrill(With(new NeedleOptions(), _ => { })),
             _ => null,
         };

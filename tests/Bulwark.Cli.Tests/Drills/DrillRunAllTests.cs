@@ -51,14 +51,18 @@ public sealed class DrillRunAllTests : IDisposable
         ]);
         await shop.StartAsync(Ct);
 
-        // The quick drills, shortened from the command line; the long ones (and the edge's and CDN's) left out.
+        // The quick drills, shortened from the command line; every other drill (the long ones, the edge's, the CDN's and
+        // the ones that need a bus or a second shop) is left out, so a drill added to the catalogue is skipped here too.
+        string[] ran = ["plug-pull", "zombie", "double-click", "poison-pill", "partial-failure", "drift", "undo", "blast-radius"];
+        var skipped = DrillCatalog.Names.Except(ran, StringComparer.Ordinal).ToArray();
         var (exit, output, error) = await RunAsync(
+        [
             "drill", "run", "all", "--target", shop.Urls.First(), "--report-dir", _reports,
             "--dependency", $"payments={provider.Urls.First()}", "--api-key", "demo-admin-key-change-me",
             "--set", "plug-pull.Duration=2s", "--set", "plug-pull.BrowseRatePerSecond=50", "--set", "plug-pull.PaymentMaxRequests=6",
             "--set", "zombie.ObserveFor=1s", "--set", "double-click.SettleFor=2s",
-            "--skip", "ddos", "--skip", "slow-loris", "--skip", "recovery", "--skip", "replay", "--skip", "hostile", "--skip", "strangler-zombie",
-            "--skip", "cache-miss", "--skip", "idempotency", "--skip", "payload", "--skip", "3am", "--skip", "physics", "--skip", "hotspot", "--skip", "cell-blast-radius", "--skip", "needle");
+            .. skipped.SelectMany(name => new[] { "--skip", name }),
+        ]);
 
         Assert.True(exit is 0 or 1 or 2, error);
         var html = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(_reports, "drills-*.html")), Ct);
@@ -66,7 +70,7 @@ public sealed class DrillRunAllTests : IDisposable
         Assert.Contains("<section id=\"plug-pull\">", html, StringComparison.Ordinal);
         Assert.Contains("payments: Down", html, StringComparison.Ordinal);
         Assert.True(Count(html, "<svg") >= 3, "plug-pull's latency, error and request charts");
-        Assert.Equal(13, Count(html, "<td class=\"Skipped\">SKIPPED</td>"));
+        Assert.Equal(skipped.Length, Count(html, "<td class=\"Skipped\">SKIPPED</td>"));
         // The drills that ran wrote their JSON and Markdown as before.
         Assert.Single(Directory.GetFiles(_reports, "plug-pull-*.json"));
         Assert.Single(Directory.GetFiles(_reports, "zombie-*.md"));
