@@ -1,3 +1,4 @@
+using Bulwark.AspNetCore.Correlation;
 using Bulwark.AspNetCore.DeadLetters;
 using Bulwark.AspNetCore.Deadlines;
 using Bulwark.AspNetCore.Health;
@@ -181,6 +182,8 @@ public static partial class ShopApp
             app.UseForwardedHeaders();
         }
 
+        // The correlation id (X-Correlation-Id) first, so every log line of the request carries it (docs/observability.md).
+        app.UseBulwarkCorrelation();
         app.UseHttpLogging();
         app.UseBulwarkProblemDetails();
         // Every /api answer is no-store unless its endpoint opts in to caching (docs/api.md, "HTTP caching").

@@ -14,4 +14,18 @@ public static class MessageHeaders
 
     /// <summary>How many times the message was redriven from the dead-letter queue.</summary>
     public const string RedriveCount = "bulwark-redrive-count";
+
+    /// <summary>
+    /// The W3C <c>baggage</c> header: the producer's baggage, among it <see cref="CorrelationBaggage"/>. The trace
+    /// context itself travels in <see cref="MessageEnvelope.TraceParent"/> and <see cref="MessageEnvelope.TraceState"/>.
+    /// </summary>
+    public const string Baggage = "baggage";
+
+    /// <summary>
+    /// The activity baggage item holding the correlation id: the id of one business conversation, kept when a flow
+    /// leaves its trace (a retry much later, a saga resumed by the sweeper). Set by the HTTP edge from
+    /// <c>X-Correlation-Id</c>, carried in <see cref="MessageEnvelope.CorrelationId"/>, written on every log line as
+    /// <c>correlation_id</c>. See docs/observability.md.
+    /// </summary>
+    public const string CorrelationBaggage = "bulwark.correlation_id";
 }

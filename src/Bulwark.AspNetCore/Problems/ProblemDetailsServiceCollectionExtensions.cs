@@ -27,6 +27,11 @@ public static class ProblemDetailsServiceCollectionExtensions
 
             problem.Instance ??= context.HttpContext.Request.Path;
             problem.Extensions["traceId"] = Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier;
+            if (Activity.Current?.GetBaggageItem(Bulwark.Messaging.MessageHeaders.CorrelationBaggage) is { } correlation)
+            {
+                // The conversation's id too: it finds the work the request started after its own trace ended.
+                problem.Extensions["correlationId"] = correlation;
+            }
             if (status >= 500 && context.Exception is not null)
             {
                 // The exception stays in the logs; the body only says where to look.

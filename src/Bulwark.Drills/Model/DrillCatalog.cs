@@ -8,6 +8,7 @@ using Bulwark.Drills.ExpandContract;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.Hotspot;
 using Bulwark.Drills.Idempotency;
+using Bulwark.Drills.Needle;
 using Bulwark.Drills.Ordering;
 using Bulwark.Drills.PartialFailure;
 using Bulwark.Drills.Payload;
@@ -31,7 +32,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -86,6 +87,7 @@ public static class DrillCatalog
             "SPLIT-BRAIN" => new SplitBrainDrill(With(new SplitBrainOptions(), o => o.Partition = duration ?? o.Partition)),
             "SILENT-FAILURE" => new SilentFailureDrill(With(new SilentFailureOptions(), o => o.LockFor = duration ?? o.LockFor)),
             "EXPAND-CONTRACT" => new ExpandContractDrill(With(new ExpandContractOptions(), o => o.Hold = duration is { } d ? d / 2 : o.Hold)),
+            "NEEDLE" => new NeedleDrill(With(new NeedleOptions(), _ => { })),
             _ => null,
         };
     }

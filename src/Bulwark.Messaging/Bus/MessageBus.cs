@@ -82,14 +82,12 @@ internal sealed partial class MessageBus : IMessageBus, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var activity = MessagingMetrics.ActivitySource.StartActivity("publish " + destination.Name, ActivityKind.Producer);
-        if (envelope.TraceParent is null && Activity.Current is { } current)
-        {
-            envelope = envelope with { TraceParent = current.Id, TraceState = current.TraceStateString };
-        }
+        var transport = Transport;
+        var operation = destination.Kind == MessageDestinationKind.Topic ? "publish" : "send";
+        using var activity = MessageTracing.StartPublish(envelope, operation, destination.Name, transport.Name);
+        envelope = MessageTracing.Stamp(envelope, activity);
 
         envelope = await _claimCheck.CheckInAsync(envelope, cancellationToken).ConfigureAwait(false);
-        var transport = Transport;
         if (destination.Kind == MessageDestinationKind.Topic)
         {
             await transport.PublishAsync(destination.Name, envelope, cancellationToken).ConfigureAwait(false);
@@ -109,7 +107,8 @@ internal sealed partial class MessageBus : IMessageBus, IAsyncDisposable
         {
             MessageId = options?.MessageId ?? Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString(),
             MessageType = type,
-            CorrelationId = options?.CorrelationId,
+            // A message sent while handling a request or a message keeps that conversation's id unless told otherwise.
+            CorrelationId = options?.CorrelationId ?? activity?.GetBaggageItem(MessageHeaders.CorrelationBaggage),
             CausationId = options?.CausationId,
             TraceParent = activity?.Id,
             TraceState = activity?.TraceStateString,
@@ -130,6 +129,7 @@ internal sealed partial class MessageBus : IMessageBus, IAsyncDisposable
             _serializer,
             _claimCheck,
             _deadLetters ?? throw new InvalidOperationException(NoTransport),
+            Transport.Name,
             _metrics,
             _jitter,
             _timeProvider,

@@ -20,6 +20,7 @@ internal sealed partial class ConsumerPipeline(
     IMessageSerializer serializer,
     ClaimCheckProcessor claimCheck,
     IDeadLetterAdmin deadLetters,
+    string system,
     MessagingMetrics metrics,
     IJitterSource jitter,
     TimeProvider timeProvider,
@@ -29,7 +30,7 @@ internal sealed partial class ConsumerPipeline(
     public async Task HandleAsync(TransportDelivery delivery, CancellationToken cancellationToken)
     {
         var envelope = delivery.Envelope;
-        using var activity = StartActivity(envelope, delivery.Queue);
+        using var activity = MessageTracing.StartProcess(envelope, delivery.Queue, system);
         try
         {
             await InvokeHandlerAsync(delivery, envelope, cancellationToken).ConfigureAwait(false);
@@ -101,15 +102,5 @@ internal sealed partial class ConsumerPipeline(
         await delivery.RetryAsync(delay, CancellationToken.None).ConfigureAwait(false);
         metrics.Delivered(delivery.Queue, "retried");
         LogRetrying(logger, error, envelope.MessageId, envelope.MessageType, delivery.Queue, envelope.Attempt, retry.MaxAttempts, delay);
-    }
-
-    private static Activity? StartActivity(MessageEnvelope envelope, string queue)
-    {
-        ActivityContext.TryParse(envelope.TraceParent, envelope.TraceState, out var parent);
-        var activity = MessagingMetrics.ActivitySource.StartActivity(ActivityKind.Consumer, parent, name: "process " + queue);
-        activity?.SetTag("messaging.message.id", envelope.MessageId);
-        activity?.SetTag("messaging.destination.name", queue);
-        activity?.SetTag("messaging.message.type", envelope.MessageType);
-        return activity;
     }
 }

@@ -24,6 +24,10 @@ public sealed class JsonLineFormatter : ConsoleFormatter
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    // The baggage item Bulwark.Messaging and Bulwark.AspNetCore keep the correlation id in (MessageHeaders.CorrelationBaggage);
+    // spelled here because this library references neither.
+    private const string CorrelationBaggage = "bulwark.correlation_id";
+
     private readonly TimeProvider _timeProvider;
     private readonly IOptionsMonitor<JsonLineFormatterOptions> _options;
 
@@ -64,6 +68,10 @@ public sealed class JsonLineFormatter : ConsoleFormatter
             {
                 json.WriteString("trace_id", activity.TraceId.ToHexString());
                 json.WriteString("span_id", activity.SpanId.ToHexString());
+                if (activity.GetBaggageItem(CorrelationBaggage) is { } correlation)
+                {
+                    json.WriteString("correlation_id", correlation);
+                }
             }
 
             if (!string.IsNullOrEmpty(options.ServiceName))
@@ -135,7 +143,7 @@ public sealed class JsonLineFormatter : ConsoleFormatter
     }
 
     private static bool IsReserved(string key) =>
-        key is "timestamp" or "level" or "message" or "category" or "event_id" or "trace_id" or "span_id"
+        key is "timestamp" or "level" or "message" or "category" or "event_id" or "trace_id" or "span_id" or "correlation_id"
             or "service" or "version" or "exception";
 
     private static void WriteValue(Utf8JsonWriter json, string key, object? value)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Bulwark.Data;
@@ -88,7 +89,7 @@ public sealed partial class SqlOutboxStore : SqlStore, IOutbox, IOutboxStore
         OutboxArguments.Validate(connection, transaction, topic, partitionKey);
         await Gate.EnsureWithinAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         options ??= new OutboxEnqueueOptions();
-        var headers = options.Headers ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        var headers = WithTraceContext(options.Headers);
         var now = Clock.GetUtcNow();
         var message = new OutboxMessage
         {
@@ -117,6 +118,35 @@ public sealed partial class SqlOutboxStore : SqlStore, IOutbox, IOutboxStore
             .With("created", Dialect.Timestamp(now));
         var position = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         return message with { Position = position };
+    }
+
+    /// <summary>
+    /// The headers to store: the caller's, plus the W3C trace context (<c>traceparent</c>, <c>tracestate</c>,
+    /// <c>baggage</c>) of the span writing the row. Captured here, at the business write, because the relay publishes
+    /// later on a background loop whose span belongs to no request: read then, the consumer would start a new trace.
+    /// A header the caller set already wins.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> WithTraceContext(IReadOnlyDictionary<string, string>? headers)
+    {
+        if (Activity.Current is not { } activity)
+        {
+            return headers ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        var stored = headers is null
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : new Dictionary<string, string>(headers, StringComparer.Ordinal);
+        DistributedContextPropagator.Current.Inject(
+            activity,
+            stored,
+            static (carrier, name, value) =>
+            {
+                if (carrier is Dictionary<string, string> target && value is not null)
+                {
+                    target.TryAdd(name, value);
+                }
+            });
+        return stored;
     }
 
     /// <inheritdoc />

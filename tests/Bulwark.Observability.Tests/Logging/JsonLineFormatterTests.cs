@@ -32,6 +32,30 @@ public sealed class JsonLineFormatterTests
     }
 
     [Fact]
+    public void Write_InsideAChildOfAnActivityWithACorrelationId_WritesItBesideTheTraceId()
+    {
+        using var request = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start();
+        request.SetBaggage("bulwark.correlation_id", "order-7-checkout");
+        using var handler = new Activity("handler").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        using var doc = JsonDocument.Parse(Format(LogLevel.Information, "Handled {OrderId}", 7));
+
+        Assert.Equal("order-7-checkout", doc.RootElement.GetProperty("correlation_id").GetString());
+        Assert.Equal(request.TraceId.ToHexString(), doc.RootElement.GetProperty("trace_id").GetString());
+        Assert.Equal(handler.SpanId.ToHexString(), doc.RootElement.GetProperty("span_id").GetString());
+    }
+
+    [Fact]
+    public void Write_ActivityWithoutACorrelationId_WritesNoCorrelationField()
+    {
+        using var activity = new Activity("test").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        using var doc = JsonDocument.Parse(Format(LogLevel.Information, "Handled {OrderId}", 7));
+
+        Assert.False(doc.RootElement.TryGetProperty("correlation_id", out _));
+    }
+
+    [Fact]
     public void Write_WithException_KeepsStackOnTheSameLine()
     {
         var error = CaptureThrown();
