@@ -24,20 +24,10 @@ internal static class RewardsEndpoints
     private static async Task<Results<Ok<RewardOrderDto[]>, ProblemHttpResult>> OrdersAsync(
         string userId, int? page, int? pageSize, ShopCaller caller, ModuleDatabase<RewardsModule> db, CancellationToken cancellationToken)
     {
-        var (window, problem) = Page.From(page, pageSize);
-        if (problem is not null)
+        var admitted = Admit(userId, page, pageSize, caller);
+        if (admitted is not ({ } id, { } window, null))
         {
-            return problem;
-        }
-
-        if (!Guid.TryParse(userId, out var id))
-        {
-            return ProblemResults.BadRequest($"A user id is a UUID; got '{userId}'.");
-        }
-
-        if (!caller.MaySee(id))
-        {
-            return ProblemResults.NotFound($"There are no rewards for user {id}.");
+            return admitted.Problem!;
         }
 
         await using var connection = await db.OpenAsync(cancellationToken);
@@ -54,20 +44,10 @@ internal static class RewardsEndpoints
     private static async Task<Results<Ok<RewardsDto>, ProblemHttpResult>> GetAsync(
         string userId, int? page, int? pageSize, ShopCaller caller, ModuleDatabase<RewardsModule> db, CancellationToken cancellationToken)
     {
-        var (window, problem) = Page.From(page, pageSize);
-        if (problem is not null)
+        var admitted = Admit(userId, page, pageSize, caller);
+        if (admitted is not ({ } id, { } window, null))
         {
-            return problem;
-        }
-
-        if (!Guid.TryParse(userId, out var id))
-        {
-            return ProblemResults.BadRequest($"A user id is a UUID; got '{userId}'.");
-        }
-
-        if (!caller.MaySee(id))
-        {
-            return ProblemResults.NotFound($"There are no rewards for user {id}.");
+            return admitted.Problem!;
         }
 
         await using var connection = await db.OpenAsync(cancellationToken);
@@ -82,5 +62,23 @@ internal static class RewardsEndpoints
             r => new RewardCreditDto(r.GetString(0), r.GetInt64(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture)),
             cancellationToken);
         return TypedResults.Ok(new RewardsDto(id, balance, credits));
+    }
+
+    // Both reads: a valid page, a user id that is a UUID, and a caller who may see that user (the owner or an operator;
+    // anyone else a 404, so a stranger cannot tell an existing user from a missing one).
+    private static (Guid? Id, Page? Window, ProblemHttpResult? Problem) Admit(string userId, int? page, int? pageSize, ShopCaller caller)
+    {
+        var (window, problem) = Page.From(page, pageSize);
+        if (problem is not null)
+        {
+            return (null, null, problem);
+        }
+
+        if (!Guid.TryParse(userId, out var id))
+        {
+            return (null, null, ProblemResults.BadRequest($"A user id is a UUID; got '{userId}'."));
+        }
+
+        return caller.MaySee(id) ? (id, window, null) : (null, null, ProblemResults.NotFound($"There are no rewards for user {id}."));
     }
 }

@@ -38,6 +38,33 @@ public sealed record DrillCustomer(Guid Id, string Email, string AccessToken)
         return new DrillCustomer(token.CustomerId, email, accessToken);
     }
 
+    /// <summary>
+    /// Places an order for one unit of product 1 paid with the test card, as this customer, under a fresh
+    /// <c>Idempotency-Key</c>; the drills that follow an order into the shop's consumers start from one.
+    /// </summary>
+    /// <param name="http">A client on the target.</param>
+    /// <param name="headers">The drill's default headers, sent too.</param>
+    /// <param name="purpose">What the drill needs the order for, named when the shop refuses it (e.g. "a return needs an order").</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The order's id.</returns>
+    /// <exception cref="DrillPreconditionException">The target refused the order.</exception>
+    public async Task<Guid> PlaceOrderAsync(HttpClient http, IReadOnlyDictionary<string, string> headers, string purpose, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(headers);
+        using var order = Post("/api/orders", new { items = new[] { new { productId = 1, quantity = 1 } }, cardToken = "tok_visa", shippingPostcode = "10115" }, headers);
+        order.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        Authorize(order);
+        using var placed = await http.SendAsync(order, cancellationToken).ConfigureAwait(false);
+        if (!placed.IsSuccessStatusCode)
+        {
+            throw new DrillPreconditionException($"POST /api/orders answered {(int)placed.StatusCode}; {purpose}.");
+        }
+
+        return (await placed.Content.ReadFromJsonAsync<PlacedOrder>(cancellationToken).ConfigureAwait(false))?.Id
+            ?? throw new DrillPreconditionException("POST /api/orders answered without an order id.");
+    }
+
     /// <summary>Adds the customer's bearer token to <paramref name="request"/>.</summary>
     public void Authorize(HttpRequestMessage request)
     {
@@ -55,6 +82,8 @@ public sealed record DrillCustomer(Guid Id, string Email, string AccessToken)
 
         return request;
     }
+
+    private sealed record PlacedOrder([property: JsonPropertyName("id")] Guid Id);
 
     private sealed record SignedIn([property: JsonPropertyName("accessToken")] string? AccessToken, [property: JsonPropertyName("customerId")] Guid CustomerId);
 }

@@ -60,19 +60,7 @@ public sealed class PoisonPillDrill : IDrill
 
         using var http = Client(context);
         _customer = await DrillCustomer.SignUpAsync(http, "/api/users", "/api/users/sign-in", context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
-        using var order = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
-        {
-            Content = JsonContent.Create(new { items = new[] { new { productId = 1, quantity = 1 } }, cardToken = "tok_visa", shippingPostcode = "10115" }),
-        };
-        order.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        Prepare(order, context);
-        using var placed = await http.SendAsync(order, cancellationToken).ConfigureAwait(false);
-        if (!placed.IsSuccessStatusCode)
-        {
-            throw new DrillPreconditionException($"POST /api/orders answered {(int)placed.StatusCode}; a return needs an order.");
-        }
-
-        _orderId = (await placed.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false)).GetProperty("id").GetGuid();
+        _orderId = await _customer.PlaceOrderAsync(http, context.DefaultHeaders, "a return needs an order", cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
