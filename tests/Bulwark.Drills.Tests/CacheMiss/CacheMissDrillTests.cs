@@ -5,6 +5,7 @@ using Bulwark.Drills.Proxy;
 using Bulwark.Drills.Tests.Interceptors;
 using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Bulwark.Drills.Tests.CacheMiss;
@@ -39,12 +40,7 @@ public sealed class CacheMissDrillTests
     [Fact]
     public async Task Run_SlowDatabaseWithOneLoaderPerKey_AtMostOneLoadPerFlushedKey()
     {
-        await using var provider = await ShopUnderTest.StartProviderAsync();
-        await using var database = await SlowPostgres.StartAsync("cache_miss_on");
-        await using var shop = await ShopUnderTest.StartShopAsync(provider, null, database.ShopArgs);
-        database.SlowDown();
-
-        var report = await RunConclusiveAsync(shop);
+        var report = await RunOnSlowDatabaseAsync("cache_miss_on", null);
 
         DrillLog.Verdict(report);
 
@@ -55,12 +51,7 @@ public sealed class CacheMissDrillTests
     [Fact]
     public async Task Run_SlowDatabaseWithoutStampedeProtection_FailsOnTheHerdReachingTheDatabase()
     {
-        await using var provider = await ShopUnderTest.StartProviderAsync();
-        await using var database = await SlowPostgres.StartAsync("cache_miss_off");
-        await using var shop = await ShopUnderTest.StartShopAsync(provider, NoStampedeProtection.Register, database.ShopArgs);
-        database.SlowDown();
-
-        var report = await RunConclusiveAsync(shop);
+        var report = await RunOnSlowDatabaseAsync("cache_miss_off", NoStampedeProtection.Register);
 
         DrillLog.Verdict(report);
 
@@ -84,18 +75,28 @@ public sealed class CacheMissDrillTests
         Assert.Contains("--api-key", report.Verdict.Reason, StringComparison.Ordinal);
     }
 
-    // Once in a CI run on a loaded machine the drill saw no load after its flush and said so (Inconclusive: nothing was
-    // tested), which no run here reproduced. An experiment that did not happen is run again, once; a verdict is judged.
-    private static async Task<DrillReport> RunConclusiveAsync(WebApplication shop)
+    // Twice in CI (stop 20, stop 21) a shop on the slow PostgreSQL served the whole run from a cache its flush had not
+    // emptied: "no database load followed the flush", the herd all 200 with p99 70 ms, and a second run on the same
+    // shop the same. Never reproduced here; the cause is not found (docs/drills.md, Cache Miss). Such a run tested
+    // nothing, so it is run again once on a fresh shop and database; a verdict either way is judged as it is.
+    private static async Task<DrillReport> RunOnSlowDatabaseAsync(string purpose, Action<IServiceCollection>? register)
     {
-        var report = await new DrillRunner(TimeProvider.System).RunAsync(new CacheMissDrill(Quick), Context(shop), Ct);
-        if (report.Verdict.Outcome != DrillOutcome.Inconclusive)
+        DrillReport? report = null;
+        for (var attempt = 1; attempt <= 2 && report?.Verdict.Outcome is null or DrillOutcome.Inconclusive; attempt++)
         {
-            return report;
+            if (report is not null)
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"Attempt {attempt - 1} inconclusive, again on a fresh shop: {report.Verdict.Reason}");
+            }
+
+            await using var provider = await ShopUnderTest.StartProviderAsync();
+            await using var database = await SlowPostgres.StartAsync(purpose);
+            await using var shop = await ShopUnderTest.StartShopAsync(provider, register, database.ShopArgs);
+            database.SlowDown();
+            report = await new DrillRunner(TimeProvider.System).RunAsync(new CacheMissDrill(Quick), Context(shop), Ct);
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"First run inconclusive, run again: {report.Verdict.Reason}");
-        return await new DrillRunner(TimeProvider.System).RunAsync(new CacheMissDrill(Quick), Context(shop), Ct);
+        return report!;
     }
 
     private static DrillContext Context(WebApplication shop) =>
