@@ -22,7 +22,8 @@ internal static class ShopBffExtensions
 
     public static IEndpointRouteBuilder MapShopBffs(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapBulwarkBff(Mobile, "/bff/mobile/home", ShopScreens.MobileHome());
+        // Version 2 ships dark with the edge; the mobile team turns it on with Edge:Bff:mobile:Screens:home=2.
+        endpoints.MapBulwarkBff(Mobile, "/bff/mobile/home", ShopScreens.MobileHome(), ShopScreens.MobileHomeV2());
         endpoints.MapBulwarkBff(Web, "/bff/web/home", ShopScreens.WebHome());
         return endpoints;
     }

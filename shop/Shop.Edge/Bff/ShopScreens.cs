@@ -31,6 +31,16 @@ internal static class ShopScreens
         .Personal("customer", CustomerAsync)
         .Optional("recommendations", (call, ct) => call.GetJsonAsync(Recommendations, $"/recommendations/{FeaturedProduct}?count=4", ct));
 
+    /// <summary>
+    /// The phone's home screen, version 2 (the mobile team's feature, on at <c>Edge:Bff:mobile:Screens:home=2</c>): the
+    /// same screen plus how many of the featured product are left, read from the shop's inventory API as it is today.
+    /// </summary>
+    public static BffScreen MobileHomeV2() => new BffScreen("home", ShapeMobileV2) { Version = "2" }
+        .Critical("products", (call, ct) => call.GetJsonAsync(Shop, "/api/products?page=1&pageSize=10", ct))
+        .Personal("customer", CustomerAsync)
+        .Optional("recommendations", (call, ct) => call.GetJsonAsync(Recommendations, $"/recommendations/{FeaturedProduct}?count=4", ct))
+        .Optional("stock", (call, ct) => call.GetJsonAsync(Shop, $"/api/inventory/{FeaturedProduct}", ct));
+
     /// <summary>The browser's home screen: a fuller page of products with their descriptions, the profile, the last ten orders.</summary>
     public static BffScreen WebHome() => new BffScreen("home", ShapeWeb)
         .Critical("products", (call, ct) => call.GetJsonAsync(Shop, "/api/products?page=1&pageSize=24", ct))
@@ -80,6 +90,22 @@ internal static class ShopScreens
         if (parts["recommendations"]?["productIds"] is JsonArray ids)
         {
             screen["recommended"] = ids.DeepClone();
+        }
+
+        return screen;
+    }
+
+    private static JsonObject ShapeMobileV2(BffParts parts)
+    {
+        var screen = ShapeMobile(parts);
+        if (parts["stock"] is { } stock)
+        {
+            // A badge on the featured product ("only 3 left"): the count is all a phone shows.
+            screen["stock"] = new JsonObject
+            {
+                ["productId"] = stock["productId"]?.DeepClone(),
+                ["available"] = stock["available"]?.DeepClone(),
+            };
         }
 
         return screen;

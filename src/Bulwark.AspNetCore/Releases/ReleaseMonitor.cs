@@ -28,7 +28,11 @@ internal sealed partial class ReleaseMonitor : BackgroundService
         _time = time;
         _logger = logger;
         _folder = Path.GetFullPath(_options.Folder ?? AppContext.BaseDirectory);
-        _status = new ReleaseStatus(null, null, null, _folder, _options.DetectDrift, null, [], "not read yet");
+        _status = new ReleaseStatus(null, null, null, _folder, _options.DetectDrift, null, [], "not read yet")
+        {
+            InstanceId = Guid.NewGuid().ToString("N"),
+            StartedAt = time.GetUtcNow(),
+        };
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableGauge("bulwark.release.info", ObserveInfo, description: "1, labelled with the release id and commit this instance runs (no series without a manifest).");
         meter.CreateObservableGauge("bulwark.release.drift", ObserveDrift, "{file}", "Files in the release folder that differ from the release manifest (changed, missing or added); 0 when it matches.");

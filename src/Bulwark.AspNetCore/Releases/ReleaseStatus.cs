@@ -19,6 +19,15 @@ public sealed record ReleaseStatus(
     IReadOnlyList<ReleaseDrift> Drift,
     string? Problem)
 {
+    /// <summary>
+    /// This host's own id, new at every start: two reads with the same id were answered by the same running instance,
+    /// so nothing was restarted or redeployed between them (a release id alone stays the same across restarts).
+    /// </summary>
+    public string InstanceId { get; init; } = "";
+
+    /// <summary>When this host started.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
     /// <summary>Whether the folder differs from the release.</summary>
     public bool Drifted => Drift.Count > 0;
 }

@@ -22,6 +22,7 @@ using Bulwark.Drills.SlowLoris;
 using Bulwark.Drills.SplitBrain;
 using Bulwark.Drills.StranglerZombie;
 using Bulwark.Drills.Switches;
+using Bulwark.Drills.TeamAutonomy;
 using Bulwark.Drills.ThreeAm;
 using Bulwark.Drills.Undo;
 using Bulwark.Drills.Zombie;
@@ -32,7 +33,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle", "team-autonomy"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -88,6 +89,7 @@ public static class DrillCatalog
             "SILENT-FAILURE" => new SilentFailureDrill(With(new SilentFailureOptions(), o => o.LockFor = duration ?? o.LockFor)),
             "EXPAND-CONTRACT" => new ExpandContractDrill(With(new ExpandContractOptions(), o => o.Hold = duration is { } d ? d / 2 : o.Hold)),
             "NEEDLE" => new NeedleDrill(With(new NeedleOptions(), _ => { })),
+            "TEAM-AUTONOMY" => new TeamAutonomyDrill(With(new TeamAutonomyOptions(), o => o.Duration = duration ?? o.Duration)),
             _ => null,
         };
     }

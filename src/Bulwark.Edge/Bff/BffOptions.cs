@@ -32,6 +32,14 @@ public sealed class BffOptions
     /// <value>The default value is <c>Authorization</c>.</value>
     [MinLength(1)]
     public List<string> CredentialHeaders { get; init; } = ["Authorization"];
+
+    /// <summary>
+    /// The version each screen serves, by screen name (for example <c>home: "2"</c>): the frontend's team ships a new
+    /// screen version with the BFF and turns it on here, at runtime, without a release of the services behind it.
+    /// A screen not named here, or named with a version it lacks, serves the first version it was mapped with.
+    /// </summary>
+    /// <value>The default value is empty: every screen serves its first version.</value>
+    public Dictionary<string, string> Screens { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>One part's settings within a BFF.</summary>

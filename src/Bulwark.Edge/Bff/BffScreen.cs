@@ -24,6 +24,13 @@ public sealed class BffScreen
     /// <summary>The screen's name.</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// The screen's version, chosen by <c>Edge:Bff:{bff}:Screens:{name}</c> among the versions mapped on one route and
+    /// sent back in <c>X-Bff-Screen-Version</c>.
+    /// </summary>
+    /// <value>The default value is <c>1</c>.</value>
+    public string Version { get; init; } = "1";
+
     /// <summary>Builds the answer from the parts.</summary>
     public Func<BffParts, JsonObject> Shape { get; }
 

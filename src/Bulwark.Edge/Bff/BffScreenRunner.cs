@@ -26,10 +26,13 @@ internal sealed class BffScreenRunner(
 {
     private static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
-    public async Task<IResult> RunAsync(string bff, BffScreen screen, HttpContext context)
+    public async Task<IResult> RunAsync(string bff, IReadOnlyList<BffScreen> versions, HttpContext context)
     {
         var options = bffs.Get(bff);
         var cancellationToken = context.RequestAborted;
+        var screen = Live(options, versions);
+        // Which version answered: the frontend's team sees its release reach customers, and back again on a rollback.
+        context.Response.Headers["X-Bff-Screen-Version"] = screen.Version;
 
         // Its own policy name, so each BFF's clients are counted apart: a phone that spends its budget leaves the browser's alone.
         var client = "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
@@ -93,6 +96,14 @@ internal sealed class BffScreenRunner(
         // A screen may hold the caller's own data: no shared cache may keep it, whoever asked.
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Bytes(bytes, "application/json");
+    }
+
+    private static BffScreen Live(BffOptions options, IReadOnlyList<BffScreen> versions)
+    {
+        var first = versions[0];
+        return options.Screens.TryGetValue(first.Name, out var live)
+            ? versions.FirstOrDefault(v => string.Equals(v.Version, live, StringComparison.OrdinalIgnoreCase)) ?? first
+            : first;
     }
 
     // The composer bounds optional parts by their timeout; a critical part gets the same bound here, so a hung backend
