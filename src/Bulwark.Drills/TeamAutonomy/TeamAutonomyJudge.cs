@@ -54,7 +54,9 @@ public static class TeamAutonomyJudge
         var sameSchema = after is not null && string.Equals(before.SchemaFingerprint, after.SchemaFingerprint, StringComparison.Ordinal);
         var figures = new List<DrillFigure>
         {
-            DrillFigure.AtMost("release to the new field on phones", measured.TimeToLive?.TotalMilliseconds ?? -1, "ms", options.LiveWithin.TotalMilliseconds),
+            measured.TimeToLive is { } live
+                ? DrillFigure.AtMost("release to the new field on phones", live.TotalMilliseconds, "ms", options.LiveWithin.TotalMilliseconds)
+                : new DrillFigure("release to the new field on phones", -1, "ms", $"<= {options.LiveWithin.TotalMilliseconds:0} (-1: never)", false),
             DrillFigure.AtLeast("mobile reads served by the new version after it went live", liveShare * 100, "%", 100),
             DrillFigure.AtLeast("core instance unchanged", sameInstance ? 1 : 0, "yes", 1),
             DrillFigure.AtLeast("core release unchanged", sameRelease ? 1 : 0, "yes", 1),

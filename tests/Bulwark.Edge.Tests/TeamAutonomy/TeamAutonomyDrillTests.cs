@@ -3,7 +3,9 @@ using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.TeamAutonomy;
 using Bulwark.Edge.Tests.Support;
-using Bulwark.Testing;
+using Microsoft.AspNetCore.Builder;
+using Shop.Externals.Hosting;
+using Shop.Externals.Recommendations;
 
 namespace Bulwark.Edge.Tests.TeamAutonomy;
 
@@ -19,9 +21,10 @@ public sealed class TeamAutonomyDrillTests
     [Fact]
     public async Task Drill_PhonesOnTheMobileBff_NewFieldLiveWithTheCoreUntouched_Passes()
     {
+        await using var recommendations = await StartRecommendationsAsync();
         await using var shop = await ShopHostProcess.StartAsync(null, ShopHostProcess.NoPerClientLimits);
         await shop.WarmUpAsync();
-        await using var edge = await EdgeUnderTest.StartAsync(Config(shop.BaseAddress));
+        await using var edge = await EdgeUnderTest.StartAsync(Config(shop.BaseAddress, recommendations.BaseAddress()));
 
         var report = await RunAsync(edge, shop, mobilePath: "/bff/mobile/home");
 
@@ -35,9 +38,10 @@ public sealed class TeamAutonomyDrillTests
     [Fact]
     public async Task Drill_PhonesCallingTheCoreApiDirectly_FeatureNeverShips_Fails()
     {
+        await using var recommendations = await StartRecommendationsAsync();
         await using var shop = await ShopHostProcess.StartAsync(null, ShopHostProcess.NoPerClientLimits);
         await shop.WarmUpAsync();
-        await using var edge = await EdgeUnderTest.StartAsync(Config(shop.BaseAddress));
+        await using var edge = await EdgeUnderTest.StartAsync(Config(shop.BaseAddress, recommendations.BaseAddress()));
 
         // No BFF on the phone's path: the app reads the core's product list through the edge's proxy, as before BFFs.
         var report = await RunAsync(edge, shop, mobilePath: "/api/products?page=1&pageSize=10");
@@ -108,14 +112,20 @@ public sealed class TeamAutonomyDrillTests
         return await new DrillRunner(TimeProvider.System).RunAsync(drill, context, TestContext.Current.CancellationToken);
     }
 
-    private static JsonObject Config(Uri shop)
+    private static async Task<WebApplication> StartRecommendationsAsync()
+    {
+        var recommendations = RecommendationsApp.Create("http://127.0.0.1:0");
+        await recommendations.StartAsync(TestContext.Current.CancellationToken);
+        return recommendations;
+    }
+
+    private static JsonObject Config(Uri shop, Uri recommendations)
     {
         // Customers come from one address here: the BFFs' per-client limits are not what is tested.
         JsonObject Unlimited() => new() { ["RateLimit"] = new JsonObject { ["PermitLimit"] = 100_000_000, ["Window"] = "00:01:00" }, ["PartTimeout"] = "00:00:05" };
         return new JsonObject
         {
-            // No recommendations engine: that part is degraded on every screen alike, before and after the release.
-            ["Backends"] = new JsonObject { ["shop"] = shop.ToString(), ["recommendations"] = $"http://127.0.0.1:{FreePort.Refusing}/" },
+            ["Backends"] = new JsonObject { ["shop"] = shop.ToString(), ["recommendations"] = recommendations.ToString() },
             ["Release"] = new JsonObject { ["Slots"] = new JsonObject { ["blue"] = shop.ToString() }, ["Live"] = "blue" },
             ["Bff"] = new JsonObject { ["mobile"] = Unlimited(), ["web"] = Unlimited() },
         };
