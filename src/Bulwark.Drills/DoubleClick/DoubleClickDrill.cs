@@ -106,10 +106,7 @@ public sealed class DoubleClickDrill : IDrill
         };
         request.Headers.TryAddWithoutValidation(_options.KeyHeader, key);
         _customer?.Authorize(request);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
+        context.AddDefaultHeaders(request);
 
         try
         {

@@ -94,11 +94,7 @@ public sealed class IdempotencyDrill(IdempotencyOptions? options = null)
     private static async Task<JsonElement> GetAsync(HttpClient http, DrillContext context, DrillCustomer customer, string path, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        context.AddDefaultHeaders(request);
         customer.Authorize(request);
         var begin = context.TimeProvider.GetTimestamp();
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);

@@ -166,11 +166,7 @@ public sealed class OrderingDrill(OrderingOptions? options = null)
     {
         var path = Options.ViewPath.Replace("{customerId}", customer.Id.ToString(), StringComparison.Ordinal) + "?pageSize=100";
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        context.AddDefaultHeaders(request);
         customer.Authorize(request);
         var begin = context.TimeProvider.GetTimestamp();
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);

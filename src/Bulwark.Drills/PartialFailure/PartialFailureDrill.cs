@@ -189,11 +189,7 @@ public sealed class PartialFailureDrill : IDrill
     private HttpRequestMessage Request(HttpMethod method, string path, DrillContext context)
     {
         var request = new HttpRequestMessage(method, path);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        context.AddDefaultHeaders(request);
         _customer?.Authorize(request);
         return request;
     }

@@ -244,26 +244,13 @@ public sealed class PoisonPillDrill : IDrill
 
     private void Prepare(HttpRequestMessage request, DrillContext context)
     {
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        context.AddDefaultHeaders(request);
         _customer?.Authorize(request);
     }
 
     private HttpClient Client(DrillContext context) => LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
 
-    private HttpClient AdminClient(DrillContext context)
-    {
-        var client = LoopbackHttp.CreateClient(LoopbackTarget.Ensure(_options.ManagementUrl ?? context.Target), _options.RequestTimeout);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
-        }
-
-        return client;
-    }
+    private HttpClient AdminClient(DrillContext context) => context.CreateClient(_options.RequestTimeout, _options.ManagementUrl);
 
     private static byte[] Png(int length)
     {

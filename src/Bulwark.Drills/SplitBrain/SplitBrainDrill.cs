@@ -274,11 +274,7 @@ public sealed class SplitBrainDrill(SplitBrainOptions? options = null)
     {
         using var open = new HttpRequestMessage(HttpMethod.Post, "/api/wallets") { Content = JsonContent.Create(new { ownerName = "Drill customer", ownerEmail = customer.Email }) };
         open.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            open.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        context.AddDefaultHeaders(open);
         customer.Authorize(open);
         using var response = await http.SendAsync(open, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Created)
