@@ -38,7 +38,7 @@ public sealed class SplitBrainDrill(SplitBrainOptions? options = null)
         await context.RequireTargetAnswersAsync(ShopPaths.Ready, cancellationToken).ConfigureAwait(false);
         using var a = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
         using var b = LoopbackHttp.CreateClient(_partitioned, Options.RequestTimeout);
-        if (await StatusAsync(b, ShopPaths.Ready, cancellationToken).ConfigureAwait(false) != 200)
+        if (await StatusProbe.GetStatusAsync(b, ShopPaths.Ready, cancellationToken).ConfigureAwait(false) != 200)
         {
             throw new DrillPreconditionException($"Instance B ({_partitioned}) does not answer GET {ShopPaths.Ready} with 200 before any fault; start it first.");
         }
@@ -167,7 +167,7 @@ public sealed class SplitBrainDrill(SplitBrainOptions? options = null)
         var started = time.GetTimestamp();
         while (time.GetElapsedTime(started) <= Options.HealWithin)
         {
-            if (await StatusAsync(b, ShopPaths.Ready, cancellationToken).ConfigureAwait(false) == 200)
+            if (await StatusProbe.GetStatusAsync(b, ShopPaths.Ready, cancellationToken).ConfigureAwait(false) == 200)
             {
                 return time.GetElapsedTime(started);
             }
@@ -283,19 +283,5 @@ public sealed class SplitBrainDrill(SplitBrainOptions? options = null)
         }
 
         return (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false)).GetProperty("id").GetString()!;
-    }
-
-    private static async Task<int> StatusAsync(HttpClient client, string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await client.GetAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
-            return (int)response.StatusCode;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            // No answer: not ready.
-            return 0;
-        }
     }
 }
