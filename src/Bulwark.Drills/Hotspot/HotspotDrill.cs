@@ -60,13 +60,13 @@ public sealed class HotspotDrill : IDrill
         for (var i = 0; i < _options.OtherCustomers; i++)
         {
             var customer = await DrillCustomer.SignUpAsync(http, ShopPaths.Users, ShopPaths.SignIn, context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
-            _others.Add((customer, await OpenWalletAsync(http, context, customer, cancellationToken).ConfigureAwait(false)));
+            _others.Add((customer, await customer.OpenWalletAsync(http, context.DefaultHeaders, null, cancellationToken).ConfigureAwait(false)));
         }
 
         _hot = await DrillCustomer.SignUpAsync(http, ShopPaths.Users, ShopPaths.SignIn, context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < _options.HotWallets; i++)
         {
-            _hotWallets.Add(await OpenWalletAsync(http, context, _hot, cancellationToken).ConfigureAwait(false));
+            _hotWallets.Add(await _hot.OpenWalletAsync(http, context.DefaultHeaders, null, cancellationToken).ConfigureAwait(false));
         }
 
         // A wallet id carries its owner's bucket in its first four hex digits (Bulwark.Sharding's ShardedIds).
@@ -143,22 +143,6 @@ public sealed class HotspotDrill : IDrill
     {
         var request = LoadRequest.PostJsonWithFreshKey($"/api/wallets/{wallet}/deposits", """{"amountCents":1}""", label);
         return request with { Headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase) { ["Authorization"] = "Bearer " + customer.AccessToken } };
-    }
-
-    private static async Task<string> OpenWalletAsync(HttpClient http, DrillContext context, DrillCustomer customer, CancellationToken cancellationToken)
-    {
-        using var open = new HttpRequestMessage(HttpMethod.Post, "/api/wallets") { Content = JsonContent.Create(new { ownerName = "Drill customer", ownerEmail = customer.Email }) };
-        open.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        context.AddDefaultHeaders(open);
-        customer.Authorize(open);
-        using var response = await http.SendAsync(open, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Created)
-        {
-            throw new DrillPreconditionException($"Opening a wallet answered {(int)response.StatusCode}; the drill needs wallets to deposit into.");
-        }
-
-        var wallet = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
-        return wallet.GetProperty("id").GetString()!;
     }
 
     // The shop's routed requests per shard (its Bulwark.Sharding metrics, as /api/admin/shards reports them).

@@ -46,7 +46,7 @@ public sealed class SplitBrainDrill(SplitBrainOptions? options = null)
         for (var i = 0; i < Options.Customers; i++)
         {
             var customer = await DrillCustomer.SignUpAsync(a, ShopPaths.Users, ShopPaths.SignIn, context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
-            _wallets.Add((customer, await OpenWalletAsync(a, context, customer, cancellationToken).ConfigureAwait(false)));
+            _wallets.Add((customer, await customer.OpenWalletAsync(a, context.DefaultHeaders, "on A", cancellationToken).ConfigureAwait(false)));
         }
 
         // The drill's premise: one database behind both. B must see A's wallet and accept A's customer.
@@ -268,20 +268,5 @@ public sealed class SplitBrainDrill(SplitBrainOptions? options = null)
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/wallets/{walletId}");
         customer.Authorize(request);
         return request;
-    }
-
-    private static async Task<string> OpenWalletAsync(HttpClient http, DrillContext context, DrillCustomer customer, CancellationToken cancellationToken)
-    {
-        using var open = new HttpRequestMessage(HttpMethod.Post, "/api/wallets") { Content = JsonContent.Create(new { ownerName = "Drill customer", ownerEmail = customer.Email }) };
-        open.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        context.AddDefaultHeaders(open);
-        customer.Authorize(open);
-        using var response = await http.SendAsync(open, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Created)
-        {
-            throw new DrillPreconditionException($"Opening a wallet on A answered {(int)response.StatusCode}; the drill needs wallets to deposit into.");
-        }
-
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false)).GetProperty("id").GetString()!;
     }
 }
