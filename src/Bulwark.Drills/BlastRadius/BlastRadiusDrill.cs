@@ -15,35 +15,20 @@ namespace Bulwark.Drills.BlastRadius;
 /// own analysis decides. Passes when the analysis rolled it back by itself and under the limit of all customer
 /// requests saw an error. Needs the edge's operator key (<c>--api-key</c>).
 /// </summary>
-public sealed class BlastRadiusDrill : IDrill
+public sealed class BlastRadiusDrill : Drill<BlastRadiusOptions>
 {
-    private readonly BlastRadiusOptions _options;
     private bool _started;
 
     /// <summary>Creates the drill.</summary>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public BlastRadiusDrill(BlastRadiusOptions? options = null)
+        : base(new("blast-radius", "Blast Radius (Canary)", "If the new version is bad, how many customers see it before it is rolled back?", ["24 Canary Release"]), options)
     {
-        _options = options ?? new BlastRadiusOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
     }
 
     /// <inheritdoc />
-    public string Name => "blast-radius";
-
-    /// <inheritdoc />
-    public string Title => "Blast Radius (Canary)";
-
-    /// <inheritdoc />
-    public string Question => "If the new version is bad, how many customers see it before it is rolled back?";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["24 Canary Release"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         using var edge = new EdgeOperator(context, TimeSpan.FromSeconds(30));
         var state = (await edge.ReleaseAsync(cancellationToken).ConfigureAwait(false)).GetProperty("state");
         if (string.Equals(state.GetProperty("phase").GetString(), "Progressing", StringComparison.Ordinal))
@@ -51,25 +36,24 @@ public sealed class BlastRadiusDrill : IDrill
             throw new DrillPreconditionException("A canary is already in progress; promote or roll it back first (bulwark edge rollback).");
         }
 
-        await PaymentFaultsAsync(HttpMethod.Put, new { errorRate = _options.PaymentErrorRate, errorStatus = 503 }, cancellationToken).ConfigureAwait(false);
-        var start = await edge.SendAsync(HttpMethod.Post, "/edge/release/canary", new { slot = _options.Canary }, cancellationToken).ConfigureAwait(false);
+        await PaymentFaultsAsync(HttpMethod.Put, new { errorRate = Options.PaymentErrorRate, errorStatus = 503 }, cancellationToken).ConfigureAwait(false);
+        var start = await edge.SendAsync(HttpMethod.Post, "/edge/release/canary", new { slot = Options.Canary }, cancellationToken).ConfigureAwait(false);
         if (start.Status != 200)
         {
-            throw new DrillPreconditionException($"Starting the canary '{_options.Canary}' answered {start.Status}: {start.Detail}");
+            throw new DrillPreconditionException($"Starting the canary '{Options.Canary}' answered {start.Status}: {start.Detail}");
         }
 
         _started = true;
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         using var edge = new EdgeOperator(context, TimeSpan.FromSeconds(30));
         var time = context.TimeProvider;
         var load = new EdgeCustomerLoad();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var running = load.RunAsync(context.Target, _options.Workers, _options.Customers, Request, _options.MaxRequests, stop.Token);
+        var running = load.RunAsync(context.Target, Options.Workers, Options.Customers, Request, Options.MaxRequests, stop.Token);
         var started = time.GetTimestamp();
         JsonElement release;
         try
@@ -81,7 +65,7 @@ public sealed class BlastRadiusDrill : IDrill
                 release = await edge.ReleaseAsync(cancellationToken).ConfigureAwait(false);
             }
             while (string.Equals(release.GetProperty("state").GetProperty("phase").GetString(), "Progressing", StringComparison.Ordinal)
-                && time.GetElapsedTime(started) < _options.MaxDuration);
+                && time.GetElapsedTime(started) < Options.MaxDuration);
         }
         finally
         {
@@ -97,7 +81,7 @@ public sealed class BlastRadiusDrill : IDrill
         var sinceStart = decisions.Skip(Math.Max(0, decisions.LastIndexOf("canary-start") + 1)).ToList();
         var blast = release.GetProperty("blastRadius");
         return BlastRadiusJudge.Judge(new BlastRadiusMeasurements(
-            _options.Canary,
+            Options.Canary,
             phase,
             // The analysis logs "RollBack"; an operator's rollback is "rollback".
             phase == "RolledBack" && sinceStart.Contains("RollBack", StringComparer.Ordinal),
@@ -107,25 +91,25 @@ public sealed class BlastRadiusDrill : IDrill
             load.Requests,
             load.Failures,
             seconds,
-            load.FailureSamples), _options);
+            load.FailureSamples), Options);
 
         HttpRequestMessage Request(long n, string customer)
         {
             HttpRequestMessage request;
-            if (n % _options.ChargeEvery == 0)
+            if (n % Options.ChargeEvery == 0)
             {
-                request = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.ChargePath, UriKind.Relative))
+                request = new HttpRequestMessage(HttpMethod.Post, new Uri(Options.ChargePath, UriKind.Relative))
                 {
-                    Content = new StringContent(_options.ChargeJson, Encoding.UTF8, "application/json"),
+                    Content = new StringContent(Options.ChargeJson, Encoding.UTF8, "application/json"),
                 };
                 request.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture));
             }
             else
             {
-                request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.BrowsePath, UriKind.Relative));
+                request = new HttpRequestMessage(HttpMethod.Get, new Uri(Options.BrowsePath, UriKind.Relative));
             }
 
-            if (_options.ShopApiKey is { } key)
+            if (Options.ShopApiKey is { } key)
             {
                 request.Headers.TryAddWithoutValidation("X-Api-Key", key);
             }
@@ -135,9 +119,8 @@ public sealed class BlastRadiusDrill : IDrill
     }
 
     /// <inheritdoc />
-    public async Task RestoreAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task RestoreCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         await PaymentFaultsAsync(HttpMethod.Delete, null, cancellationToken).ConfigureAwait(false);
         if (!_started)
         {
@@ -155,7 +138,7 @@ public sealed class BlastRadiusDrill : IDrill
 
     private async Task PaymentFaultsAsync(HttpMethod method, object? body, CancellationToken cancellationToken)
     {
-        using var client = LoopbackHttp.CreateClient(LoopbackTarget.Parse(_options.CanaryPaymentControl), TimeSpan.FromSeconds(5));
+        using var client = LoopbackHttp.CreateClient(LoopbackTarget.Parse(Options.CanaryPaymentControl), TimeSpan.FromSeconds(5));
         using var request = new HttpRequestMessage(method, new Uri("/_control/faults", UriKind.Relative));
         if (body is not null)
         {
@@ -167,12 +150,12 @@ public sealed class BlastRadiusDrill : IDrill
             using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw new DrillPreconditionException($"{method} /_control/faults on {_options.CanaryPaymentControl} answered {(int)response.StatusCode}.");
+                throw new DrillPreconditionException($"{method} /_control/faults on {Options.CanaryPaymentControl} answered {(int)response.StatusCode}.");
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new DrillPreconditionException($"The canary's payment stand-in at {_options.CanaryPaymentControl} does not answer ({e.Message}); start it (deploy/edge/start.sh green does).", e);
+            throw new DrillPreconditionException($"The canary's payment stand-in at {Options.CanaryPaymentControl} does not answer ({e.Message}); start it (deploy/edge/start.sh green does).", e);
         }
     }
 }

@@ -39,7 +39,7 @@ public sealed class CacheMissDrill(CacheMissOptions? options = null)
         }
 
         // Warm every hot key, so the run starts from a full cache like a shop in service.
-        using var client = Client(context.Target, context);
+        using var client = context.CreateClient(Options.RequestTimeout);
         for (var id = 1; id <= Options.HotProducts; id++)
         {
             using var response = await client.GetAsync(new Uri(ShopPaths.Product(id), UriKind.Relative), cancellationToken).ConfigureAwait(false);
@@ -87,15 +87,7 @@ public sealed class CacheMissDrill(CacheMissOptions? options = null)
 
     private async Task<HttpClient> ConnectedClientAsync(DrillContext context, int connections, CancellationToken cancellationToken)
     {
-        var client = new HttpClient(LoopbackHttp.CreateHandler(Options.RequestTimeout, connections), disposeHandler: true)
-        {
-            BaseAddress = context.Target,
-            Timeout = Options.RequestTimeout,
-        };
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
-        }
+        var client = context.CreateClient(Options.RequestTimeout, maxConnectionsPerServer: connections);
 
         // As many requests at once as there will be callers: the pool opens one connection each and keeps them.
         await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
@@ -134,21 +126,10 @@ public sealed class CacheMissDrill(CacheMissOptions? options = null)
 
     private async Task<HttpStatusCode> FlushAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        using var client = Client(ManagementBase(context), context);
+        using var client = context.CreateClient(Options.RequestTimeout, ManagementBase(context));
         using var response = await client.DeleteAsync(new Uri(Options.FlushPath, UriKind.Relative), cancellationToken).ConfigureAwait(false);
         return response.StatusCode;
     }
 
     private Uri ManagementBase(DrillContext context) => Options.ManagementUrl is { } url ? LoopbackTarget.Ensure(url) : context.Target;
-
-    private HttpClient Client(Uri baseAddress, DrillContext context)
-    {
-        var client = LoopbackHttp.CreateClient(baseAddress, Options.RequestTimeout);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
-        }
-
-        return client;
-    }
 }

@@ -15,35 +15,20 @@ namespace Bulwark.Drills.Cells;
 /// cell's customers got the router's 503 problem fast instead of a hang. Needs the edge's operator key
 /// (<c>--api-key</c>) and the victim's pid file (<c>deploy/cells/start.sh</c> writes them).
 /// </summary>
-public sealed class CellBlastRadiusDrill : IDrill
+public sealed class CellBlastRadiusDrill : Drill<CellBlastRadiusOptions>
 {
-    private readonly CellBlastRadiusOptions _options;
     private int _pid;
 
     /// <summary>Creates the drill.</summary>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public CellBlastRadiusDrill(CellBlastRadiusOptions? options = null)
+        : base(new("cell-blast-radius", "Blast Radius (Cells)", "If one cell dies, do the customers of the other cells notice? (They must not.)", ["30 Cell-Based Architecture"]), options)
     {
-        _options = options ?? new CellBlastRadiusOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
     }
 
     /// <inheritdoc />
-    public string Name => "cell-blast-radius";
-
-    /// <inheritdoc />
-    public string Title => "Blast Radius (Cells)";
-
-    /// <inheritdoc />
-    public string Question => "If one cell dies, do the customers of the other cells notice? (They must not.)";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["30 Cell-Based Architecture"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         using var edge = new EdgeOperator(context, TimeSpan.FromSeconds(30));
         var answer = await edge.SendAsync(HttpMethod.Get, "/edge/cells", null, cancellationToken).ConfigureAwait(false);
         if (answer.Status != 200 || answer.Body is not { } cells)
@@ -51,32 +36,31 @@ public sealed class CellBlastRadiusDrill : IDrill
             throw new DrillPreconditionException($"GET /edge/cells answered {answer.Status} {answer.Detail}; is the target an edge with cells (bash deploy/cells/start.sh), and did you pass its operator key with --api-key?");
         }
 
-        var victim = cells.GetProperty("cells").EnumerateArray().FirstOrDefault(c => string.Equals(c.GetProperty("name").GetString(), _options.Victim, StringComparison.OrdinalIgnoreCase));
+        var victim = cells.GetProperty("cells").EnumerateArray().FirstOrDefault(c => string.Equals(c.GetProperty("name").GetString(), Options.Victim, StringComparison.OrdinalIgnoreCase));
         if (victim.ValueKind != JsonValueKind.Object || !victim.GetProperty("serving").GetBoolean())
         {
-            throw new DrillPreconditionException($"The edge has no serving cell '{_options.Victim}'; start every cell first.");
+            throw new DrillPreconditionException($"The edge has no serving cell '{Options.Victim}'; start every cell first.");
         }
 
-        var pidText = File.Exists(_options.VictimPidFile) ? (await File.ReadAllTextAsync(_options.VictimPidFile, cancellationToken).ConfigureAwait(false)).Trim() : null;
+        var pidText = File.Exists(Options.VictimPidFile) ? (await File.ReadAllTextAsync(Options.VictimPidFile, cancellationToken).ConfigureAwait(false)).Trim() : null;
         if (!int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out _pid))
         {
-            throw new DrillPreconditionException($"No process id in {_options.VictimPidFile}; deploy/cells/start.sh writes one per cell (or pass --set VictimPidFile=...).");
+            throw new DrillPreconditionException($"No process id in {Options.VictimPidFile}; deploy/cells/start.sh writes one per cell (or pass --set VictimPidFile=...).");
         }
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var load = new Load(context.TimeProvider, _options);
+        var load = new Load(context.TimeProvider, Options);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = load.RunAsync(context.Target, stop.Token);
         try
         {
-            await Task.Delay(_options.Baseline, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.Baseline, context.TimeProvider, cancellationToken).ConfigureAwait(false);
             Kill(_pid);
             load.Phase = 1;
-            await Task.Delay(_options.Outage, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.Outage, context.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -84,11 +68,11 @@ public sealed class CellBlastRadiusDrill : IDrill
             await running.ConfigureAwait(false);
         }
 
-        return CellBlastRadiusJudge.Judge(load.Measure(_options.Victim), _options);
+        return CellBlastRadiusJudge.Judge(load.Measure(Options.Victim), Options);
     }
 
     /// <inheritdoc />
-    public Task RestoreAsync(DrillContext context, CancellationToken cancellationToken) =>
+    protected override Task RestoreCoreAsync(DrillContext context, CancellationToken cancellationToken) =>
         // A killed process is restarted by whatever runs it (deploy/cells/start.sh restarts a cell that dies); the
         // edge's probes let it back in once it answers ready.
         Task.CompletedTask;

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bulwark.Drills.Model;
 
@@ -63,6 +64,33 @@ public sealed record DrillCustomer(Guid Id, string Email, string AccessToken)
 
         return (await placed.Content.ReadFromJsonAsync<PlacedOrder>(cancellationToken).ConfigureAwait(false))?.Id
             ?? throw new DrillPreconditionException("POST /api/orders answered without an order id.");
+    }
+
+    /// <summary>
+    /// Opens a wallet in this customer's name under a fresh <c>Idempotency-Key</c>; the drills that deposit into wallets
+    /// start from one.
+    /// </summary>
+    /// <param name="http">A client on the target.</param>
+    /// <param name="headers">The drill's default headers, sent too.</param>
+    /// <param name="where">Which target, for a drill with several (e.g. "on A"), named when it refuses; null with one.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The wallet's id.</returns>
+    /// <exception cref="DrillPreconditionException">The target refused the wallet.</exception>
+    public async Task<string> OpenWalletAsync(HttpClient http, IReadOnlyDictionary<string, string> headers, string? where, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(headers);
+        using var open = Post("/api/wallets", new { ownerName = "Drill customer", ownerEmail = Email }, headers);
+        open.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        Authorize(open);
+        using var response = await http.SendAsync(open, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != System.Net.HttpStatusCode.Created)
+        {
+            var on = where is null ? string.Empty : " " + where;
+            throw new DrillPreconditionException($"Opening a wallet{on} answered {(int)response.StatusCode}; the drill needs wallets to deposit into.");
+        }
+
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false)).GetProperty("id").GetString()!;
     }
 
     /// <summary>Adds the customer's bearer token to <paramref name="request"/>.</summary>

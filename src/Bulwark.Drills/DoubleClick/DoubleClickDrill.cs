@@ -11,41 +11,26 @@ namespace Bulwark.Drills.DoubleClick;
 /// Double-Click: fires the same unsafe request several times at once with one idempotency key, then the key with
 /// another body, and checks that exactly one effect happened (and, with a counting dependency, one downstream call).
 /// </summary>
-public sealed class DoubleClickDrill : IDrill
+public sealed class DoubleClickDrill : Drill<DoubleClickOptions>
 {
-    private readonly DoubleClickOptions _options;
     private long? _dependencyBefore;
     private DrillCustomer? _customer;
 
     /// <summary>Creates the drill.</summary>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public DoubleClickDrill(DoubleClickOptions? options = null)
+        : base(new("double-click", "Double-Click", "What happens if I send the exact same API request 10 times in 10 milliseconds? (Idempotency.)", ["15 Idempotency", "14 Saga"]), options)
     {
-        _options = options ?? new DoubleClickOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
     }
 
     /// <inheritdoc />
-    public string Name => "double-click";
-
-    /// <inheritdoc />
-    public string Title => "Double-Click";
-
-    /// <inheritdoc />
-    public string Question => "What happens if I send the exact same API request 10 times in 10 milliseconds? (Idempotency.)";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["15 Idempotency", "14 Saga"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         await context.RequireTargetAnswersAsync(ShopPaths.Live, cancellationToken).ConfigureAwait(false);
-        if (!string.IsNullOrEmpty(_options.SignUpPath))
+        if (!string.IsNullOrEmpty(Options.SignUpPath))
         {
-            using var http = new HttpClient { BaseAddress = context.Target, Timeout = _options.RequestTimeout };
-            _customer = await DrillCustomer.SignUpAsync(http, _options.SignUpPath, _options.SignInPath, context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
+            using var http = new HttpClient { BaseAddress = context.Target, Timeout = Options.RequestTimeout };
+            _customer = await DrillCustomer.SignUpAsync(http, Options.SignUpPath, Options.SignInPath, context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
         }
 
         // Optional: with the payment provider's control endpoint the drill also counts charges.
@@ -56,60 +41,53 @@ public sealed class DoubleClickDrill : IDrill
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = _options.Copies })
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Options.Copies })
         {
             BaseAddress = context.Target,
-            Timeout = _options.RequestTimeout,
+            Timeout = Options.RequestTimeout,
         };
         var key = "drill-double-click-" + Guid.NewGuid().ToString("N");
 
         // A barrier so the copies leave together, like an impatient double (or tenfold) click.
         using var gate = new SemaphoreSlim(0);
-        var copies = Enumerable.Range(0, _options.Copies).Select(async _ =>
+        var copies = Enumerable.Range(0, Options.Copies).Select(async _ =>
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return await SendAsync(http, context, key, _options.Json, cancellationToken).ConfigureAwait(false);
+            return await SendAsync(http, context, key, Options.Json, cancellationToken).ConfigureAwait(false);
         }).ToArray();
-        gate.Release(_options.Copies);
+        gate.Release(Options.Copies);
         var answers = await Task.WhenAll(copies).ConfigureAwait(false);
 
-        var reused = await SendAsync(http, context, key, _options.OtherJson, cancellationToken).ConfigureAwait(false);
+        var reused = await SendAsync(http, context, key, Options.OtherJson, cancellationToken).ConfigureAwait(false);
         var resources = answers.Where(a => a.Status is >= 200 and < 300).Select(a => a.Resource).Distinct(StringComparer.Ordinal).Count();
 
         long? dependencyRequests = null;
         if (_dependencyBefore is { } before && context.Dependencies.Values.OfType<IRequestCountingDependency>().FirstOrDefault() is { } counter)
         {
             // The effect (e.g. a charge) may run in the background after the 202: give it time to happen, or to happen twice.
-            await Task.Delay(_options.SettleFor, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.SettleFor, context.TimeProvider, cancellationToken).ConfigureAwait(false);
             dependencyRequests = await counter.GetRequestCountAsync(cancellationToken).ConfigureAwait(false) - before;
         }
 
         return DoubleClickJudge.Judge(new DoubleClickMeasurement(
-            _options.Copies,
+            Options.Copies,
             [.. answers.Select(a => a.Status)],
             resources,
             reused.Status,
             dependencyRequests));
     }
 
-    /// <inheritdoc />
-    public Task RestoreAsync(DrillContext context, CancellationToken cancellationToken) => Task.CompletedTask;
-
     private async Task<(int Status, string Resource)> SendAsync(HttpClient http, DrillContext context, string key, string json, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.Path)
+        using var request = new HttpRequestMessage(HttpMethod.Post, Options.Path)
         {
             Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
         };
-        request.Headers.TryAddWithoutValidation(_options.KeyHeader, key);
+        request.Headers.TryAddWithoutValidation(Options.KeyHeader, key);
         _customer?.Authorize(request);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
+        context.AddDefaultHeaders(request);
 
         try
         {

@@ -12,38 +12,23 @@ namespace Bulwark.Drills.Drift;
 /// and checks the instance reports it — on <c>/health/release</c>, as <c>bulwark_release_drift</c> and as a degraded
 /// readiness check — then puts the file back.
 /// </summary>
-public sealed class DriftDrill : IDrill
+public sealed class DriftDrill : Drill<DriftOptions>
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-    private readonly DriftOptions _options;
     private byte[]? _original;
     private string? _tampered;
 
     /// <summary>Creates the drill.</summary>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public DriftDrill(DriftOptions? options = null)
+        : base(new("drift", "Drift", "If someone changes a file or a setting on one running server by hand, do we find out — or does that server quietly differ from every other one until it fails?", ["25 Immutable Infrastructure"]), options)
     {
-        _options = options ?? new DriftOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
     }
 
     /// <inheritdoc />
-    public string Name => "drift";
-
-    /// <inheritdoc />
-    public string Title => "Drift";
-
-    /// <inheritdoc />
-    public string Question => "If someone changes a file or a setting on one running server by hand, do we find out — or does that server quietly differ from every other one until it fails?";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["25 Immutable Infrastructure"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var folder = _options.ReleaseFolder ?? throw new DrillPreconditionException("This drill needs the release folder the target runs from: pass --release-folder <folder> (made by bulwark release build).");
+        var folder = Options.ReleaseFolder ?? throw new DrillPreconditionException("This drill needs the release folder the target runs from: pass --release-folder <folder> (made by bulwark release build).");
         var manifest = Path.Combine(folder, "release.json");
         if (!File.Exists(manifest))
         {
@@ -65,20 +50,19 @@ public sealed class DriftDrill : IDrill
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var time = context.TimeProvider;
         var before = await ReadStatusAsync(context, cancellationToken).ConfigureAwait(false);
-        var path = Path.Combine(_options.ReleaseFolder!, _options.TamperFile);
+        var path = Path.Combine(Options.ReleaseFolder!, Options.TamperFile);
         _original = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         _tampered = path;
-        await File.WriteAllBytesAsync(path, Tamper(_options.TamperFile, _original, time), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(path, Tamper(Options.TamperFile, _original, time), cancellationToken).ConfigureAwait(false);
 
         var started = time.GetTimestamp();
         TimeSpan? detected = null;
-        var relative = _options.TamperFile.Replace(Path.DirectorySeparatorChar, '/');
-        while (time.GetElapsedTime(started) <= _options.DetectWithin)
+        var relative = Options.TamperFile.Replace(Path.DirectorySeparatorChar, '/');
+        while (time.GetElapsedTime(started) <= Options.DetectWithin)
         {
             var status = await ReadStatusAsync(context, cancellationToken).ConfigureAwait(false);
             if (status.DriftPaths.Contains(relative))
@@ -87,16 +71,16 @@ public sealed class DriftDrill : IDrill
                 break;
             }
 
-            await Task.Delay(_options.PollInterval, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.PollInterval, time, cancellationToken).ConfigureAwait(false);
         }
 
         var metric = await ScrapeDriftAsync(context, cancellationToken).ConfigureAwait(false);
         var ready = await ReleaseCheckOnReadinessAsync(context, cancellationToken).ConfigureAwait(false);
-        return DriftJudge.Judge(new DriftMeasurements(before.ReleaseId!, relative, detected, metric, ready), _options);
+        return DriftJudge.Judge(new DriftMeasurements(before.ReleaseId!, relative, detected, metric, ready), Options);
     }
 
     /// <inheritdoc />
-    public async Task RestoreAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task RestoreCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
         if (_tampered is not null && _original is not null)
         {
@@ -122,10 +106,10 @@ public sealed class DriftDrill : IDrill
     private async Task<(string? ReleaseId, bool Drifted, HashSet<string> DriftPaths)> ReadStatusAsync(DrillContext context, CancellationToken cancellationToken)
     {
         using var client = LoopbackHttp.CreateClient(context.Target, TimeSpan.FromSeconds(5));
-        using var response = await client.GetAsync(new Uri(_options.ReleasePath, UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        using var response = await client.GetAsync(new Uri(Options.ReleasePath, UriKind.Relative), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new DrillPreconditionException($"GET {_options.ReleasePath} answered {(int)response.StatusCode}: the target does not report its release (AddBulwarkRelease + MapBulwarkRelease).");
+            throw new DrillPreconditionException($"GET {Options.ReleasePath} answered {(int)response.StatusCode}: the target does not report its release (AddBulwarkRelease + MapBulwarkRelease).");
         }
 
         using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
@@ -146,7 +130,7 @@ public sealed class DriftDrill : IDrill
     private async Task<double?> ScrapeDriftAsync(DrillContext context, CancellationToken cancellationToken)
     {
         using var client = LoopbackHttp.CreateClient(context.Target, TimeSpan.FromSeconds(5));
-        var url = _options.MetricsUrl is { } metrics ? new Uri(LoopbackTarget.Ensure(metrics), "/metrics") : new Uri("/metrics", UriKind.Relative);
+        var url = Options.MetricsUrl is { } metrics ? new Uri(LoopbackTarget.Ensure(metrics), "/metrics") : new Uri("/metrics", UriKind.Relative);
         using var response = await client.GetAsync(url, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -169,7 +153,7 @@ public sealed class DriftDrill : IDrill
     private async Task<string?> ReleaseCheckOnReadinessAsync(DrillContext context, CancellationToken cancellationToken)
     {
         using var client = LoopbackHttp.CreateClient(context.Target, TimeSpan.FromSeconds(5));
-        using var response = await client.GetAsync(new Uri(_options.ReadyPath, UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        using var response = await client.GetAsync(new Uri(Options.ReadyPath, UriKind.Relative), cancellationToken).ConfigureAwait(false);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
         return json.RootElement.TryGetProperty("checks", out var checks) && checks.TryGetProperty("release", out var release)
             ? release.GetProperty("status").GetString()

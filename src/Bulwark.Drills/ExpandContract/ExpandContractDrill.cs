@@ -16,42 +16,27 @@ namespace Bulwark.Drills.ExpandContract;
 /// old process stopped, and only then is the contract step asked for (<c>POST /api/schema/contract</c>); customers
 /// keep signing in. Needs the edge's operator key (<c>--api-key</c>) and the old release's pid file.
 /// </summary>
-public sealed class ExpandContractDrill : IDrill
+public sealed class ExpandContractDrill : Drill<ExpandContractOptions>
 {
     private const string Password = "a long drill passphrase";
-    private readonly ExpandContractOptions _options;
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private int _pid;
 
     /// <summary>Creates the drill.</summary>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public ExpandContractDrill(ExpandContractOptions? options = null)
+        : base(new("expand-contract", "Database (Expand/Contract)", "Can the old and the new version run at once against one schema mid-migration, and do both keep working?", ["23 Blue-Green Deployment (the database: expand-contract)", "24 Canary Release"]), options)
     {
-        _options = options ?? new ExpandContractOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
     }
 
     /// <inheritdoc />
-    public string Name => "expand-contract";
-
-    /// <inheritdoc />
-    public string Title => "Database (Expand/Contract)";
-
-    /// <inheritdoc />
-    public string Question => "Can the old and the new version run at once against one schema mid-migration, and do both keep working?";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["23 Blue-Green Deployment (the database: expand-contract)", "24 Canary Release"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         using var edge = new EdgeOperator(context, TimeSpan.FromSeconds(30));
         var state = (await edge.ReleaseAsync(cancellationToken).ConfigureAwait(false)).GetProperty("state");
-        if (!string.Equals(state.GetProperty("live").GetString(), _options.OldSlot, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(state.GetProperty("live").GetString(), Options.OldSlot, StringComparison.OrdinalIgnoreCase))
         {
-            throw new DrillPreconditionException($"'{_options.OldSlot}' (the old release) must be live; switch to it first (bulwark edge switch {_options.OldSlot}).");
+            throw new DrillPreconditionException($"'{Options.OldSlot}' (the old release) must be live; switch to it first (bulwark edge switch {Options.OldSlot}).");
         }
 
         if (state.TryGetProperty("canary", out var canary) && canary.ValueKind == JsonValueKind.String)
@@ -59,23 +44,22 @@ public sealed class ExpandContractDrill : IDrill
             throw new DrillPreconditionException($"A canary of '{canary.GetString()}' is in progress; promote or roll it back first.");
         }
 
-        var pidText = File.Exists(_options.OldPidFile) ? (await File.ReadAllTextAsync(_options.OldPidFile, cancellationToken).ConfigureAwait(false)).Trim() : null;
+        var pidText = File.Exists(Options.OldPidFile) ? (await File.ReadAllTextAsync(Options.OldPidFile, cancellationToken).ConfigureAwait(false)).Trim() : null;
         if (!int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out _pid))
         {
-            throw new DrillPreconditionException($"No process id in {_options.OldPidFile}: the drill stops the old release before the contract step (pass --set OldPidFile=...).");
+            throw new DrillPreconditionException($"No process id in {Options.OldPidFile}: the drill stops the old release before the contract step (pass --set OldPidFile=...).");
         }
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var time = context.TimeProvider;
         using var edge = new EdgeOperator(context, TimeSpan.FromSeconds(60));
         using var customers = LoopbackHttp.CreateClient(context.Target, TimeSpan.FromSeconds(30));
 
         // Accounts the old release registers before anything changes: the load signs them in all along.
-        var seeds = Enumerable.Range(0, _options.Workers).Select(i => Email("seed", i)).ToArray();
+        var seeds = Enumerable.Range(0, Options.Workers).Select(i => Email("seed", i)).ToArray();
         foreach (var seed in seeds)
         {
             _ = await RegisterAsync(customers, null, seed, cancellationToken).ConfigureAwait(false);
@@ -83,10 +67,10 @@ public sealed class ExpandContractDrill : IDrill
 
         var load = new EdgeCustomerLoad();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var running = load.RunAsync(context.Target, _options.Workers, _options.Workers * 4, (n, _) => n % 2 == 0
+        var running = load.RunAsync(context.Target, Options.Workers, Options.Workers * 4, (n, _) => n % 2 == 0
             ? Customer(HttpMethod.Post, "/api/users", new { email = Email("load", n), displayName = "Drill customer", password = Password })
             : Customer(HttpMethod.Post, "/api/users/sign-in", new { email = seeds[(int)(n / 2 % seeds.Length)], password = Password }),
-            _options.MaxRequests, stop.Token);
+            Options.MaxRequests, stop.Token);
 
         try
         {
@@ -94,9 +78,9 @@ public sealed class ExpandContractDrill : IDrill
             //    until the edge's smoke gate lets it in as a canary.
             var started = time.GetTimestamp();
             var ready = false;
-            while (!ready && time.GetElapsedTime(started) < _options.NewReleaseWait)
+            while (!ready && time.GetElapsedTime(started) < Options.NewReleaseWait)
             {
-                var canary = await edge.SendAsync(HttpMethod.Post, "/edge/release/canary", new { slot = _options.NewSlot }, cancellationToken).ConfigureAwait(false);
+                var canary = await edge.SendAsync(HttpMethod.Post, "/edge/release/canary", new { slot = Options.NewSlot }, cancellationToken).ConfigureAwait(false);
                 ready = canary.Status == 200;
                 if (!ready)
                 {
@@ -112,9 +96,9 @@ public sealed class ExpandContractDrill : IDrill
 
             // 2. Both serve: half the customers on each, and accounts registered on one release signed in on the other.
             _ = await edge.SendAsync(HttpMethod.Put, "/edge/release/canary/weight", new { weight = 50 }, cancellationToken).ConfigureAwait(false);
-            await Task.Delay(_options.Hold, time, cancellationToken).ConfigureAwait(false);
-            var oldToNew = await CrossCheckAsync(customers, "old", _options.OldSlot, _options.NewSlot, cancellationToken).ConfigureAwait(false);
-            var newToOld = await CrossCheckAsync(customers, "new", _options.NewSlot, _options.OldSlot, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.Hold, time, cancellationToken).ConfigureAwait(false);
+            var oldToNew = await CrossCheckAsync(customers, "old", Options.OldSlot, Options.NewSlot, cancellationToken).ConfigureAwait(false);
+            var newToOld = await CrossCheckAsync(customers, "new", Options.NewSlot, Options.OldSlot, cancellationToken).ConfigureAwait(false);
             var sideBySide = new Snapshot(load);
 
             // 3. The new release goes live, the old process stops, and only then the contract step runs.
@@ -129,8 +113,8 @@ public sealed class ExpandContractDrill : IDrill
             var stopped = await StopAsync(_pid, cancellationToken).ConfigureAwait(false);
             var (contractStatus, steps) = await ContractAsync(customers, cancellationToken).ConfigureAwait(false);
             var beforeAfter = load.Failures;
-            await Task.Delay(_options.Hold, time, cancellationToken).ConfigureAwait(false);
-            var afterContract = await SignInAllAsync(customers, [.. seeds, .. Enumerable.Range(0, _options.CrossChecks).SelectMany(i => new[] { Email("old", i), Email("new", i) })], cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.Hold, time, cancellationToken).ConfigureAwait(false);
+            var afterContract = await SignInAllAsync(customers, [.. seeds, .. Enumerable.Range(0, Options.CrossChecks).SelectMany(i => new[] { Email("old", i), Email("new", i) })], cancellationToken).ConfigureAwait(false);
             return Judge(sideBySide, readyMs, true, oldToNew, newToOld, promote.Status, stopped, contractStatus, steps, afterContract, load.Failures - beforeAfter);
         }
         finally
@@ -141,7 +125,7 @@ public sealed class ExpandContractDrill : IDrill
     }
 
     /// <inheritdoc />
-    public Task RestoreAsync(DrillContext context, CancellationToken cancellationToken) =>
+    protected override Task RestoreCoreAsync(DrillContext context, CancellationToken cancellationToken) =>
         // Nothing to put back: the drill's end state is the finished release (new live, old stopped, schema contracted).
         // A drill that stopped half-way leaves a canary the analysis or the operator rolls back.
         Task.CompletedTask;
@@ -149,16 +133,16 @@ public sealed class ExpandContractDrill : IDrill
     private DrillVerdict Judge(Snapshot sideBySide, double readyMs, bool ready, (int, int) oldToNew, (int, int) newToOld, int promote, bool stopped, int contract, int steps, (int, int) after, long afterFailures) =>
         ExpandContractJudge.Judge(
             new ExpandContractMeasurements(
-                _options.OldSlot, _options.NewSlot, ready, readyMs, sideBySide.Requests, sideBySide.Failures, sideBySide.BySlot.GetValueOrDefault(_options.OldSlot),
-                sideBySide.BySlot.GetValueOrDefault(_options.NewSlot), oldToNew, newToOld, promote, stopped, contract, steps, after, afterFailures, sideBySide.Samples),
-            _options);
+                Options.OldSlot, Options.NewSlot, ready, readyMs, sideBySide.Requests, sideBySide.Failures, sideBySide.BySlot.GetValueOrDefault(Options.OldSlot),
+                sideBySide.BySlot.GetValueOrDefault(Options.NewSlot), oldToNew, newToOld, promote, stopped, contract, steps, after, afterFailures, sideBySide.Samples),
+            Options);
 
     private string Email(string kind, long n) => $"drill-{_run}-{kind}-{n.ToString(CultureInfo.InvariantCulture)}@example.com";
 
     private HttpRequestMessage Customer(HttpMethod method, string path, object body)
     {
         var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) };
-        if (_options.CustomerApiKey is { } key)
+        if (Options.CustomerApiKey is { } key)
         {
             request.Headers.TryAddWithoutValidation("X-Api-Key", key);
         }
@@ -169,7 +153,7 @@ public sealed class ExpandContractDrill : IDrill
     private async Task<(int Ok, int Tried)> CrossCheckAsync(HttpClient client, string kind, string writer, string reader, CancellationToken cancellationToken)
     {
         var ok = 0;
-        for (var i = 0; i < _options.CrossChecks; i++)
+        for (var i = 0; i < Options.CrossChecks; i++)
         {
             var email = Email(kind, i);
             if (await RegisterAsync(client, writer, email, cancellationToken).ConfigureAwait(false) == 201
@@ -179,7 +163,7 @@ public sealed class ExpandContractDrill : IDrill
             }
         }
 
-        return (ok, _options.CrossChecks);
+        return (ok, Options.CrossChecks);
     }
 
     private async Task<(int Ok, int Tried)> SignInAllAsync(HttpClient client, IReadOnlyList<string> emails, CancellationToken cancellationToken)
@@ -202,8 +186,8 @@ public sealed class ExpandContractDrill : IDrill
     private async Task<(int Status, int Steps)> ContractAsync(HttpClient client, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/schema/contract", UriKind.Relative));
-        request.Headers.TryAddWithoutValidation("X-Api-Key", _options.ShopAdminKey);
-        request.Headers.TryAddWithoutValidation("X-Release-Pin", _options.NewSlot);
+        request.Headers.TryAddWithoutValidation("X-Api-Key", Options.ShopAdminKey);
+        request.Headers.TryAddWithoutValidation("X-Release-Pin", Options.NewSlot);
         try
         {
             using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);

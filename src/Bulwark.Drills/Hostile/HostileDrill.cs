@@ -24,54 +24,35 @@ namespace Bulwark.Drills.Hostile;
 /// Attack requests never carry the context's default headers: an operator key on them would make every refusal moot.
 /// The key in <see cref="HostileOptions.AdminKeyHeader"/> is used only where the contract asks for an operator.
 /// </remarks>
-public sealed class HostileDrill : IDrill
+public sealed class HostileDrill : Drill<HostileOptions>
 {
     private const string JsonMediaType = "application/json";
-    private readonly HostileOptions _options;
 
     /// <summary>Creates the drill.</summary>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public HostileDrill(HostileOptions? options = null)
+        : base(new("hostile", "Hostile", "Can a hostile client pay an order with 1 cent, read or drain another customer's things, or starve the host? (Trust: identity, limits, validation.)", ["15 Idempotency", "05 Rate Limiting", "02 Bulkhead"]), options)
     {
-        _options = options ?? new HostileOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
-        if (_options.ProviderUrl is { } provider)
+        if (Options.ProviderUrl is { } provider)
         {
             LoopbackTarget.Ensure(provider);
         }
     }
 
     /// <inheritdoc />
-    public string Name => "hostile";
-
-    /// <inheritdoc />
-    public string Title => "Hostile";
-
-    /// <inheritdoc />
-    public string Question => "Can a hostile client pay an order with 1 cent, read or drain another customer's things, or starve the host? (Trust: identity, limits, validation.)";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["15 Idempotency", "05 Rate Limiting", "02 Bulkhead"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         await context.RequireTargetAnswersAsync(ShopPaths.Live, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        using var http = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
+        using var http = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
         using var shop = new ShopApi(http);
         var run = new Run(this, shop, context, cancellationToken);
         return HostileJudge.Judge(await run.ExecuteAsync().ConfigureAwait(false));
     }
-
-    /// <inheritdoc />
-    public Task RestoreAsync(DrillContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>One run's state: its customers, their things and what every probe saw.</summary>
     /// <remarks>
@@ -80,7 +61,7 @@ public sealed class HostileDrill : IDrill
     /// </remarks>
     private sealed class Run(HostileDrill drill, ShopApi shop, DrillContext context, CancellationToken cancellationToken)
     {
-        private readonly HostileOptions _options = drill._options;
+        private readonly HostileOptions _options = drill.Options;
         private readonly string _run = Guid.NewGuid().ToString("N")[..12];
         private readonly List<HostileProbe> _probes = [];
         private readonly List<string> _notRun = [];

@@ -17,13 +17,12 @@ namespace Bulwark.Drills.Hotspot;
 /// shard metrics, and judges whether the mitigation (the hot customer's bucket moved online to a spare shard) keeps the
 /// others within 20% of their baseline. See docs/sharding.md.
 /// </summary>
-public sealed class HotspotDrill : IDrill
+public sealed class HotspotDrill : Drill<HotspotOptions>
 {
     private const string Others = "others";
     private const string Hot = "hot";
     private const string ShardsPath = "/api/admin/shards";
 
-    private readonly HotspotOptions _options;
     private readonly List<(DrillCustomer Customer, string Wallet)> _others = [];
     private readonly List<string> _hotWallets = [];
     private DrillCustomer? _hot;
@@ -32,57 +31,43 @@ public sealed class HotspotDrill : IDrill
     /// <summary>Creates the drill.</summary>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public HotspotDrill(HotspotOptions? options = null)
+        : base(new("hotspot", "Hotspot", "In our sharded database, are 90% of the writes going to Shard A because we chose a bad Shard Key?", ["17 Sharding"]), options)
     {
-        _options = options ?? new HotspotOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
     }
 
     /// <inheritdoc />
-    public string Name => "hotspot";
-
-    /// <inheritdoc />
-    public string Title => "Hotspot";
-
-    /// <inheritdoc />
-    public string Question => "In our sharded database, are 90% of the writes going to Shard A because we chose a bad Shard Key?";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["17 Sharding"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         await context.RequireTargetAnswersAsync(ShopPaths.Live, cancellationToken).ConfigureAwait(false);
-        using var http = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
+        using var http = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
         await ShardLoadAsync(http, cancellationToken).ConfigureAwait(false);
 
-        for (var i = 0; i < _options.OtherCustomers; i++)
+        for (var i = 0; i < Options.OtherCustomers; i++)
         {
             var customer = await DrillCustomer.SignUpAsync(http, ShopPaths.Users, ShopPaths.SignIn, context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
-            _others.Add((customer, await OpenWalletAsync(http, context, customer, cancellationToken).ConfigureAwait(false)));
+            _others.Add((customer, await customer.OpenWalletAsync(http, context.DefaultHeaders, null, cancellationToken).ConfigureAwait(false)));
         }
 
         _hot = await DrillCustomer.SignUpAsync(http, ShopPaths.Users, ShopPaths.SignIn, context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < _options.HotWallets; i++)
+        for (var i = 0; i < Options.HotWallets; i++)
         {
-            _hotWallets.Add(await OpenWalletAsync(http, context, _hot, cancellationToken).ConfigureAwait(false));
+            _hotWallets.Add(await _hot.OpenWalletAsync(http, context.DefaultHeaders, null, cancellationToken).ConfigureAwait(false));
         }
 
         // A wallet id carries its owner's bucket in its first four hex digits (Bulwark.Sharding's ShardedIds).
         var bucket = int.Parse(_hotWallets[0].AsSpan(0, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-        if (_options.Mitigation == HotspotMitigation.DedicatedShard)
+        if (Options.Mitigation == HotspotMitigation.DedicatedShard)
         {
             using var move = Admin(HttpMethod.Post, ShardsPath + "/moves");
-            move.Content = JsonContent.Create(new { bucket, toShard = _options.DedicatedShard });
+            move.Content = JsonContent.Create(new { bucket, toShard = Options.DedicatedShard });
             using var moved = await http.SendAsync(move, cancellationToken).ConfigureAwait(false);
             if (!moved.IsSuccessStatusCode)
             {
                 throw new DrillPreconditionException(
-                    $"Moving the hot customer's bucket {bucket} to {_options.DedicatedShard} answered {(int)moved.StatusCode}: {await moved.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+                    $"Moving the hot customer's bucket {bucket} to {Options.DedicatedShard} answered {(int)moved.StatusCode}: {await moved.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
             }
 
-            _hotShard = _options.DedicatedShard;
+            _hotShard = Options.DedicatedShard;
         }
         else
         {
@@ -91,16 +76,15 @@ public sealed class HotspotDrill : IDrill
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        using var http = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
-        var baseline = await context.Load.RunAsync(Phase(context, _options.OthersRatePerSecond), i => Deposit(_others[i % _others.Count].Customer, _others[i % _others.Count].Wallet, Others), cancellationToken)
+        using var http = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
+        var baseline = await context.Load.RunAsync(Phase(context, Options.OthersRatePerSecond), i => Deposit(_others[i % _others.Count].Customer, _others[i % _others.Count].Wallet, Others), cancellationToken)
             .ConfigureAwait(false);
 
         var before = await ShardLoadAsync(http, cancellationToken).ConfigureAwait(false);
         var hot = await context.Load.RunAsync(
-            Phase(context, _options.OthersRatePerSecond * 2),
+            Phase(context, Options.OthersRatePerSecond * 2),
             i => i % 2 == 0
                 ? Deposit(_hot!, _hotWallets[i / 2 % _hotWallets.Count], Hot)
                 : Deposit(_others[i / 2 % _others.Count].Customer, _others[i / 2 % _others.Count].Wallet, Others),
@@ -108,34 +92,31 @@ public sealed class HotspotDrill : IDrill
         var after = await ShardLoadAsync(http, cancellationToken).ConfigureAwait(false);
 
         var perShard = after.ToDictionary(p => p.Key, p => p.Value - before.GetValueOrDefault(p.Key), StringComparer.Ordinal);
-        if (_options.Mitigation == HotspotMitigation.None)
+        if (Options.Mitigation == HotspotMitigation.None)
         {
             _hotShard = perShard.MaxBy(p => p.Value).Key;
         }
 
         var others = hot.For(Others);
         return HotspotJudge.Judge(new HotspotMeasurement(
-            _options.Mitigation,
+            Options.Mitigation,
             baseline.For(Others).P99.TotalMilliseconds,
             others.P99.TotalMilliseconds,
             others.Count == 0 ? 1 : (double)(others.Errors + others.Timeouts + others.TransportErrors) / others.Count,
             hot.Samples.Count == 0 ? 0 : (double)hot.For(Hot).Count / hot.Samples.Count,
             perShard,
             _hotShard,
-            _options.MaxP99Ratio));
+            Options.MaxP99Ratio));
     }
-
-    /// <inheritdoc />
-    public Task RestoreAsync(DrillContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private LoadOptions Phase(DrillContext context, double rate) => new()
     {
         Target = context.Target,
         Mode = LoadMode.OpenLoop,
         RatePerSecond = rate,
-        MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(rate * _options.Duration.TotalSeconds)),
-        MaxDuration = _options.Duration + _options.RequestTimeout,
-        RequestTimeout = _options.RequestTimeout,
+        MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(rate * Options.Duration.TotalSeconds)),
+        MaxDuration = Options.Duration + Options.RequestTimeout,
+        RequestTimeout = Options.RequestTimeout,
         DefaultHeaders = context.DefaultHeaders,
     };
 
@@ -143,26 +124,6 @@ public sealed class HotspotDrill : IDrill
     {
         var request = LoadRequest.PostJsonWithFreshKey($"/api/wallets/{wallet}/deposits", """{"amountCents":1}""", label);
         return request with { Headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase) { ["Authorization"] = "Bearer " + customer.AccessToken } };
-    }
-
-    private static async Task<string> OpenWalletAsync(HttpClient http, DrillContext context, DrillCustomer customer, CancellationToken cancellationToken)
-    {
-        using var open = new HttpRequestMessage(HttpMethod.Post, "/api/wallets") { Content = JsonContent.Create(new { ownerName = "Drill customer", ownerEmail = customer.Email }) };
-        open.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            open.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        customer.Authorize(open);
-        using var response = await http.SendAsync(open, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Created)
-        {
-            throw new DrillPreconditionException($"Opening a wallet answered {(int)response.StatusCode}; the drill needs wallets to deposit into.");
-        }
-
-        var wallet = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
-        return wallet.GetProperty("id").GetString()!;
     }
 
     // The shop's routed requests per shard (its Bulwark.Sharding metrics, as /api/admin/shards reports them).
@@ -187,7 +148,7 @@ public sealed class HotspotDrill : IDrill
     private HttpRequestMessage Admin(HttpMethod method, string path)
     {
         var request = new HttpRequestMessage(method, path);
-        request.Headers.TryAddWithoutValidation("X-Api-Key", _options.AdminKey);
+        request.Headers.TryAddWithoutValidation("X-Api-Key", Options.AdminKey);
         return request;
     }
 }

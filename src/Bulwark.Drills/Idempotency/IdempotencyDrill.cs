@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
-using Bulwark.Drills.Customers;
+using Bulwark.Drills.Bus;
 using Bulwark.Drills.Model;
-using Bulwark.Drills.Targets;
 using Bulwark.Messaging;
 
 namespace Bulwark.Drills.Idempotency;
@@ -15,25 +13,19 @@ namespace Bulwark.Drills.Idempotency;
 /// </summary>
 /// <param name="options">The deliveries and time limits; the documented defaults when null.</param>
 public sealed class IdempotencyDrill(IdempotencyOptions? options = null)
-    : Drill<IdempotencyOptions>(new("idempotency", "Idempotency (message)", "Since brokers guarantee \"At-Least-Once\" delivery, what happens if the consumer receives the same message twice? (Must handle duplicates.)", ["15 Idempotency", "21 Pub/Sub"]), options)
+    : BusDrill<IdempotencyOptions>(new("idempotency", "Idempotency (message)", "Since brokers guarantee \"At-Least-Once\" delivery, what happens if the consumer receives the same message twice? (Must handle duplicates.)", ["15 Idempotency", "21 Pub/Sub"]), options)
 {
+    private const string Effects = "the consumers' effects";
     private const string Credits = "reward credits for the order";
     private const string Mails = "confirmation mails for the order";
-    private DrillCustomer? _customer;
 
     /// <inheritdoc />
-    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
-    {
-        await context.RequireTargetAnswersAsync("/health/ready", cancellationToken).ConfigureAwait(false);
-        context.RequireBus();
-        using var http = Client(context);
-        _customer = await DrillCustomer.SignUpAsync(http, "/api/users", "/api/users/sign-in", context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
-    }
+    protected override TimeSpan RequestTimeout => Options.RequestTimeout;
 
     /// <inheritdoc />
     protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        var customer = _customer ?? throw new InvalidOperationException("Arrange signs the customer up first.");
+        var customer = Customer;
         var bus = context.RequireBus();
         var time = context.TimeProvider;
         var orderId = Guid.NewGuid();
@@ -52,11 +44,11 @@ public sealed class IdempotencyDrill(IdempotencyOptions? options = null)
 
         using var http = Client(context);
         var started = time.GetTimestamp();
-        var effects = await EffectsAsync(http, context, customer, orderId, cancellationToken).ConfigureAwait(false);
+        var effects = await EffectsAsync(http, context, orderId, cancellationToken).ConfigureAwait(false);
         while (effects.Values.Any(v => v == 0) && time.GetElapsedTime(started) < Options.SettleWithin)
         {
             await Task.Delay(Options.PollInterval, time, cancellationToken).ConfigureAwait(false);
-            effects = await EffectsAsync(http, context, customer, orderId, cancellationToken).ConfigureAwait(false);
+            effects = await EffectsAsync(http, context, orderId, cancellationToken).ConfigureAwait(false);
         }
 
         // The first effects are in; a duplicate handled again shows up within a few polls of the queue.
@@ -64,19 +56,19 @@ public sealed class IdempotencyDrill(IdempotencyOptions? options = null)
         while (time.GetElapsedTime(watchStarted) < Options.WatchAfter)
         {
             await Task.Delay(Options.PollInterval, time, cancellationToken).ConfigureAwait(false);
-            effects = await EffectsAsync(http, context, customer, orderId, cancellationToken).ConfigureAwait(false);
+            effects = await EffectsAsync(http, context, orderId, cancellationToken).ConfigureAwait(false);
         }
 
         context.Recorder.FaultOff("one message delivered");
         return IdempotencyJudge.Judge(new IdempotencyMeasurement(Options.Deliveries, effects));
     }
 
-    private static async Task<Dictionary<string, int>> EffectsAsync(HttpClient http, DrillContext context, DrillCustomer customer, Guid orderId, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, int>> EffectsAsync(HttpClient http, DrillContext context, Guid orderId, CancellationToken cancellationToken)
     {
-        var id = customer.Id.ToString();
+        var id = Customer.Id.ToString();
         var reason = "order " + orderId.ToString();
-        var rewards = await GetAsync(http, context, customer, $"/api/rewards/{id}?pageSize=100", cancellationToken).ConfigureAwait(false);
-        var mails = await GetAsync(http, context, customer, $"/api/notifications?userId={id}&pageSize=100", cancellationToken).ConfigureAwait(false);
+        var rewards = await GetAsCustomerAsync(http, context, $"/api/rewards/{id}?pageSize=100", Effects, cancellationToken).ConfigureAwait(false);
+        var mails = await GetAsCustomerAsync(http, context, $"/api/notifications?userId={id}&pageSize=100", Effects, cancellationToken).ConfigureAwait(false);
         return new Dictionary<string, int>(StringComparer.Ordinal)
         {
             [Credits] = Items(rewards, "credits").Count(c => c.GetProperty("reason").GetString() == reason),
@@ -90,26 +82,4 @@ public sealed class IdempotencyDrill(IdempotencyOptions? options = null)
         answer.ValueKind == JsonValueKind.Array ? [.. answer.EnumerateArray()]
         : answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array ? [.. list.EnumerateArray()]
         : [];
-
-    private static async Task<JsonElement> GetAsync(HttpClient http, DrillContext context, DrillCustomer customer, string path, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        customer.Authorize(request);
-        var begin = context.TimeProvider.GetTimestamp();
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        context.Recorder.Record(context.TimeProvider.GetElapsedTime(begin), answered: true, error: (int)response.StatusCode >= 500);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new DrillPreconditionException(string.Create(CultureInfo.InvariantCulture, $"GET {path} answered {(int)response.StatusCode}; the drill reads the consumers' effects there."));
-        }
-
-        return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
-    }
-
-    private HttpClient Client(DrillContext context) => LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
 }

@@ -17,6 +17,9 @@ public sealed class LoadOptions
     /// <summary>The hard cap on <see cref="MaxRequests"/>.</summary>
     public const int RequestCap = 100_000;
 
+    /// <summary>The default of <see cref="MaxInFlight"/>.</summary>
+    public const int DefaultMaxInFlight = 512;
+
     /// <summary>The hard cap on <see cref="MaxDuration"/> (ten minutes).</summary>
     public static readonly TimeSpan DurationCap = TimeSpan.FromMinutes(10);
 
@@ -45,7 +48,7 @@ public sealed class LoadOptions
     /// <summary>Requests in flight at most in open-loop mode; a request due while this many are pending is dropped and counted.</summary>
     /// <value>The default value is 512.</value>
     [Range(1, 4096)]
-    public int MaxInFlight { get; set; } = 512;
+    public int MaxInFlight { get; set; } = DefaultMaxInFlight;
 
     /// <summary>The run stops after this many requests.</summary>
     /// <value>The default value is 1000.</value>

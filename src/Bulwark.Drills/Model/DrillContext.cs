@@ -81,6 +81,24 @@ public sealed class DrillContext
         RequestTimeout = requestTimeout,
     };
 
+    /// <summary>
+    /// A loopback client on <paramref name="baseAddress"/> (the target when null) that sends <see cref="DefaultHeaders"/>
+    /// with every request, for the drill's own calls outside <see cref="Load"/>.
+    /// </summary>
+    /// <exception cref="NonLoopbackTargetException">The base address is not on loopback.</exception>
+    public HttpClient CreateClient(TimeSpan timeout, Uri? baseAddress = null, int maxConnectionsPerServer = 16) =>
+        LoopbackHttp.CreateClient(baseAddress ?? Target, timeout, DefaultHeaders, maxConnectionsPerServer);
+
+    /// <summary>Adds <see cref="DefaultHeaders"/> to <paramref name="request"/>, for a request sent on a client that does not add them itself.</summary>
+    public void AddDefaultHeaders(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var (name, value) in DefaultHeaders)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+    }
+
     /// <summary>The named dependency's switch, or a precondition failure that says how to supply it.</summary>
     /// <exception cref="DrillSkippedException">No such dependency was given.</exception>
     public IDependencySwitch RequireDependency(string name, string hint) =>

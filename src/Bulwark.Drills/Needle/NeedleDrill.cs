@@ -17,9 +17,8 @@ namespace Bulwark.Drills.Needle;
 /// the consumer's line by the request's trace id: client → shop → broker → consumer. Restores by deleting the drill's
 /// dead letter and the haystack.
 /// </summary>
-public sealed class NeedleDrill : IDrill
+public sealed class NeedleDrill : Drill<NeedleOptions>
 {
-    private readonly NeedleOptions _options;
     private readonly Random _random;
     private DrillCustomer? _customer;
     private Guid _orderId;
@@ -31,36 +30,22 @@ public sealed class NeedleDrill : IDrill
     /// <param name="random">The source of the synthetic lines' ids; a shared one when null.</param>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public NeedleDrill(NeedleOptions? options = null, Random? random = null)
+        : base(new("needle", "Needle in a Haystack", "If a specific user reports an error, can I find their specific log lines among 1 million other logs within 1 minute?", ["26 Distributed Tracing", "28 Structured Logs"]), options)
     {
-        _options = options ?? new NeedleOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
         _random = random ?? Random.Shared;
     }
 
     /// <inheritdoc />
-    public string Name => "needle";
-
-    /// <inheritdoc />
-    public string Title => "Needle in a Haystack";
-
-    /// <inheritdoc />
-    public string Question => "If a specific user reports an error, can I find their specific log lines among 1 million other logs within 1 minute?";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["26 Distributed Tracing", "28 Structured Logs"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (string.IsNullOrEmpty(_options.LogFile))
+        if (string.IsNullOrEmpty(Options.LogFile))
         {
             throw new DrillSkippedException("needs the target's JSON log file: run the shop with its stdout in a file (dotnet run --project shop/Shop.Host > shop.log) and pass --set needle.LogFile=shop.log.");
         }
 
-        if (!File.Exists(_options.LogFile))
+        if (!File.Exists(Options.LogFile))
         {
-            throw new DrillPreconditionException($"The log file {_options.LogFile} does not exist.");
+            throw new DrillPreconditionException($"The log file {Options.LogFile} does not exist.");
         }
 
         if (!context.DefaultHeaders.ContainsKey("X-Api-Key"))
@@ -75,12 +60,11 @@ public sealed class NeedleDrill : IDrill
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var time = context.TimeProvider;
         using var http = Client(context);
-        await BackgroundAsync(http, context, _options.BackgroundRequests / 2, cancellationToken).ConfigureAwait(false);
+        await BackgroundAsync(http, context, Options.BackgroundRequests / 2, cancellationToken).ConfigureAwait(false);
 
         // The customer's request: a return whose photo is not an image. The shop accepts it (202); its processor,
         // behind the broker, rejects it and dead-letters the message. The customer sees "rejected" and quotes the id.
@@ -96,7 +80,7 @@ public sealed class NeedleDrill : IDrill
             context.Recorder.FaultOff(Fault);
         }
 
-        await BackgroundAsync(http, context, _options.BackgroundRequests - (_options.BackgroundRequests / 2), cancellationToken).ConfigureAwait(false);
+        await BackgroundAsync(http, context, Options.BackgroundRequests - (Options.BackgroundRequests / 2), cancellationToken).ConfigureAwait(false);
 
         // Wait for the failure to happen and for the consumer's line to reach the file (a log is written after the fact).
         var rejected = false;
@@ -105,17 +89,17 @@ public sealed class NeedleDrill : IDrill
         {
             rejected = rejected || await StatusAsync(http, context, id, cancellationToken).ConfigureAwait(false) == "rejected";
             var consumerLogged = rejected && await ConsumerLoggedAsync(id, cancellationToken).ConfigureAwait(false);
-            if (consumerLogged || time.GetElapsedTime(started) >= _options.SettleWithin)
+            if (consumerLogged || time.GetElapsedTime(started) >= Options.SettleWithin)
             {
                 break;
             }
 
-            await Task.Delay(_options.PollInterval, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.PollInterval, time, cancellationToken).ConfigureAwait(false);
         }
 
-        _haystack = _options.HaystackFile ?? Path.Combine(Path.GetTempPath(), $"bulwark-needle-{Guid.NewGuid():N}.log");
+        _haystack = Options.HaystackFile ?? Path.Combine(Path.GetTempPath(), $"bulwark-needle-{Guid.NewGuid():N}.log");
         var exclude = correlationId is null ? Array.Empty<string>() : [correlationId];
-        var written = await LogHaystack.WriteAsync(_options.LogFile!, _haystack, _options.HaystackLines, exclude, _random, cancellationToken).ConfigureAwait(false);
+        var written = await LogHaystack.WriteAsync(Options.LogFile!, _haystack, Options.HaystackLines, exclude, _random, cancellationToken).ConfigureAwait(false);
 
         // The search an operator runs: by the id the customer quotes, then by the trace id of the request's own line.
         var searching = time.GetTimestamp();
@@ -124,21 +108,20 @@ public sealed class NeedleDrill : IDrill
         if (correlationId is not null)
         {
             byCorrelation = await LogSearch.FindAsync(_haystack, correlationId, cancellationToken).ConfigureAwait(false);
-            if (byCorrelation.FirstOrDefault(h => h.Category?.StartsWith(_options.RequestCategory, StringComparison.Ordinal) == true)?.TraceId is { } traceId)
+            if (byCorrelation.FirstOrDefault(h => h.Category?.StartsWith(Options.RequestCategory, StringComparison.Ordinal) == true)?.TraceId is { } traceId)
             {
                 byTrace = await LogSearch.FindAsync(_haystack, traceId, cancellationToken).ConfigureAwait(false);
             }
         }
 
         var search = time.GetElapsedTime(searching);
-        return NeedleJudge.Judge(new NeedleMeasurements(correlationId, rejected, written.Lines, written.RealLines, search, byCorrelation, byTrace, _options));
+        return NeedleJudge.Judge(new NeedleMeasurements(correlationId, rejected, written.Lines, written.RealLines, search, byCorrelation, byTrace, Options));
     }
 
     /// <inheritdoc />
-    public async Task RestoreAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task RestoreCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (_haystack is not null && !_options.KeepHaystack)
+        if (_haystack is not null && !Options.KeepHaystack)
         {
             File.Delete(_haystack);
             _haystack = null;
@@ -151,7 +134,7 @@ public sealed class NeedleDrill : IDrill
 
         // The drill's failed return is not an operator's problem: take its message out of the DLQ again.
         using var admin = AdminClient(context);
-        var path = string.Create(CultureInfo.InvariantCulture, $"{_options.DeadLetterPath}?queue={Uri.EscapeDataString(_options.Queue)}&limit=1000");
+        var path = string.Create(CultureInfo.InvariantCulture, $"{Options.DeadLetterPath}?queue={Uri.EscapeDataString(Options.Queue)}&limit=1000");
         using var listed = await admin.GetAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
         if (!listed.IsSuccessStatusCode)
         {
@@ -161,10 +144,10 @@ public sealed class NeedleDrill : IDrill
         var letters = await listed.Content.ReadFromJsonAsync<List<DeadLetterEntry>>(cancellationToken).ConfigureAwait(false) ?? [];
         foreach (var letter in letters.Where(l => l.MessageId == returnId.ToString()))
         {
-            using var deleted = await admin.DeleteAsync(new Uri(_options.DeadLetterPath.TrimEnd('/') + "/" + Uri.EscapeDataString(letter.Id), UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            using var deleted = await admin.DeleteAsync(new Uri(Options.DeadLetterPath.TrimEnd('/') + "/" + Uri.EscapeDataString(letter.Id), UriKind.Relative), cancellationToken).ConfigureAwait(false);
             if (!deleted.IsSuccessStatusCode && deleted.StatusCode != HttpStatusCode.NotFound)
             {
-                throw new DrillPreconditionException($"DELETE {_options.DeadLetterPath}/{letter.Id} answered {(int)deleted.StatusCode}; remove the drill's dead letter by hand (bulwark dlq).");
+                throw new DrillPreconditionException($"DELETE {Options.DeadLetterPath}/{letter.Id} answered {(int)deleted.StatusCode}; remove the drill's dead letter by hand (bulwark dlq).");
             }
         }
 
@@ -175,13 +158,13 @@ public sealed class NeedleDrill : IDrill
     private async Task<bool> ConsumerLoggedAsync(Guid returnId, CancellationToken cancellationToken)
     {
         var id = returnId.ToString();
-        var stream = new FileStream(_options.LogFile!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        var stream = new FileStream(Options.LogFile!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
         await using (stream.ConfigureAwait(false))
         {
             using var reader = new StreamReader(stream);
             while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
             {
-                if (line.Contains(id, StringComparison.Ordinal) && line.Contains(_options.ConsumerCategory, StringComparison.Ordinal))
+                if (line.Contains(id, StringComparison.Ordinal) && line.Contains(Options.ConsumerCategory, StringComparison.Ordinal))
                 {
                     return true;
                 }
@@ -247,26 +230,13 @@ public sealed class NeedleDrill : IDrill
 
     private void Prepare(HttpRequestMessage request, DrillContext context)
     {
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        context.AddDefaultHeaders(request);
         _customer?.Authorize(request);
     }
 
-    private HttpClient Client(DrillContext context) => LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
+    private HttpClient Client(DrillContext context) => LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
 
-    private HttpClient AdminClient(DrillContext context)
-    {
-        var client = LoopbackHttp.CreateClient(LoopbackTarget.Ensure(_options.ManagementUrl ?? context.Target), _options.RequestTimeout);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
-        }
-
-        return client;
-    }
+    private HttpClient AdminClient(DrillContext context) => context.CreateClient(Options.RequestTimeout, Options.ManagementUrl);
 
     private sealed record DeadLetterEntry(string Id, string MessageId, int Attempts);
 }

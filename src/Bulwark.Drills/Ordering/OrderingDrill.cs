@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
+using Bulwark.Drills.Bus;
 using Bulwark.Drills.Customers;
 using Bulwark.Drills.Model;
-using Bulwark.Drills.Targets;
 using Bulwark.Messaging;
 
 namespace Bulwark.Drills.Ordering;
@@ -17,26 +16,19 @@ namespace Bulwark.Drills.Ordering;
 /// </summary>
 /// <param name="options">The orders and time limits; the documented defaults when null.</param>
 public sealed class OrderingDrill(OrderingOptions? options = null)
-    : Drill<OrderingOptions>(new("ordering", "Ordering", "Does the business logic break if \"Order Cancelled\" arrives 1 second before \"Order Created\"? (It usually does). How are we handling race conditions?", ["21 Pub/Sub", "15 Idempotency"]), options)
+    : BusDrill<OrderingOptions>(new("ordering", "Ordering", "Does the business logic break if \"Order Cancelled\" arrives 1 second before \"Order Created\"? (It usually does). How are we handling race conditions?", ["21 Pub/Sub", "15 Idempotency"]), options)
 {
     private const string Pending = "Pending";
     private const string Earned = "Earned";
     private const string Void = "Void";
-    private DrillCustomer? _customer;
 
     /// <inheritdoc />
-    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
-    {
-        await context.RequireTargetAnswersAsync("/health/ready", cancellationToken).ConfigureAwait(false);
-        context.RequireBus();
-        using var http = Client(context);
-        _customer = await DrillCustomer.SignUpAsync(http, "/api/users", "/api/users/sign-in", context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
-    }
+    protected override TimeSpan RequestTimeout => Options.RequestTimeout;
 
     /// <inheritdoc />
     protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        var customer = _customer ?? throw new InvalidOperationException("Arrange signs the customer up first.");
+        var customer = Customer;
         var bus = context.RequireBus();
         var time = context.TimeProvider;
         var points = Options.TotalCents / 100;
@@ -165,22 +157,7 @@ public sealed class OrderingDrill(OrderingOptions? options = null)
     private async Task<Dictionary<Guid, ViewState>> ReadViewAsync(HttpClient http, DrillContext context, DrillCustomer customer, CancellationToken cancellationToken)
     {
         var path = Options.ViewPath.Replace("{customerId}", customer.Id.ToString(), StringComparison.Ordinal) + "?pageSize=100";
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        customer.Authorize(request);
-        var begin = context.TimeProvider.GetTimestamp();
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        context.Recorder.Record(context.TimeProvider.GetElapsedTime(begin), answered: true, error: (int)response.StatusCode >= 500);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new DrillPreconditionException(string.Create(CultureInfo.InvariantCulture, $"GET {path} answered {(int)response.StatusCode}; the drill reads the consumer's view of the orders there."));
-        }
-
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
+        var answer = await GetAsCustomerAsync(http, context, path, "the consumer's view of the orders", cancellationToken).ConfigureAwait(false);
         var view = new Dictionary<Guid, ViewState>();
         if (answer.ValueKind != JsonValueKind.Array)
         {
@@ -194,8 +171,6 @@ public sealed class OrderingDrill(OrderingOptions? options = null)
 
         return view;
     }
-
-    private HttpClient Client(DrillContext context) => LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
 
     private sealed record ViewState(string Status, long Points);
 

@@ -14,31 +14,17 @@ namespace Bulwark.Drills.PartialFailure;
 /// taken) — beside good control orders; passes when every order ends confirmed or rejected as it should, no unit
 /// stays reserved, and no rejected order keeps the customer's money.
 /// </summary>
-public sealed class PartialFailureDrill : IDrill
+public sealed class PartialFailureDrill : Drill<PartialFailureOptions>
 {
     private const string Card = "tok_visa";
-    private readonly PartialFailureOptions _options;
     private DrillCustomer? _customer;
 
     /// <summary>Creates the drill.</summary>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public PartialFailureDrill(PartialFailureOptions? options = null)
+        : base(new("partial-failure", "Partial Failure", "If the Order Service succeeds but the Email Service fails, is the system in a broken state? (Saga.)", ["14 Saga", "15 Idempotency"]), options)
     {
-        _options = options ?? new PartialFailureOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
     }
-
-    /// <inheritdoc />
-    public string Name => "partial-failure";
-
-    /// <inheritdoc />
-    public string Title => "Partial Failure";
-
-    /// <inheritdoc />
-    public string Question => "If the Order Service succeeds but the Email Service fails, is the system in a broken state? (Saga.)";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["14 Saga", "15 Idempotency"];
 
     /// <summary>The failure positions, each as (saga step, quantity, card, postcode, expected final state); quantity 0 is one more than is available.</summary>
     internal static IReadOnlyList<(string Position, int Quantity, string Card, string Postcode, string Expected)> Positions { get; } =
@@ -50,42 +36,40 @@ public sealed class PartialFailureDrill : IDrill
     ];
 
     /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         await context.RequireTargetAnswersAsync("/api/products", cancellationToken).ConfigureAwait(false);
-        using var http = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
+        using var http = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
         _customer = await DrillCustomer.SignUpAsync(http, "/api/users", "/api/users/sign-in", context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
         _ = await StockAsync(http, context, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var time = context.TimeProvider;
-        using var http = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
+        using var http = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
         var before = await StockAsync(http, context, cancellationToken).ConfigureAwait(false);
         var overStock = before.Available + 1;
-        if (overStock > _options.MaxQuantity)
+        if (overStock > Options.MaxQuantity)
         {
             throw new DrillPreconditionException(string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,
-                $"Product {_options.ProductId} has {before.Available} available, more than one order may ask for ({_options.MaxQuantity}); pick a scarcer product (--set partial-failure.ProductId=7)."));
+                $"Product {Options.ProductId} has {before.Available} available, more than one order may ask for ({Options.MaxQuantity}); pick a scarcer product (--set partial-failure.ProductId=7)."));
         }
         const string Fault = "failing saga steps";
         context.Recorder.FaultOn(Fault);
         var placed = new List<(Guid Id, string Position, string Expected, int Quantity)>();
         try
         {
-            for (var round = 0; round < _options.OrdersPerPosition; round++)
+            for (var round = 0; round < Options.OrdersPerPosition; round++)
             {
                 foreach (var (position, fixedQuantity, card, postcode, expected) in Positions)
                 {
                     var quantity = fixedQuantity == 0 ? overStock : fixedQuantity;
                     using var request = Request(HttpMethod.Post, "/api/orders", context);
                     request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-                    request.Content = JsonContent.Create(new { items = new[] { new { productId = _options.ProductId, quantity } }, cardToken = card, shippingPostcode = postcode });
+                    request.Content = JsonContent.Create(new { items = new[] { new { productId = Options.ProductId, quantity } }, cardToken = card, shippingPostcode = postcode });
                     var begin = time.GetTimestamp();
                     using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
                     context.Recorder.Record(time.GetElapsedTime(begin), answered: true, error: (int)response.StatusCode >= 500);
@@ -110,12 +94,12 @@ public sealed class PartialFailureDrill : IDrill
 
                 // A rejected order's refund may still be on its way (Reconciling): wait for it as for any other state.
                 var settled = last.Values.All(s => s.Status is "Confirmed" || (s.Status is "Rejected" && s.Payment is not ("Reconciling" or "Uncertain" or "Charged")));
-                if (settled || time.GetElapsedTime(started) >= _options.SettleWithin)
+                if (settled || time.GetElapsedTime(started) >= Options.SettleWithin)
                 {
                     break;
                 }
 
-                await Task.Delay(_options.PollInterval, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Options.PollInterval, time, cancellationToken).ConfigureAwait(false);
                 foreach (var order in placed.Where(o => last[o.Id].Status == "Rejected" && last[o.Id].Payment is "Reconciling" or "Uncertain" or "Charged"))
                 {
                     last[order.Id] = await OrderAsync(http, context, order.Id, cancellationToken).ConfigureAwait(false);
@@ -139,16 +123,13 @@ public sealed class PartialFailureDrill : IDrill
         }
     }
 
-    /// <inheritdoc />
-    public Task RestoreAsync(DrillContext context, CancellationToken cancellationToken) => Task.CompletedTask;
-
     private async Task<(int Reserved, int Available)> StockAsync(HttpClient http, DrillContext context, CancellationToken cancellationToken)
     {
-        using var request = Request(HttpMethod.Get, "/api/inventory/" + _options.ProductId.ToString(System.Globalization.CultureInfo.InvariantCulture), context);
+        using var request = Request(HttpMethod.Get, "/api/inventory/" + Options.ProductId.ToString(System.Globalization.CultureInfo.InvariantCulture), context);
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            throw new DrillSkippedException($"GET /api/inventory/{_options.ProductId} answered 404: the drill reads reservations there (the shop's inventory module).");
+            throw new DrillSkippedException($"GET /api/inventory/{Options.ProductId} answered 404: the drill reads reservations there (the shop's inventory module).");
         }
 
         response.EnsureSuccessStatusCode();
@@ -172,12 +153,12 @@ public sealed class PartialFailureDrill : IDrill
     /// <summary>Per order, the provider's charges under the shop's key for it that are not refunded; null without a ledger.</summary>
     private async Task<Dictionary<Guid, int>?> LiveChargesAsync(IReadOnlyList<Guid> orders, CancellationToken cancellationToken)
     {
-        if (_options.ProviderUrl is null)
+        if (Options.ProviderUrl is null)
         {
             return null;
         }
 
-        using var ledger = LoopbackHttp.CreateClient(LoopbackTarget.Ensure(_options.ProviderUrl), _options.RequestTimeout);
+        using var ledger = LoopbackHttp.CreateClient(LoopbackTarget.Ensure(Options.ProviderUrl), Options.RequestTimeout);
         var charges = await ledger.GetFromJsonAsync<JsonArray>(new Uri("/charges", UriKind.Relative), cancellationToken).ConfigureAwait(false) ?? [];
         return orders.ToDictionary(
             id => id,
@@ -189,11 +170,7 @@ public sealed class PartialFailureDrill : IDrill
     private HttpRequestMessage Request(HttpMethod method, string path, DrillContext context)
     {
         var request = new HttpRequestMessage(method, path);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        context.AddDefaultHeaders(request);
         _customer?.Authorize(request);
         return request;
     }

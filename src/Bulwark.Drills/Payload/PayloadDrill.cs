@@ -123,11 +123,7 @@ public sealed class PayloadDrill(PayloadOptions? options = null)
 
     private static void Prepare(HttpRequestMessage request, DrillContext context, DrillCustomer customer)
     {
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        context.AddDefaultHeaders(request);
         customer.Authorize(request);
     }
 }

@@ -14,37 +14,22 @@ namespace Bulwark.Drills.Physics;
 /// the origin, the static requests that got through (<c>bulwark_static_origin_requests_total</c>). After a warm-up it
 /// should be about none.
 /// </summary>
-public sealed partial class PhysicsDrill : IDrill
+public sealed partial class PhysicsDrill : Drill<PhysicsOptions>
 {
     private const string OriginCounter = "bulwark_static_origin_requests_total";
-    private readonly PhysicsOptions _options;
 
     /// <summary>Creates the drill.</summary>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public PhysicsDrill(PhysicsOptions? options = null)
+        : base(new("physics", "Physics (Static Content Offloading)", "Are we asking every visitor to download our pictures and scripts from the application server, or does a CDN serve them?", ["19 Static Content Offloading"]), options)
     {
-        _options = options ?? new PhysicsOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
     }
 
     /// <inheritdoc />
-    public string Name => "physics";
-
-    /// <inheritdoc />
-    public string Title => "Physics (Static Content Offloading)";
-
-    /// <inheritdoc />
-    public string Question => "Are we asking every visitor to download our pictures and scripts from the application server, or does a CDN serve them?";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["19 Static Content Offloading"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         await context.RequireTargetAnswersAsync(PagePath(1), cancellationToken).ConfigureAwait(false);
-        using var pages = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
+        using var pages = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
         var assets = await LinkedAssetsAsync(pages, 1, cancellationToken).ConfigureAwait(false);
         if (assets.Count == 0)
         {
@@ -63,39 +48,35 @@ public sealed partial class PhysicsDrill : IDrill
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        using var pages = LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
-        using var assets = new HttpClient(LoopbackHttp.CreateHandler(_options.RequestTimeout, _options.Workers * 2), disposeHandler: true) { Timeout = _options.RequestTimeout };
+        using var pages = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
+        using var assets = new HttpClient(LoopbackHttp.CreateHandler(Options.RequestTimeout, Options.Workers * 2), disposeHandler: true) { Timeout = Options.RequestTimeout };
 
         // Warm-up: every page once, so the CDN has fetched each asset from the origin.
         var warmUp = new Visits();
-        await VisitAsync(context, pages, assets, _options.Products, warmUp, cancellationToken).ConfigureAwait(false);
+        await VisitAsync(context, pages, assets, Options.Products, warmUp, cancellationToken).ConfigureAwait(false);
         var before = await ReadOriginCounterAsync(context, cancellationToken).ConfigureAwait(false) ?? 0;
         var measured = new Visits();
-        await VisitAsync(context, pages, assets, _options.PageLoads, measured, cancellationToken).ConfigureAwait(false);
+        await VisitAsync(context, pages, assets, Options.PageLoads, measured, cancellationToken).ConfigureAwait(false);
         var after = await ReadOriginCounterAsync(context, cancellationToken).ConfigureAwait(false) ?? before;
         return PhysicsJudge.Judge(new PhysicsMeasurements(
             measured.Pages, measured.PageFailures, measured.Assets, measured.AssetFailures, after - before, measured.AssetsOnOrigin,
-            measured.CacheHits, measured.CacheControl, [.. measured.Failures]), _options);
+            measured.CacheHits, measured.CacheControl, [.. measured.Failures]), Options);
     }
 
-    /// <inheritdoc />
-    public Task RestoreAsync(DrillContext context, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private string PagePath(int productId) => _options.PagePath.Replace("{id}", productId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    private string PagePath(int productId) => Options.PagePath.Replace("{id}", productId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     // Closed-loop visitors; load n goes to product (n mod Products) + 1, so every page is visited evenly.
     private async Task VisitAsync(DrillContext context, HttpClient pages, HttpClient assets, int loads, Visits visits, CancellationToken cancellationToken)
     {
         var next = -1L;
-        var workers = Enumerable.Range(0, _options.Workers).Select(async _ =>
+        var workers = Enumerable.Range(0, Options.Workers).Select(async _ =>
         {
             long n;
             while ((n = Interlocked.Increment(ref next)) < loads)
             {
-                await LoadPageAsync(context, pages, assets, (int)(n % _options.Products) + 1, visits, cancellationToken).ConfigureAwait(false);
+                await LoadPageAsync(context, pages, assets, (int)(n % Options.Products) + 1, visits, cancellationToken).ConfigureAwait(false);
             }
         });
         await Task.WhenAll(workers).ConfigureAwait(false);
@@ -173,7 +154,7 @@ public sealed partial class PhysicsDrill : IDrill
     private async Task<double?> ReadOriginCounterAsync(DrillContext context, CancellationToken cancellationToken)
     {
         using var client = LoopbackHttp.CreateClient(context.Target, TimeSpan.FromSeconds(10));
-        var url = _options.MetricsUrl is { } metrics ? new Uri(LoopbackTarget.Ensure(metrics), "/metrics") : new Uri("/metrics", UriKind.Relative);
+        var url = Options.MetricsUrl is { } metrics ? new Uri(LoopbackTarget.Ensure(metrics), "/metrics") : new Uri("/metrics", UriKind.Relative);
         using var response = await client.GetAsync(url, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

@@ -16,10 +16,9 @@ namespace Bulwark.Drills.PoisonPill;
 /// running shop's <c>returns</c> queue; passes when the poison reaches the DLQ after a bounded number of attempts
 /// while every good return completes promptly. Restores by deleting the drill's own dead letters.
 /// </summary>
-public sealed class PoisonPillDrill : IDrill
+public sealed class PoisonPillDrill : Drill<PoisonPillOptions>
 {
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-    private readonly PoisonPillOptions _options;
     private readonly List<string> _deadLetterIds = [];
     private DrillCustomer? _customer;
     private Guid _orderId;
@@ -27,27 +26,13 @@ public sealed class PoisonPillDrill : IDrill
     /// <summary>Creates the drill.</summary>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public PoisonPillDrill(PoisonPillOptions? options = null)
+        : base(new("poison-pill", "Poison Pill", "If a user sends a message that crashes the consumer, does the consumer loop forever, or does it eventually give up and move the message to a DLQ?", ["20 Dead Letter Queue"]), options)
     {
-        _options = options ?? new PoisonPillOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
     }
 
     /// <inheritdoc />
-    public string Name => "poison-pill";
-
-    /// <inheritdoc />
-    public string Title => "Poison Pill";
-
-    /// <inheritdoc />
-    public string Question => "If a user sends a message that crashes the consumer, does the consumer loop forever, or does it eventually give up and move the message to a DLQ?";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["20 Dead Letter Queue"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         await context.RequireTargetAnswersAsync("/api/products", cancellationToken).ConfigureAwait(false);
         if (!context.DefaultHeaders.ContainsKey("X-Api-Key"))
         {
@@ -64,19 +49,18 @@ public sealed class PoisonPillDrill : IDrill
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var time = context.TimeProvider;
         using var http = Client(context);
         using var admin = AdminClient(context);
-        var fault = string.Create(CultureInfo.InvariantCulture, $"poison: {_options.PoisonReturns} unprocessable return(s)");
+        var fault = string.Create(CultureInfo.InvariantCulture, $"poison: {Options.PoisonReturns} unprocessable return(s)");
         context.Recorder.FaultOn(fault);
         var poison = new List<Guid>();
         var good = new Dictionary<Guid, long>();
         try
         {
-            for (var i = 0; i < _options.PoisonReturns; i++)
+            for (var i = 0; i < Options.PoisonReturns; i++)
             {
                 // Text where a photo should be: the edge accepts it (it streams bytes), the processor never will.
                 if (await PostReturnAsync(http, context, "drill: poison pill", "this is not a photo"u8.ToArray(), cancellationToken).ConfigureAwait(false) is { } id)
@@ -85,9 +69,9 @@ public sealed class PoisonPillDrill : IDrill
                 }
             }
 
-            for (var i = 0; i < _options.GoodReturns; i++)
+            for (var i = 0; i < Options.GoodReturns; i++)
             {
-                if (await PostReturnAsync(http, context, "drill: good return", Png(_options.PhotoBytes), cancellationToken).ConfigureAwait(false) is { } id)
+                if (await PostReturnAsync(http, context, "drill: good return", Png(Options.PhotoBytes), cancellationToken).ConfigureAwait(false) is { } id)
                 {
                     good[id] = time.GetTimestamp();
                 }
@@ -127,7 +111,7 @@ public sealed class PoisonPillDrill : IDrill
                 }
 
                 var settled = completed.Count + goodRejected.Count == good.Count && dead.Count == poison.Count && poisonRejected.Count == poison.Count;
-                if (settled || time.GetElapsedTime(started) >= _options.SettleWithin)
+                if (settled || time.GetElapsedTime(started) >= Options.SettleWithin)
                 {
                     return PoisonPillJudge.Judge(
                         new PoisonPillMeasurements(
@@ -140,10 +124,10 @@ public sealed class PoisonPillDrill : IDrill
                             dead.Count,
                             dead.Count == 0 ? 0 : dead.Values.Max(),
                             time.GetElapsedTime(started)),
-                        _options);
+                        Options);
                 }
 
-                await Task.Delay(_options.PollInterval, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Options.PollInterval, time, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -153,9 +137,8 @@ public sealed class PoisonPillDrill : IDrill
     }
 
     /// <inheritdoc />
-    public async Task RestoreAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task RestoreCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         if (_deadLetterIds.Count == 0)
         {
             return;
@@ -165,10 +148,10 @@ public sealed class PoisonPillDrill : IDrill
         using var admin = AdminClient(context);
         foreach (var id in _deadLetterIds.ToList())
         {
-            using var deleted = await admin.DeleteAsync(new Uri(_options.DeadLetterPath.TrimEnd('/') + "/" + Uri.EscapeDataString(id), UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            using var deleted = await admin.DeleteAsync(new Uri(Options.DeadLetterPath.TrimEnd('/') + "/" + Uri.EscapeDataString(id), UriKind.Relative), cancellationToken).ConfigureAwait(false);
             if (!deleted.IsSuccessStatusCode && deleted.StatusCode != HttpStatusCode.NotFound)
             {
-                throw new DrillPreconditionException($"DELETE {_options.DeadLetterPath}/{id} answered {(int)deleted.StatusCode}; remove the drill's dead letter by hand (bulwark dlq).");
+                throw new DrillPreconditionException($"DELETE {Options.DeadLetterPath}/{id} answered {(int)deleted.StatusCode}; remove the drill's dead letter by hand (bulwark dlq).");
             }
 
             _deadLetterIds.Remove(id);
@@ -215,7 +198,7 @@ public sealed class PoisonPillDrill : IDrill
     /// <summary>The dead letters of the drill's poison returns (message id = return id), with their attempts; remembers them for restore.</summary>
     private async Task<List<(Guid Id, int Attempts)>> ListPoisonAsync(HttpClient admin, IReadOnlyCollection<Guid> poison, CancellationToken cancellationToken)
     {
-        var path = string.Create(CultureInfo.InvariantCulture, $"{_options.DeadLetterPath}?queue={Uri.EscapeDataString(_options.Queue)}&limit=1000");
+        var path = string.Create(CultureInfo.InvariantCulture, $"{Options.DeadLetterPath}?queue={Uri.EscapeDataString(Options.Queue)}&limit=1000");
         using var response = await admin.GetAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
         {
@@ -244,26 +227,13 @@ public sealed class PoisonPillDrill : IDrill
 
     private void Prepare(HttpRequestMessage request, DrillContext context)
     {
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        context.AddDefaultHeaders(request);
         _customer?.Authorize(request);
     }
 
-    private HttpClient Client(DrillContext context) => LoopbackHttp.CreateClient(context.Target, _options.RequestTimeout);
+    private HttpClient Client(DrillContext context) => LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
 
-    private HttpClient AdminClient(DrillContext context)
-    {
-        var client = LoopbackHttp.CreateClient(LoopbackTarget.Ensure(_options.ManagementUrl ?? context.Target), _options.RequestTimeout);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
-        }
-
-        return client;
-    }
+    private HttpClient AdminClient(DrillContext context) => context.CreateClient(Options.RequestTimeout, Options.ManagementUrl);
 
     private static byte[] Png(int length)
     {

@@ -35,16 +35,7 @@ public sealed class RecoveryDrill(RecoveryOptions? options = null)
         var time = context.TimeProvider;
         var started = time.GetTimestamp();
         var calls = context.Load.RunAsync(
-            new LoadOptions
-            {
-                DefaultHeaders = context.DefaultHeaders,
-                Target = context.Target,
-                Mode = LoadMode.OpenLoop,
-                RatePerSecond = Options.ClientRatePerSecond,
-                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(Options.ClientRatePerSecond * total.TotalSeconds)),
-                MaxDuration = total,
-                RequestTimeout = Options.RequestTimeout,
-            },
+            context.OpenLoop(Options.ClientRatePerSecond, total, Options.RequestTimeout, LoadOptions.DefaultMaxInFlight),
             _ => LoadRequest.PostJsonWithFreshKey(Options.CallPath, Options.CallJson, "call"),
             cancellationToken);
 

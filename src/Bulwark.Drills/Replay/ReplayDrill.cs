@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using Bulwark.Drills.Model;
-using Bulwark.Drills.Targets;
 using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.Replay;
@@ -23,11 +22,7 @@ public sealed class ReplayDrill(ReplayOptions? options = null)
     /// <inheritdoc />
     protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        using var http = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            http.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
-        }
+        using var http = context.CreateClient(Options.RequestTimeout);
 
         // The "before" picture is only meaningful once every write already made is in the read models.
         var projections = await WaitForCatchUpAsync(http, context, cancellationToken).ConfigureAwait(false);

@@ -224,9 +224,9 @@ public sealed class SilentFailureDrill(SilentFailureOptions? options = null)
             while (!stop.IsCancellationRequested)
             {
                 var started = now();
-                var live = await StatusAsync(client, options.LivePath).ConfigureAwait(false);
+                var live = await StatusProbe.GetStatusAsync(client, options.LivePath, CancellationToken.None).ConfigureAwait(false);
                 var readyStarted = now();
-                var ready = await StatusAsync(client, options.ReadyPath).ConfigureAwait(false);
+                var ready = await StatusProbe.GetStatusAsync(client, options.ReadyPath, CancellationToken.None).ConfigureAwait(false);
                 _rounds.Enqueue(new ProbeRound(started, live, ready, now() - readyStarted));
                 try
                 {
@@ -236,20 +236,6 @@ public sealed class SilentFailureDrill(SilentFailureOptions? options = null)
                 {
                     return;
                 }
-            }
-        }
-
-        private static async Task<int> StatusAsync(HttpClient client, string path)
-        {
-            try
-            {
-                using var response = await client.GetAsync(new Uri(path, UriKind.Relative), CancellationToken.None).ConfigureAwait(false);
-                return (int)response.StatusCode;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // No answer is as bad as a failing one for a probe.
-                return 0;
             }
         }
     }

@@ -31,16 +31,7 @@ public sealed class SlowLorisDrill(SlowLorisOptions? options = null)
     {
         var attack = AttackAsync(context, cancellationToken);
         var probes = context.Load.RunAsync(
-            new LoadOptions
-            {
-                DefaultHeaders = context.DefaultHeaders,
-                Target = context.Target,
-                Mode = LoadMode.OpenLoop,
-                RatePerSecond = Options.ProbeRatePerSecond,
-                MaxRequests = (int)Math.Min(LoadOptions.RequestCap, Math.Ceiling(Options.ProbeRatePerSecond * Options.Duration.TotalSeconds)),
-                MaxDuration = Options.Duration,
-                RequestTimeout = TimeSpan.FromSeconds(10),
-            },
+            context.OpenLoop(Options.ProbeRatePerSecond, Options.Duration, TimeSpan.FromSeconds(10), LoadOptions.DefaultMaxInFlight),
             _ => LoadRequest.Get(Options.ProbePath, "normal"),
             cancellationToken);
         Task<LoadResult>? slowCalls = null;

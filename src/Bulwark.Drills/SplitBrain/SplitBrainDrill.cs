@@ -38,7 +38,7 @@ public sealed class SplitBrainDrill(SplitBrainOptions? options = null)
         await context.RequireTargetAnswersAsync(ShopPaths.Ready, cancellationToken).ConfigureAwait(false);
         using var a = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
         using var b = LoopbackHttp.CreateClient(_partitioned, Options.RequestTimeout);
-        if (await StatusAsync(b, ShopPaths.Ready, cancellationToken).ConfigureAwait(false) != 200)
+        if (await StatusProbe.GetStatusAsync(b, ShopPaths.Ready, cancellationToken).ConfigureAwait(false) != 200)
         {
             throw new DrillPreconditionException($"Instance B ({_partitioned}) does not answer GET {ShopPaths.Ready} with 200 before any fault; start it first.");
         }
@@ -46,7 +46,7 @@ public sealed class SplitBrainDrill(SplitBrainOptions? options = null)
         for (var i = 0; i < Options.Customers; i++)
         {
             var customer = await DrillCustomer.SignUpAsync(a, ShopPaths.Users, ShopPaths.SignIn, context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
-            _wallets.Add((customer, await OpenWalletAsync(a, context, customer, cancellationToken).ConfigureAwait(false)));
+            _wallets.Add((customer, await customer.OpenWalletAsync(a, context.DefaultHeaders, "on A", cancellationToken).ConfigureAwait(false)));
         }
 
         // The drill's premise: one database behind both. B must see A's wallet and accept A's customer.
@@ -167,7 +167,7 @@ public sealed class SplitBrainDrill(SplitBrainOptions? options = null)
         var started = time.GetTimestamp();
         while (time.GetElapsedTime(started) <= Options.HealWithin)
         {
-            if (await StatusAsync(b, ShopPaths.Ready, cancellationToken).ConfigureAwait(false) == 200)
+            if (await StatusProbe.GetStatusAsync(b, ShopPaths.Ready, cancellationToken).ConfigureAwait(false) == 200)
             {
                 return time.GetElapsedTime(started);
             }
@@ -268,38 +268,5 @@ public sealed class SplitBrainDrill(SplitBrainOptions? options = null)
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/wallets/{walletId}");
         customer.Authorize(request);
         return request;
-    }
-
-    private static async Task<string> OpenWalletAsync(HttpClient http, DrillContext context, DrillCustomer customer, CancellationToken cancellationToken)
-    {
-        using var open = new HttpRequestMessage(HttpMethod.Post, "/api/wallets") { Content = JsonContent.Create(new { ownerName = "Drill customer", ownerEmail = customer.Email }) };
-        open.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            open.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        customer.Authorize(open);
-        using var response = await http.SendAsync(open, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Created)
-        {
-            throw new DrillPreconditionException($"Opening a wallet on A answered {(int)response.StatusCode}; the drill needs wallets to deposit into.");
-        }
-
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false)).GetProperty("id").GetString()!;
-    }
-
-    private static async Task<int> StatusAsync(HttpClient client, string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await client.GetAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
-            return (int)response.StatusCode;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            // No answer: not ready.
-            return 0;
-        }
     }
 }

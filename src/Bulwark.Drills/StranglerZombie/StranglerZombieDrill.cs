@@ -62,10 +62,7 @@ public sealed class StranglerZombieDrill(StranglerZombieOptions? options = null)
     {
         using var client = LoopbackHttp.CreateClient(context.Target, TimeSpan.FromSeconds(5));
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Options.StatusPath, UriKind.Relative));
-        foreach (var (name, value) in context.DefaultHeaders)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
+        context.AddDefaultHeaders(request);
 
         try
         {

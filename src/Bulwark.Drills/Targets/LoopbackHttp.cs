@@ -30,15 +30,31 @@ public static class LoopbackHttp
 
     /// <summary>Creates a client on <see cref="CreateHandler"/> with <paramref name="baseAddress"/> checked to be loopback.</summary>
     /// <exception cref="NonLoopbackTargetException">The base address is not on loopback.</exception>
-    public static HttpClient CreateClient(Uri baseAddress, TimeSpan timeout)
+    public static HttpClient CreateClient(Uri baseAddress, TimeSpan timeout) =>
+        CreateClient(baseAddress, timeout, new Dictionary<string, string>());
+
+    /// <summary>
+    /// Creates a client as <see cref="CreateClient(Uri, TimeSpan)"/> does that sends <paramref name="headers"/> with every
+    /// request (a request that sets one of them itself keeps its own), over at most
+    /// <paramref name="maxConnectionsPerServer"/> connections.
+    /// </summary>
+    /// <exception cref="NonLoopbackTargetException">The base address is not on loopback.</exception>
+    public static HttpClient CreateClient(Uri baseAddress, TimeSpan timeout, IReadOnlyDictionary<string, string> headers, int maxConnectionsPerServer = 16)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
+        ArgumentNullException.ThrowIfNull(headers);
         LoopbackTarget.Ensure(baseAddress);
-        return new HttpClient(CreateHandler(timeout, 16), disposeHandler: true)
+        var client = new HttpClient(CreateHandler(timeout, maxConnectionsPerServer), disposeHandler: true)
         {
             BaseAddress = baseAddress,
             Timeout = timeout,
         };
+        foreach (var (name, value) in headers)
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
+        }
+
+        return client;
     }
 
     /// <summary>Connects a TCP socket to a loopback endpoint only.</summary>

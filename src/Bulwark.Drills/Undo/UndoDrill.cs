@@ -11,41 +11,26 @@ namespace Bulwark.Drills.Undo;
 /// the switch back's time and whether each switch waited for the old slot to drain. Needs the edge's operator key
 /// (<c>--api-key</c>).
 /// </summary>
-public sealed class UndoDrill : IDrill
+public sealed class UndoDrill : Drill<UndoOptions>
 {
-    private readonly UndoOptions _options;
     private string? _blue;
 
     /// <summary>Creates the drill.</summary>
     /// <exception cref="ValidationException">An option is out of range.</exception>
     public UndoDrill(UndoOptions? options = null)
+        : base(new("undo", "Undo (Blue-Green)", "If the new version is broken, how long does it take to go back to the old one, and does any customer notice?", ["23 Blue-Green Deployment"]), options)
     {
-        _options = options ?? new UndoOptions();
-        Validator.ValidateObject(_options, new ValidationContext(_options), validateAllProperties: true);
     }
 
     /// <inheritdoc />
-    public string Name => "undo";
-
-    /// <inheritdoc />
-    public string Title => "Undo (Blue-Green)";
-
-    /// <inheritdoc />
-    public string Question => "If the new version is broken, how long does it take to go back to the old one, and does any customer notice?";
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> Patterns { get; } = ["23 Blue-Green Deployment"];
-
-    /// <inheritdoc />
-    public async Task ArrangeAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         using var edge = new EdgeOperator(context, TimeSpan.FromSeconds(30));
         var state = (await edge.ReleaseAsync(cancellationToken).ConfigureAwait(false)).GetProperty("state");
         _blue = state.GetProperty("live").GetString();
-        if (string.Equals(_blue, _options.Green, StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(_blue, Options.Green, StringComparison.OrdinalIgnoreCase))
         {
-            throw new DrillPreconditionException($"'{_options.Green}' is already live; switch back to the other slot first (bulwark edge switch <slot>).");
+            throw new DrillPreconditionException($"'{Options.Green}' is already live; switch back to the other slot first (bulwark edge switch <slot>).");
         }
 
         if (state.TryGetProperty("canary", out var canary) && canary.ValueKind == JsonValueKind.String)
@@ -55,38 +40,37 @@ public sealed class UndoDrill : IDrill
     }
 
     /// <inheritdoc />
-    public async Task<DrillVerdict> ExerciseAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task<DrillVerdict> ExerciseCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var blue = _blue ?? throw new InvalidOperationException("Arrange first.");
         using var edge = new EdgeOperator(context, TimeSpan.FromSeconds(60));
         var time = context.TimeProvider;
         var load = new EdgeCustomerLoad();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var paths = _options.CustomerPaths;
-        var running = load.RunAsync(context.Target, _options.Workers, _options.Workers * 4, (n, _) =>
+        var paths = Options.CustomerPaths;
+        var running = load.RunAsync(context.Target, Options.Workers, Options.Workers * 4, (n, _) =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, new Uri(paths[(int)(n % paths.Count)], UriKind.Relative));
-            if (_options.CustomerApiKey is { } key)
+            if (Options.CustomerApiKey is { } key)
             {
                 request.Headers.TryAddWithoutValidation("X-Api-Key", key);
             }
 
             return request;
-        }, _options.MaxRequests, stop.Token);
+        }, Options.MaxRequests, stop.Token);
 
         OperatorAnswer unfit, toGreen, back;
         long servedByGreen;
         try
         {
-            await Task.Delay(_options.Hold, time, cancellationToken).ConfigureAwait(false);
-            unfit = await edge.SendAsync(HttpMethod.Post, "/edge/release/switch", new { slot = _options.UnfitSlot }, cancellationToken).ConfigureAwait(false);
-            toGreen = await edge.SendAsync(HttpMethod.Post, "/edge/release/switch", new { slot = _options.Green }, cancellationToken).ConfigureAwait(false);
-            var greenBefore = load.BySlot.GetValueOrDefault(_options.Green);
-            await Task.Delay(_options.Hold, time, cancellationToken).ConfigureAwait(false);
-            servedByGreen = load.BySlot.GetValueOrDefault(_options.Green) - greenBefore;
+            await Task.Delay(Options.Hold, time, cancellationToken).ConfigureAwait(false);
+            unfit = await edge.SendAsync(HttpMethod.Post, "/edge/release/switch", new { slot = Options.UnfitSlot }, cancellationToken).ConfigureAwait(false);
+            toGreen = await edge.SendAsync(HttpMethod.Post, "/edge/release/switch", new { slot = Options.Green }, cancellationToken).ConfigureAwait(false);
+            var greenBefore = load.BySlot.GetValueOrDefault(Options.Green);
+            await Task.Delay(Options.Hold, time, cancellationToken).ConfigureAwait(false);
+            servedByGreen = load.BySlot.GetValueOrDefault(Options.Green) - greenBefore;
             back = await edge.SendAsync(HttpMethod.Post, "/edge/release/switch", new { slot = blue }, cancellationToken).ConfigureAwait(false);
-            await Task.Delay(_options.Hold, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.Hold, time, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -98,14 +82,13 @@ public sealed class UndoDrill : IDrill
         var (toGreenDrained, toGreenLeft) = DrainReading.From(toGreen);
         var (backDrained, backLeft) = DrainReading.From(back);
         return UndoJudge.Judge(new UndoMeasurements(
-            blue, _options.Green, unfit.Status, toGreen.Status, back.Status, back.Elapsed.TotalMilliseconds, toGreenDrained, backDrained,
-            Math.Max(0, toGreenLeft) + Math.Max(0, backLeft), load.Requests, load.Failures, servedByGreen, live, load.FailureSamples), _options);
+            blue, Options.Green, unfit.Status, toGreen.Status, back.Status, back.Elapsed.TotalMilliseconds, toGreenDrained, backDrained,
+            Math.Max(0, toGreenLeft) + Math.Max(0, backLeft), load.Requests, load.Failures, servedByGreen, live, load.FailureSamples), Options);
     }
 
     /// <inheritdoc />
-    public async Task RestoreAsync(DrillContext context, CancellationToken cancellationToken)
+    protected override async Task RestoreCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         if (_blue is null)
         {
             return;

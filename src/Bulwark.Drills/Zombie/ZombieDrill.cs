@@ -31,9 +31,9 @@ public sealed class ZombieDrill(ZombieOptions? options = null)
         var started = time.GetTimestamp();
         while (time.GetElapsedTime(started) < Options.ObserveFor)
         {
-            liveBad += await StatusAsync(client, Options.LivePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
-            readyBad += await StatusAsync(client, Options.ReadyPath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
-            browseBad += await StatusAsync(client, Options.BrowsePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
+            liveBad += await StatusProbe.GetStatusAsync(client, Options.LivePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
+            readyBad += await StatusProbe.GetStatusAsync(client, Options.ReadyPath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
+            browseBad += await StatusProbe.GetStatusAsync(client, Options.BrowsePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
             rounds++;
             await Task.Delay(Options.PollInterval, time, cancellationToken).ConfigureAwait(false);
         }
@@ -65,8 +65,8 @@ public sealed class ZombieDrill(ZombieOptions? options = null)
         var liveBad = 0;
         while (time.GetElapsedTime(started) <= within)
         {
-            liveBad += await StatusAsync(client, Options.LivePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
-            var ready = await StatusAsync(client, Options.ReadyPath, cancellationToken).ConfigureAwait(false) == 200;
+            liveBad += await StatusProbe.GetStatusAsync(client, Options.LivePath, cancellationToken).ConfigureAwait(false) == 200 ? 0 : 1;
+            var ready = await StatusProbe.GetStatusAsync(client, Options.ReadyPath, cancellationToken).ConfigureAwait(false) == 200;
             if (ready == expected)
             {
                 return (time.GetElapsedTime(started), liveBad);
@@ -76,19 +76,5 @@ public sealed class ZombieDrill(ZombieOptions? options = null)
         }
 
         return (null, liveBad);
-    }
-
-    private static async Task<int> StatusAsync(HttpClient client, string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await client.GetAsync(new Uri(path, UriKind.Relative), cancellationToken).ConfigureAwait(false);
-            return (int)response.StatusCode;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            // No answer is as bad as a failing one for a probe.
-            return 0;
-        }
     }
 }
