@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.Metrics;
 using System.Reflection;
 using Bulwark.Observability.Health;
 using Bulwark.Observability.Logging;
@@ -99,6 +100,18 @@ public static class ObservabilityHostBuilderExtensions
                     metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = options.Prometheus.ScrapeResponseCacheMilliseconds);
                 }
             });
+
+        // Each host exports its own container's meters only. AddMeter subscribes by name across the whole process, so a
+        // second host in it (tests and drills run the shop in process) fed its meter of the same name into this host's
+        // stream, and when that host stopped, its disposed meter switched the shared stream off: this host's counter left
+        // /metrics for good. Meters made without a factory (Meter.Scope null) are the process's and stay.
+        builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
+        {
+            var own = services.GetRequiredService<IMeterFactory>();
+            metrics.AddView(instrument => instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, own)
+                ? MetricStreamConfiguration.Drop
+                : null);
+        });
 
         if (options.OtlpEndpoint is not null)
         {

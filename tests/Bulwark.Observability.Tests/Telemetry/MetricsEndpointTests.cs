@@ -38,6 +38,32 @@ public sealed class MetricsEndpointTests
         Assert.DoesNotContain("other_thing_count", text, StringComparison.Ordinal);
     }
 
+    // Two hosts in one process (the tests and drills run the shop in process) each create a meter of the same name
+    // through their own IMeterFactory. OpenTelemetry subscribes by name across the process, so each host counted the
+    // other's meter into one shared stream, and when the other host stopped, its disposed meter switched that stream
+    // off here: this host's counter left /metrics for good (the Cache Miss drill's "no load after the flush").
+    [Fact]
+    public async Task MapBulwarkMetrics_AnotherHostInTheProcessStops_KeepsCountingOnlyItsOwnMeters()
+    {
+        string[] args = ["--Bulwark:Observability:Prometheus:Enabled=true", "--Bulwark:Observability:Prometheus:ScrapeResponseCacheMilliseconds=0"];
+        await using var app = await StartAsync(args, o => o.Meters.Add("Demo.*"));
+        var other = await StartAsync(args, o => o.Meters.Add("Demo.*"));
+        var mine = app.Services.GetRequiredService<IMeterFactory>().Create("Demo.Loads").CreateCounter<long>("demo.loads");
+        var theirs = other.Services.GetRequiredService<IMeterFactory>().Create("Demo.Loads").CreateCounter<long>("demo.loads");
+        using var client = Client(app);
+        mine.Add(1);
+        theirs.Add(5);
+
+        var together = await ScrapeCounterAsync(client, "demo_loads_total");
+        await other.DisposeAsync();
+        mine.Add(1);
+        var afterTheOtherStopped = await ScrapeCounterAsync(client, "demo_loads_total");
+        mine.Add(1);
+        var later = await ScrapeCounterAsync(client, "demo_loads_total");
+
+        Assert.Equal(new long?[] { 1, 2, 3 }, [together, afterTheOtherStopped, later]);
+    }
+
     [Fact]
     public async Task MapBulwarkMetrics_CustomPath_ServesThereOnly()
     {
@@ -115,6 +141,14 @@ public sealed class MetricsEndpointTests
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the health gauge never showed the expected value:\n" + text);
             await Task.Delay(100, Ct);
         }
+    }
+
+    // The counter's value on this scrape, or null when the series is not exported at all.
+    private static async Task<long?> ScrapeCounterAsync(HttpClient client, string name)
+    {
+        var text = await client.GetStringAsync("/metrics", Ct);
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + "{", StringComparison.Ordinal));
+        return line is null ? null : long.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static HttpClient Client(WebApplication app) =>
