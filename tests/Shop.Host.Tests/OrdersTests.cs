@@ -340,7 +340,7 @@ public sealed class OrdersTests
     private static Task<RunningShop> StartShopAsync(WebApplication provider, string? dataPath, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services, params string[] extra) =>
         RunningShop.StartAsync(dataPath, services, [$"--Shop:Externals:PaymentProviderUrl={provider.BaseAddress()}", "--Bulwark:RateLimiting:Tiers:anonymous:PermitLimit=1000000", .. extra]);
 
-    private static async Task<WebApplication> StartProviderAsync()
+    internal static async Task<WebApplication> StartProviderAsync()
     {
         var app = HostLogFile.LogToFile(PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning", .. HostLogFile.ConsoleOff]), "payments");
         await app.StartAsync(Ct);

@@ -63,6 +63,8 @@ public sealed class JsonLineFormatter : ConsoleFormatter
                 json.WriteNumber("event_id", logEntry.EventId.Id);
             }
 
+            // State and scopes often repeat a key (HttpClient logs do); the first value written wins.
+            var written = new HashSet<string>(StringComparer.Ordinal);
             var activity = Activity.Current;
             if (activity is not null)
             {
@@ -71,6 +73,7 @@ public sealed class JsonLineFormatter : ConsoleFormatter
                 if (activity.GetBaggageItem(CorrelationBaggage) is { } correlation)
                 {
                     json.WriteString("correlation_id", correlation);
+                    written.Add("correlation_id");
                 }
             }
 
@@ -84,8 +87,6 @@ public sealed class JsonLineFormatter : ConsoleFormatter
                 json.WriteString("version", options.ServiceVersion);
             }
 
-            // State and scopes often repeat a key (HttpClient logs do); the first value written wins.
-            var written = new HashSet<string>(StringComparer.Ordinal);
             WriteState(json, logEntry.State, written);
             WriteScopes(json, scopeProvider, written);
 
@@ -130,7 +131,11 @@ public sealed class JsonLineFormatter : ConsoleFormatter
                     foreach (var (key, value) in pairs)
                     {
                         // ASP.NET's own scopes repeat trace ids under other names; the top-level fields win.
-                        if (key is "{OriginalFormat}" or "SpanId" or "TraceId" or "ParentId" || IsReserved(key) || !state.Written.Add(key))
+                        // A correlation_id scope (a saga run in the background, outside any span) fills the field when
+                        // no span's baggage did.
+                        if (key is "{OriginalFormat}" or "SpanId" or "TraceId" or "ParentId"
+                            || (IsReserved(key) && key != "correlation_id")
+                            || !state.Written.Add(key))
                         {
                             continue;
                         }

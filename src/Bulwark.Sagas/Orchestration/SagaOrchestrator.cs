@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Bulwark.Resilience.Retry;
 using Microsoft.Extensions.Logging;
@@ -75,7 +76,10 @@ public sealed partial class SagaOrchestrator<TData>
         return await RunAsync(sagaId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Persists a new instance as <see cref="SagaStatus.Pending"/> without running it (run it with <see cref="RunAsync"/>).</summary>
+    /// <summary>
+    /// Persists a new instance as <see cref="SagaStatus.Pending"/> without running it (run it with <see cref="RunAsync"/>),
+    /// with the current span's W3C context and correlation id: the steps, run later, continue that trace.
+    /// </summary>
     /// <param name="sagaId">The instance id.</param>
     /// <param name="data">The saga's data.</param>
     /// <param name="cancellationToken">Cancels the insert.</param>
@@ -84,7 +88,7 @@ public sealed partial class SagaOrchestrator<TData>
     {
         ArgumentNullException.ThrowIfNull(data);
         return _store.InsertAsync(
-            new SagaState
+            SagaTracing.Capture(new SagaState
             {
                 SagaId = sagaId,
                 SagaType = _definition.Name,
@@ -93,7 +97,7 @@ public sealed partial class SagaOrchestrator<TData>
                 Data = JsonSerializer.Serialize(data, _json),
                 Version = 1,
                 UpdatedAt = _timeProvider.GetUtcNow(),
-            },
+            }),
             cancellationToken);
     }
 
@@ -130,6 +134,14 @@ public sealed partial class SagaOrchestrator<TData>
     {
         var state = await _store.GetAsync(sagaId, cancellationToken).ConfigureAwait(false) ?? throw new SagaNotFoundException(sagaId);
         var data = ReadData(state);
+
+        // What made this run happen (a consumer, a sweep inside a span): linked from each step, never its parent.
+        var trigger = Activity.Current?.Context ?? default;
+
+        // Every line logged while the saga runs, the steps' own included, carries the starter's correlation id.
+        using var scope = state.CorrelationId is { } correlation
+            ? _logger.BeginScope(new[] { new KeyValuePair<string, object?>(SagaTracing.CorrelationScopeKey, correlation) })
+            : null;
         while (true)
         {
             switch (state.Status)
@@ -145,7 +157,7 @@ public sealed partial class SagaOrchestrator<TData>
                     var step = _definition.Steps[index];
                     try
                     {
-                        await RunStepAsync(index, step.Execute, data, sagaId, step.Name, isCompensation: false, cancellationToken).ConfigureAwait(false);
+                        await RunStepAsync(index, step.Execute, data, state, step.Name, isCompensation: false, trigger, cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                     {
@@ -180,7 +192,7 @@ public sealed partial class SagaOrchestrator<TData>
                     {
                         try
                         {
-                            await RunStepAsync(index, compensate, data, sagaId, step.Name, isCompensation: true, cancellationToken).ConfigureAwait(false);
+                            await RunStepAsync(index, compensate, data, state, step.Name, isCompensation: true, trigger, cancellationToken).ConfigureAwait(false);
                         }
                         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                         {
@@ -273,16 +285,36 @@ public sealed partial class SagaOrchestrator<TData>
         return JsonSerializer.Deserialize<TData>(state.Data, _json) ?? throw new InvalidOperationException($"Saga {state.SagaId} has null data.");
     }
 
-    private async Task RunStepAsync(int index, Func<TData, SagaStepContext, Task> action, TData data, Guid sagaId, string stepName, bool isCompensation, CancellationToken cancellationToken)
+    // Async on purpose: the step's span becomes Activity.Current only inside this method, never in the run's loop.
+    private async Task RunStepAsync(
+        int index,
+        Func<TData, SagaStepContext, Task> action,
+        TData data,
+        SagaState state,
+        string stepName,
+        bool isCompensation,
+        ActivityContext trigger,
+        CancellationToken cancellationToken)
     {
+        using var activity = SagaTracing.StartStep(_definition.Name, state, stepName, isCompensation, trigger);
         var attempt = 0;
-        await _pipelines[index].ExecuteAsync(
-            async token =>
-            {
-                attempt++;
-                await action(data, new SagaStepContext(sagaId, stepName, attempt, isCompensation, token)).ConfigureAwait(false);
-            },
-            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _pipelines[index].ExecuteAsync(
+                async token =>
+                {
+                    attempt++;
+                    await action(data, new SagaStepContext(state.SagaId, stepName, attempt, isCompensation, token)).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            SagaTracing.Finish(activity, attempt, e);
+            throw;
+        }
+
+        SagaTracing.Finish(activity, attempt, failure: null);
     }
 
     private async ValueTask SucceededAsync(SagaStepEvent step, CancellationToken cancellationToken)

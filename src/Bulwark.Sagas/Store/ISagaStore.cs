@@ -78,4 +78,16 @@ public sealed record SagaState
 
     /// <summary>When the state last changed.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the span that started the instance; every step's span is its child, so a saga run
+    /// in the background stays in the starter's trace (<see cref="SagaTracing"/>). Written once, at the start.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The W3C <c>tracestate</c> that came with <see cref="TraceParent"/>.</summary>
+    public string? TraceState { get; init; }
+
+    /// <summary>The starter's correlation id (<c>X-Correlation-Id</c>), put in every step's baggage and log scope.</summary>
+    public string? CorrelationId { get; init; }
 }

@@ -24,6 +24,12 @@ public sealed class SqlSagaStore : SqlStore, ISagaStore
                 version INTEGER NOT NULL,
                 updated_at INTEGER NOT NULL);
             CREATE INDEX ix_bulwark_sagas_type_status ON bulwark_sagas (saga_type, status);
+            """,
+            // Expand: the starter's trace context, so steps run later continue its trace. Older code ignores the columns.
+            """
+            ALTER TABLE bulwark_sagas ADD COLUMN trace_parent TEXT NULL;
+            ALTER TABLE bulwark_sagas ADD COLUMN trace_state TEXT NULL;
+            ALTER TABLE bulwark_sagas ADD COLUMN correlation_id TEXT NULL;
             """)
         .For(SqlDialectNames.Postgres, """
             CREATE TABLE bulwark_sagas (
@@ -37,9 +43,14 @@ public sealed class SqlSagaStore : SqlStore, ISagaStore
                 version bigint NOT NULL,
                 updated_at timestamptz NOT NULL);
             CREATE INDEX ix_bulwark_sagas_type_status ON bulwark_sagas (saga_type, status);
+            """,
+            """
+            ALTER TABLE bulwark_sagas ADD COLUMN trace_parent text NULL;
+            ALTER TABLE bulwark_sagas ADD COLUMN trace_state text NULL;
+            ALTER TABLE bulwark_sagas ADD COLUMN correlation_id text NULL;
             """);
 
-    private const string Columns = "saga_id, saga_type, status, completed_steps, pending_compensations, data, error, version, updated_at";
+    private const string Columns = "saga_id, saga_type, status, completed_steps, pending_compensations, data, error, version, updated_at, trace_parent, trace_state, correlation_id";
 
 
     /// <summary>Creates the store; does no I/O.</summary>
@@ -55,8 +66,11 @@ public sealed class SqlSagaStore : SqlStore, ISagaStore
     {
         ArgumentNullException.ThrowIfNull(state);
         return await ExecuteAsync(
-            $"INSERT INTO bulwark_sagas ({Columns}) VALUES (@id, @type, @status, @completed, @pending, @data, @error, @version, @updated) ON CONFLICT DO NOTHING;",
-            command => Bind(command, state),
+            $"INSERT INTO bulwark_sagas ({Columns}) VALUES (@id, @type, @status, @completed, @pending, @data, @error, @version, @updated, @traceparent, @tracestate, @correlation) ON CONFLICT DO NOTHING;",
+            command => Bind(command, state)
+                .With("traceparent", state.TraceParent)
+                .With("tracestate", state.TraceState)
+                .With("correlation", state.CorrelationId),
             cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -138,6 +152,9 @@ public sealed class SqlSagaStore : SqlStore, ISagaStore
                         Error = reader.IsDBNull(6) ? null : reader.GetString(6),
                         Version = reader.GetInt64(7),
                         UpdatedAt = dialect.ReadTimestamp(reader, 8),
+                        TraceParent = reader.IsDBNull(9) ? null : reader.GetString(9),
+                        TraceState = reader.IsDBNull(10) ? null : reader.GetString(10),
+                        CorrelationId = reader.IsDBNull(11) ? null : reader.GetString(11),
                     });
                 }
             }

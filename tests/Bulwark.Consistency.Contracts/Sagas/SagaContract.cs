@@ -10,7 +10,7 @@ namespace Bulwark.Consistency.Contracts.Sagas;
 /// What every saga store must support, exercised through the orchestrator: persisted progress that survives a
 /// "crash", compensation in reverse order, parking, and optimistic concurrency.
 /// </summary>
-public abstract class SagaContract : IAsyncLifetime
+public abstract partial class SagaContract : IAsyncLifetime
 {
     private static readonly SagaStepOptions FastRetry = new() { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, Timeout = TimeSpan.FromSeconds(30) };
 

@@ -56,6 +56,33 @@ public sealed class JsonLineFormatterTests
     }
 
     [Fact]
+    public void Write_CorrelationIdInAScopeOutsideAnySpan_WritesItAsTheField()
+    {
+        // A saga step's retry log line, written between spans on a background loop, still names the conversation.
+        var scopes = new LoggerExternalScopeProvider();
+        using var scope = scopes.Push(new[] { new KeyValuePair<string, object?>("correlation_id", "order-9-checkout") });
+
+        using var doc = JsonDocument.Parse(Format(LogLevel.Information, "Handled {OrderId}", 9, scopes: scopes));
+
+        Assert.Equal("order-9-checkout", doc.RootElement.GetProperty("correlation_id").GetString());
+    }
+
+    [Fact]
+    public void Write_CorrelationIdInBaggageAndAScope_TheSpansWins()
+    {
+        using var request = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start();
+        request.SetBaggage("bulwark.correlation_id", "from-baggage");
+        var scopes = new LoggerExternalScopeProvider();
+        using var scope = scopes.Push(new[] { new KeyValuePair<string, object?>("correlation_id", "from-scope") });
+
+        var line = Format(LogLevel.Information, "Handled {OrderId}", 9, scopes: scopes);
+
+        using var doc = JsonDocument.Parse(line);
+        Assert.Equal("from-baggage", doc.RootElement.GetProperty("correlation_id").GetString());
+        Assert.DoesNotContain("from-scope", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_WithException_KeepsStackOnTheSameLine()
     {
         var error = CaptureThrown();
@@ -66,13 +93,13 @@ public sealed class JsonLineFormatterTests
         Assert.Single(line.TrimEnd('\n').Split('\n'));
     }
 
-    private static string Format(LogLevel level, string template, object? arg, Exception? exception = null)
+    private static string Format(LogLevel level, string template, object? arg, Exception? exception = null, IExternalScopeProvider? scopes = null)
     {
         var options = new JsonLineFormatterOptions { ServiceName = "shop", ServiceVersion = "1.2.3" };
         var formatter = new JsonLineFormatter(new StaticMonitor(options), new FakeTimeProvider(Now));
         var state = new LogValues(template, arg);
         using var writer = new StringWriter();
-        formatter.Write(new LogEntry<LogValues>(level, "Test", new EventId(7), state, exception, (s, _) => s.ToString()), null, writer);
+        formatter.Write(new LogEntry<LogValues>(level, "Test", new EventId(7), state, exception, (s, _) => s.ToString()), scopes, writer);
         return writer.ToString();
     }
 
