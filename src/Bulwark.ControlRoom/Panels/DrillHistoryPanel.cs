@@ -89,7 +89,7 @@ internal sealed class DrillHistoryPanel(DrillReportFolder folder) : IControlRoom
         }
 
         return string.Join("; ", summary.Reports[0].Figures.Take(8).Select(f => string.Create(CultureInfo.InvariantCulture,
-            $"{f.Name} {f.Value:0.##} {f.Unit}{(f.Threshold is { } t ? $" ({t})" : string.Empty)}{(f.Ok == false ? " ✗" : string.Empty)}")));
+            $"{f.Name} {f.Value:0.##} {f.Unit}{(f.Threshold is { } t ? $" ({t}{(f.Ok == false ? ", missed" : string.Empty)})" : string.Empty)}")));
     }
 
     private static string Tone(string outcome) => outcome switch
