@@ -10,7 +10,7 @@ public static class ControlRoomEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the Control Room under <paramref name="prefix"/>: the page (<c>GET {prefix}</c>), one panel's fragment for
     /// the page's refresh (<c>GET {prefix}/panels/{id}</c>), panel actions (<c>POST {prefix}/panels/{id}/{verb}</c>,
-    /// antiforgery-checked), a trace's waterfall (<c>GET {prefix}/traces?traceId=</c>) and its script and style sheet.
+    /// antiforgery-checked), a trace's waterfall (<c>GET {prefix}/traces?traceId=</c>), a listed drill report (<c>GET {prefix}/drills/{file}</c>) and its script and style sheet.
     /// Every route requires <paramref name="policy"/> (an authenticated caller when <see langword="null"/>); it is never
     /// anonymous. Needs <c>AddBulwarkControlRoom</c>.
     /// </summary>
@@ -42,6 +42,7 @@ public static class ControlRoomEndpointRouteBuilderExtensions
         group.MapGet("/panels/{id}", pages.PanelAsync).WithName("ControlRoomPanel");
         group.MapPost("/panels/{id}/{verb}", pages.ActAsync).WithName("ControlRoomAction");
         group.MapGet("/traces", pages.TraceAsync).WithName("ControlRoomTrace");
+        group.MapGet("/drills/{name}", ControlRoomPages.DrillReportAsync).WithName("ControlRoomDrillReport");
         group.MapGet("/assets/{name}", ControlRoomPages.Asset).WithName("ControlRoomAsset");
         return group;
     }

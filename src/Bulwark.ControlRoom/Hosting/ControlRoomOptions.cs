@@ -28,6 +28,58 @@ public sealed class ControlRoomOptions
 
     /// <summary>The trace store: which traces are kept and how many.</summary>
     public TraceKeepingOptions Traces { get; } = new();
+
+    /// <summary>Where the drill history panel finds the reports <c>bulwark drill run</c> writes.</summary>
+    public DrillReportsOptions DrillReports { get; } = new();
+
+    /// <summary>Where the alerts panel reads the alerts firing.</summary>
+    public AlertsOptions Alerts { get; } = new();
+}
+
+/// <summary>
+/// The drill history: the reports <c>bulwark drill run</c> writes (<c>--report-dir</c>), read from one folder. Only the
+/// newest <see cref="MaxReports"/> report pages are listed and only those can be opened. See docs/control-room.md.
+/// </summary>
+public sealed class DrillReportsOptions
+{
+    /// <summary>The folder holding the reports; a relative path is under the host's content root.</summary>
+    /// <value>The default value is <see langword="null"/>: the panel says how to set it.</value>
+    public string? Path { get; set; }
+
+    /// <summary>How many runs (report pages) the panel lists, newest first; older ones are neither listed nor served.</summary>
+    /// <value>The default value is 20.</value>
+    [Range(1, 500)]
+    public int MaxReports { get; set; } = 20;
+
+    /// <summary>The largest report file (page or JSON summary) the panel reads or serves; a larger one is listed as too large.</summary>
+    /// <value>The default value is 16 MiB.</value>
+    [Range(1024, 256 * 1024 * 1024)]
+    public int MaxReportBytes { get; set; } = 16 * 1024 * 1024;
+}
+
+/// <summary>The alerts panel's source: a Prometheus-compatible server's <c>/api/v1/alerts</c>. See docs/control-room.md.</summary>
+public sealed class AlertsOptions
+{
+    /// <summary>The Prometheus server's base URL, e.g. <c>http://127.0.0.1:9090</c>; the panel reads <c>{url}/api/v1/alerts</c>.</summary>
+    /// <value>The default value is <see langword="null"/>: the panel says how to set it.</value>
+    public Uri? PrometheusUrl { get; set; }
+
+    /// <summary>How long the panel waits for Prometheus before it shows it as unreachable (the page never waits longer).</summary>
+    /// <value>The default value is 2 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many alerts the panel lists (firing first, then by severity and age).</summary>
+    /// <value>The default value is 100.</value>
+    [Range(1, 10_000)]
+    public int MaxAlerts { get; set; } = 100;
+
+    /// <summary>
+    /// Resolves a relative <c>runbook_url</c> annotation (the shop's rules say <c>docs/runbook.md#...</c>) to a link, e.g.
+    /// the repository's web address ending in <c>/</c>; absolute http(s) annotations are linked as they are.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: a relative runbook is shown as text.</value>
+    public Uri? RunbookBaseUrl { get; set; }
 }
 
 /// <summary>

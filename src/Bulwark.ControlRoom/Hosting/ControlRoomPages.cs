@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Bulwark.ControlRoom.Drills;
 using Bulwark.ControlRoom.Panels;
 using Bulwark.ControlRoom.Rendering;
 using Bulwark.ControlRoom.Traces;
@@ -16,6 +17,11 @@ internal sealed class ControlRoomPages(string prefix)
     // Only this origin's script and style sheet run; no inline script, no framing, forms post back here only.
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    // A drill report is a file from disk with its own inline style sheet and SVG charts: it may style itself, but it runs
+    // no script, loads nothing, posts nothing, and is sandboxed (an opaque origin) so it can never act as the operator.
+    private const string DrillReportSecurityPolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'; sandbox";
 
     public async Task<IResult> PageAsync(HttpContext context, string? notice)
     {
@@ -111,6 +117,24 @@ internal sealed class ControlRoomPages(string prefix)
 
         html.Append("<section aria-labelledby=\"waterfall-title\"><h2 id=\"waterfall-title\">Waterfall</h2>").Append(writer).Append("</section></main></body></html>");
         return Html(context, html.ToString());
+    }
+
+    public static async Task<IResult> DrillReportAsync(HttpContext context, string name)
+    {
+        var folder = context.RequestServices.GetRequiredService<DrillReportFolder>();
+        // Only a name the drill history lists is served (never a path from the request), and only up to the size bound.
+        if (folder.Find(name) is not { } file || await folder.ReadPageAsync(file, context.RequestAborted).ConfigureAwait(false) is not { } page)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found",
+                detail: "No such drill report: the drill history lists the ones it serves (the newest, within Bulwark:ControlRoom:DrillReports:MaxReportBytes).");
+        }
+
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = DrillReportSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.CacheControl = "no-store";
+        return Results.Bytes(page, "text/html; charset=utf-8");
     }
 
     public static IResult Asset(string name)

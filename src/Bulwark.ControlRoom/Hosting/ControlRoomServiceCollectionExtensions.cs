@@ -1,3 +1,5 @@
+using Bulwark.ControlRoom.Alerts;
+using Bulwark.ControlRoom.Drills;
 using Bulwark.ControlRoom.Metrics;
 using Bulwark.ControlRoom.Panels;
 using Bulwark.ControlRoom.Traces;
@@ -5,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Bulwark.ControlRoom.Hosting;
 
@@ -15,7 +18,7 @@ public static class ControlRoomServiceCollectionExtensions
     /// Adds the Control Room: options from <c>Bulwark:ControlRoom</c> (validated at start), a meter listener over
     /// <see cref="ControlRoomOptions.MeterPrefixes"/>, the tail-keeping trace store, a health publisher that keeps the last
     /// report, antiforgery, and the built-in panels (breakers, bulkheads, rate limits, outbox, dead letters, sagas,
-    /// projections, health, application meters, traces). A panel whose component the application lacks says so.
+    /// projections, health, application meters, traces, alerts firing, drill history). A panel whose component the application lacks says so.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Options in code, applied after configuration.</param>
@@ -34,7 +37,10 @@ public static class ControlRoomServiceCollectionExtensions
                 "Bulwark:ControlRoom:Traces is invalid: MaxTraces 1 to 100000, MaxSpansPerTrace 1 to 10000, MaxPendingTraces at least 1, SlowThreshold not negative.")
             .ValidateOnStart();
 
+        // Nested sections are not reached by data annotations: the drill report folder and the Prometheus URL are checked here.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlRoomOptions>, ControlRoomOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(PrometheusAlerts.HttpClientName);
         services.AddAntiforgery();
         if (!services.Any(d => d.ServiceType == typeof(ControlRoomListeners)))
         {
@@ -44,6 +50,8 @@ public static class ControlRoomServiceCollectionExtensions
             services.AddSingleton<ControlRoomListeners>();
             services.AddHostedService(sp => sp.GetRequiredService<ControlRoomListeners>());
             services.AddSingleton<HealthReportCapture>();
+            services.AddSingleton<DrillReportFolder>();
+            services.AddSingleton<PrometheusAlerts>();
             services.AddSingleton<IHealthCheckPublisher>(sp => sp.GetRequiredService<HealthReportCapture>());
         }
 
@@ -58,7 +66,9 @@ public static class ControlRoomServiceCollectionExtensions
             .WithPanel<ProjectionsPanel>()
             .WithPanel<HealthPanel>()
             .WithPanel<HostMetersPanel>()
-            .WithPanel<TracesPanel>();
+            .WithPanel<TracesPanel>()
+            .WithPanel<AlertsPanel>()
+            .WithPanel<DrillHistoryPanel>();
     }
 
     private sealed class Builder(IServiceCollection services) : IControlRoomBuilder

@@ -115,6 +115,24 @@ public sealed class ControlRoomHtml
     internal void Link(string relativePath, string text) =>
         _html.Append("<a href=\"").Append(Attribute(Prefix + relativePath)).Append("\">").Append(Encoder.Encode(text)).Append("</a>");
 
+    /// <summary>Writes a link that leaves the Control Room (a runbook); only http(s) addresses are accepted.</summary>
+    internal void ExternalLink(Uri target, string text)
+    {
+        if (!target.IsAbsoluteUri || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"Only http(s) links leave the Control Room; got '{target}'.", nameof(target));
+        }
+
+        _html.Append("<a href=\"").Append(Attribute(target.AbsoluteUri)).Append("\" rel=\"noopener noreferrer\">").Append(Encoder.Encode(text)).Append("</a>");
+    }
+
+    /// <summary>Writes inline text (inside a cell started with <see cref="BeginCell"/>).</summary>
+    internal void Text(string text, string? tone = null)
+    {
+        _html.Append(tone is null ? "<span>" : $"<span class=\"{Attribute(tone)}\">");
+        _html.Append(Encoder.Encode(text)).Append("</span>");
+    }
+
     /// <summary>Writes the form that opens a trace's waterfall by id (a GET: it changes nothing).</summary>
     internal void TraceSearch(string? value)
     {

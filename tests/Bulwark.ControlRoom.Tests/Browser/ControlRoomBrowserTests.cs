@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using Bulwark.ControlRoom.Tests.Drills;
+using Bulwark.Drills.Model;
 using Bulwark.Messaging;
 using Bulwark.Messaging.DeadLetters;
 using Bulwark.Resilience.CircuitBreaker;
@@ -14,7 +16,7 @@ namespace Bulwark.ControlRoom.Tests.Browser;
 public sealed class ControlRoomBrowserTests
 {
     private static readonly string[] Panels =
-        ["breakers", "bulkheads", "rate-limits", "outbox", "dead-letters", "sagas", "projections", "health", "host-meters", "traces"];
+        ["breakers", "bulkheads", "rate-limits", "outbox", "dead-letters", "sagas", "projections", "health", "host-meters", "traces", "alerts", "drills"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -161,6 +163,49 @@ public sealed class ControlRoomBrowserTests
         Assert.Contains("/api/payments/charges", await spans.First.TextContentAsync(), StringComparison.Ordinal);
         Assert.True(await page.Locator("svg.bar rect.bad").CountAsync() >= 1);
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task DrillHistory_ListsTheRuns_AndOpensAReportWithItsCharts_WithoutConsoleErrors()
+    {
+        var folder = DrillReportFiles.NewFolder();
+        try
+        {
+            var at = new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
+            await DrillReportFiles.WriteSingleAsync(folder, DrillReportFiles.Report("ddos", at, DrillOutcome.Passed), at);
+            var run = await DrillReportFiles.WriteAllAsync(folder, at.AddHours(1),
+                DrillReportFiles.Report("plug-pull", at.AddHours(1), DrillOutcome.Passed), DrillReportFiles.Report("zombie", at.AddHours(1), DrillOutcome.Failed));
+            await using var chromium = await Chromium.LaunchAsync();
+            // Prometheus is configured but down: its panel says so and the page still loads.
+            await using var shop = await ControlRoomShop.StartAsync(
+                $"--Bulwark:ControlRoom:DrillReports:Path={folder}", $"--Bulwark:ControlRoom:Alerts:PrometheusUrl=http://127.0.0.1:{Bulwark.Testing.FreePort.Refusing}");
+            var (page, errors) = await OperatorPageAsync(chromium, shop);
+
+            // Waits on elements, never on load events (a busy CI machine can take long to fire them).
+            await page.GotoAsync(shop.Url("/control#drills").ToString(), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+            var rows = page.Locator("#drills tbody tr");
+            await rows.Nth(1).WaitForAsync(new() { Timeout = 60_000 });
+            var newest = await rows.First.TextContentAsync();
+            var listed = await rows.CountAsync();
+            var alerts = await page.Locator("#alerts").TextContentAsync();
+            var axe = await page.RunAxe();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Open " + run }).ClickAsync(new() { Timeout = 60_000 });
+            await page.Locator("svg rect.fault").First.WaitForAsync(new() { Timeout = 60_000 });
+
+            Assert.Contains("all (2 drills)", newest, StringComparison.Ordinal);
+            Assert.Contains("not passed: zombie", newest, StringComparison.Ordinal);
+            Assert.Equal(2, listed);
+            Assert.Contains("Prometheus is unreachable", alerts, StringComparison.Ordinal);
+            Assert.Empty(axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})"));
+            Assert.EndsWith("/control/drills/" + run, page.Url, StringComparison.Ordinal);
+            Assert.Equal("Bulwark drills", await page.Locator("h1").TextContentAsync());
+            Assert.True(await page.Locator("section#zombie svg").CountAsync() >= 1, "the failed drill's charts");
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

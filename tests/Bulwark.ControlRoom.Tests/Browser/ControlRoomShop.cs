@@ -39,7 +39,7 @@ internal sealed class ControlRoomShop : IAsyncDisposable
 
     public ProbeSwitch Probe => _app.Services.GetRequiredService<ProbeSwitch>();
 
-    public static async Task<ControlRoomShop> StartAsync()
+    public static async Task<ControlRoomShop> StartAsync(params string[] settings)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-controlroom-" + Guid.NewGuid().ToString("N"));
         var logs = HostLogFile.ForCurrentTest("shop");
@@ -53,6 +53,7 @@ internal sealed class ControlRoomShop : IAsyncDisposable
                 $"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{FreePort.Refusing}",
                 "--Logging:LogLevel:Default=Warning",
                 "--Bulwark:ControlRoom:RefreshInterval=00:00:01",
+                .. settings,
             ],
             builder =>
             {
@@ -62,7 +63,18 @@ internal sealed class ControlRoomShop : IAsyncDisposable
                     .AddMessageType<ProbeMessage>("controlroom.probe")
                     .AddSubscription(ProbeQueue, s => s.Handle<ProbeMessage, ProbeHandler>());
             });
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            // Settings refused at start (a validation test): release the host and its log file.
+            await app.DisposeAsync();
+            logs.Dispose();
+            throw;
+        }
+
         return new ControlRoomShop(app, logs);
     }
 
