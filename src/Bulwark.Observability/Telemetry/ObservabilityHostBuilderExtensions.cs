@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.Metrics;
 using System.Reflection;
 using Bulwark.Observability.Health;
 using Bulwark.Observability.Logging;
@@ -94,6 +95,7 @@ public static class ObservabilityHostBuilderExtensions
                     .AddMeter([.. options.Meters])
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation();
+                ((IDeferredMeterProviderBuilder)metrics).Configure((services, b) => b.AddView(OwnInstrumentsOnly(services.GetRequiredService<IMeterFactory>())));
                 if (options.Prometheus.Enabled)
                 {
                     metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = options.Prometheus.ScrapeResponseCacheMilliseconds);
@@ -108,4 +110,12 @@ public static class ObservabilityHostBuilderExtensions
 
         return builder;
     }
+
+    // OpenTelemetry subscribes to meters by name, process-wide: a host's scrape also carried the ASP.NET Core, Kestrel,
+    // HttpClient and Bulwark instruments of every other host in the same process (a stand-in beside the shop, the
+    // stand-ins of Shop.Externals, hosts in one test run), merged into its own series, so another host's requests moved
+    // its error rate. A meter made by another host's IMeterFactory is dropped; a process-wide meter (no factory: the
+    // runtime, a hand-built HttpClient, a Bulwark component built without a container) belongs to every host and stays.
+    private static Func<Instrument, MetricStreamConfiguration?> OwnInstrumentsOnly(IMeterFactory own) =>
+        instrument => instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop;
 }
