@@ -3,6 +3,7 @@ using Bulwark.Drills.Model;
 using Bulwark.Drills.Switches;
 using Bulwark.Drills.ThreeAm;
 using Bulwark.Edge.Tests.Support;
+using Microsoft.AspNetCore.Builder;
 
 namespace Bulwark.Drills.Tests.ThreeAm;
 
@@ -41,7 +42,7 @@ public sealed class ThreeAmShopProcessTests
         Assert.True(fired.Ok == true && fired.Value > 0, figures);
     }
 
-    private static async Task<DrillReport> RunAsync(ShopHostProcess shop, Microsoft.AspNetCore.Builder.WebApplication provider)
+    private static async Task<DrillReport> RunAsync(ShopHostProcess shop, WebApplication provider)
     {
         var options = new ThreeAmOptions
         {
