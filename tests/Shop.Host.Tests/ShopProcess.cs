@@ -23,6 +23,9 @@ internal sealed partial class ShopProcess : IAsyncDisposable
     /// <summary>A name a test gives the instance (a fleet's <c>shop-fleet-N</c>).</summary>
     public string? Name { get; set; }
 
+    /// <summary>The instance's data folder (its SQLite file is <c>shop.db</c> there).</summary>
+    public string DataPath => _dataPath;
+
     /// <summary>Every line the process wrote so far.</summary>
     public IEnumerable<string> Lines => _lines;
 

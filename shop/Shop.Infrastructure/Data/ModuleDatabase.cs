@@ -74,6 +74,10 @@ public sealed class ModuleDatabase<TModule> : ISchemaOwner, IModuleSchema, IDisp
         return Shop.Sql.RunAsync(
             async (connection, token) =>
             {
+                // Queued behind this process's other writers without holding a thread (see TakeWriteTurnAsync); the
+                // turn ends after the transaction (declared first, disposed last).
+                using var turn = await Shop.TakeWriteTurnAsync(_timeProvider, token);
+                Shop.MarkWriting();
                 await using var transaction = await Dialect.BeginWriteAsync(connection, token);
                 return await work(connection, transaction, token);
             },

@@ -16,6 +16,12 @@ public sealed class ShopDatabase : IAsyncDisposable
 {
     private readonly DbDataSource _dataSource;
 
+    // SQLite only: one writer of this process at a time (see TakeWriteTurnAsync). Null on PostgreSQL.
+    private readonly SemaphoreSlim? _writers;
+
+    // The shop database whose write turn the current flow holds, so a write nested in a write does not wait for itself.
+    private static readonly AsyncLocal<ShopDatabase?> WritingIn = new();
+
     /// <summary>Creates the data source for <paramref name="options"/>; does no I/O.</summary>
     /// <param name="options">The shop's data options.</param>
     public ShopDatabase(ShopDataOptions options)
@@ -44,10 +50,17 @@ public sealed class ShopDatabase : IAsyncDisposable
         {
             var connectionString = ShopDataOptions.SqliteConnectionString(options.Path);
             _dataSource = new PragmaSqliteDataSource(connectionString);
+            _writers = new SemaphoreSlim(1, 1);
             Sql = new SqlDatabase(_dataSource, SqliteDialect.Instance);
             Location = new SqliteConnectionStringBuilder(connectionString).DataSource;
         }
     }
+
+    /// <summary>
+    /// How long a SQLite writer waits for the file's write lock, held by another process (SQLite's <c>busy_timeout</c>)
+    /// or by another writer of this one (<see cref="TakeWriteTurnAsync"/>), before its attempt fails as busy.
+    /// </summary>
+    public static readonly TimeSpan SqliteBusyTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Connections one shop instance keeps at most on PostgreSQL when its connection string does not set a pool size.</summary>
     public const int DefaultMaxPoolSize = 30;
@@ -75,15 +88,65 @@ public sealed class ShopDatabase : IAsyncDisposable
     /// <returns>An open connection.</returns>
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => Sql.OpenConnectionAsync(cancellationToken);
 
+    /// <summary>
+    /// On SQLite, waits (asynchronously) until no other writer of this process is writing, for at most
+    /// <see cref="SqliteBusyTimeout"/>; dispose the result when the write transaction has ended. SQLite has one write
+    /// lock per file and waits for it synchronously, sleeping on the calling thread: with many writers queued on a file
+    /// that another process holds, every one of them held a thread-pool thread, and the whole process stopped answering,
+    /// liveness included (30 sign-ups on a locked file: liveness took 15 s). Queued here, they hold no thread, and only
+    /// the writer whose turn it is blocks on the file. On PostgreSQL (row locks, no file lock) this returns at once.
+    /// </summary>
+    /// <param name="timeProvider">The clock for the wait's bound.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The turn, to dispose after the transaction; <see langword="null"/> when there is nothing to wait for.</returns>
+    /// <exception cref="SqliteException">The turn did not come within <see cref="SqliteBusyTimeout"/> (<c>SQLITE_BUSY</c>, as if SQLite had waited itself).</exception>
+    public async ValueTask<IDisposable?> TakeWriteTurnAsync(TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (_writers is null || WritingIn.Value == this)
+        {
+            return null;
+        }
+
+        using var bound = new CancellationTokenSource(SqliteBusyTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
+        try
+        {
+            await _writers.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SqliteException($"database is locked: this process's other writers kept it for {SqliteBusyTimeout.TotalSeconds:0} s", SqliteBusyCode);
+        }
+
+        return new WriteTurn(_writers);
+    }
+
+    /// <summary>Marks the current flow as holding this database's write turn (call it in the unit of work, after <see cref="TakeWriteTurnAsync"/>).</summary>
+    internal void MarkWriting() => WritingIn.Value = this;
+
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _writers?.Dispose();
+        return _dataSource.DisposeAsync();
+    }
+
+    private const int SqliteBusyCode = 5;
+
+    private sealed class WriteTurn(SemaphoreSlim writers) : IDisposable
+    {
+        private SemaphoreSlim? _writers = writers;
+
+        public void Dispose() => Interlocked.Exchange(ref _writers, null)?.Release();
+    }
 
     // Every module connection gets the pragmas it relies on: WAL (readers beside the writer), a busy timeout, foreign
     // keys (off by default in SQLite) and NORMAL sync (safe with WAL, a large share of write latency otherwise).
     // The data folder is created on the first open (SQLite creates the file, not its folder), not in a constructor.
     private sealed class PragmaSqliteDataSource(string connectionString) : DbDataSource
     {
-        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+        private static readonly string Pragmas = $"PRAGMA journal_mode=WAL; PRAGMA busy_timeout={(int)SqliteBusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
         private volatile bool _folderExists;
 
         public override string ConnectionString { get; } = connectionString;

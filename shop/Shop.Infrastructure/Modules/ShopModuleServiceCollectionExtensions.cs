@@ -64,6 +64,7 @@ public static class ShopModuleServiceCollectionExtensions
         services.AddOptions<ShopSchemaOptions>().BindConfiguration(ShopSchemaOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ShopDatabase(sp.GetRequiredService<IOptions<ShopDataOptions>>().Value));
+        services.TryAddSingleton<ShopDatabaseWriteProbe>();
         services.AddHealthChecks().AddCheck<ShopDatabaseHealthCheck>("database", tags: [HealthTags.Ready]);
         return services;
     }
