@@ -104,7 +104,9 @@ public static class ObservabilityHostBuilderExtensions
         // Each host exports its own container's meters only. AddMeter subscribes by name across the whole process, so a
         // second host in it (tests and drills run the shop in process) fed its meter of the same name into this host's
         // stream, and when that host stopped, its disposed meter switched the shared stream off: this host's counter left
-        // /metrics for good. Meters made without a factory (Meter.Scope null) are the process's and stay.
+        // /metrics for good; and another host's requests (a stand-in beside the shop, the stand-ins of Shop.Externals)
+        // moved this host's error rate, so an alert on it fired late or never. Meters made without a factory (Meter.Scope
+        // null: the runtime, a hand-built HttpClient) are the process's and stay.
         builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
         {
             var own = services.GetRequiredService<IMeterFactory>();

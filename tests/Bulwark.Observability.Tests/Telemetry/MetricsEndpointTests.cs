@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -127,6 +128,40 @@ public sealed class MetricsEndpointTests
         await ScrapeUntilAsync(client, t => t.Contains("check=\"db\",ready=\"true\"} 0", StringComparison.Ordinal));
     }
 
+    // Two hosts in one process (a stand-in beside the shop, a test run): OpenTelemetry finds meters by name, so without
+    // the per-host filter A's scrape merged B's requests and B's own meters into A's series (docs/drills.md, 3 AM).
+    [Fact]
+    public async Task Scrape_AnotherHostInTheSameProcess_ShowsOnlyItsOwnInstruments()
+    {
+        await using var a = await StartAsync(["--Bulwark:Observability:Prometheus:Enabled=true"]);
+        await using var b = await StartAsync(["--Bulwark:Observability:Prometheus:Enabled=true"], mapEndpoints: app => app.MapGet("/only-on-b", () => Results.Problem(statusCode: 503)));
+        using var clientA = Client(a);
+        using var clientB = Client(b);
+        b.Services.GetRequiredService<IMeterFactory>().Create("Bulwark.OnlyOnB").CreateCounter<long>("bulwark.only_on_b").Add(1);
+        for (var i = 0; i < 3; i++)
+        {
+            using var failed = await clientB.GetAsync("/only-on-b", Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        }
+
+        using var own = await clientA.GetAsync("/nothing-here", Ct);
+
+        var onA = await clientA.GetStringAsync("/metrics", Ct);
+        var onB = await clientB.GetStringAsync("/metrics", Ct);
+        // The server's requests: the test's own HttpClient is process-wide (no host's meter factory), so both scrapes carry it.
+        var servedByA = Served(onA);
+        var servedByB = Served(onB);
+        Assert.Contains("http_response_status_code=\"404\"", servedByA, StringComparison.Ordinal);
+        Assert.DoesNotContain("503", servedByA, StringComparison.Ordinal);
+        Assert.DoesNotContain("bulwark_only_on_b", onA, StringComparison.Ordinal);
+        Assert.Contains("http_route=\"/only-on-b\"", servedByB, StringComparison.Ordinal);
+        Assert.Contains("bulwark_only_on_b_total{", onB, StringComparison.Ordinal);
+        Assert.DoesNotContain("404", servedByB, StringComparison.Ordinal);
+    }
+
+    private static string Served(string scrape) =>
+        string.Join('\n', scrape.Split('\n').Where(l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)));
+
     private static async Task<string> ScrapeUntilAsync(HttpClient client, Func<string, bool> done)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -157,7 +192,8 @@ public sealed class MetricsEndpointTests
     private static async Task<WebApplication> StartAsync(
         string[] args,
         Action<BulwarkObservabilityOptions>? configure = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        Action<WebApplication>? mapEndpoints = null)
     {
         var builder = WebApplication.CreateBuilder([.. args, "--Bulwark:Observability:JsonConsoleLogs=false"]);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -166,6 +202,7 @@ public sealed class MetricsEndpointTests
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapBulwarkMetrics();
+        mapEndpoints?.Invoke(app);
         try
         {
             await app.StartAsync(Ct);
