@@ -37,4 +37,22 @@ if (int.TryParse(settings["parent-pid"], NumberStyles.None, CultureInfo.Invarian
     }
 }
 
-await Task.WhenAll(apps.Select(a => a.RunAsync()));
+// Started one by one before any is waited on: an app that cannot start (its port taken) ends the process with an error
+// at once. Run together, the others kept the process alive, and a parent waiting for the failed one's health polled a
+// port that someone else served until its launch timeout.
+try
+{
+    foreach (var app in apps)
+    {
+        await app.StartAsync();
+    }
+
+    await Task.WhenAll(apps.Select(a => a.WaitForShutdownAsync()));
+}
+finally
+{
+    foreach (var app in apps)
+    {
+        await app.DisposeAsync();
+    }
+}

@@ -28,6 +28,21 @@ public static class FreePort
     /// </summary>
     public static int Next()
     {
+        // Below the kernel's ephemeral range first: every server bound to port 0 (in this process or a child) is given a
+        // port from that range, so a port handed out here could be taken by one of them before its server binds it
+        // (a CI run: the shop's stand-ins process found its port served by another test's host).
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(BelowEphemeral.Low, BelowEphemeral.High);
+            if (port != Refusing && HandedOut.TryAdd(port, 0))
+            {
+                if (IsFree(port))
+                {
+                    return port;
+                }
+            }
+        }
+
         while (true)
         {
             using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -37,6 +52,37 @@ public static class FreePort
             {
                 return port;
             }
+        }
+    }
+
+    // 20000 up to the start of the ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range, 32768 by default);
+    // under 20000 live the servers a machine runs on fixed ports (Azurite 10000-10002, PostgreSQL, Redis, RabbitMQ...).
+    private static readonly (int Low, int High) BelowEphemeral = (20000, Math.Max(20001, EphemeralLow()));
+
+    private static int EphemeralLow()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 32768;
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

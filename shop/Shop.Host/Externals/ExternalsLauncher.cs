@@ -91,7 +91,14 @@ internal sealed partial class ExternalsLauncher(
                     throw new TimeoutException($"The stand-in at {baseUrl} did not become healthy within {settings.LaunchTimeout}.");
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, linked.Token);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, linked.Token);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"The stand-in at {baseUrl} did not become healthy within {settings.LaunchTimeout}.");
+                }
             }
         }
     }
