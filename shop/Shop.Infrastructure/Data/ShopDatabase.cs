@@ -93,7 +93,7 @@ public sealed class ShopDatabase : IAsyncDisposable
     /// <see cref="SqliteBusyTimeout"/>; dispose the result when the write transaction has ended. SQLite has one write
     /// lock per file and waits for it synchronously, sleeping on the calling thread: with many writers queued on a file
     /// that another process holds, every one of them held a thread-pool thread, and the whole process stopped answering,
-    /// liveness included (30 sign-ups on a locked file: liveness took 15 s). Queued here, they hold no thread, and only
+    /// probes included (40 sign-ups on a locked file: readiness answered in 18.9 s). Queued here, they hold no thread, and only
     /// the writer whose turn it is blocks on the file. On PostgreSQL (row locks, no file lock) this returns at once.
     /// </summary>
     /// <param name="timeProvider">The clock for the wait's bound.</param>
