@@ -156,7 +156,7 @@ public sealed partial class DataProductBuilder
 
         _store.Prune(contract.Id, _options.Value.KeepVersions);
         Published?.Invoke(next);
-        Log.Built(_logger, contract.Id, next.Version, next.Rows, next.ForgottenRowsLeftOut, next.SourcePosition);
+        DataProductLog.Built(_logger, contract.Id, next.Version, next.Rows, next.ForgottenRowsLeftOut, next.SourcePosition);
         return next;
     }
 
@@ -212,12 +212,6 @@ public sealed partial class DataProductBuilder
         FieldType.Timestamp => value is DateTimeOffset,
         _ => false,
     };
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Data product {Product} version {Version} published: {Rows} rows, {LeftOut} rows of forgotten subjects left out, event log read to position {Position}.")]
-        public static partial void Built(ILogger logger, string product, long version, long rows, long leftOut, long position);
-    }
 }
 
 /// <summary>A projection produced a row its product's contract does not allow; nothing was published.</summary>

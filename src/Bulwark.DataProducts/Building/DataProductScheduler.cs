@@ -53,13 +53,7 @@ internal sealed partial class DataProductScheduler(DataProductBuilder builder, I
             // The decision: keep the last good version and try again next tick; the age metric shows the gap. A timeout
             // inside a build (a canceled command, not the host stopping) is one of these too: left to escape, it would
             // fault this service and, by the host's default, stop the whole shop.
-            Log.BuildFailed(logger, ex, id, options.Value.BuildInterval);
+            DataProductLog.BuildFailed(logger, ex, id, options.Value.BuildInterval);
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3302, Level = LogLevel.Error, Message = "Data product {Product} failed to build; the previous version stays published, next try in {Interval}.")]
-        public static partial void BuildFailed(ILogger logger, Exception exception, string product, TimeSpan interval);
     }
 }
