@@ -22,6 +22,15 @@ public sealed partial class SqlProjectionLease : IProjectionLease, IAsyncDisposa
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, DbConnection> _held = new(StringComparer.Ordinal);
 
+    // One operation at a time on a projection's held session: a connection runs one command at a time, and the
+    // runner's ping, its release at stop and the container's dispose can otherwise meet on it.
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _turns = new(StringComparer.Ordinal);
+
+    // Cancelled by DisposeAsync so an in-flight take or ping gives way instead of holding the dispose up. Never
+    // disposed itself (it has no timer): a caller racing the dispose may still read its token.
+    private readonly CancellationTokenSource _disposing = new();
+    private int _disposed;
+
     /// <summary>Creates the leases; does no I/O.</summary>
     /// <param name="database">The event store's database.</param>
     /// <param name="logger">Logs when a lease is taken or lost.</param>
@@ -33,7 +42,10 @@ public sealed partial class SqlProjectionLease : IProjectionLease, IAsyncDisposa
     }
 
     /// <inheritdoc />
-    /// <remarks>Callers serialize calls per projection (the runner's gate); different projections may call at once.</remarks>
+    /// <remarks>
+    /// Safe to call concurrently with <see cref="ReleaseAsync"/> and <see cref="DisposeAsync"/>; once disposed, the lease
+    /// holds nothing and answers <see langword="false"/> without I/O.
+    /// </remarks>
     public async ValueTask<bool> TryHoldAsync(string projection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(projection);
@@ -42,6 +54,90 @@ public sealed partial class SqlProjectionLease : IProjectionLease, IAsyncDisposa
             return true;
         }
 
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return false;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        var turn = _turns.GetOrAdd(projection, static _ => new SemaphoreSlim(1, 1));
+        try
+        {
+            await turn.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false; // disposed while waiting
+        }
+
+        try
+        {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return false;
+            }
+
+            return await HoldUnderTurnAsync(projection, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false; // disposed mid-flight: the dropped session took the lock with it
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseAsync(string projection)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        if (!_turns.TryGetValue(projection, out var turn))
+        {
+            return;
+        }
+
+        await turn.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await ReleaseUnderTurnAsync(projection).ConfigureAwait(false);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    /// <summary>
+    /// Gives every held lease up. An in-flight take or ping is cancelled first (its session is then dropped, which frees
+    /// its lock too); never throws.
+    /// </summary>
+    /// <returns>A task that completes when no lease of this process is held.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        foreach (var (projection, turn) in _turns)
+        {
+            await turn.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await ReleaseUnderTurnAsync(projection).ConfigureAwait(false);
+            }
+            finally
+            {
+                turn.Release();
+            }
+        }
+    }
+
+    private async ValueTask<bool> HoldUnderTurnAsync(string projection, CancellationToken cancellationToken)
+    {
         if (_held.TryGetValue(projection, out var held))
         {
             // The lock lives as long as the session: a session that still answers still holds it.
@@ -53,9 +149,14 @@ public sealed partial class SqlProjectionLease : IProjectionLease, IAsyncDisposa
             }
             catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
             {
-                _held.TryRemove(projection, out _);
-                await held.DisposeAsync().ConfigureAwait(false);
+                await DropAsync(projection, held).ConfigureAwait(false);
                 LogLost(_logger, e, projection);
+            }
+            catch (OperationCanceledException)
+            {
+                // A cancelled command leaves its session in a state not worth trusting: drop it (and the lock with it).
+                await DropAsync(projection, held).ConfigureAwait(false);
+                throw;
             }
         }
 
@@ -74,18 +175,16 @@ public sealed partial class SqlProjectionLease : IProjectionLease, IAsyncDisposa
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await CloseQuietlyAsync(connection).ConfigureAwait(false);
             throw;
         }
 
-        await connection.DisposeAsync().ConfigureAwait(false);
+        await CloseQuietlyAsync(connection).ConfigureAwait(false);
         return false;
     }
 
-    /// <inheritdoc />
-    public async ValueTask ReleaseAsync(string projection)
+    private async ValueTask ReleaseUnderTurnAsync(string projection)
     {
-        ArgumentNullException.ThrowIfNull(projection);
         if (!_held.TryRemove(projection, out var connection))
         {
             return;
@@ -106,16 +205,26 @@ public sealed partial class SqlProjectionLease : IProjectionLease, IAsyncDisposa
         }
         finally
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await CloseQuietlyAsync(connection).ConfigureAwait(false);
         }
     }
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    private async ValueTask DropAsync(string projection, DbConnection held)
     {
-        foreach (var projection in _held.Keys)
+        _held.TryRemove(projection, out _);
+        await CloseQuietlyAsync(held).ConfigureAwait(false);
+    }
+
+    // Closing a broken session can itself fail; the server ends the session (and its advisory locks) either way.
+    private async ValueTask CloseQuietlyAsync(DbConnection connection)
+    {
+        try
         {
-            await ReleaseAsync(projection).ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        {
+            LogCloseFailed(_logger, e);
         }
     }
 
@@ -127,4 +236,7 @@ public sealed partial class SqlProjectionLease : IProjectionLease, IAsyncDisposa
 
     [LoggerMessage(EventId = 1706, Level = LogLevel.Information, Message = "This process gave up the writer lease of projection {Projection}")]
     private static partial void LogReleased(ILogger logger, string projection);
+
+    [LoggerMessage(EventId = 1707, Level = LogLevel.Debug, Message = "A projection lease session did not close cleanly; the server ends it and its lock")]
+    private static partial void LogCloseFailed(ILogger logger, Exception exception);
 }
