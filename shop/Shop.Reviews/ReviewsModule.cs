@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Bulwark.AspNetCore.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,10 +37,22 @@ public sealed class ReviewsModule : IShopModule
 
     /// <summary>
     /// Maps <c>/api/reviews/{productId}?take=</c> (at most 50, 5 unless asked), served by whichever
-    /// <see cref="IReviewsApi"/> is registered: the one endpoint both placements expose.
+    /// <see cref="IReviewsApi"/> is registered: the one endpoint both placements expose. When the reviews service cannot
+    /// be reached (the remote placement), the answer is a 503 problem that says so.
     /// </summary>
     internal static void MapReviews(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/reviews/{productId:int:min(1)}", async (int productId, int? take, IReviewsApi reviews, CancellationToken ct) =>
-            TypedResults.Ok(await reviews.GetSummaryAsync(productId, Math.Clamp(take ?? 5, 0, 50), ct)))
-            .WithName("GetReviews").WithTags("Reviews");
+        endpoints.MapGet("/api/reviews/{productId:int:min(1)}", GetReviewsAsync)
+            .WithName("GetReviews").WithTags("Reviews").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    private static async Task<Results<Ok<ReviewSummary>, ProblemHttpResult>> GetReviewsAsync(int productId, int? take, IReviewsApi reviews, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(await reviews.GetSummaryAsync(productId, Math.Clamp(take ?? 5, 0, 50), ct));
+        }
+        catch (HttpRequestException e)
+        {
+            return ProblemResults.Create(StatusCodes.Status503ServiceUnavailable, "Reviews are unavailable", e.Message);
+        }
+    }
 }

@@ -72,11 +72,12 @@ public sealed class StructureTests
     {
         var serviceData = Path.Combine(Path.GetTempPath(), "bulwark-reviews-service-" + Guid.NewGuid().ToString("N"));
         await using var service = await StartAsync(ReviewsServiceApp.Build(["--urls=http://127.0.0.1:0", $"--Shop:Data:Path={serviceData}", .. Quiet]), "reviews-service");
-        await using var shop = await RunningShop.StartAsync(null, null, ["--Shop:Reviews:Mode=Remote", $"--Shop:Reviews:Url={service.BaseAddress()}"]);
+        // A roomy timeout: the call's speed is not what this tests (a cold service on a loaded CI machine took over 2 s).
+        await using var shop = await RunningShop.StartAsync(null, null, ["--Shop:Reviews:Mode=Remote", $"--Shop:Reviews:Url={service.BaseAddress()}", "--Shop:Reviews:Timeout=00:00:30"]);
         using var direct = new HttpClient { BaseAddress = service.BaseAddress() };
 
-        var viaShop = await shop.Client.GetStringAsync("/api/reviews/3", Ct);
         var fromService = await direct.GetStringAsync("/api/reviews/3", Ct);
+        var viaShop = await shop.Client.GetStringAsync("/api/reviews/3", Ct);
 
         Assert.Equal(fromService, viaShop);
         Assert.Contains("\"count\":3", viaShop, StringComparison.Ordinal);
@@ -87,6 +88,28 @@ public sealed class StructureTests
             ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'reviews%';"
             : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'reviews%';";
         Assert.Equal(0L, Convert.ToInt64(await tables.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Reviews_ModeRemote_ServiceTooSlow_AnswersA503ProblemAndThePageDegrades()
+    {
+        // A service that takes connections and never answers: the shop's own timeout decides.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}";
+        await using var shop = await RunningShop.StartAsync(null, null, ["--Shop:Reviews:Mode=Remote", $"--Shop:Reviews:Url={url}", "--Shop:Reviews:Timeout=00:00:00.300"]);
+
+        using var reviews = await shop.Client.GetAsync(new Uri("/api/reviews/3", UriKind.Relative), Ct);
+        var problem = await reviews.Content.ReadAsStringAsync(Ct);
+        using var page = await shop.Client.GetAsync(new Uri("/api/products/3/page", UriKind.Relative), Ct);
+        var pageBody = await page.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, reviews.StatusCode);
+        Assert.Equal("application/problem+json", reviews.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Shop:Reviews:Timeout", problem, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        using var pageJson = JsonDocument.Parse(pageBody);
+        Assert.Contains("reviews", pageJson.RootElement.GetProperty("degraded").EnumerateArray().Select(p => p.GetString()));
     }
 
     private static readonly string[] Quiet = ["--Logging:LogLevel:Default=Warning", .. HostLogFile.ConsoleOff];

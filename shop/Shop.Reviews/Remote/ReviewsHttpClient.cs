@@ -6,15 +6,27 @@ namespace Shop.Reviews.Remote;
 
 /// <summary>
 /// <see cref="IReviewsApi"/> over HTTP, to the reviews service's own endpoint: what the in-process repository was, now
-/// a network call. Its failures surface as <see cref="HttpRequestException"/>, which callers already treat as a missing
-/// optional part (the product page degrades without reviews).
+/// a network call. Its failures, its own timeout included, surface as <see cref="HttpRequestException"/>: callers treat
+/// that as a missing optional part (the product page degrades without reviews), and the reviews endpoint as a 503.
 /// </summary>
 internal sealed class ReviewsHttpClient(HttpClient http) : IReviewsApi
 {
     public async Task<ReviewSummary> GetSummaryAsync(int productId, int take, CancellationToken cancellationToken)
     {
         var path = string.Create(CultureInfo.InvariantCulture, $"api/reviews/{productId}?take={take}");
-        return await http.GetFromJsonAsync<ReviewSummary>(new Uri(path, UriKind.Relative), cancellationToken)
-            ?? throw new HttpRequestException($"The reviews service answered an empty body for product {productId}.");
+        try
+        {
+            return await http.GetFromJsonAsync<ReviewSummary>(new Uri(path, UriKind.Relative), cancellationToken)
+                ?? throw new HttpRequestException($"The reviews service answered an empty body for product {productId}.");
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient.Timeout ends the call as a cancellation the caller never asked for; left as it is, it escaped the
+            // endpoint as a 500 (CI, a cold reviews service under load).
+            throw new HttpRequestException(
+                HttpRequestError.Unknown,
+                string.Create(CultureInfo.InvariantCulture, $"The reviews service did not answer within {http.Timeout.TotalSeconds:0.###} s (Shop:Reviews:Timeout)."),
+                e);
+        }
     }
 }
