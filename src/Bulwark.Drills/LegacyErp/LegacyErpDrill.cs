@@ -134,15 +134,14 @@ public sealed class LegacyErpDrill(LegacyErpOptions? options = null)
     /// <inheritdoc />
     protected override async Task RestoreCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        // The garbage goes; the moved counts stay, as a real count would (the shop already holds them).
+        // The garbage goes; the moved counts stay, as a real count would (the shop already holds them). The ERP's
+        // /_control/faults were never touched, so there is nothing else to mend.
         if (_planted && Options.ErpUrl is { } erp)
         {
             using var control = LoopbackHttp.CreateClient(LoopbackTarget.Ensure(erp), Options.RequestTimeout);
             await ClearPlantedAsync(control, cancellationToken).ConfigureAwait(false);
             _planted = false;
         }
-
-        await RestoreDependenciesAsync(context, cancellationToken, Dependency).ConfigureAwait(false);
     }
 
     // The malformed lines, one kind after another, each for a product only bad lines touch and with a count no good line
