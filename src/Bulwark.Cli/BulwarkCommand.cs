@@ -6,6 +6,7 @@ using Bulwark.Cli.Releases;
 using Bulwark.Drills.Drift;
 using Bulwark.Cli.Edge;
 using Bulwark.Drills.Hostile;
+using Bulwark.Drills.LegacyErp;
 using Bulwark.Drills.Model;
 using Bulwark.Drills.Switches;
 using Bulwark.Drills.Targets;
@@ -87,7 +88,7 @@ internal static class BulwarkCommand
                     parse.GetValue(name)!,
                     parse.GetValue(target)!,
                     dependencies,
-                    WithDerivedDefaults(DrillOptionOverrides.Parse(parse.GetValue(set) ?? []), DependencyUrl(dependencies, "payments")),
+                    WithDerivedDefaults(DrillOptionOverrides.Parse(parse.GetValue(set) ?? []), DependencyUrl(dependencies, "payments"), DependencyUrl(dependencies, LegacyErpDrill.Dependency)),
                     parse.GetValue(skip) ?? [],
                     parse.GetValue(reportDir)!,
                     parse.GetValue(duration),
@@ -138,8 +139,12 @@ internal static class BulwarkCommand
     }
 
     // The payment stand-in serves its ledger (GET /charges) beside its fault controls: drills that audit money read it there.
-    private static DrillOptionOverrides WithDerivedDefaults(DrillOptionOverrides overrides, string? payments) =>
-        payments is null ? overrides : overrides.WithDefault("partial-failure", "ProviderUrl", payments);
+    // The legacy ERP stand-in serves its export and its controls on the URL --dependency erp names.
+    private static DrillOptionOverrides WithDerivedDefaults(DrillOptionOverrides overrides, string? payments, string? erp)
+    {
+        var derived = payments is null ? overrides : overrides.WithDefault("partial-failure", "ProviderUrl", payments);
+        return erp is null ? derived : derived.WithDefault("legacy-erp", "ErpUrl", erp);
+    }
 
     private static void AddLegacy(List<string> dependencies, string name, string? value)
     {

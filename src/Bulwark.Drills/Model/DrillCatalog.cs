@@ -9,6 +9,7 @@ using Bulwark.Drills.ExpandContract;
 using Bulwark.Drills.Hostile;
 using Bulwark.Drills.Hotspot;
 using Bulwark.Drills.Idempotency;
+using Bulwark.Drills.LegacyErp;
 using Bulwark.Drills.Needle;
 using Bulwark.Drills.Ordering;
 using Bulwark.Drills.PartialFailure;
@@ -34,7 +35,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle", "team-autonomy", "data-mesh"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle", "team-autonomy", "data-mesh", "legacy-erp"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -92,6 +93,7 @@ public static class DrillCatalog
             "NEEDLE" => new NeedleDrill(With(new NeedleOptions(), _ => { })),
             "TEAM-AUTONOMY" => new TeamAutonomyDrill(With(new TeamAutonomyOptions(), o => o.Duration = duration ?? o.Duration)),
             "DATA-MESH" => new DataMeshDrill(With(new DataMeshOptions(), _ => { })),
+            "LEGACY-ERP" => new LegacyErpDrill(With(new LegacyErpOptions(), _ => { })),
             _ => null,
         };
     }
