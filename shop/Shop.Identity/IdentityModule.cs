@@ -10,6 +10,7 @@ using Shop.Identity.Contracts;
 using Shop.Identity.Ports;
 using Shop.Identity.Users;
 using Shop.Infrastructure.Data;
+using Shop.Infrastructure.EventSourcing;
 using Shop.Infrastructure.Modules;
 
 namespace Shop.Identity;
@@ -51,6 +52,9 @@ public sealed class IdentityModule : IShopModule
             .ValidateOnStart();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<IIdentityApi, IdentityApi>();
+        // Forgetting a customer shreds their key in the shop's key store (the event log's, shared with data products).
+        services.AddShopEventSourcing(_ => { });
+        services.AddSingleton<CustomerErasure>();
     }
 
     /// <summary>Maps <c>/api/users</c>.</summary>

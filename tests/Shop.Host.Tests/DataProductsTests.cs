@@ -32,7 +32,12 @@ public sealed class DataProductsTests
         var bobOrder = await PlaceConfirmedAsync(bob.Client);
 
         var before = await BuildAsync(shop, "orders");
-        await shop.Services.GetRequiredService<ISubjectKeyStore>().DeleteKeyAsync(ShopDataProducts.CustomerSubject(ada.Id), Ct);
+        using (var forgotten = await shop.Admin.DeleteAsync($"/api/users/{ada.Id}/personal-data", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, forgotten.StatusCode);
+        }
+
+        Assert.True(await shop.Services.GetRequiredService<IForgottenSubjects>().IsForgottenAsync(ShopDataProducts.CustomerSubject(ada.Id), Ct));
         var after = await BuildAsync(shop, "orders");
         var catalogue = await BuildAsync(shop, "catalogue");
         var payments = await BuildAsync(shop, "payments");
@@ -88,6 +93,39 @@ public sealed class DataProductsTests
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, noVersion.StatusCode);
         Assert.Equal("application/problem+json", noVersion.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ForgetCustomer_OperatorOnly_ShredsTheKeyOnceAndAnUnknownIdIsAProblem()
+    {
+        await using var shop = await RunningShop.StartAsync();
+        using var ada = await shop.NewCustomerAsync();
+        var keys = shop.Services.GetRequiredService<ISubjectKeyStore>();
+        var subject = ShopDataProducts.CustomerSubject(ada.Id);
+        Assert.NotNull(await keys.GetOrCreateKeyAsync(subject, Ct));
+
+        using var anonymous = await shop.Client.DeleteAsync($"/api/users/{ada.Id}/personal-data", Ct);
+        using var herself = await ada.Client.DeleteAsync($"/api/users/{ada.Id}/personal-data", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, herself.StatusCode);
+        Assert.NotNull(await keys.GetKeyAsync(subject, Ct));
+
+        using var first = await shop.Admin.DeleteAsync($"/api/users/{ada.Id}/personal-data", Ct);
+        using var second = await shop.Admin.DeleteAsync($"/api/users/{ada.Id}/personal-data", Ct);
+        using var unknown = await shop.Admin.DeleteAsync($"/api/users/{Guid.NewGuid()}/personal-data", Ct);
+        using var malformed = await shop.Admin.DeleteAsync("/api/users/not-a-customer/personal-data", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.False((await first.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("alreadyForgotten").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.True((await second.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("alreadyForgotten").GetBoolean());
+        Assert.Null(await keys.GetKeyAsync(subject, Ct));
+        await Assert.ThrowsAsync<SubjectForgottenException>(() => keys.GetOrCreateKeyAsync(subject, Ct));
+        foreach (var missing in new[] { unknown, malformed })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        }
     }
 
     private static async Task<long> BuildAsync(RunningShop shop, string product)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Shop.Identity.Contracts;
 using Shop.Identity.Users;
+using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Auth;
 
 namespace Shop.Identity.Api;
@@ -19,6 +20,11 @@ internal static class IdentityEndpoints
         users.MapPost("/sign-in", SignInAsync).WithName("SignIn").AllowAnonymous().ProducesProblem(StatusCodes.Status401Unauthorized);
         users.MapGet("/me", GetMeAsync).WithName("GetMe").RequireCustomer().ProducesProblem(StatusCodes.Status404NotFound);
         users.MapGet("/{id}", GetAsync).WithName("GetUser").RequireCustomerOrOperator();
+        // Operator-only: the erasure cannot be undone, so it is done for a verified request by the support desk, never by a
+        // bearer token alone (a stolen one would otherwise destroy the account's data for good).
+        users.MapDelete("/{id}/personal-data", ForgetAsync).WithName("ForgetCustomer").RequireShopAdmin()
+            .WithSummary("Forgets a customer: shreds their personal-data key and leaves them out of the next data product versions. Idempotent.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Created<UserDto>, ProblemHttpResult>> RegisterAsync(
@@ -80,11 +86,29 @@ internal static class IdentityEndpoints
             : ProblemResults.NotFound($"There is no user {userId}.");
     }
 
+    private static async Task<Results<Ok<CustomerForgotten>, ProblemHttpResult>> ForgetAsync(string id, CustomerErasure erasure, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var customerId))
+        {
+            return ProblemResults.NotFound($"There is no customer '{id}' (a customer id is a UUID).");
+        }
+
+        return await erasure.ForgetAsync(customerId, cancellationToken) switch
+        {
+            ErasureOutcome.Forgotten => TypedResults.Ok(new CustomerForgotten(customerId, AlreadyForgotten: false)),
+            ErasureOutcome.AlreadyForgotten => TypedResults.Ok(new CustomerForgotten(customerId, AlreadyForgotten: true)),
+            _ => ProblemResults.NotFound($"There is no customer {customerId}."),
+        };
+    }
+
     private static UserDto ToDto(User user) => new(user.Id, user.Email.Value, user.DisplayName, user.RegisteredAt);
 
     internal sealed record SignUp(string? Email, string? DisplayName, string? Password);
 
     internal sealed record SignInBody(string? Email, string? Password);
+
+    /// <summary>The answer of a forget: the same on every call, <c>alreadyForgotten</c> true when an earlier call did it.</summary>
+    internal sealed record CustomerForgotten(Guid CustomerId, bool AlreadyForgotten);
 
     internal sealed record SignedIn(string AccessToken, string TokenType, int ExpiresIn, Guid CustomerId);
 }

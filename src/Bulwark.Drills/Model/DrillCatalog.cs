@@ -1,6 +1,7 @@
 using Bulwark.Drills.BlastRadius;
 using Bulwark.Drills.CacheMiss;
 using Bulwark.Drills.Cells;
+using Bulwark.Drills.DataMesh;
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
 using Bulwark.Drills.Drift;
@@ -34,7 +35,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle", "team-autonomy", "sidecar"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle", "team-autonomy", "data-mesh", "sidecar"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -91,6 +92,7 @@ public static class DrillCatalog
             "EXPAND-CONTRACT" => new ExpandContractDrill(With(new ExpandContractOptions(), o => o.Hold = duration is { } d ? d / 2 : o.Hold)),
             "NEEDLE" => new NeedleDrill(With(new NeedleOptions(), _ => { })),
             "TEAM-AUTONOMY" => new TeamAutonomyDrill(With(new TeamAutonomyOptions(), o => o.Duration = duration ?? o.Duration)),
+            "DATA-MESH" => new DataMeshDrill(With(new DataMeshOptions(), _ => { })),
             "SIDECAR" => new SidecarDrill(With(new SidecarOptions(), o => o.Failing = duration ?? o.Failing)),
             _ => null,
         };

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Bulwark.Outbox;
 using Bulwark.Postgres.Outbox;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Postgres.Tests.Outbox;
@@ -12,6 +12,8 @@ public sealed class PostgresLogTailingRelayTests : IAsyncLifetime
 {
     private readonly PostgresTestDatabase _database = new();
     private readonly string _slot = $"bt_{Guid.NewGuid():N}";
+    private static readonly TimeSpan RelayBudget = TimeSpan.FromSeconds(120);
+    private readonly FakeLogger<PostgresLogTailingRelay> _log = new();
     private PostgresLogTailingRelay? _relay;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -29,9 +31,9 @@ public sealed class PostgresLogTailingRelayTests : IAsyncLifetime
             transport,
             Options.Create(new PostgresLogTailingOptions { ConnectionString = _database.ConnectionString, SlotName = _slot, PublicationName = _slot }),
             TimeProvider.System,
-            NullLogger<PostgresLogTailingRelay>.Instance);
+            _log);
         await _relay.StartAsync(Ct);
-        await _relay.Ready.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await _relay.Ready.WaitAsync(RelayBudget, Ct);
 
         await using (var connection = await _database.DataSource.OpenConnectionAsync(Ct))
         {
@@ -53,7 +55,19 @@ public sealed class PostgresLogTailingRelayTests : IAsyncLifetime
             }
         }
 
-        await transport.All.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        // Generous: what is tested is order and once-only, not speed. Logical decoding reads the whole cluster's WAL, and in
+        // CI the other test classes write plenty of it at once (every CREATE DATABASE copies its template into the WAL);
+        // one CI run under load took longer than 30 s here.
+        try
+        {
+            await transport.All.Task.WaitAsync(RelayBudget, Ct);
+        }
+        catch (TimeoutException)
+        {
+            // What the relay said is what tells a slow machine from a relay that gave up.
+            Assert.Fail($"{transport.Payloads.Count} of 50 messages relayed in {RelayBudget.TotalSeconds:0} s; the relay logged: "
+                + string.Join(" | ", _log.Collector.GetSnapshot().Select(r => $"{r.Level} {r.Message} {r.Exception?.GetType().Name}: {r.Exception?.Message}")));
+        }
 
         Assert.DoesNotContain("ghost", transport.Payloads);
         Assert.Equal(50, transport.Payloads.Distinct().Count());
@@ -63,7 +77,7 @@ public sealed class PostgresLogTailingRelayTests : IAsyncLifetime
         }
 
         // Marking happens right after the publish; wait for the backlog to drain, bounded.
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var deadline = new CancellationTokenSource(RelayBudget);
         while ((await store.GetBacklogAsync(Ct)).Pending > 0)
         {
             await Task.Delay(20, deadline.Token);
