@@ -9,6 +9,7 @@ internal sealed partial class RealProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private bool _disposed;
 
     private RealProcess(Process process) => _process = process;
 
@@ -22,15 +23,18 @@ internal sealed partial class RealProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _lines);
 
-    /// <summary>Starts <paramref name="fileName"/> and waits (bounded) for a line containing <paramref name="readyText"/> and a loopback URL.</summary>
-    public static async Task<RealProcess> StartAsync(string fileName, IEnumerable<string> arguments, string readyText)
+    /// <summary>
+    /// Starts <paramref name="fileName"/> and waits, up to <paramref name="readyWithin"/> (30 s when null), for a line
+    /// containing <paramref name="readyText"/> and a loopback URL.
+    /// </summary>
+    public static async Task<RealProcess> StartAsync(string fileName, IEnumerable<string> arguments, string readyText, TimeSpan? readyWithin = null)
     {
         var process = Start(fileName, arguments);
         var started = new RealProcess(process);
         started.Capture();
         try
         {
-            var ready = await started.WaitForLineAsync(l => l.Contains(readyText, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            var ready = await started.WaitForLineAsync(l => l.Contains(readyText, StringComparison.Ordinal), readyWithin ?? TimeSpan.FromSeconds(30));
             var url = LoopbackUrl().Match(ready);
             Assert.True(url.Success, $"The ready line names no address: {ready}");
             started.Url = new Uri(url.Value);
@@ -82,6 +86,13 @@ internal sealed partial class RealProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test may stop a process early (the upstream going away); its rig disposes it again at the end.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Client?.Dispose();
         if (!_process.HasExited)
         {

@@ -19,7 +19,20 @@ internal sealed class SidecarRig : IAsyncDisposable
     /// <summary>The upstream's own budget in these tests: what the sidecar tells Python when the caller allows more.</summary>
     public static readonly TimeSpan UpstreamTimeout = TimeSpan.FromSeconds(2);
 
-    public static string SidecarDll => typeof(Shop.Sidecar.SidecarApp).Assembly.Location;
+    /// <summary>
+    /// The sidecar's own build output: a test folder that also holds the shop (or another host) holds its appsettings.json
+    /// too, and a sidecar started from there would read that one instead of its own.
+    /// </summary>
+    public static string SidecarDll
+    {
+        get
+        {
+            var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var own = Path.Combine(here.Parent!.Parent!.FullName, "Shop.Sidecar", here.Name, "Shop.Sidecar.dll");
+            Assert.True(File.Exists(own), $"Build shop/Shop.Sidecar first: {own} is missing.");
+            return own;
+        }
+    }
 
     public static string PythonScript => Path.Combine(AppContext.BaseDirectory, "python", "recommendations.py");
 

@@ -19,6 +19,7 @@ using Bulwark.Drills.PlugPull;
 using Bulwark.Drills.PoisonPill;
 using Bulwark.Drills.Recovery;
 using Bulwark.Drills.Replay;
+using Bulwark.Drills.Sidecar;
 using Bulwark.Drills.SilentFailure;
 using Bulwark.Drills.SlowLoris;
 using Bulwark.Drills.SplitBrain;
@@ -35,7 +36,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle", "team-autonomy", "data-mesh", "legacy-erp"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle", "team-autonomy", "data-mesh", "legacy-erp", "sidecar"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -94,6 +95,7 @@ public static class DrillCatalog
             "TEAM-AUTONOMY" => new TeamAutonomyDrill(With(new TeamAutonomyOptions(), o => o.Duration = duration ?? o.Duration)),
             "DATA-MESH" => new DataMeshDrill(With(new DataMeshOptions(), _ => { })),
             "LEGACY-ERP" => new LegacyErpDrill(With(new LegacyErpOptions(), _ => { })),
+            "SIDECAR" => new SidecarDrill(With(new SidecarOptions(), o => o.Failing = duration ?? o.Failing)),
             _ => null,
         };
     }

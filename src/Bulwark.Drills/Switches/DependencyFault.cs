@@ -11,4 +11,7 @@ public enum DependencyFault
 
     /// <summary>Slow: every answer takes the given latency (a database taking 20 seconds).</summary>
     Slow,
+
+    /// <summary>Failing: every request is answered at once with a server error (a service up but broken), where the switch can do that.</summary>
+    Errors,
 }

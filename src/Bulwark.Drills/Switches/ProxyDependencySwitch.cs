@@ -1,3 +1,4 @@
+using Bulwark.Drills.Model;
 using Bulwark.Drills.Proxy;
 
 namespace Bulwark.Drills.Switches;
@@ -30,6 +31,8 @@ public sealed class ProxyDependencySwitch : IDependencySwitch
             // A stopped process: open connections die with it and new connects are refused.
             DependencyFault.Down => new ProxyFaults { Reset = true, Refuse = true },
             DependencyFault.Blackhole => new ProxyFaults { Blackhole = true },
+            // A socket proxy does not speak the dependency's protocol, so it has no error answer to give.
+            DependencyFault.Errors => throw new DrillPreconditionException($"The '{Name}' dependency is switched by a TCP fault proxy, which cannot answer with errors; give a stand-in's control endpoint (NAME=URL) instead."),
             _ => new ProxyFaults { LatencyMs = (int)Math.Clamp(latency.TotalMilliseconds, 0, 600_000) },
         });
         return Task.CompletedTask;

@@ -38,6 +38,7 @@ public sealed class StandInFaultSwitch : IDependencySwitch, IRequestCountingDepe
         {
             DependencyFault.Down => new StandInFaults(0, true),
             DependencyFault.Blackhole => new StandInFaults(BlackholeLatencyMs, false),
+            DependencyFault.Errors => new StandInFaults(0, false) { ErrorRate = 1, ErrorStatus = 503 },
             _ => new StandInFaults((int)Math.Clamp(latency.TotalMilliseconds, 0, BlackholeLatencyMs), false),
         };
         using var client = LoopbackHttp.CreateClient(_control, TimeSpan.FromSeconds(5));
@@ -83,7 +84,12 @@ public sealed class StandInFaultSwitch : IDependencySwitch, IRequestCountingDepe
         }
     }
 
-    private sealed record StandInFaults(int LatencyMs, bool Down);
+    private sealed record StandInFaults(int LatencyMs, bool Down)
+    {
+        public double ErrorRate { get; init; }
+
+        public int ErrorStatus { get; init; } = 503;
+    }
 
     private sealed record StandInStatus(long Requests);
 }
