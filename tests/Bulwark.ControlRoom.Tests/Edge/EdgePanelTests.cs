@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace Bulwark.ControlRoom.Tests.Edge;
 
 /// <summary>
-/// The edge panel against the shop's real edge on Kestrel (two slots, a canary): what it shows, and its commands sent
+/// The edge panel against a real Bulwark edge on Kestrel (two slots, a canary): what it shows, and its commands sent
 /// through the real shop's Control Room (operator policy, antiforgery) with the edge's own state as the judge.
 /// </summary>
 public sealed partial class EdgePanelTests
@@ -155,11 +155,11 @@ public sealed partial class EdgePanelTests
         await edge.StartCanaryAsync();
         await using var shop = await ShopWithEdgeAsync(edge.BaseAddress);
         using var operatorSession = new OperatorSession(shop);
-        await operatorSession.PanelAsync();
+        var token = await operatorSession.TokenAsync();
         // Another operator rolls the canary back while this page still shows it.
         await edge.CommandAsync("/edge/release/canary/rollback");
 
-        var notice = await operatorSession.PostAsync("promote", ("canary", "green"));
+        var notice = await operatorSession.PostAsync("promote", token, ("canary", "green"));
 
         Assert.StartsWith("Nothing was sent: canary green is no longer in progress on the edge (live: blue", notice, StringComparison.Ordinal);
         Assert.Equal("blue", (await edge.StateAsync())["live"]!.GetValue<string>());
@@ -282,9 +282,12 @@ public sealed partial class EdgePanelTests
         }
 
         /// <summary>Posts a command as the panel's button does and returns the notice the page is redirected with.</summary>
-        public async Task<string> PostAsync(string command, params (string Name, string Value)[] fields)
+        public async Task<string> PostAsync(string command, params (string Name, string Value)[] fields) =>
+            await PostAsync(command, await TokenAsync(), fields);
+
+        /// <summary>Posts a command with a token taken from a page rendered earlier (a page left open).</summary>
+        public async Task<string> PostAsync(string command, (string Field, string Value) token, params (string Name, string Value)[] fields)
         {
-            var token = await TokenAsync();
             using var response = await Client.PostAsync(new Uri($"/control/panels/edge/{command}", UriKind.Relative), Form(token, fields), Ct);
             Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"POST {command}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
             var query = response.Headers.Location!.OriginalString.Split('?', 2)[1].Split('#')[0];

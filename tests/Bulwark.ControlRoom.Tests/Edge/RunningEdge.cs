@@ -5,14 +5,16 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Bulwark.Edge;
 using Microsoft.Extensions.DependencyInjection;
-using Shop.Edge;
+using Microsoft.Extensions.Logging;
 
 namespace Bulwark.ControlRoom.Tests.Edge;
 
 /// <summary>
-/// The shop's real edge (shop/Shop.Edge) on Kestrel (loopback, port 0) with two slots, blue live and green, each a small
-/// Kestrel app answering its own name; canary steps 1, 5, 25, 100, a minimum sample of 20, and no analysis timer during a
+/// A real Bulwark edge (<c>AddBulwarkEdge</c> + <c>MapBulwarkEdge</c>, as shop/Shop.Edge hosts it, without the shop's
+/// BFFs and limits) on Kestrel (loopback, port 0) with two slots, blue live and green, each a small Kestrel app answering
+/// its own name; canary steps 1, 5, 25, 100, a minimum sample of 20, and no analysis timer during a
 /// test (the tests and the panel's button ask for analyses).
 /// </summary>
 internal sealed class RunningEdge : IAsyncDisposable
@@ -45,13 +47,12 @@ internal sealed class RunningEdge : IAsyncDisposable
         var (blue, blueUrl) = await SlotAsync("blue");
         var (green, greenUrl) = await SlotAsync("green");
         var directory = Directory.CreateTempSubdirectory("bulwark-controlroom-edge-").FullName;
-        // The content root is the test's own folder: the shipped appsettings.json (real ports, demo keys) does not count.
-        var edge = EdgeApp.Build(
+        // Not shop/Shop.Edge's EdgeApp: referencing a second web app would put its appsettings.json over the shop's in this
+        // test project's output. The edge library and its operator endpoints are the same.
+        var builder = WebApplication.CreateSlimBuilder(
         [
             "--urls=http://127.0.0.1:0",
-            "--environment=Development",
             $"--contentRoot={directory}",
-            "--Logging:LogLevel:Default=Warning",
             $"--Edge:Operator:ApiKeys:0={OperatorKey}",
             $"--Edge:Release:Slots:blue={blueUrl}",
             $"--Edge:Release:Slots:green={greenUrl}",
@@ -62,8 +63,11 @@ internal sealed class RunningEdge : IAsyncDisposable
             "--Edge:Release:Canary:Steps:3=100",
             "--Edge:Release:Canary:MinSample=20",
             "--Edge:Release:Canary:Interval=01:00:00",
-            "--Bulwark:RateLimiting:Tiers:anonymous:PermitLimit=100000000",
         ]);
+        builder.Logging.ClearProviders();
+        builder.Services.AddBulwarkEdge(builder.Configuration.GetSection("Edge"));
+        var edge = builder.Build();
+        edge.MapBulwarkEdge();
         await edge.StartAsync(Ct);
         var address = new Uri(edge.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return new RunningEdge(edge, [blue, green], directory, address);
