@@ -45,7 +45,7 @@ internal sealed class EdgePanel(EdgeRelease edge) : IControlRoomPanel
             Command(html, canary, "step", "Next step", $"Move canary {canary} to the next step", "the next configured weight now; from the last step the canary becomes live");
             Command(html, canary, "promote", "Promote", $"Promote canary {canary} to live", "the canary becomes the live slot now, skipping the remaining steps");
             Command(html, canary, "rollback", "Roll back", $"Roll back canary {canary}", "everyone back on the live slot now; the canary's weight becomes 0");
-            Command(html, canary, "analyse", "Analyse now", $"Analyse canary {canary} now", "run the analysis on this step's requests now instead of at the next interval");
+            Command(html, canary, "analyse", "Analyse", $"Analyse canary {canary} now", "run the analysis on this step's requests now instead of at the next interval");
             html.EndTable();
         }
 

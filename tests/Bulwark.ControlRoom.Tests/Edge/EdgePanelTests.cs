@@ -159,7 +159,7 @@ public sealed partial class EdgePanelTests
         // Another operator rolls the canary back while this page still shows it.
         await edge.CommandAsync("/edge/release/canary/rollback");
 
-        var notice = await operatorSession.PostAsync("promote", token, ("canary", "green"));
+        var notice = await operatorSession.PostWithTokenAsync("promote", token, ("canary", "green"));
 
         Assert.StartsWith("Nothing was sent: canary green is no longer in progress on the edge (live: blue", notice, StringComparison.Ordinal);
         Assert.Equal("blue", (await edge.StateAsync())["live"]!.GetValue<string>());
@@ -283,10 +283,10 @@ public sealed partial class EdgePanelTests
 
         /// <summary>Posts a command as the panel's button does and returns the notice the page is redirected with.</summary>
         public async Task<string> PostAsync(string command, params (string Name, string Value)[] fields) =>
-            await PostAsync(command, await TokenAsync(), fields);
+            await PostWithTokenAsync(command, await TokenAsync(), fields);
 
         /// <summary>Posts a command with a token taken from a page rendered earlier (a page left open).</summary>
-        public async Task<string> PostAsync(string command, (string Field, string Value) token, params (string Name, string Value)[] fields)
+        public async Task<string> PostWithTokenAsync(string command, (string Field, string Value) token, params (string Name, string Value)[] fields)
         {
             using var response = await Client.PostAsync(new Uri($"/control/panels/edge/{command}", UriKind.Relative), Form(token, fields), Ct);
             Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"POST {command}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
