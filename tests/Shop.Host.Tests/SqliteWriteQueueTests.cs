@@ -105,6 +105,19 @@ public sealed class SqliteWriteQueueTests
     }
 
     [Fact]
+    public async Task WriteTurn_HeldWhileTheDatabaseIsDisposed_IsGivenBackWithoutThrowing()
+    {
+        // A write still in flight when the host shuts down ends after the container disposed the database.
+        var database = new ShopDatabase(new ShopDataOptions { Provider = ShopDataProvider.Sqlite, Path = Path.Combine(Path.GetTempPath(), "bulwark-turn-" + Guid.NewGuid().ToString("N")) });
+        var turn = await database.TakeWriteTurnAsync(TimeProvider.System, Ct);
+        Assert.NotNull(turn);
+
+        await database.DisposeAsync();
+
+        turn.Dispose();
+    }
+
+    [Fact]
     public async Task WriteTurn_OnPostgres_IsNotNeeded()
     {
         await using var database = new ShopDatabase(new ShopDataOptions { Provider = ShopDataProvider.Postgres, ConnectionString = "Host=127.0.0.1;Database=none" });

@@ -126,11 +126,11 @@ public sealed class ShopDatabase : IAsyncDisposable
     internal void MarkWriting() => WritingIn.Value = this;
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
-    {
-        _writers?.Dispose();
-        return _dataSource.DisposeAsync();
-    }
+    /// <remarks>
+    /// The write-turn semaphore is left undisposed on purpose: a write still in flight when the host shuts down gives its
+    /// turn back after this, and a disposed semaphore would throw there. It has no wait handle (nothing to free).
+    /// </remarks>
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private const int SqliteBusyCode = 5;
 
