@@ -34,6 +34,43 @@ public sealed class ControlRoomOptions
 
     /// <summary>Where the alerts panel reads the alerts firing.</summary>
     public AlertsOptions Alerts { get; } = new();
+
+    /// <summary>Where the edge panel reads the release slots and canary, and sends promote and rollback.</summary>
+    public EdgePanelOptions Edge { get; } = new();
+}
+
+/// <summary>
+/// The edge panel's source: a Bulwark edge's operator API (<c>GET {url}/edge/release</c>, <c>POST {url}/edge/release/canary/...</c>)
+/// and the operator key it wants. See docs/control-room.md and docs/edge.md.
+/// </summary>
+public sealed class EdgePanelOptions
+{
+    /// <summary>The edge's base URL, e.g. <c>http://127.0.0.1:5080</c>.</summary>
+    /// <value>The default value is <see langword="null"/>: the panel says how to set it.</value>
+    public Uri? Url { get; set; }
+
+    /// <summary>One of the edge's <c>Edge:Operator:ApiKeys</c>; required with <see cref="Url"/>. It is sent to the edge only, never shown.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The header the edge reads the key from (the edge's <c>Edge:Operator:HeaderName</c>).</summary>
+    /// <value>The default value is <c>X-Api-Key</c>.</value>
+    public string HeaderName { get; set; } = "X-Api-Key";
+
+    /// <summary>How long the panel waits for the edge's state before it shows the edge as unreachable (the page never waits longer).</summary>
+    /// <value>The default value is 2 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a promote, step, rollback or analyse waits for the edge's answer; without one the outcome is unknown and the page says so.</summary>
+    /// <value>The default value is 10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan ActionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many release decisions (analyses, steps, switches) the panel lists, newest first.</summary>
+    /// <value>The default value is 20.</value>
+    [Range(1, 200)]
+    public int MaxDecisions { get; set; } = 20;
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Bulwark.ControlRoom.Alerts;
 using Bulwark.ControlRoom.Drills;
+using Bulwark.ControlRoom.Edge;
 using Bulwark.ControlRoom.Metrics;
 using Bulwark.ControlRoom.Panels;
 using Bulwark.ControlRoom.Traces;
@@ -18,7 +19,7 @@ public static class ControlRoomServiceCollectionExtensions
     /// Adds the Control Room: options from <c>Bulwark:ControlRoom</c> (validated at start), a meter listener over
     /// <see cref="ControlRoomOptions.MeterPrefixes"/>, the tail-keeping trace store, a health publisher that keeps the last
     /// report, antiforgery, and the built-in panels (breakers, bulkheads, rate limits, outbox, dead letters, sagas,
-    /// projections, health, application meters, traces, alerts firing, drill history). A panel whose component the application lacks says so.
+    /// projections, health, application meters, traces, alerts firing, the edge's release, drill history). A panel whose component the application lacks says so.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Options in code, applied after configuration.</param>
@@ -37,10 +38,11 @@ public static class ControlRoomServiceCollectionExtensions
                 "Bulwark:ControlRoom:Traces is invalid: MaxTraces 1 to 100000, MaxSpansPerTrace 1 to 10000, MaxPendingTraces at least 1, SlowThreshold not negative.")
             .ValidateOnStart();
 
-        // Nested sections are not reached by data annotations: the drill report folder and the Prometheus URL are checked here.
+        // Nested sections are not reached by data annotations: the drill report folder, the Prometheus URL and the edge are checked here.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlRoomOptions>, ControlRoomOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(PrometheusAlerts.HttpClientName);
+        services.AddHttpClient(EdgeRelease.HttpClientName);
         services.AddAntiforgery();
         if (!services.Any(d => d.ServiceType == typeof(ControlRoomListeners)))
         {
@@ -52,6 +54,7 @@ public static class ControlRoomServiceCollectionExtensions
             services.AddSingleton<HealthReportCapture>();
             services.AddSingleton<DrillReportFolder>();
             services.AddSingleton<PrometheusAlerts>();
+            services.AddSingleton<EdgeRelease>();
             services.AddSingleton<IHealthCheckPublisher>(sp => sp.GetRequiredService<HealthReportCapture>());
         }
 
@@ -68,6 +71,7 @@ public static class ControlRoomServiceCollectionExtensions
             .WithPanel<HostMetersPanel>()
             .WithPanel<TracesPanel>()
             .WithPanel<AlertsPanel>()
+            .WithPanel<EdgePanel>()
             .WithPanel<DrillHistoryPanel>();
     }
 

@@ -24,6 +24,7 @@ internal static partial class EdgeOperatorEndpoints
             body is null ? ProblemResults.BadRequest("Send {\"weight\": 25}.") : ToResult(release.SetWeight(body.Weight))).WithName("EdgeCanaryWeight");
         edge.MapPost("/release/canary/analyse", Analyse).WithName("EdgeCanaryAnalyse");
         edge.MapPost("/release/canary/promote", (ReleaseController release) => ToResult(release.Promote("operator"))).WithName("EdgeCanaryPromote");
+        edge.MapPost("/release/canary/step", (ReleaseController release) => ToResult(release.Step("operator"))).WithName("EdgeCanaryStep");
         edge.MapPost("/release/canary/rollback", (ReleaseController release) => ToResult(release.RollBack("operator"))).WithName("EdgeCanaryRollback");
     }
 
@@ -54,7 +55,7 @@ internal static partial class EdgeOperatorEndpoints
     }
 
     private static Ok<ReleaseReport> Release(ReleaseController release) =>
-        TypedResults.Ok(new ReleaseReport(release.State, release.StepWindows(), release.RolloutWindows(), BlastRadius(release), release.Decisions));
+        TypedResults.Ok(new ReleaseReport(release.State, release.StepWindows(), release.RolloutWindows(), BlastRadius(release), release.Decisions, Slots(release), Canary(release.Options.Canary)));
 
     private static async Task<Results<Ok<ReleaseResult>, ProblemHttpResult>> SwitchAsync(SlotRequest? body, ReleaseController release, CancellationToken cancellationToken) =>
         body?.Slot is not { Length: > 0 } slot
@@ -77,6 +78,19 @@ internal static partial class EdgeOperatorEndpoints
         StatusCodes.Status409Conflict => ProblemResults.Conflict(result.Detail),
         _ => ProblemResults.Unprocessable(result.Detail),
     };
+
+    // Every configured slot, also one that took no traffic yet (the windows list only slots that did).
+    private static List<SlotReport> Slots(ReleaseController release)
+    {
+        var state = release.State;
+        return [.. release.Options.Slots.Keys.Select(name => new SlotReport(
+            name,
+            string.Equals(name, state?.Live, StringComparison.OrdinalIgnoreCase) ? "live" : string.Equals(name, state?.Canary, StringComparison.OrdinalIgnoreCase) ? "canary" : "idle",
+            release.InFlightTo(name)))];
+    }
+
+    private static CanaryReport Canary(CanaryOptions canary) =>
+        new([.. canary.EffectiveSteps], canary.Interval, canary.MinSample, canary.MaxErrorRate, canary.MaxP99, canary.FailureLimit);
 
     // The share of all customer requests since the rollout began that saw an error: what the canary cost.
     private static BlastRadiusReport BlastRadius(ReleaseController release)
@@ -105,5 +119,11 @@ internal static partial class EdgeOperatorEndpoints
         IReadOnlyDictionary<string, WindowSnapshot> Step,
         IReadOnlyDictionary<string, WindowSnapshot> Rollout,
         BlastRadiusReport BlastRadius,
-        IReadOnlyList<ReleaseDecision> Decisions);
+        IReadOnlyList<ReleaseDecision> Decisions,
+        IReadOnlyList<SlotReport> Slots,
+        CanaryReport Canary);
+
+    internal sealed record CanaryReport(IReadOnlyList<double> Steps, TimeSpan Interval, int MinSample, double MaxErrorRate, TimeSpan MaxP99, int FailureLimit);
+
+    internal sealed record SlotReport(string Name, string Role, long InFlight);
 }

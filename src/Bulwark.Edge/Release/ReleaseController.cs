@@ -243,7 +243,7 @@ internal sealed partial class ReleaseController
                 ResetWindows(rollout: false);
             }
 
-            Change(next, decision.Kind.ToString(), decision.Reason);
+            Change(next, decision.Kind.ToString(), decision.Reason, window);
             _metrics.ReleaseDecisions.Add(1, new TagList { { "decision", decision.Kind.ToString() } });
             LogDecision(canary, decision.Kind, decision.Reason);
             return decision;
@@ -282,6 +282,38 @@ internal sealed partial class ReleaseController
             var next = state with { Live = canary, Canary = null, Weight = 0, Phase = RolloutPhase.Promoted };
             Change(next, "promote", reason);
             return ReleaseResult.Ok($"Canary '{canary}' is live.", next);
+        }
+    }
+
+    /// <summary>
+    /// Moves the canary to its next step by hand, as Argo Rollouts' <c>promote</c> does (where <see cref="Promote"/> is its
+    /// <c>promote --full</c>): the first configured weight above the current one; from the last step the canary becomes live, as a healthy analysis
+    /// there would make it.
+    /// </summary>
+    public ReleaseResult Step(string reason)
+    {
+        lock (_gate)
+        {
+            var state = State;
+            if (state?.Canary is not { } canary)
+            {
+                return ReleaseResult.Conflict("No canary is in progress.");
+            }
+
+            // A weight set by hand may lie between steps: the next step is the first one above it, never a lower weight.
+            var steps = Options.Canary.EffectiveSteps;
+            var index = Enumerable.Range(state.Step + 1, Math.Max(0, steps.Count - state.Step - 1)).FirstOrDefault(i => steps[i] > state.Weight, -1);
+            if (index < 0)
+            {
+                var live = state with { Live = canary, Canary = null, Weight = 0, Phase = RolloutPhase.Promoted };
+                Change(live, "step", $"{reason}: past the last step, the canary becomes live");
+                return ReleaseResult.Ok($"Canary '{canary}' was at its last step and is live now.", live);
+            }
+
+            var next = state with { Step = index, Weight = steps[index] };
+            ResetWindows(rollout: false);
+            Change(next, "step", $"{reason}: {state.Weight}% to {next.Weight}% (step {index + 1} of {steps.Count})");
+            return ReleaseResult.Ok($"Canary '{canary}' moved to {next.Weight}% (step {index + 1} of {steps.Count}).", next);
         }
     }
 
@@ -381,11 +413,11 @@ internal sealed partial class ReleaseController
     }
 
     // Runs under _gate.
-    private void Change(ReleaseState next, string action, string detail)
+    private void Change(ReleaseState next, string action, string detail, WindowSnapshot? figures = null)
     {
         var changed = _state != next;
         Volatile.Write(ref _state, next);
-        _decisions.Enqueue(new ReleaseDecision(_timeProvider.GetUtcNow(), action, detail, next));
+        _decisions.Enqueue(new ReleaseDecision(_timeProvider.GetUtcNow(), action, detail, next) { Figures = figures });
         while (_decisions.Count > DecisionLogSize)
         {
             _decisions.Dequeue();

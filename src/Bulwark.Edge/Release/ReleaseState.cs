@@ -32,4 +32,8 @@ public enum RolloutPhase
 /// <param name="Action">What happened, e.g. <c>switch</c>, <c>canary-start</c>, <c>Hold</c>, <c>RollBack</c>.</param>
 /// <param name="Detail">Why, with the figures.</param>
 /// <param name="State">The state after it.</param>
-public sealed record ReleaseDecision(DateTimeOffset At, string Action, string Detail, ReleaseState State);
+public sealed record ReleaseDecision(DateTimeOffset At, string Action, string Detail, ReleaseState State)
+{
+    /// <summary>For a canary analysis: the canary's measurements it judged (requests, errors, p99); null for other decisions.</summary>
+    public WindowSnapshot? Figures { get; init; }
+}

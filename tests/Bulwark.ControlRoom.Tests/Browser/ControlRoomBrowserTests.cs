@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Bulwark.ControlRoom.Tests.Drills;
+using Bulwark.ControlRoom.Tests.Edge;
 using Bulwark.Drills.Model;
 using Bulwark.Messaging;
 using Bulwark.Messaging.DeadLetters;
@@ -16,7 +17,7 @@ namespace Bulwark.ControlRoom.Tests.Browser;
 public sealed class ControlRoomBrowserTests
 {
     private static readonly string[] Panels =
-        ["breakers", "bulkheads", "rate-limits", "outbox", "dead-letters", "sagas", "projections", "health", "host-meters", "traces", "alerts", "drills"];
+        ["breakers", "bulkheads", "rate-limits", "outbox", "dead-letters", "sagas", "projections", "health", "host-meters", "traces", "alerts", "edge", "drills"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -206,6 +207,36 @@ public sealed class ControlRoomBrowserTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task EdgePanel_ShowsTheCanary_AndNextStepFromThePageMovesIt_WithoutConsoleErrorsOrAxeViolations()
+    {
+        await using var edge = await RunningEdge.StartAsync();
+        await edge.StartCanaryAsync();
+        await using var chromium = await Chromium.LaunchAsync();
+        await using var shop = await EdgePanelTests.ShopWithEdgeAsync(edge.BaseAddress);
+        var (page, errors) = await OperatorPageAsync(chromium, shop);
+
+        // Waits on elements, never on load events (a busy CI machine can take long to fire them).
+        await page.GotoAsync(shop.Url("/control#edge").ToString(), new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        var green = page.Locator("#edge tr[data-row='green']");
+        await green.WaitForAsync(new() { Timeout = 60_000 });
+        var before = await green.TextContentAsync();
+        var axe = await page.RunAxe();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Move canary green to the next step" }).ClickAsync(new() { Timeout = 60_000 });
+        await page.Locator("p.notice").WaitForAsync(new() { Timeout = 60_000 });
+        var notice = await page.Locator("p.notice").TextContentAsync();
+        // The panel is refreshed in place at least once after the command (1 s in this shop): the script ran without failing.
+        await page.WaitForFunctionAsync("() => document.querySelector('section#edge').dataset.refreshed", null, new() { Timeout = 60_000 });
+        var after = await page.Locator("#edge tr[data-row='green']").TextContentAsync();
+
+        Assert.Contains("canary (1%)", before, StringComparison.Ordinal);
+        Assert.Empty(axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})"));
+        Assert.Contains("moved to 5%", notice, StringComparison.Ordinal);
+        Assert.Contains("canary (5%)", after, StringComparison.Ordinal);
+        Assert.Equal(5.0, (await edge.StateAsync())["weight"]!.GetValue<double>());
+        Assert.Empty(errors);
     }
 
     [Fact]

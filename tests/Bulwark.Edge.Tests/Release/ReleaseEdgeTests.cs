@@ -102,6 +102,46 @@ public sealed class ReleaseEdgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Step_ByHand_MovesOneStepAtATime_AndFromTheLastStepMakesTheCanaryLive()
+    {
+        await StartCanaryAsync();
+        var weights = new List<double>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var step = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/canary/step");
+            Assert.Equal(HttpStatusCode.OK, step.StatusCode);
+            weights.Add((await StateAsync())["weight"]!.GetValue<double>());
+        }
+
+        using var last = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/canary/step");
+        using var none = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/canary/step");
+        var release = await _edge.GetJsonAsync("/edge/release");
+
+        Assert.Equal(new[] { 5.0, 100.0 }, weights);
+        Assert.Equal(HttpStatusCode.OK, last.StatusCode);
+        Assert.Equal("green", release["state"]!["live"]!.GetValue<string>());
+        Assert.Equal("Promoted", release["state"]!["phase"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, none.StatusCode);
+        // Every configured slot is listed with its role, and the canary's settings with it.
+        Assert.Equal(new[] { "blue:idle", "green:live" }, release["slots"]!.AsArray().Select(s => $"{s!["name"]!.GetValue<string>()}:{s["role"]!.GetValue<string>()}").Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { 1.0, 5.0, 100.0 }, release["canary"]!["steps"]!.AsArray().Select(s => s!.GetValue<double>()));
+    }
+
+    [Fact]
+    public async Task Analyse_Decision_CarriesTheFiguresItJudged()
+    {
+        await StartCanaryAsync();
+        await PinnedRequestsAsync("green", 60);
+        await AnalyseAsync();
+
+        var decision = (await _edge.GetJsonAsync("/edge/release"))["decisions"]!.AsArray().Last()!;
+
+        Assert.Equal("Promote", decision["action"]!.GetValue<string>());
+        Assert.Equal(60, decision["figures"]!["requests"]!.GetValue<long>());
+        Assert.Equal(0, decision["figures"]!["errors"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Analyse_BadCanary_FailsThenRollsBack_AndBlastRadiusIsReported()
     {
         await StartCanaryAsync();
