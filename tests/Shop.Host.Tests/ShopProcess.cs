@@ -55,6 +55,8 @@ internal sealed partial class ShopProcess : IAsyncDisposable
         {
             start.ArgumentList.Add($"--Shop:Externals:PaymentProviderUrl=http://127.0.0.1:{paymentPort}");
             start.ArgumentList.Add($"--Shop:Externals:RecommendationsUrl=http://127.0.0.1:{recommendationsPort}");
+            // Within the 120 s this waits for the ready line: on a loaded CI machine the stand-ins' own start took over 30 s.
+            start.ArgumentList.Add("--Shop:Externals:LaunchTimeout=00:01:30");
         }
         else
         {
