@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Bulwark.Testing;
 
@@ -29,7 +27,7 @@ public sealed class ShopThroughSidecarTests
             await using var shop = await StartShopAsync(rig.Sidecar.Url, data);
 
             // The engine's deterministic list for product 3 (the .NET stand-in's too), through the shop and the sidecar.
-            var page = await GetGoodPageAsync(shop.Client, 3);
+            var page = await ProductPages.GetWholeAsync(shop.Client, 3, attempts: 10);
             Assert.Equal([33, 44, 55, 6], page.GetProperty("recommendations").EnumerateArray().Select(e => e.GetInt32()));
             var sawThroughSidecar = await rig.PythonSawAsync();
             Assert.Contains(sawThroughSidecar, r => r.Path.StartsWith("/recommendations/3?", StringComparison.Ordinal) && r.Deadline is not null);
@@ -45,14 +43,14 @@ public sealed class ShopThroughSidecarTests
             Assert.True(clock.Elapsed < FastEnough, $"the sidecar took {clock.Elapsed} to answer with Python gone");
 
             clock.Restart();
-            var degraded = await GetPageAsync(shop.Client, 4);
+            var degraded = await ProductPages.GetAsync(shop.Client, 4);
             Assert.True(clock.Elapsed < FastEnough, $"the page took {clock.Elapsed} with Python gone");
             Assert.Equal(["recommendations"], degraded.GetProperty("degraded").EnumerateArray().Select(e => e.GetString()));
             Assert.Equal(JsonValueKind.Null, degraded.GetProperty("recommendations").ValueKind);
             Assert.Equal(4, degraded.GetProperty("product").GetProperty("id").GetInt32());
 
             // A product seen while Python answered keeps its last good list, marked degraded.
-            var remembered = await GetPageAsync(shop.Client, 3);
+            var remembered = await ProductPages.GetAsync(shop.Client, 3);
             Assert.Equal([33, 44, 55, 6], remembered.GetProperty("recommendations").EnumerateArray().Select(e => e.GetInt32()));
             Assert.Contains("recommendations", remembered.GetProperty("degraded").EnumerateArray().Select(e => e.GetString()));
         }
@@ -87,30 +85,6 @@ public sealed class ShopThroughSidecarTests
         var own = Path.Combine(here.Parent!.Parent!.FullName, "Shop.Host", here.Name, "Shop.Host.dll");
         Assert.True(File.Exists(own), $"Build shop/Shop.Host first: {own} is missing.");
         return own;
-    }
-
-    // The first pages of a cold shop on a busy machine can miss a budget; a healthy path answers whole soon after.
-    private static async Task<JsonElement> GetGoodPageAsync(HttpClient client, int id)
-    {
-        JsonElement page = default;
-        for (var attempt = 0; attempt < 10; attempt++)
-        {
-            page = await GetPageAsync(client, id);
-            if (page.GetProperty("degraded").GetArrayLength() == 0)
-            {
-                return page;
-            }
-        }
-
-        Assert.Fail($"ten pages in a row were degraded with Python healthy behind the sidecar: {page}");
-        return page;
-    }
-
-    private static async Task<JsonElement> GetPageAsync(HttpClient client, int id)
-    {
-        using var response = await client.GetAsync($"/api/products/{id}/page", Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).Clone();
     }
 
     private static void DeleteQuietly(string path)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
+using Bulwark.Testing;
 
 namespace Shop.Host.Tests;
 
@@ -22,7 +22,7 @@ public sealed class ProductPageTests
         await using var standIns = await StandIns.StartAsync();
         await using var shop = await RunningShop.StartAsync(null, null, standIns.ShopArgs);
 
-        var page = await GetGoodPageAsync(shop.Client, 3);
+        var page = await ProductPages.GetWholeAsync(shop.Client, 3);
 
         Assert.Equal(3, page.GetProperty("product").GetProperty("id").GetInt32());
         Assert.True(page.GetProperty("stock").GetProperty("available").GetInt32() > 0);
@@ -55,7 +55,7 @@ public sealed class ProductPageTests
     {
         await using var standIns = await StandIns.StartAsync();
         await using var shop = await RunningShop.StartAsync(null, null, standIns.ShopArgs);
-        var fresh = await GetGoodPageAsync(shop.Client, 5);
+        var fresh = await ProductPages.GetWholeAsync(shop.Client, 5);
         await StandIns.SetFaultsAsync(standIns.Recommendations, new { down = true });
 
         var stale = await GetPageAsync(shop, 5);
@@ -110,11 +110,11 @@ public sealed class ProductPageTests
         using var customers = new HttpClient { BaseAddress = shop.Client.BaseAddress };
         customers.DefaultRequestHeaders.Add("X-Api-Key", "page-burst");
         // One page first, so the burst measures the compartment rather than the first request's JIT and connections.
-        await GetPageAsync(customers, 1);
+        await ProductPages.GetAsync(customers, 1);
 
         for (var round = 1; round <= 3; round++)
         {
-            var pages = await Task.WhenAll(Enumerable.Range(1, Customers).Select(i => GetPageAsync(customers, 1 + (i % 20))));
+            var pages = await Task.WhenAll(Enumerable.Range(1, Customers).Select(i => ProductPages.GetAsync(customers, 1 + (i % 20))));
 
             var degraded = pages.Count(p => p.GetProperty("degraded").GetArrayLength() > 0);
             Assert.True(degraded == 0, $"round {round}: {degraded} of {Customers} pages were degraded with a healthy engine");
@@ -140,31 +140,5 @@ public sealed class ProductPageTests
         _ => new { errorRate = 1.0 },
     };
 
-    private static Task<JsonElement> GetPageAsync(RunningShop shop, int id) => GetPageAsync(shop.Client, id);
-
-    // A cold shop's first engine call (JIT, a new connection) can overrun the part's 300 ms budget on a loaded CI
-    // machine, and the page then rightly answers degraded. Tests whose premise is a healthy answer ask a few times;
-    // a shop that never serves one still fails.
-    private static async Task<JsonElement> GetGoodPageAsync(HttpClient client, int id)
-    {
-        JsonElement page = default;
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            page = await GetPageAsync(client, id);
-            if (page.GetProperty("degraded").GetArrayLength() == 0)
-            {
-                return page;
-            }
-        }
-
-        Assert.Fail($"five pages in a row were degraded with a healthy engine: {page}");
-        return page;
-    }
-
-    private static async Task<JsonElement> GetPageAsync(HttpClient client, int id)
-    {
-        using var response = await client.GetAsync($"/api/products/{id}/page", Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).Clone();
-    }
+    private static Task<JsonElement> GetPageAsync(RunningShop shop, int id) => ProductPages.GetAsync(shop.Client, id);
 }
