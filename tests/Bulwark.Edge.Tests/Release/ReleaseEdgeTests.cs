@@ -249,6 +249,15 @@ public sealed class ReleaseEdgeTests : IAsyncLifetime
         request.Headers.Add("X-Api-Key", "not-the-key");
         using var wrong = await _edge.Client.SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+
+        // Every command a stranger might try, the newest (step) included: refused before it reaches the release.
+        foreach (var command in new[] { "switch", "canary", "canary/analyse", "canary/promote", "canary/step", "canary/rollback" })
+        {
+            // A JSON body: without one, the routes that take a body do not match and the request goes on to the proxy.
+            using var body = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+            using var post = await _edge.Client.PostAsync(new Uri("/edge/release/" + command, UriKind.Relative), body, TestContext.Current.CancellationToken);
+            Assert.True(post.StatusCode == HttpStatusCode.Unauthorized, $"POST /edge/release/{command} without a key answered {(int)post.StatusCode}");
+        }
     }
 
     private JsonObject Config(int minSample, int failureLimit) => new()
