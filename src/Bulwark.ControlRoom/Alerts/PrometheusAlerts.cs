@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Bulwark.ControlRoom.Hosting;
 using Microsoft.Extensions.Options;
@@ -15,9 +14,6 @@ internal sealed class PrometheusAlerts(IHttpClientFactory clients, IOptions<Cont
 {
     /// <summary>The named client (its handlers are the host's defaults for every client).</summary>
     public const string HttpClientName = "Bulwark.ControlRoom.Alerts";
-
-    // Thousands of alerts with their labels fit; a misconfigured URL serving something huge does not fill the memory.
-    private const int MaxResponseBytes = 4 * 1024 * 1024;
 
     private readonly AlertsOptions _options = options.Value.Alerts;
 
@@ -60,31 +56,17 @@ internal sealed class PrometheusAlerts(IHttpClientFactory clients, IOptions<Cont
         }
 
         var uri = AlertsUri(server);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Timeout);
-        try
+        using var client = clients.CreateClient(HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        var answer = await BoundedHttp.SendAsync(client, request, _options.Timeout, "Bulwark:ControlRoom:Alerts:Timeout", cancellationToken).ConfigureAwait(false);
+        if (answer.Failure is { } why)
         {
-            using var client = clients.CreateClient(HttpClientName);
-            client.MaxResponseContentBufferSize = MaxResponseBytes;
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                return Unreachable(uri, string.Create(CultureInfo.InvariantCulture, $"it answered {(int)response.StatusCode} {response.ReasonPhrase}"));
-            }
+            return Unreachable(uri, why);
+        }
 
-            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-            return Parse(body, _options.MaxAlerts, uri);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return Unreachable(uri, string.Create(CultureInfo.InvariantCulture, $"no answer within {_options.Timeout.TotalMilliseconds:F0} ms (Bulwark:ControlRoom:Alerts:Timeout)"));
-        }
-        catch (HttpRequestException e)
-        {
-            return Unreachable(uri, e.Message);
-        }
+        return answer.Status is >= 200 and <= 299
+            ? Parse(answer.Body, _options.MaxAlerts, uri)
+            : Unreachable(uri, string.Create(CultureInfo.InvariantCulture, $"it answered {answer.Status} {answer.Reason}"));
     }
 
     internal static AlertReading Parse(byte[] json, int maxAlerts, Uri uri)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Bulwark.ControlRoom.Hosting;
 using Microsoft.Extensions.Options;
@@ -21,7 +20,6 @@ internal sealed class EdgeRelease(IHttpClientFactory clients, IOptions<ControlRo
     public static readonly IReadOnlySet<string> Commands = new HashSet<string>(StringComparer.Ordinal) { "step", "promote", "rollback", "analyse" };
 
     // 200 decisions with their state and detail are well under 1 MiB; an address serving something huge does not fill memory.
-    private const int MaxResponseBytes = 4 * 1024 * 1024;
 
     private readonly EdgePanelOptions _options = options.Value.Edge;
 
@@ -139,28 +137,11 @@ internal sealed class EdgeRelease(IHttpClientFactory clients, IOptions<ControlRo
     private async Task<Answer> SendAsync(HttpMethod method, string path, TimeSpan limit, string limitKey, CancellationToken cancellationToken)
     {
         var uri = new Uri(Edge!.ToString().TrimEnd('/') + "/" + path);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(limit);
-        try
-        {
-            using var client = clients.CreateClient(HttpClientName);
-            client.MaxResponseContentBufferSize = MaxResponseBytes;
-            using var request = new HttpRequestMessage(method, uri);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            request.Headers.TryAddWithoutValidation(_options.HeaderName, _options.ApiKey);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-            return new Answer(uri, (int)response.StatusCode, response.ReasonPhrase, body, null);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new Answer(uri, 0, null, [], string.Create(CultureInfo.InvariantCulture,
-                $"unreachable: {uri} — no answer within {limit.TotalMilliseconds:F0} ms (Bulwark:ControlRoom:Edge:{limitKey})"));
-        }
-        catch (HttpRequestException e)
-        {
-            return new Answer(uri, 0, null, [], $"unreachable: {uri} — {e.Message}");
-        }
+        using var client = clients.CreateClient(HttpClientName);
+        using var request = new HttpRequestMessage(method, uri);
+        request.Headers.TryAddWithoutValidation(_options.HeaderName, _options.ApiKey);
+        var answer = await BoundedHttp.SendAsync(client, request, limit, "Bulwark:ControlRoom:Edge:" + limitKey, cancellationToken).ConfigureAwait(false);
+        return new Answer(uri, answer.Status, answer.Reason, answer.Body, answer.Failure is { } why ? $"unreachable: {uri} — {why}" : null);
     }
 
     // A problem-details answer says why in its detail; a 401/403 names the setting to fix.
