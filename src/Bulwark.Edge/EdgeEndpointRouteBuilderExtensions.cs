@@ -25,6 +25,11 @@ public static class EdgeEndpointRouteBuilderExtensions
         var operators = endpoints.MapGroup("/edge").WithTags("Edge operations").AddEndpointFilter(OperatorKeyFilter.InvokeAsync);
         EdgeOperatorEndpoints.Map(operators);
         CellEndpoints.Map(operators.MapGroup("/cells"));
+
+        // Everything else under /edge belongs to the edge too: without this, a command whose JSON body is missing (its
+        // route does not match without a JSON content type) or a mistyped path would go on to the catch-all proxy and
+        // reach a shop. It sits behind the same key filter, so a stranger learns nothing more than 401.
+        operators.Map("/{**rest}", EdgeOperatorEndpoints.Unmatched).WithName("EdgeOperatorUnmatched").ExcludeFromDescription();
         return endpoints.MapReverseProxy(pipeline =>
         {
             pipeline.Use(EdgeDeadlineStep.InvokeAsync);

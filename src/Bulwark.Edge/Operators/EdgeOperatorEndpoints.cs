@@ -28,6 +28,23 @@ internal static partial class EdgeOperatorEndpoints
         edge.MapPost("/release/canary/rollback", (ReleaseController release) => ToResult(release.RollBack("operator"))).WithName("EdgeCanaryRollback");
     }
 
+    /// <summary>
+    /// Answers a request under <c>/edge</c> that no operator endpoint takes: 415 for a command sent without a JSON body
+    /// (the commands that take one match only <c>application/json</c>), 404 for anything else.
+    /// </summary>
+    public static ProblemHttpResult Unmatched(HttpRequest request)
+    {
+        if ((HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method)) && !request.HasJsonContentType())
+        {
+            return ProblemResults.Create(
+                StatusCodes.Status415UnsupportedMediaType,
+                "Unsupported media type",
+                $"Edge operator commands take a JSON body: send {request.Method} {request.Path} with Content-Type: application/json (for example {{\"slot\": \"green\"}}), or check the path in docs/edge.md.");
+        }
+
+        return ProblemResults.NotFound($"No edge operator endpoint answers {request.Method} {request.Path}: GET /edge/release and GET /edge/strangler show the state; docs/edge.md lists the commands.");
+    }
+
     private static Ok<StranglerReport> Strangler(StranglerTable table, IOptionsMonitor<EdgeOptions> options, TimeProvider time)
     {
         var now = time.GetUtcNow();

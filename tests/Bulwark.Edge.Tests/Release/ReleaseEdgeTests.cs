@@ -253,11 +253,42 @@ public sealed class ReleaseEdgeTests : IAsyncLifetime
         // Every command a stranger might try, the newest (step) included: refused before it reaches the release.
         foreach (var command in new[] { "switch", "canary", "canary/analyse", "canary/promote", "canary/step", "canary/rollback" })
         {
-            // A JSON body: without one, the routes that take a body do not match and the request goes on to the proxy.
+            // A JSON body, so each command's own route is the one that refuses (without one the edge's 415 answers).
             using var body = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
             using var post = await _edge.Client.PostAsync(new Uri("/edge/release/" + command, UriKind.Relative), body, TestContext.Current.CancellationToken);
             Assert.True(post.StatusCode == HttpStatusCode.Unauthorized, $"POST /edge/release/{command} without a key answered {(int)post.StatusCode}");
         }
+    }
+
+    [Fact]
+    public async Task OperatorCommand_WithoutAJsonBody_Is415AndNeverReachesAShop()
+    {
+        var before = _blue.Requests + _green.Requests;
+        foreach (var (method, path) in new[] { (HttpMethod.Post, "/edge/release/switch"), (HttpMethod.Post, "/edge/release/canary"), (HttpMethod.Put, "/edge/release/canary/weight"), (HttpMethod.Put, "/edge/strangler/catalog/target") })
+        {
+            // A form post, a text body and no body at all: none may go on to the proxy.
+            foreach (var content in new HttpContent?[] { new StringContent("slot=green", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"), new StringContent("green"), null })
+            {
+                using (content)
+                {
+                    using var request = new HttpRequestMessage(method, path) { Content = content };
+                    request.Headers.Add("X-Api-Key", EdgeUnderTest.OperatorKey);
+                    using var response = await _edge.Client.SendAsync(request, TestContext.Current.CancellationToken);
+                    var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+                    Assert.True(response.StatusCode == HttpStatusCode.UnsupportedMediaType, $"{method} {path} ({content?.Headers.ContentType?.MediaType ?? "no body"}) answered {(int)response.StatusCode}: {text}");
+                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                    Assert.Contains("application/json", text, StringComparison.Ordinal);
+                }
+            }
+        }
+
+        // A mistyped path under /edge is the edge's 404, and a stranger still gets 401 before anything is said.
+        using var typo = await _edge.SendOperatorAsync(HttpMethod.Get, "/edge/relase");
+        Assert.Equal(HttpStatusCode.NotFound, typo.StatusCode);
+        using var stranger = await _edge.Client.PostAsync(new Uri("/edge/release/switch", UriKind.Relative), new StringContent("green"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, stranger.StatusCode);
+        Assert.Equal(before, _blue.Requests + _green.Requests);
+        Assert.Equal("blue", (await _edge.GetJsonAsync("/edge/release"))["state"]!["live"]!.GetValue<string>());
     }
 
     private JsonObject Config(int minSample, int failureLimit) => new()
