@@ -68,6 +68,55 @@ public sealed class SidecarPolicyTests
     }
 
     [Fact]
+    public async Task Breaker_PythonHangs_AttemptTimeoutsOpenIt_AndPythonStopsBeingCalled()
+    {
+        // A hang fails no request by itself: only a timeout inside the breaker makes it count. 300 ms per attempt here
+        // (the shipped 200 ms, widened for a busy machine) inside the rig's 2 s per call.
+        await using var rig = await SidecarRig.StartAsync("--Bulwark:Resilience:Pipelines:recommendations:AttemptTimeout=00:00:00.300");
+        await rig.SetFaultsAsync(new { latencyMs = 10_000 });
+
+        // Twelve hanging calls at once: each attempt times out, which is more than the breaker's minimum of ten.
+        var hung = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        {
+            using var response = await rig.Sidecar.Client.GetAsync(Recommendations, Ct);
+            return response.Headers.TryGetValues("X-Bulwark-Sidecar-Refused", out var why) ? why.Single() : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+        }));
+        Assert.All(hung, why => Assert.Contains(why, new[] { "deadline_exceeded", "circuit_open" }));
+
+        // Open now: twenty more callers are answered at once, and the hanging service hears of none of them.
+        var reachedWhenOpened = await rig.PythonRequestsAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var response = await rig.Sidecar.Client.GetAsync(Recommendations, Ct);
+            return response.Headers.TryGetValues("X-Bulwark-Sidecar-Refused", out var why) ? why.Single() : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+        }));
+        Assert.All(answers, why => Assert.Equal("circuit_open", why));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"20 refusals took {clock.Elapsed.TotalMilliseconds:0} ms; an open breaker answers without waiting for the upstream.");
+        Assert.Equal(reachedWhenOpened, await rig.PythonRequestsAsync());
+    }
+
+    [Fact]
+    public async Task Breaker_PythonHangs_WithOnlyTheWholeCallTimeout_NeverOpens()
+    {
+        // Why the shipped pipeline has an attempt timeout: the whole-call timeout sits outside the breaker, and a call it
+        // cancels is the caller giving up, which the breaker rightly does not count. 500 ms per call, no attempt timeout
+        // before it (the rig's 2 s).
+        await using var rig = await SidecarRig.StartAsync("--Bulwark:Resilience:Pipelines:recommendations:Timeout=00:00:00.500");
+        await rig.SetFaultsAsync(new { latencyMs = 10_000 });
+
+        for (var round = 0; round < 2; round++)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+            {
+                using var response = await rig.Sidecar.Client.GetAsync(Recommendations, Ct);
+                return response.Headers.TryGetValues("X-Bulwark-Sidecar-Refused", out var why) ? why.Single() : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+            }));
+            Assert.All(answers, why => Assert.Equal("deadline_exceeded", why));
+        }
+    }
+
+    [Fact]
     public async Task Retry_PythonFailsEveryRequest_RetriesCappedByBudget()
     {
         // Three retries a call, but the budget allows retries of 10 % of calls and no floor; the breaker is kept out of

@@ -76,6 +76,8 @@ internal sealed class SidecarRig : IAsyncDisposable
         // The shipped 300 ms and 2 s are for a warm sidecar on a quiet machine; the test machine is neither.
         "--Bulwark:Deadlines:DefaultBudget=00:00:10",
         $"--Bulwark:Resilience:Pipelines:recommendations:Timeout={UpstreamTimeout}",
+        // The shipped 200 ms per attempt likewise; a test about the attempt timeout sets its own after this.
+        $"--Bulwark:Resilience:Pipelines:recommendations:AttemptTimeout={UpstreamTimeout}",
         .. settings,
     ];
 
