@@ -7,11 +7,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Shop.Infrastructure.Data;
+using Shop.Identity.Contracts;
 using Shop.Infrastructure.EventSourcing;
+using Shop.Infrastructure.Messaging;
 using Shop.Infrastructure.Modules;
 using Shop.Infrastructure.Sharding;
 using Shop.Wallet.Api;
 using Shop.Wallet.Domain;
+using Shop.Wallet.Handlers;
 using Shop.Wallet.Sharding;
 
 namespace Shop.Wallet;
@@ -29,10 +32,13 @@ public sealed class WalletModule : IShopModule
     /// <inheritdoc />
     public static IReadOnlyList<ModuleMigration> Migrations => [];
 
+    /// <summary>The name of the module's subscription on the bus.</summary>
+    public const string SubscriptionName = "wallet";
+
     /// <summary>
     /// Registers wallets on the shop's event store (snapshots every <c>Bulwark:EventSourcing:SnapshotEvery</c> events),
     /// or, when <c>Shop:Sharding:Shards</c> lists databases, on event streams sharded by the owning customer
-    /// (docs/sharding.md).
+    /// (docs/sharding.md); subscribes to <c>CustomerForgotten</c> (needs <c>AddShopMessaging</c>).
     /// </summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
@@ -52,6 +58,9 @@ public sealed class WalletModule : IShopModule
 
         services.TryAddSingleton(sp => new WalletIds(sp.GetService<IShardRouter>()));
         services.TryAddSingleton(sp => new WalletFleet(sp.GetService<IShardRouter>(), sp.GetRequiredService<ShopDatabase>(), sp.GetRequiredService<TimeProvider>()));
+
+        // A forgotten customer's wallets are forgotten too (docs/data-products.md#forgetting-a-customer).
+        services.AddShopSubscription(SubscriptionName, s => s.On<CustomerForgotten, ForgetCustomerWalletsHandler>(CustomerForgotten.Topic));
     }
 
     /// <summary>Maps <c>/api/wallets</c>.</summary>

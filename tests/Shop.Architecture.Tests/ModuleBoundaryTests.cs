@@ -45,6 +45,7 @@ public sealed class ModuleBoundaryTests
         ["Shop.Rewards"] = ["Shop.Identity", "Shop.Orders"],
         ["Shop.Analytics"] = ["Shop.Identity", "Shop.Orders"],
         ["Shop.Returns"] = ["Shop.Orders"],
+        ["Shop.Wallet"] = ["Shop.Identity"],
     };
 
     [Theory]

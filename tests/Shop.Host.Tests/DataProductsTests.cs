@@ -128,6 +128,62 @@ public sealed class DataProductsTests
         }
     }
 
+    [Fact]
+    public async Task ForgetCustomer_ErasesTheAccount_AndShredsTheirWalletKeysButNoOneElses()
+    {
+        await using var shop = await RunningShop.StartAsync();
+        using var ada = await shop.NewCustomerAsync("Ada Lovelace");
+        using var bob = await shop.NewCustomerAsync("Bob");
+        var adaWallets = new[] { await OpenWalletAsync(ada.Client), await OpenWalletAsync(ada.Client) };
+        var bobWallet = await OpenWalletAsync(bob.Client);
+
+        using var forget = await shop.Admin.DeleteAsync($"/api/users/{ada.Id}/personal-data", Ct);
+        Assert.Equal(HttpStatusCode.OK, forget.StatusCode);
+
+        // The account: no e-mail, no name, no password left; the id stays (orders and ledgers name it).
+        var account = await shop.Admin.GetFromJsonAsync<JsonElement>($"/api/users/{ada.Id}", Ct);
+        Assert.Equal($"forgotten-{ada.Id:N}@forgotten.invalid", account.GetProperty("email").GetString());
+        Assert.Equal("Forgotten customer", account.GetProperty("displayName").GetString());
+        using (var signIn = await shop.Client.PostAsJsonAsync("/api/users/sign-in", new { email = ada.Email, password = ShopCustomer.Password }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
+        }
+
+        // Her e-mail is no longer held (a new sign-up may take it), and nobody else's account changed.
+        using (var newcomer = await shop.Client.PostAsJsonAsync("/api/users", new { email = ada.Email, displayName = "Someone new", password = ShopCustomer.Password }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, newcomer.StatusCode);
+        }
+
+        Assert.Equal("Bob", (await shop.Admin.GetFromJsonAsync<JsonElement>($"/api/users/{bob.Id}", Ct)).GetProperty("displayName").GetString());
+
+        // Her wallets, through CustomerForgotten on the bus: each key shredded; Bob's untouched.
+        foreach (var wallet in adaWallets)
+        {
+            await Eventually.WaitAsync(
+                () => shop.Admin.GetFromJsonAsync<JsonElement>($"/api/wallets/{wallet}", Ct),
+                w => w.GetProperty("personalDataShredded").GetBoolean(),
+                $"Ada's wallet {wallet} to be shredded");
+        }
+
+        var bobs = await shop.Admin.GetFromJsonAsync<JsonElement>($"/api/wallets/{bobWallet}", Ct);
+        Assert.False(bobs.GetProperty("personalDataShredded").GetBoolean());
+        Assert.Equal("Bob Builder", bobs.GetProperty("ownerName").GetString());
+
+        // A repeat finds everything already done.
+        using var again = await shop.Admin.DeleteAsync($"/api/users/{ada.Id}/personal-data", Ct);
+        Assert.True((await again.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("alreadyForgotten").GetBoolean());
+    }
+
+    private static async Task<string> OpenWalletAsync(HttpClient customer)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/wallets") { Content = JsonContent.Create(new { ownerName = "Bob Builder", ownerEmail = "owner@example.com" }) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await customer.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+    }
+
     private static async Task<long> BuildAsync(RunningShop shop, string product)
     {
         using var response = await shop.Admin.PostAsync($"/api/data-products/{product}/builds", null, Ct);

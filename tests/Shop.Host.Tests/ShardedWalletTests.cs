@@ -62,6 +62,44 @@ public sealed class ShardedWalletTests
     }
 
     [Fact]
+    public async Task ForgetCustomer_Sharded_ShredsTheKeysOfTheirWalletsOnTheirShardOnly()
+    {
+        await using var databases = await ShardDatabases.CreateAsync(shards: 2);
+        await using var shop = await RunningShop.StartAsync(null, null, [.. RunningShop.RoomyPaymentBudgets, .. databases.Args]);
+        var customers = new List<(ShopCustomer Customer, string Wallet)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var customer = await shop.NewCustomerAsync();
+            customers.Add((customer, await OpenAsync(customer.Client)));
+        }
+
+        try
+        {
+            var (forgotten, wallet) = customers[0];
+            using (var forget = await shop.Admin.DeleteAsync($"/api/users/{forgotten.Id}/personal-data", Ct))
+            {
+                Assert.Equal(HttpStatusCode.OK, forget.StatusCode);
+            }
+
+            await Eventually.WaitAsync(
+                () => shop.Admin.GetFromJsonAsync<JsonElement>($"/api/wallets/{wallet}", Ct),
+                w => w.GetProperty("personalDataShredded").GetBoolean(),
+                $"the forgotten customer's wallet {wallet} (on a shard) to be shredded");
+            foreach (var (_, other) in customers.Skip(1))
+            {
+                Assert.False((await shop.Admin.GetFromJsonAsync<JsonElement>($"/api/wallets/{other}", Ct)).GetProperty("personalDataShredded").GetBoolean());
+            }
+        }
+        finally
+        {
+            foreach (var (customer, _) in customers)
+            {
+                customer.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task WalletSummary_ShardNotAnsweringBeforeDeadline_NamedAsMissingNotHidden()
     {
         await using var databases = await ShardDatabases.CreateAsync(shards: 2);

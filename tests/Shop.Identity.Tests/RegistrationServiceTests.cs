@@ -27,6 +27,30 @@ public sealed class RegistrationServiceTests
     }
 
     [Fact]
+    public async Task Forget_ErasesPersonalDataAndPassword_AnnouncedOnce_AndTheEmailIsFreeAgain()
+    {
+        var store = new InMemoryUserStore();
+        var clock = new FakeTimeProvider(Now);
+        var service = new RegistrationService(store, new AspNetPasswordHashing(Options.Create(new PasswordHasherOptions())), clock);
+        var ada = (await service.RegisterAsync("ada@example.com", "Ada", "correct-horse-battery", TestContext.Current.CancellationToken)).User!;
+        clock.Advance(TimeSpan.FromDays(30));
+
+        Assert.True(await service.ForgetAsync(ada.Id, TestContext.Current.CancellationToken));
+        Assert.False(await service.ForgetAsync(ada.Id, TestContext.Current.CancellationToken));
+        Assert.False(await service.ForgetAsync(Guid.NewGuid(), TestContext.Current.CancellationToken));
+
+        var forgotten = (await service.FindAsync(ada.Id, TestContext.Current.CancellationToken))!;
+        Assert.True(forgotten.IsForgotten);
+        Assert.DoesNotContain("ada", forgotten.Email.Value, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(User.ForgottenDisplayName, forgotten.DisplayName);
+        Assert.Equal(Now, forgotten.RegisteredAt);
+        Assert.Null(await service.SignInAsync("ada@example.com", "correct-horse-battery", TestContext.Current.CancellationToken));
+        var announced = Assert.Single(store.Forgotten);
+        Assert.Equal((ada.Id, Now.AddDays(30)), (announced.CustomerId, announced.ForgottenAt));
+        Assert.NotNull((await service.RegisterAsync("ada@example.com", "Ada again", "correct-horse-battery", TestContext.Current.CancellationToken)).User);
+    }
+
+    [Fact]
     public async Task Register_SameEmailDifferentCase_IsTakenAndAnnouncedOnce()
     {
         var store = new InMemoryUserStore();

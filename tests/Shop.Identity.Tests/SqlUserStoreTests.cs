@@ -61,6 +61,43 @@ public abstract class SqlUserStoreContract : IAsyncLifetime
         Assert.NotNull(await store.FindCredentialsAsync(EmailAddress.Parse("ken@example.com"), Ct));
     }
 
+    [Fact]
+    public async Task Forget_ErasesEmailNameAndPassword_AndAnnouncesItOnceInTheSameTransaction()
+    {
+        var (store, outbox, database) = await NewStoreAsync();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 23, 0, 0, TimeSpan.Zero));
+        var ada = User.Register("ada@example.com", "Ada", clock).User!;
+        var bob = User.Register("bob@example.com", "Bob", clock).User!;
+        Assert.True(await store.AddAsync(ada, "hash-a", Ct));
+        Assert.True(await store.AddAsync(bob, "hash-b", Ct));
+        await using (var registered = await outbox.ClaimAsync(10, Ct))
+        {
+            Assert.Equal(2, registered.Messages.Count);
+            await registered.CompleteAsync([.. registered.Messages.Select(m => m.Position)], Ct);
+        }
+
+        // A failing outbox leaves the account as it was: all or nothing.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new SqlUserStore(database, new FailingOutbox()).ForgetAsync(ada.Forget(), clock.GetUtcNow(), Ct));
+        Assert.Equal("Ada", (await store.FindAsync(ada.Id, Ct))!.DisplayName);
+
+        Assert.True(await store.ForgetAsync(ada.Forget(), clock.GetUtcNow(), Ct));
+        Assert.False(await store.ForgetAsync(ada.Forget(), clock.GetUtcNow(), Ct));
+        Assert.False(await store.ForgetAsync(User.Register("nobody@example.com", "Nobody", clock).User!.Forget(), clock.GetUtcNow(), Ct));
+
+        var forgotten = (await store.FindAsync(ada.Id, Ct))!;
+        Assert.True(forgotten.IsForgotten);
+        Assert.Equal(User.ForgottenDisplayName, forgotten.DisplayName);
+        Assert.Null(await store.FindCredentialsAsync(EmailAddress.Parse("ada@example.com"), Ct));
+        Assert.Null((await store.FindCredentialsAsync(forgotten.Email, Ct))!.PasswordHash);
+        Assert.Equal("Bob", (await store.FindAsync(bob.Id, Ct))!.DisplayName);
+        Assert.Equal("hash-b", (await store.FindCredentialsAsync(bob.Email, Ct))!.PasswordHash);
+
+        await using var claim = await outbox.ClaimAsync(10, Ct);
+        var message = Assert.Single(claim.Messages);
+        Assert.Equal(CustomerForgotten.Topic, message.Topic);
+        Assert.Equal(new CustomerForgotten(ada.Id, clock.GetUtcNow()), message.ReadJson<CustomerForgotten>());
+    }
+
     /// <inheritdoc />
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 

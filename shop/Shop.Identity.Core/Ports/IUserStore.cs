@@ -16,6 +16,13 @@ public interface IUserStore
 
     /// <summary>The id and password hash of the user with <paramref name="email"/>, if any (a user from before passwords has none).</summary>
     Task<StoredCredentials?> FindCredentialsAsync(EmailAddress email, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the user's personal data with <paramref name="forgotten"/> (<see cref="User.Forget"/>), drops their
+    /// password and announces it (<c>CustomerForgotten</c>) atomically: an adapter writes all or nothing.
+    /// <see langword="false"/> when there is no such user or they were already forgotten (nothing written).
+    /// </summary>
+    Task<bool> ForgetAsync(User forgotten, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 /// <summary>What sign-in checks a password against.</summary>

@@ -58,6 +58,17 @@ public sealed class RegistrationService(IUserStore store, IPasswordHashing passw
 
     /// <summary>The user with <paramref name="id"/>, if any.</summary>
     public Task<User?> FindAsync(Guid id, CancellationToken cancellationToken) => store.FindAsync(id, cancellationToken);
+
+    /// <summary>
+    /// Erases the personal data of the user with <paramref name="id"/> (<see cref="User.Forget"/>) and drops their
+    /// password; the store announces it in the same transaction. <see langword="false"/> when there is no such user or
+    /// they were already forgotten.
+    /// </summary>
+    public async Task<bool> ForgetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var user = await store.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        return user is not null && !user.IsForgotten && await store.ForgetAsync(user.Forget(), clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
 }
 
 /// <summary>How a sign-up ended.</summary>

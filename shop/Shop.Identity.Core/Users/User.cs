@@ -55,6 +55,23 @@ public sealed class User
         return (new User(Guid.CreateVersion7(now), address!, name, now), errors);
     }
 
+    /// <summary>The display name of every forgotten customer.</summary>
+    public const string ForgottenDisplayName = "Forgotten customer";
+
+    /// <summary>True when this user's personal data was erased (<see cref="Forget"/>).</summary>
+    public bool IsForgotten => Email == ForgottenEmail(Id);
+
+    /// <summary>
+    /// This user with their personal data erased (GDPR): the e-mail becomes a per-user placeholder on the reserved
+    /// <c>.invalid</c> domain (still unique, never deliverable, never a real customer's) and the name a fixed text; the
+    /// id and sign-up time stay, because orders and ledgers still name the customer. Adapters also drop the password,
+    /// so the account can no longer sign in.
+    /// </summary>
+    public User Forget() => new(Id, ForgottenEmail(Id), ForgottenDisplayName, RegisteredAt);
+
+    /// <summary>The placeholder e-mail of forgotten user <paramref name="id"/>.</summary>
+    public static EmailAddress ForgottenEmail(Guid id) => EmailAddress.Parse($"forgotten-{id:N}@forgotten.invalid");
+
     /// <summary>Rebuilds a stored user (adapters only); the stored data was validated when it was written.</summary>
     public static User Restore(Guid id, string email, string displayName, DateTimeOffset registeredAt) =>
         new(id, EmailAddress.Parse(email), displayName, registeredAt);

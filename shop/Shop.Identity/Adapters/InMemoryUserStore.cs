@@ -11,6 +11,19 @@ internal sealed class InMemoryUserStore : IUserStore
     private readonly Dictionary<Guid, User> _users = [];
     private readonly Dictionary<Guid, string> _hashes = [];
     private readonly List<UserRegistered> _events = [];
+    private readonly List<CustomerForgotten> _forgotten = [];
+
+    /// <summary>The erasures announced, in order.</summary>
+    public IReadOnlyList<CustomerForgotten> Forgotten
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _forgotten];
+            }
+        }
+    }
 
     /// <summary>The events stored with the users, in order.</summary>
     public IReadOnlyList<UserRegistered> Events
@@ -43,6 +56,24 @@ internal sealed class InMemoryUserStore : IUserStore
     }
 
     /// <inheritdoc />
+    /// <inheritdoc />
+    public Task<bool> ForgetAsync(User forgotten, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(forgotten);
+        lock (_gate)
+        {
+            if (!_users.TryGetValue(forgotten.Id, out var user) || user.IsForgotten)
+            {
+                return Task.FromResult(false);
+            }
+
+            _users[forgotten.Id] = forgotten;
+            _hashes.Remove(forgotten.Id);
+            _forgotten.Add(new CustomerForgotten(forgotten.Id, at));
+            return Task.FromResult(true);
+        }
+    }
+
     public Task<User?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         lock (_gate)

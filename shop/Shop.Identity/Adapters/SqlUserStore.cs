@@ -56,6 +56,32 @@ internal sealed class SqlUserStore(ModuleDatabase<IdentityModule> identity, IOut
         return true;
     }
 
+    public Task<bool> ForgetAsync(User forgotten, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(forgotten);
+        return identity.WriteAsync((connection, transaction, token) => EraseAsync(connection, transaction, forgotten, at, token), cancellationToken);
+    }
+
+    private async Task<bool> EraseAsync(DbConnection connection, DbTransaction transaction, User forgotten, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        // One statement decides: a second erasure (or one racing this) matches no row and announces nothing.
+        await using (var erase = connection.CreateCommand(
+            "UPDATE identity_users SET email = @email, display_name = @name, password_hash = NULL WHERE id = @id AND email <> @email;", transaction)
+            .With("id", forgotten.Id.ToString())
+            .With("email", forgotten.Email.Value)
+            .With("name", forgotten.DisplayName))
+        {
+            if (await erase.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
+        }
+
+        await outbox.EnqueueJsonAsync(connection, transaction, CustomerForgotten.Topic, forgotten.Id.ToString(), new CustomerForgotten(forgotten.Id, at), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
     public async Task<User?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await identity.OpenAsync(cancellationToken);

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Shop.Infrastructure.Admin;
 using Shop.Wallet.Domain;
+using Shop.Wallet.Sharding;
 
 namespace Shop.Wallet.Api;
 
@@ -20,8 +21,6 @@ namespace Shop.Wallet.Api;
 /// </summary>
 internal static class WalletCellTransfer
 {
-    private const string OpenedType = "wallet.WalletOpened";
-
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var cells = endpoints.MapGroup("/api/admin/cells/customers/{customerId:guid}/wallets").WithTags("Cells");
@@ -30,10 +29,10 @@ internal static class WalletCellTransfer
     }
 
     private static async Task<Ok<WalletExport>> ExportAsync(
-        Guid customerId, IEventStore events, EventSerializer serializer, AggregateRepository<WalletAccount> repository, ISubjectKeyStore keys, CancellationToken cancellationToken)
+        Guid customerId, IEventStore events, EventSerializer serializer, AggregateRepository<WalletAccount> repository, ISubjectKeyStore keys, WalletFleet fleet, CancellationToken cancellationToken)
     {
         var wallets = new List<ExportedWallet>();
-        foreach (var walletId in await WalletsOfAsync(customerId, events, serializer, cancellationToken))
+        foreach (var walletId in await fleet.WalletsOfAsync(customerId, cancellationToken))
         {
             var shredded = await keys.GetKeyAsync(walletId, cancellationToken) is null;
             var stream = await events.ReadStreamAsync(repository.StreamId(walletId), 1, null, cancellationToken);
@@ -120,40 +119,6 @@ internal static class WalletCellTransfer
 
         return TypedResults.Ok(new WalletImportReport(body.Wallets.Count, appended, present));
     }
-
-    // The wallets the customer opened: every WalletOpened in the log that names them. A scan of the log, which a
-    // move (rare, by an operator) can afford; a per-customer index would make it a lookup.
-    private static async Task<List<string>> WalletsOfAsync(Guid customerId, IEventStore events, EventSerializer serializer, CancellationToken cancellationToken)
-    {
-        var wallets = new List<string>();
-        var head = await events.GetHeadPositionAsync(cancellationToken);
-        for (long position = 0; position < head;)
-        {
-            var page = await events.ReadAllAsync(position, 1000, cancellationToken);
-            if (page.Count == 0)
-            {
-                break;
-            }
-
-            foreach (var recorded in page.Where(r => IsOpened(r.EventType)))
-            {
-                if (JsonNode.Parse(recorded.Data.Span)?["customerId"]?.GetValue<string>() is { } owner && Guid.TryParse(owner, out var id) && id == customerId)
-                {
-                    wallets.Add(recorded.StreamId[(recorded.StreamId.IndexOf('-', StringComparison.Ordinal) + 1)..]);
-                }
-            }
-
-            position = page[^1].Position;
-        }
-
-        return wallets;
-    }
-
-    // Stored names carry their version ("wallet.WalletOpened.v1", EventTypeRegistry.GetTypeName); a name without one
-    // reads as v1. Comparing with the bare name found no wallet, so a move copied nothing and flipped the customer away
-    // from their data.
-    private static bool IsOpened(string eventType) =>
-        eventType == OpenedType || (eventType.StartsWith(OpenedType + ".v", StringComparison.Ordinal) && int.TryParse(eventType.AsSpan(OpenedType.Length + 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _));
 
     internal sealed record WalletExport(Guid CustomerId, IReadOnlyList<ExportedWallet> Wallets);
 

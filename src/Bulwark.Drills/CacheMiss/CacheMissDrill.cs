@@ -21,10 +21,7 @@ public sealed class CacheMissDrill(CacheMissOptions? options = null)
     protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
         await context.RequireTargetAnswersAsync(ShopPaths.Product(1), cancellationToken).ConfigureAwait(false);
-        if (!context.DefaultHeaders.ContainsKey("X-Api-Key"))
-        {
-            throw new DrillSkippedException("needs an operator key to flush the cache: pass --api-key <operator key>.");
-        }
+        context.RequireOperatorKey("to flush the cache");
 
         // One flush before the run proves the endpoint and the key; a target without one is skipped, not failed.
         var status = await FlushAsync(context, cancellationToken).ConfigureAwait(false);

@@ -35,10 +35,7 @@ public sealed class DataMeshDrill : Drill<DataMeshOptions>
     /// <inheritdoc />
     protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
-        if (!context.DefaultHeaders.ContainsKey("X-Api-Key"))
-        {
-            throw new DrillSkippedException("needs an operator key for the data product catalogue and the customer erasure: pass --api-key <operator key>.");
-        }
+        context.RequireOperatorKey("for the data product catalogue and the customer erasure");
 
         // Not RequireTargetAnswersAsync: its 5 s is less than a cold shop's first answers on a busy machine, and time is
         // judged on the builds only.

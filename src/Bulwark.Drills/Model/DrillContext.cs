@@ -106,6 +106,18 @@ public sealed class DrillContext
             ? dependency
             : throw new DrillSkippedException($"needs the '{name}' dependency's switch: {hint}");
 
+    /// <summary>Skips the drill unless an operator key was given (<c>--api-key</c>, sent as <c>X-Api-Key</c>).</summary>
+    /// <param name="purpose">What the drill needs the key for, e.g. "to flush the cache".</param>
+    /// <exception cref="DrillSkippedException">No operator key was given.</exception>
+    public void RequireOperatorKey(string purpose)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(purpose);
+        if (!DefaultHeaders.ContainsKey("X-Api-Key"))
+        {
+            throw new DrillSkippedException($"needs an operator key {purpose}: pass --api-key <operator key>.");
+        }
+    }
+
     /// <summary>Fails the precondition unless GET <paramref name="path"/> on the target answers 2xx.</summary>
     /// <exception cref="DrillPreconditionException">The target does not answer.</exception>
     public async Task RequireTargetAnswersAsync(string path, CancellationToken cancellationToken)

@@ -48,10 +48,7 @@ public sealed class NeedleDrill : Drill<NeedleOptions>
             throw new DrillPreconditionException($"The log file {Options.LogFile} does not exist.");
         }
 
-        if (!context.DefaultHeaders.ContainsKey("X-Api-Key"))
-        {
-            throw new DrillSkippedException("needs an operator key to take its failed return out of the dead-letter queue afterwards: pass --api-key <operator key>.");
-        }
+        context.RequireOperatorKey("to take its failed return out of the dead-letter queue afterwards");
 
         await context.RequireTargetAnswersAsync("/api/products", cancellationToken).ConfigureAwait(false);
         using var http = Client(context);

@@ -34,10 +34,7 @@ public sealed class PoisonPillDrill : Drill<PoisonPillOptions>
     protected override async Task ArrangeCoreAsync(DrillContext context, CancellationToken cancellationToken)
     {
         await context.RequireTargetAnswersAsync("/api/products", cancellationToken).ConfigureAwait(false);
-        if (!context.DefaultHeaders.ContainsKey("X-Api-Key"))
-        {
-            throw new DrillSkippedException("needs an operator key to read the dead-letter queue: pass --api-key <operator key>.");
-        }
+        context.RequireOperatorKey("to read the dead-letter queue");
 
         using var admin = AdminClient(context);
         _deadLetterIds.Clear();
