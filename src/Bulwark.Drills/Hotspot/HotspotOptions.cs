@@ -15,7 +15,7 @@ public enum HotspotMitigation
 /// <summary>Options of the <see cref="HotspotDrill"/>; see docs/drills.md and docs/sharding.md.</summary>
 public sealed class HotspotOptions
 {
-    /// <summary>Other customers, each with one wallet, sharing the load evenly.</summary>
+    /// <summary>Other customers, each with one wallet, sharing the load evenly and spread evenly over the shards that hold buckets.</summary>
     /// <value>The default value is 12.</value>
     [Range(2, 200)]
     public int OtherCustomers { get; set; } = 12;
@@ -44,10 +44,13 @@ public sealed class HotspotOptions
     [Required(AllowEmptyStrings = false)]
     public string DedicatedShard { get; set; } = "shard-2";
 
-    /// <summary>The other customers' p99 under the hotspot may exceed their baseline p99 by at most this ratio.</summary>
-    /// <value>The default value is 1.2 (within 20%).</value>
-    [Range(1.0, 10.0)]
-    public double MaxP99Ratio { get; set; } = 1.2;
+    /// <summary>
+    /// No shard may take more than this share of the hot phase's routed writes. The hot customer alone sends half of
+    /// them, so below 0.5 no placement can pass; 0.6 lets its own shard carry it and nothing else of note.
+    /// </summary>
+    /// <value>The default value is 0.6.</value>
+    [Range(0.5, 0.99)]
+    public double MaxShardShare { get; set; } = 0.6;
 
     /// <summary>The operator key for <c>/api/admin/shards</c> (per-shard load and the move).</summary>
     /// <value>The default value is the demo shop's key, <c>demo-admin-key-change-me</c>.</value>
