@@ -107,7 +107,7 @@ internal static partial class EdgeOperatorEndpoints
     }
 
     private static CanaryReport Canary(CanaryOptions canary) =>
-        new([.. canary.EffectiveSteps], canary.Interval, canary.MinSample, canary.MaxErrorRate, canary.MaxP99, canary.FailureLimit);
+        new([.. canary.EffectiveSteps], canary.Interval, canary.MinSample, canary.MaxErrorRate, canary.MaxP99, canary.FailureLimit, canary.Baseline);
 
     // The share of all customer requests since the rollout began that saw an error: what the canary cost.
     private static BlastRadiusReport BlastRadius(ReleaseController release)
@@ -140,7 +140,7 @@ internal static partial class EdgeOperatorEndpoints
         IReadOnlyList<SlotReport> Slots,
         CanaryReport Canary);
 
-    internal sealed record CanaryReport(IReadOnlyList<double> Steps, TimeSpan Interval, int MinSample, double MaxErrorRate, TimeSpan MaxP99, int FailureLimit);
+    internal sealed record CanaryReport(IReadOnlyList<double> Steps, TimeSpan Interval, int MinSample, double MaxErrorRate, TimeSpan MaxP99, int FailureLimit, BaselineComparisonOptions Baseline);
 
     internal sealed record SlotReport(string Name, string Role, long InFlight);
 }

@@ -15,8 +15,9 @@ public static class CanaryAnalysis
     /// <param name="options">Thresholds, minimum sample, failure limit and steps.</param>
     /// <param name="step">The current step's index in <see cref="CanaryOptions.Steps"/>.</param>
     /// <param name="failures">Failed analyses so far in this rollout.</param>
+    /// <param name="baseline">The live slot's requests over the same step, for <see cref="CanaryOptions.Baseline"/>; null when unknown.</param>
     /// <returns>The decision and the figures behind it.</returns>
-    public static CanaryDecision Decide(WindowSnapshot canary, CanaryOptions options, int step, int failures)
+    public static CanaryDecision Decide(WindowSnapshot canary, CanaryOptions options, int step, int failures, WindowSnapshot? baseline = null)
     {
         ArgumentNullException.ThrowIfNull(canary);
         ArgumentNullException.ThrowIfNull(options);
@@ -30,6 +31,29 @@ public static class CanaryAnalysis
         if (canary.P99 > options.MaxP99)
         {
             breaches.Add("p99");
+        }
+
+        var comparison = options.Baseline;
+        if (comparison.Enabled)
+        {
+            if (baseline is null || baseline.Requests < options.MinSample)
+            {
+                figures += string.Create(CultureInfo.InvariantCulture, $"; baseline sample too small to compare ({baseline?.Requests ?? 0} of {options.MinSample} requests): thresholds only");
+            }
+            else
+            {
+                var allowedP99 = baseline.P99 is { } p99 && p99 != TimeSpan.MaxValue ? p99 * comparison.MaxP99Ratio + comparison.P99Slack : (TimeSpan?)null;
+                figures += string.Create(CultureInfo.InvariantCulture, $"; baseline {baseline.Requests} requests, error rate {baseline.ErrorRate:P2}, p99 {Ms(baseline.P99)} (canary allowed {(baseline.ErrorRate + comparison.MaxErrorRateIncrease):P2}, {Ms(allowedP99)})");
+                if (canary.Requests > 0 && canary.ErrorRate > baseline.ErrorRate + comparison.MaxErrorRateIncrease)
+                {
+                    breaches.Add("error rate against the baseline");
+                }
+
+                if (allowedP99 is { } allowed && canary.Requests >= options.MinSample && canary.P99 > allowed)
+                {
+                    breaches.Add("p99 against the baseline");
+                }
+            }
         }
 
         // A breach on a small sample still counts: 5 errors in 10 requests is news, and waiting would expose more customers.

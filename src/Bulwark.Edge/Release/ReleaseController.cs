@@ -226,8 +226,11 @@ internal sealed partial class ReleaseController
             }
 
             var options = Options.Canary;
-            var window = Volatile.Read(ref _windows).GetValueOrDefault(canary)?.Snapshot() ?? new WindowSnapshot(0, 0, null);
-            var decision = CanaryAnalysis.Decide(window, options, state.Step, state.Failures);
+            var windows = Volatile.Read(ref _windows);
+            var window = windows.GetValueOrDefault(canary)?.Snapshot() ?? new WindowSnapshot(0, 0, null);
+            // The live slot over the same step (the windows are reset together): the baseline the canary is compared with.
+            var baseline = windows.GetValueOrDefault(state.Live)?.Snapshot();
+            var decision = CanaryAnalysis.Decide(window, options, state.Step, state.Failures, baseline);
             var next = decision.Kind switch
             {
                 CanaryDecisionKind.Promote => state with { Step = decision.NextStep, Weight = options.EffectiveSteps[decision.NextStep] },

@@ -100,6 +100,41 @@ public sealed class CanaryOptions
     /// <value>The default value is 2.</value>
     [Range(1, 100)]
     public int FailureLimit { get; init; } = 2;
+
+    /// <summary>The comparison of the canary with the live slot (the baseline) over the same step.</summary>
+    [ValidateObjectMembers]
+    public BaselineComparisonOptions Baseline { get; init; } = new();
+}
+
+/// <summary>
+/// Judges the canary against the live slot serving the same minutes, besides the absolute thresholds: a canary twice as
+/// slow as the baseline fails even under a loose <see cref="CanaryOptions.MaxP99"/>, and the comparison is with what
+/// customers get today rather than a number chosen once. Both windows need <see cref="CanaryOptions.MinSample"/>
+/// requests; with fewer on the baseline only the thresholds judge, and the decision says so.
+/// </summary>
+public sealed class BaselineComparisonOptions
+{
+    /// <summary>Whether the canary is compared with the baseline at all.</summary>
+    /// <value>
+    /// The default value is <see langword="false"/>: a freshly started canary is often slower than a warm baseline for its
+    /// first minutes, so the comparison is chosen per deployment (the shop's edge turns it on), not imposed.
+    /// </value>
+    public bool Enabled { get; init; }
+
+    /// <summary>How far (0 to 1) the canary's error rate may exceed the baseline's.</summary>
+    /// <value>The default value is 0.01 (one percentage point).</value>
+    [Range(0.0, 1.0)]
+    public double MaxErrorRateIncrease { get; init; } = 0.01;
+
+    /// <summary>How many times the baseline's p99 the canary's may be, before <see cref="P99Slack"/>.</summary>
+    /// <value>The default value is 1.5.</value>
+    [Range(1.0, 100.0)]
+    public double MaxP99Ratio { get; init; } = 1.5;
+
+    /// <summary>Latency added to the allowed p99, so that a fast baseline's jitter (2 ms against 5 ms) is not a failure.</summary>
+    /// <value>The default value is 100 ms.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan P99Slack { get; init; } = TimeSpan.FromMilliseconds(100);
 }
 
 /// <summary>How a customer is recognised for version stickiness.</summary>

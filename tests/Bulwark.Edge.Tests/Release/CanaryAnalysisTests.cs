@@ -6,6 +6,50 @@ public sealed class CanaryAnalysisTests
 {
     private static readonly CanaryOptions Options = new() { MinSample = 50, MaxErrorRate = 0.01, MaxP99 = TimeSpan.FromMilliseconds(500), FailureLimit = 2 };
 
+    private static readonly CanaryOptions Compared = new()
+    {
+        MinSample = 50, MaxErrorRate = 0.10, MaxP99 = TimeSpan.FromSeconds(2), FailureLimit = 2,
+        Baseline = new BaselineComparisonOptions { Enabled = true, MaxErrorRateIncrease = 0.01, MaxP99Ratio = 1.5, P99Slack = TimeSpan.FromMilliseconds(100) },
+    };
+
+    [Fact]
+    public void Decide_CanaryFarSlowerThanTheBaseline_FailsUnderALooseAbsoluteLimit()
+    {
+        // 300 ms is under the absolute 2 s but over 40 × 1.5 + 100 = 160 ms allowed against the live slot.
+        var baseline = new WindowSnapshot(500, 0, TimeSpan.FromMilliseconds(40));
+        var decision = CanaryAnalysis.Decide(new WindowSnapshot(60, 0, TimeSpan.FromMilliseconds(300)), Compared, step: 1, failures: 0, baseline);
+        Assert.Equal(CanaryDecisionKind.Fail, decision.Kind);
+        Assert.Contains("p99 against the baseline", decision.Reason, StringComparison.Ordinal);
+        Assert.Contains("baseline 500 requests", decision.Reason, StringComparison.Ordinal);
+
+        // At the boundary it passes: 160 ms is allowed.
+        Assert.Equal(CanaryDecisionKind.Promote, CanaryAnalysis.Decide(new WindowSnapshot(60, 0, TimeSpan.FromMilliseconds(160)), Compared, 1, 0, baseline).Kind);
+        // And without the comparison the same slow canary is promoted: that is the gap it closes.
+        var thresholdsOnly = new CanaryOptions { MinSample = 50, MaxErrorRate = 0.10, MaxP99 = TimeSpan.FromSeconds(2), FailureLimit = 2 };
+        Assert.Equal(CanaryDecisionKind.Promote, CanaryAnalysis.Decide(new WindowSnapshot(60, 0, TimeSpan.FromMilliseconds(300)), thresholdsOnly, 1, 0, baseline).Kind);
+    }
+
+    [Fact]
+    public void Decide_ErrorRateJudgedAgainstTheBaselines_SoASickDependencyDoesNotBlameTheCanary()
+    {
+        // Both slots see the same failing dependency (5 %): the canary is no worse, so it is promoted.
+        var baseline = new WindowSnapshot(1000, 50, TimeSpan.FromMilliseconds(30));
+        Assert.Equal(CanaryDecisionKind.Promote, CanaryAnalysis.Decide(new WindowSnapshot(100, 5, TimeSpan.FromMilliseconds(30)), Compared, 0, 0, baseline).Kind);
+        // Two points worse than the baseline is the canary's own doing.
+        var worse = CanaryAnalysis.Decide(new WindowSnapshot(100, 7, TimeSpan.FromMilliseconds(30)), Compared, 0, 0, baseline);
+        Assert.Equal(CanaryDecisionKind.Fail, worse.Kind);
+        Assert.Contains("error rate against the baseline", worse.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_BaselineSampleTooSmall_JudgesOnTheThresholdsAndSaysSo()
+    {
+        var decision = CanaryAnalysis.Decide(new WindowSnapshot(60, 0, TimeSpan.FromMilliseconds(300)), Compared, 0, 0, new WindowSnapshot(10, 0, TimeSpan.FromMilliseconds(10)));
+        Assert.Equal(CanaryDecisionKind.Promote, decision.Kind);
+        Assert.Contains("baseline sample too small to compare (10 of 50 requests)", decision.Reason, StringComparison.Ordinal);
+        Assert.Contains("thresholds only", CanaryAnalysis.Decide(new WindowSnapshot(60, 0, null), Compared, 0, 0, baseline: null).Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Decide_CleanSampleBelowMinimum_Holds()
     {

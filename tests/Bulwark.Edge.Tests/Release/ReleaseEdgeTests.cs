@@ -261,6 +261,35 @@ public sealed class ReleaseEdgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Analyse_CanarySlowerThanTheLiveSlot_FailsAgainstTheBaseline_AndWithoutTheComparisonIsPromoted()
+    {
+        // Green answers 250 ms slower than blue: under the absolute 5 s, far over blue's p99 × 1.5 + 50 ms.
+        _green.Latency = TimeSpan.FromMilliseconds(250);
+        foreach (var compare in new[] { true, false })
+        {
+            var config = Config(minSample: 20, failureLimit: 5);
+            var canary = (JsonObject)config["Release"]!["Canary"]!;
+            canary["MaxP99"] = "00:00:05";
+            canary["Baseline"] = new JsonObject { ["Enabled"] = compare, ["P99Slack"] = "00:00:00.050" };
+            await _edge.WriteConfigAsync(config);
+            await Eventually.ReturnsAsync(
+                async () => (await _edge.GetJsonAsync("/edge/release"))["canary"]?["baseline"]?["enabled"]?.GetValue<bool>(),
+                enabled => enabled == compare,
+                "the edge to reload the canary settings");
+            await StartCanaryAsync();
+            await PinnedRequestsAsync("green", 20);
+            await PinnedRequestsAsync("blue", 40);
+
+            var decision = await AnalyseAsync();
+            var reason = decision["reason"]!.GetValue<string>();
+            Assert.True((compare ? "Fail" : "Promote") == decision["kind"]!.GetValue<string>(), reason);
+            Assert.Equal(compare, reason.Contains("p99 against the baseline", StringComparison.Ordinal));
+            using var rollback = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/canary/rollback");
+            Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task OperatorCommand_WithoutAJsonBody_Is415AndNeverReachesAShop()
     {
         var before = _blue.Requests + _green.Requests;
