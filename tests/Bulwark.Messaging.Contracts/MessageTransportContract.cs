@@ -7,6 +7,7 @@ using Bulwark.Messaging.DeadLetters;
 using Bulwark.Messaging.Diagnostics;
 using Bulwark.Messaging.Serialization;
 using Bulwark.Messaging.Subscriptions;
+using Bulwark.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bulwark.Messaging.Contracts;

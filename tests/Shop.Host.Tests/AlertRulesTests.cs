@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Bulwark.AspNetCore.Releases;
+using Bulwark.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace Shop.Host.Tests;

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Bulwark.EventSourcing;
+using Bulwark.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Catalog;
 using Shop.Catalog.Contracts;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Bulwark.Messaging;
 using Bulwark.Messaging.Subscriptions;
+using Bulwark.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Identity.Contracts;
 using Shop.Notifications.Contracts;

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using Bulwark.Outbox;
 using Bulwark.Outbox.Messaging;
+using Bulwark.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;

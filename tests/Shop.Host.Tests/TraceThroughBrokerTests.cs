@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Bulwark.Testing;
 
 namespace Shop.Host.Tests;
 

@@ -7,6 +7,7 @@ using Bulwark.Messaging.Diagnostics;
 using Bulwark.Messaging.Serialization;
 using Bulwark.Messaging.Subscriptions;
 using Bulwark.Sqlite.Messaging;
+using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,7 +58,7 @@ public sealed class DeadLetterEndpointsTests : IAsyncDisposable
         _fixed = true;
         var redriveOne = await client.PostAsync($"/admin/dlq/{id}/redrive", null, Ct);
         Assert.Equal(HttpStatusCode.OK, redriveOne.StatusCode);
-        await Bulwark.Messaging.Contracts.Eventually.TrueAsync(() => Volatile.Read(ref _handled) == 1, "the redriven message to be handled");
+        await Eventually.TrueAsync(() => Volatile.Read(ref _handled) == 1, "the redriven message to be handled");
 
         var purge = await client.DeleteAsync("/admin/dlq?queue=returns", Ct);
         Assert.Equal(2, (await purge.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("purged").GetInt32());
@@ -109,7 +110,7 @@ public sealed class DeadLetterEndpointsTests : IAsyncDisposable
     private static async Task<List<JsonElement>> PollAsync(HttpClient client, int expected)
     {
         List<JsonElement> list = [];
-        await Bulwark.Messaging.Contracts.Eventually.TrueAsync(
+        await Eventually.TrueAsync(
             async () =>
             {
                 list = (await client.GetFromJsonAsync<List<JsonElement>>("/admin/dlq", Ct))!;

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Bulwark.Edge.Tests.Support;
+using Bulwark.Testing;
 using Microsoft.Extensions.Options;
 using Shop.Infrastructure.Auth;
 
@@ -79,12 +80,12 @@ public sealed class CellMoveTests
                 }
             }, CancellationToken.None)).ToList();
 
-            await Eventually.ReturnsAsync(() => Task.FromResult(Interlocked.Read(ref deposits)), d => d >= before + 15 || depositors.Any(t => t.IsFaulted), "15 deposits before the move", TimeSpan.FromSeconds(60));
+            await Eventually.WaitAsync(() => Task.FromResult(Interlocked.Read(ref deposits)), d => d >= before + 15 || depositors.Any(t => t.IsFaulted), "15 deposits before the move", seconds: 60);
             using var move = await edge.SendOperatorAsync(HttpMethod.Post, "/edge/cells/move", new { customer = customer.ToString(), to });
             var report = await move.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
             Assert.True(move.StatusCode == HttpStatusCode.OK, report);
             var afterMove = Interlocked.Read(ref deposits);
-            await Eventually.ReturnsAsync(() => Task.FromResult(Interlocked.Read(ref deposits)), d => d >= afterMove + 15 || depositors.Any(t => t.IsFaulted), "15 deposits after the move", TimeSpan.FromSeconds(60));
+            await Eventually.WaitAsync(() => Task.FromResult(Interlocked.Read(ref deposits)), d => d >= afterMove + 15 || depositors.Any(t => t.IsFaulted), "15 deposits after the move", seconds: 60);
             await stop.CancelAsync();
             await Task.WhenAll(depositors);
 

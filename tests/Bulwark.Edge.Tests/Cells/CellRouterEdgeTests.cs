@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Bulwark.Edge.Tests.Support;
+using Bulwark.Testing;
 
 namespace Bulwark.Edge.Tests.Cells;
 
@@ -109,7 +110,7 @@ public sealed class CellRouterEdgeTests : IAsyncLifetime
             }
         }
 
-        var report = await Eventually.ReturnsAsync(() => _edge.GetJsonAsync("/edge/cells"), r => r["cells"]![1]!["healthy"]!.GetValue<bool>() == false, "cell-b marked down");
+        var report = await Eventually.WaitAsync(() => _edge.GetJsonAsync("/edge/cells"), r => r["cells"]![1]!["healthy"]!.GetValue<bool>() == false, "cell-b marked down");
         Assert.NotNull(report["cells"]![1]!["downReason"]);
     }
 

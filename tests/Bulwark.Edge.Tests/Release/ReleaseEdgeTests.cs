@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Bulwark.Edge.Tests.Support;
+using Bulwark.Testing;
 
 namespace Bulwark.Edge.Tests.Release;
 
@@ -272,7 +273,7 @@ public sealed class ReleaseEdgeTests : IAsyncLifetime
             canary["MaxP99"] = "00:00:05";
             canary["Baseline"] = new JsonObject { ["Enabled"] = compare, ["P99Slack"] = "00:00:00.050" };
             await _edge.WriteConfigAsync(config);
-            await Eventually.ReturnsAsync(
+            await Eventually.WaitAsync(
                 async () => (await _edge.GetJsonAsync("/edge/release"))["canary"]?["baseline"]?["enabled"]?.GetValue<bool>(),
                 enabled => enabled == compare,
                 "the edge to reload the canary settings");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Bulwark.Edge.Tests.Support;
+using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
 using Shop.Externals.Hosting;
 using Shop.Externals.LegacyShop;
@@ -85,7 +86,7 @@ public sealed class ShadowAgainstShopTests : IAsyncLifetime
         Assert.Equal(20.0 / 21, shadow["matchRate"]!.GetValue<double>(), 6);
     }
 
-    private Task<JsonNode> ShadowAsync(int compared) => Eventually.ReturnsAsync(
+    private Task<JsonNode> ShadowAsync(int compared) => Eventually.WaitAsync(
         async () => (await _edge.GetJsonAsync("/edge/strangler"))["routes"]![0]!["shadow"]!,
         s => s["compared"]!.GetValue<long>() >= compared,
         $"{compared} shadow comparisons");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Bulwark.Edge.Tests.Support;
+using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
 using Shop.Externals.Hosting;
 using Shop.Externals.LegacyShop;
@@ -89,9 +90,9 @@ public sealed class StranglerEdgeTests : IAsyncLifetime
     {
         Assert.Contains("price_cents", await GetItemAsync(), StringComparison.Ordinal);
         await _edge.WriteConfigAsync(Config("New"));
-        await Eventually.ReturnsAsync(GetItemAsync, b => b.Contains("\"slot\":\"new\"", StringComparison.Ordinal), "the flip to new");
+        await Eventually.WaitAsync(GetItemAsync, b => b.Contains("\"slot\":\"new\"", StringComparison.Ordinal), "the flip to new");
         await _edge.WriteConfigAsync(Config("Legacy"));
-        await Eventually.ReturnsAsync(GetItemAsync, b => b.Contains("price_cents", StringComparison.Ordinal), "the flip back to legacy");
+        await Eventually.WaitAsync(GetItemAsync, b => b.Contains("price_cents", StringComparison.Ordinal), "the flip back to legacy");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Bulwark.Messaging;
 using Bulwark.Messaging.Contracts;
 using Bulwark.Messaging.Subscriptions;
 using Bulwark.Sqlite.Messaging;
+using Bulwark.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bulwark.Sqlite.Tests.Messaging;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
 using Shop.Externals.Hosting;
 using Shop.Externals.PaymentProvider;
