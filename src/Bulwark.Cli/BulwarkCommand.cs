@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using Bulwark.Cli.DeadLetters;
 using Bulwark.Cli.Drills;
 using Bulwark.Cli.Releases;
+using Bulwark.Drills.DatabaseSwap;
 using Bulwark.Drills.Drift;
 using Bulwark.Cli.Edge;
 using Bulwark.Drills.Hostile;
@@ -88,7 +89,7 @@ internal static class BulwarkCommand
                     parse.GetValue(name)!,
                     parse.GetValue(target)!,
                     dependencies,
-                    WithDerivedDefaults(DrillOptionOverrides.Parse(parse.GetValue(set) ?? []), DependencyUrl(dependencies, "payments"), DependencyUrl(dependencies, LegacyErpDrill.Dependency)),
+                    WithDerivedDefaults(DrillOptionOverrides.Parse(parse.GetValue(set) ?? []), DependencyUrl(dependencies, "payments"), DependencyUrl(dependencies, LegacyErpDrill.Dependency), DependencyUrl(dependencies, DatabaseSwapDrill.Dependency)),
                     parse.GetValue(skip) ?? [],
                     parse.GetValue(reportDir)!,
                     parse.GetValue(duration),
@@ -140,10 +141,12 @@ internal static class BulwarkCommand
 
     // The payment stand-in serves its ledger (GET /charges) beside its fault controls: drills that audit money read it there.
     // The legacy ERP stand-in serves its export and its controls on the URL --dependency erp names.
-    private static DrillOptionOverrides WithDerivedDefaults(DrillOptionOverrides overrides, string? payments, string? erp)
+    // The database-swap drill's second shop (the same build on the other database) is --dependency swapped=URL.
+    private static DrillOptionOverrides WithDerivedDefaults(DrillOptionOverrides overrides, string? payments, string? erp, string? swapped)
     {
         var derived = payments is null ? overrides : overrides.WithDefault("partial-failure", "ProviderUrl", payments);
-        return erp is null ? derived : derived.WithDefault("legacy-erp", "ErpUrl", erp);
+        derived = erp is null ? derived : derived.WithDefault("legacy-erp", "ErpUrl", erp);
+        return swapped is null ? derived : derived.WithDefault("database-swap", "SwappedUrl", swapped);
     }
 
     private static void AddLegacy(List<string> dependencies, string name, string? value)
