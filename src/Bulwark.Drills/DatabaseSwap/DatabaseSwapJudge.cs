@@ -50,6 +50,9 @@ public sealed record DatabaseSwapMeasurement(
 /// <summary>Database Swap's rules, pure so they can be tested without a network.</summary>
 public static class DatabaseSwapJudge
 {
+    // A composed answer (the product page) names the parts it served without in this list (docs/resilience.md).
+    private const string Degraded = "degraded";
+
     /// <summary>
     /// Why the two shops are not a database swap (the same provider, or different builds), or null when they are: the
     /// same code on two data providers, so a difference in their answers can only come from below the ports.
@@ -73,7 +76,9 @@ public static class DatabaseSwapJudge
 
     /// <summary>
     /// Every difference between the two journeys: a step's status, a field with different values, a field or step one
-    /// side lacks. Steps are paired by name, in the target's order.
+    /// side lacks. Steps are paired by name, in the target's order. A part either side names in its top-level
+    /// <c>degraded</c> list (a product page without recommendations when the engine was slow) is left out, with the
+    /// list itself: graceful degradation follows a dependency's time budget, not the database.
     /// </summary>
     public static IReadOnlyList<SwapMismatch> Compare(IReadOnlyList<JourneyStep> target, IReadOnlyList<JourneyStep> swapped)
     {
@@ -94,7 +99,8 @@ public static class DatabaseSwapJudge
                 mismatches.Add(new SwapMismatch(step.Step, "status", Status(step.Status), Status(other.Status)));
             }
 
-            foreach (var field in step.Fields.Keys.Union(other.Fields.Keys).Order(StringComparer.Ordinal))
+            var degraded = DegradedParts(step, other);
+            foreach (var field in step.Fields.Keys.Union(other.Fields.Keys).Where(f => !InPart(f, degraded)).Order(StringComparer.Ordinal))
             {
                 var a = step.Fields.GetValueOrDefault(field, SwapMismatch.Absent);
                 var b = other.Fields.GetValueOrDefault(field, SwapMismatch.Absent);
@@ -126,6 +132,11 @@ public static class DatabaseSwapJudge
         }
 
         var mismatches = Compare(measured.TargetSteps, measured.SwappedSteps);
+        var swappedByName = measured.SwappedSteps.ToDictionary(s => s.Step, StringComparer.Ordinal);
+        var degraded = measured.TargetSteps
+            .Where(s => swappedByName.ContainsKey(s.Step))
+            .SelectMany(s => DegradedParts(s, swappedByName[s.Step]).Select(part => $"{s.Step}: {part}"))
+            .ToList();
         var fields = measured.TargetSteps.Sum(s => s.Fields.Count + 1);
         var figures = new List<DrillFigure>
         {
@@ -133,6 +144,7 @@ public static class DatabaseSwapJudge
             DrillFigure.Info("statuses and body fields compared", fields, "values"),
             DrillFigure.AtMost("mismatches (status or business value)", mismatches.Count, "values", 0),
             DrillFigure.AtMost("steps answered differently", mismatches.Select(m => m.Step).Distinct(StringComparer.Ordinal).Count(), "steps", 0),
+            DrillFigure.Info("parts degraded on either shop, not compared", degraded.Count, "parts"),
             DrillFigure.Info($"journey time on the target ({measured.Target.Provider})", measured.TargetJourney.TotalMilliseconds, "ms"),
             DrillFigure.Info($"journey time on the swapped shop ({measured.Swapped.Provider})", measured.SwappedJourney.TotalMilliseconds, "ms"),
             DrillFigure.Info("requests sent to the target", measured.TargetRequests, "requests"),
@@ -155,6 +167,11 @@ public static class DatabaseSwapJudge
             findings.Add("A value that differs by run, not by business logic, can be named in PerRunFields; a stock or review count that differs because the shops have different histories needs two shops started alike (e.g. both fresh).");
         }
 
+        if (degraded.Count > 0)
+        {
+            findings.Add($"Degraded on one shop or both and left out of the comparison (a dependency's time budget, not the database): {string.Join(", ", degraded)}.");
+        }
+
         // What each step answered on the target, so a reader sees the journey reached its bad-input paths (4xx) too.
         findings.Add("Journey on the target: " + string.Join(", ", measured.TargetSteps.Select(s => $"{s.Step} {Status(s.Status)}")) + ".");
         return DrillVerdict.FromChecks(
@@ -164,6 +181,21 @@ public static class DatabaseSwapJudge
             figures,
             findings);
     }
+
+    /// <summary>The top-level parts either answer names in its <c>degraded</c> list, e.g. <c>recommendations</c>.</summary>
+    public static IReadOnlySet<string> DegradedParts(JourneyStep target, JourneyStep swapped)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(swapped);
+        return target.Fields.Concat(swapped.Fields)
+            .Where(f => f.Key.StartsWith(Degraded + "[", StringComparison.Ordinal) && f.Value.Length > 2 && f.Value[0] == '"')
+            .Select(f => f.Value[1..^1])
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static bool InPart(string field, IReadOnlySet<string> degraded) =>
+        degraded.Count > 0 && (field == Degraded || field.StartsWith(Degraded + "[", StringComparison.Ordinal)
+            || degraded.Any(p => field == p || field.StartsWith(p + ".", StringComparison.Ordinal) || field.StartsWith(p + "[", StringComparison.Ordinal)));
 
     private static string Status(int status) => status == 0 ? "no answer" : status.ToString(CultureInfo.InvariantCulture);
 }

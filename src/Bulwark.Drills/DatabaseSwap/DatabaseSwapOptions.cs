@@ -27,8 +27,9 @@ public sealed class DatabaseSwapOptions
     public long DepositCents { get; set; } = 2_500;
 
     /// <summary>
-    /// The journey's order is read until it leaves <c>Pending</c> (its saga settled) or this passes, on each shop, so a
-    /// saga still running is not taken for a different answer.
+    /// The journey's order and the customer's order history are each read until they show no <c>Pending</c> order (the
+    /// saga and the history projection settled) or this passes, on each shop, so a saga still running is not taken for
+    /// a different answer.
     /// </summary>
     /// <value>The default value is 15 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00", ParseLimitsInInvariantCulture = true)]

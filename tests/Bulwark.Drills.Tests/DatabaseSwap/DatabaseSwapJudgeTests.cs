@@ -82,6 +82,23 @@ public sealed class DatabaseSwapJudgeTests
     }
 
     [Fact]
+    public void Judge_APartDegradedOnOneShopOnly_LeftOutAndNamedButTheRestCompared()
+    {
+        JourneyStep[] target = [Step("product page", 200, ("product.priceCents", "910"), ("degraded[0]", "\"recommendations\""), ("recommendations", "null"))];
+        JourneyStep[] swapped = [Step("product page", 200, ("product.priceCents", "910"), ("degraded", "[]"), ("recommendations[0]", "33"), ("recommendations[1]", "44"))];
+        JourneyStep[] cheaper = [swapped[0] with { Fields = new Dictionary<string, string>(swapped[0].Fields) { ["product.priceCents"] = "900" } }];
+
+        var alike = DatabaseSwapJudge.Judge(new(OnSqlite, OnPostgres, target, swapped, TimeSpan.Zero, TimeSpan.Zero, 1, 1), Defaults);
+        var different = DatabaseSwapJudge.Judge(new(OnSqlite, OnPostgres, target, cheaper, TimeSpan.Zero, TimeSpan.Zero, 1, 1), Defaults);
+
+        Assert.Equal(DrillOutcome.Passed, alike.Outcome);
+        Assert.Contains(alike.Figures, f => f.Name == "parts degraded on either shop, not compared" && f.Value == 1);
+        Assert.Contains(alike.Findings, f => f.Contains("product page: recommendations", StringComparison.Ordinal));
+        Assert.Equal(DrillOutcome.Failed, different.Outcome);
+        Assert.Contains("product page: product.priceCents is 910 on the target, 900 on the swapped shop", different.Findings);
+    }
+
+    [Fact]
     public void Judge_JourneyBrokenOnTheTargetItself_Inconclusive()
     {
         var broken = Journey.Select(s => s.Step == "sign up" ? s with { Status = 503 } : s).ToList();
