@@ -56,7 +56,7 @@ internal static class BulwarkCommand
 
         var name = new Argument<string>("name") { Description = "The drill: " + string.Join(", ", DrillCatalog.Names) + ", or all (the whole catalogue, one report)." };
         var target = new Option<string>("--target") { Description = "The service under test (loopback only).", DefaultValueFactory = _ => "http://127.0.0.1:5100" };
-        var dependency = new Option<string[]>("--dependency") { Description = "NAME=URL: a dependency the drills may break through its /_control/faults (e.g. payments=http://127.0.0.1:5101), or NAME=proxy:LISTEN:UPSTREAM: a fault proxy on 127.0.0.1:LISTEN in front of 127.0.0.1:UPSTREAM (point the service at LISTEN). Repeatable.", Arity = ArgumentArity.ZeroOrMore };
+        var dependency = new Option<string[]>("--dependency") { Description = "NAME=URL: a dependency the drills may break through its /_control/faults (e.g. payments=http://127.0.0.1:5101), or NAME=proxy:LISTEN:UPSTREAM: a fault proxy on 127.0.0.1:LISTEN in front of 127.0.0.1:UPSTREAM (point the service at LISTEN). swapped=URL is the database-swap drill's second shop (the same build on the other database). Repeatable.", Arity = ArgumentArity.ZeroOrMore };
         var paymentControl = new Option<string?>("--payment-control") { Description = "Same as --dependency payments=URL." };
         var recommendationsControl = new Option<string?>("--recommendations-control") { Description = "Same as --dependency recommendations=URL." };
         var criticalProxy = new Option<string?>("--critical-proxy") { Description = "Same as --dependency critical=proxy:LISTEN:UPSTREAM." };
@@ -85,11 +85,14 @@ internal static class BulwarkCommand
                 AddLegacy(dependencies, "payments", parse.GetValue(paymentControl));
                 AddLegacy(dependencies, "recommendations", parse.GetValue(recommendationsControl));
                 AddLegacy(dependencies, "critical", parse.GetValue(criticalProxy) is { } spec ? "proxy:" + spec : null);
+                // The database-swap drill's second shop is a second target, not a dependency with fault controls.
+                var swappedShop = DependencyUrl(dependencies, DatabaseSwapDrill.Dependency);
+                dependencies.RemoveAll(d => string.Equals(d.Split('=', 2)[0].Trim(), DatabaseSwapDrill.Dependency, StringComparison.OrdinalIgnoreCase));
                 var request = new DrillRunRequest(
                     parse.GetValue(name)!,
                     parse.GetValue(target)!,
                     dependencies,
-                    WithDerivedDefaults(DrillOptionOverrides.Parse(parse.GetValue(set) ?? []), DependencyUrl(dependencies, "payments"), DependencyUrl(dependencies, LegacyErpDrill.Dependency), DependencyUrl(dependencies, DatabaseSwapDrill.Dependency)),
+                    WithDerivedDefaults(DrillOptionOverrides.Parse(parse.GetValue(set) ?? []), DependencyUrl(dependencies, "payments"), DependencyUrl(dependencies, LegacyErpDrill.Dependency), swappedShop),
                     parse.GetValue(skip) ?? [],
                     parse.GetValue(reportDir)!,
                     parse.GetValue(duration),

@@ -59,7 +59,7 @@ public sealed class DatabaseSwapDrill(DatabaseSwapOptions? options = null)
     {
         // The drill's default headers (an operator key for the rate-limit tier) go with every request, on both shops alike.
         using var http = context.CreateClient(Options.RequestTimeout, shop, maxConnectionsPerServer: 2);
-        return await new SwapJourney(http, Options, context.TimeProvider).RunAsync(cancellationToken).ConfigureAwait(false);
+        return await new SwapJourney(http, Options, context.TimeProvider, context.Recorder).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // The provider from the readiness entry of the shop's database ("postgres database shop@127.0.0.1:5432 takes a

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bulwark.Drills.Timeline;
 using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.DatabaseSwap;
@@ -19,7 +20,7 @@ internal sealed record JourneyRun(IReadOnlyList<JourneyStep> Steps, TimeSpan Ela
 /// 400, 401, 413, 422). Each step keeps its status and normalised body. About thirty requests plus the reads of the
 /// order while its saga settles (bounded by the options).
 /// </summary>
-internal sealed class SwapJourney(HttpClient http, DatabaseSwapOptions options, TimeProvider time)
+internal sealed class SwapJourney(HttpClient http, DatabaseSwapOptions options, TimeProvider time, DrillRecorder recorder)
 {
     // Above the shop's 1 MiB body limit (docs/limits.md): the front door must refuse it the same way on both.
     private const int OversizedBody = (1024 * 1024) + (100 * 1024);
@@ -139,10 +140,13 @@ internal sealed class SwapJourney(HttpClient http, DatabaseSwapOptions options, 
         }
 
         _requests++;
+        var begin = time.GetTimestamp();
         try
         {
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            // The report's charts: every journey request, a 5xx counted as an error.
+            recorder.Record(time.GetElapsedTime(begin), answered: true, error: (int)response.StatusCode >= 500);
             JsonNode? json = null;
             try
             {
@@ -157,6 +161,7 @@ internal sealed class SwapJourney(HttpClient http, DatabaseSwapOptions options, 
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            recorder.Record(time.GetElapsedTime(begin), answered: false, error: true);
             return (0, null, null);
         }
     }
