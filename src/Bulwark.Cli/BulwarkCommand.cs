@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using Bulwark.Cli.DeadLetters;
 using Bulwark.Cli.Drills;
 using Bulwark.Cli.Releases;
+using Bulwark.Drills.DatabaseSwap;
 using Bulwark.Drills.Drift;
 using Bulwark.Cli.Edge;
 using Bulwark.Drills.Hostile;
@@ -55,7 +56,7 @@ internal static class BulwarkCommand
 
         var name = new Argument<string>("name") { Description = "The drill: " + string.Join(", ", DrillCatalog.Names) + ", or all (the whole catalogue, one report)." };
         var target = new Option<string>("--target") { Description = "The service under test (loopback only).", DefaultValueFactory = _ => "http://127.0.0.1:5100" };
-        var dependency = new Option<string[]>("--dependency") { Description = "NAME=URL: a dependency the drills may break through its /_control/faults (e.g. payments=http://127.0.0.1:5101), or NAME=proxy:LISTEN:UPSTREAM: a fault proxy on 127.0.0.1:LISTEN in front of 127.0.0.1:UPSTREAM (point the service at LISTEN). Repeatable.", Arity = ArgumentArity.ZeroOrMore };
+        var dependency = new Option<string[]>("--dependency") { Description = "NAME=URL: a dependency the drills may break through its /_control/faults (e.g. payments=http://127.0.0.1:5101), or NAME=proxy:LISTEN:UPSTREAM: a fault proxy on 127.0.0.1:LISTEN in front of 127.0.0.1:UPSTREAM (point the service at LISTEN). swapped=URL is the database-swap drill's second shop (the same build on the other database). Repeatable.", Arity = ArgumentArity.ZeroOrMore };
         var paymentControl = new Option<string?>("--payment-control") { Description = "Same as --dependency payments=URL." };
         var recommendationsControl = new Option<string?>("--recommendations-control") { Description = "Same as --dependency recommendations=URL." };
         var criticalProxy = new Option<string?>("--critical-proxy") { Description = "Same as --dependency critical=proxy:LISTEN:UPSTREAM." };
@@ -84,11 +85,14 @@ internal static class BulwarkCommand
                 AddLegacy(dependencies, "payments", parse.GetValue(paymentControl));
                 AddLegacy(dependencies, "recommendations", parse.GetValue(recommendationsControl));
                 AddLegacy(dependencies, "critical", parse.GetValue(criticalProxy) is { } spec ? "proxy:" + spec : null);
+                // The database-swap drill's second shop is a second target, not a dependency with fault controls.
+                var swappedShop = DependencyUrl(dependencies, DatabaseSwapDrill.Dependency);
+                dependencies.RemoveAll(d => string.Equals(d.Split('=', 2)[0].Trim(), DatabaseSwapDrill.Dependency, StringComparison.OrdinalIgnoreCase));
                 var request = new DrillRunRequest(
                     parse.GetValue(name)!,
                     parse.GetValue(target)!,
                     dependencies,
-                    WithDerivedDefaults(DrillOptionOverrides.Parse(parse.GetValue(set) ?? []), DependencyUrl(dependencies, "payments"), DependencyUrl(dependencies, LegacyErpDrill.Dependency)),
+                    WithDerivedDefaults(DrillOptionOverrides.Parse(parse.GetValue(set) ?? []), DependencyUrl(dependencies, "payments"), DependencyUrl(dependencies, LegacyErpDrill.Dependency), swappedShop),
                     parse.GetValue(skip) ?? [],
                     parse.GetValue(reportDir)!,
                     parse.GetValue(duration),
@@ -140,10 +144,12 @@ internal static class BulwarkCommand
 
     // The payment stand-in serves its ledger (GET /charges) beside its fault controls: drills that audit money read it there.
     // The legacy ERP stand-in serves its export and its controls on the URL --dependency erp names.
-    private static DrillOptionOverrides WithDerivedDefaults(DrillOptionOverrides overrides, string? payments, string? erp)
+    // The database-swap drill's second shop (the same build on the other database) is --dependency swapped=URL.
+    private static DrillOptionOverrides WithDerivedDefaults(DrillOptionOverrides overrides, string? payments, string? erp, string? swapped)
     {
         var derived = payments is null ? overrides : overrides.WithDefault("partial-failure", "ProviderUrl", payments);
-        return erp is null ? derived : derived.WithDefault("legacy-erp", "ErpUrl", erp);
+        derived = erp is null ? derived : derived.WithDefault("legacy-erp", "ErpUrl", erp);
+        return swapped is null ? derived : derived.WithDefault("database-swap", "SwappedUrl", swapped);
     }
 
     private static void AddLegacy(List<string> dependencies, string name, string? value)

@@ -1,6 +1,7 @@
 using Bulwark.Drills.BlastRadius;
 using Bulwark.Drills.CacheMiss;
 using Bulwark.Drills.Cells;
+using Bulwark.Drills.DatabaseSwap;
 using Bulwark.Drills.DataMesh;
 using Bulwark.Drills.Ddos;
 using Bulwark.Drills.DoubleClick;
@@ -36,7 +37,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle", "team-autonomy", "data-mesh", "legacy-erp", "sidecar"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle", "team-autonomy", "data-mesh", "database-swap", "legacy-erp", "sidecar"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -94,6 +95,7 @@ public static class DrillCatalog
             "NEEDLE" => new NeedleDrill(With(new NeedleOptions(), _ => { })),
             "TEAM-AUTONOMY" => new TeamAutonomyDrill(With(new TeamAutonomyOptions(), o => o.Duration = duration ?? o.Duration)),
             "DATA-MESH" => new DataMeshDrill(With(new DataMeshOptions(), _ => { })),
+            "DATABASE-SWAP" => new DatabaseSwapDrill(With(new DatabaseSwapOptions(), _ => { })),
             "LEGACY-ERP" => new LegacyErpDrill(With(new LegacyErpOptions(), _ => { })),
             "SIDECAR" => new SidecarDrill(With(new SidecarOptions(), o => o.Failing = duration ?? o.Failing)),
             _ => null,
