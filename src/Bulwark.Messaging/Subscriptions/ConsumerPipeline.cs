@@ -5,6 +5,7 @@ using Bulwark.Messaging.Diagnostics;
 using Bulwark.Messaging.Retries;
 using Bulwark.Messaging.Serialization;
 using Bulwark.Messaging.Transport;
+using Bulwark.Resilience.Deadlines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -69,10 +70,21 @@ internal sealed partial class ConsumerPipeline(
             return;
         }
 
+        // The message's deadline is the handler's ambient one (DeadlineContext): its HTTP calls carry X-Deadline and its
+        // retries and timeouts size themselves to what is left, and its token is cancelled when the deadline passes.
+        using var deadlineScope = envelope.Deadline is { } at ? DeadlineContext.Begin(new Deadline(at), timeProvider, cancellationToken) : null;
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            await handler(message, new MessageContext(envelope, delivery.Queue, scope.ServiceProvider), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await handler(message, new MessageContext(envelope, delivery.Queue, scope.ServiceProvider), deadlineScope?.Token ?? cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && deadlineScope is { IsExpired: true })
+            {
+                // Another attempt would start after the deadline too: straight to the dead letters, saying why.
+                throw new PermanentMessageException($"Message {envelope.MessageId} ran out of its deadline {envelope.Deadline:O} while being handled.", e);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ using Bulwark.Messaging.Retries;
 using Bulwark.Messaging.Serialization;
 using Bulwark.Messaging.Subscriptions;
 using Bulwark.Messaging.Transport;
+using Bulwark.Resilience.Deadlines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -103,6 +104,40 @@ public sealed class ConsumerPipelineTests : IAsyncDisposable
         Assert.Equal("dead-letter", delivery.Outcome);
         Assert.True(delivery.DeadLetter!.Permanent);
         Assert.False(called);
+    }
+
+    [Fact]
+    public async Task Handle_WithADeadline_TheHandlerRunsUnderItAsTheAmbientDeadline()
+    {
+        Deadline? seen = null;
+        var at = _time.GetUtcNow().AddSeconds(30);
+        _handler = (_, _, _) =>
+        {
+            seen = DeadlineContext.Current;
+            return Task.CompletedTask;
+        };
+        var delivery = await PlayAsync(Bus.CreateEnvelope(new Ping(1), new MessageOptions { Deadline = at }) with { Attempt = 1 });
+        Assert.Equal("ack", delivery.Outcome);
+        Assert.Equal(new Deadline(at), seen);
+        Assert.Null(DeadlineContext.Current);
+    }
+
+    [Fact]
+    public async Task Handle_DeadlinePassesWhileHandling_HandlerCancelledAndDeadLetteredAtOnce()
+    {
+        var envelope = Bus.CreateEnvelope(new Ping(1), new MessageOptions { Deadline = _time.GetUtcNow().AddSeconds(30) }) with { Attempt = 1 };
+        _handler = async (_, _, ct) =>
+        {
+            // The handler's slow call (5 minutes): the deadline passes while it waits. Without the deadline the wait
+            // ends when the clock passes it and the message is acknowledged.
+            var wait = Task.Delay(TimeSpan.FromMinutes(5), _time, ct);
+            _time.Advance(TimeSpan.FromMinutes(6));
+            await wait;
+        };
+        var delivery = await PlayAsync(envelope);
+        Assert.Equal("dead-letter", delivery.Outcome);
+        Assert.True(delivery.DeadLetter!.Permanent);
+        Assert.Contains("ran out of its deadline", delivery.DeadLetter.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
