@@ -98,7 +98,7 @@ public sealed class OneMillionDrill(OneMillionOptions? options = null)
         {
             result = await context.Load.RunAsync(
                 context.OpenLoop(rate, Options.StepDuration, Options.RequestTimeout, Options.MaxInFlight),
-                i => NextRequest(context, i),
+                NextRequest,
                 cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -162,23 +162,23 @@ public sealed class OneMillionDrill(OneMillionOptions? options = null)
     private Task<LoadResult> ProbeAsync(DrillContext context, CancellationToken cancellationToken) =>
         context.Load.RunAsync(
             context.OpenLoop(Options.ProbeRatePerSecond, Options.ProbeWindow, Options.RequestTimeout),
-            i => WithKey(context, LoadRequest.Get(ShopPaths.Product(1 + (i % Options.Products)), "probe")),
+            i => WithKey(LoadRequest.Get(ShopPaths.Product(1 + (i % Options.Products)), "probe")),
             cancellationToken);
 
     // Writes evenly spread at WriteShare; reads alternate a product page and the first page of the list.
-    private LoadRequest NextRequest(DrillContext context, int i)
+    private LoadRequest NextRequest(int i)
     {
         if (Math.Floor((i + 1) * Options.WriteShare) > Math.Floor(i * Options.WriteShare))
         {
             var (customer, wallet) = _wallets[(int)Math.Floor(i * Options.WriteShare) % _wallets.Count];
             var deposit = LoadRequest.PostJsonWithFreshKey($"/api/wallets/{wallet}/deposits", """{"amountCents":1}""", Write);
-            return WithKey(context, deposit with { Headers = new Dictionary<string, string>(deposit.Headers, StringComparer.OrdinalIgnoreCase) { ["Authorization"] = "Bearer " + customer.AccessToken } });
+            return WithKey(deposit with { Headers = new Dictionary<string, string>(deposit.Headers, StringComparer.OrdinalIgnoreCase) { ["Authorization"] = "Bearer " + customer.AccessToken } });
         }
 
-        return WithKey(context, LoadRequest.Get(i % 2 == 0 ? ShopPaths.Product(1 + (i / 2 % Options.Products)) : ShopPaths.Products(), Read));
+        return WithKey(LoadRequest.Get(i % 2 == 0 ? ShopPaths.Product(1 + (i / 2 % Options.Products)) : ShopPaths.Products(), Read));
     }
 
-    private LoadRequest WithKey(DrillContext context, LoadRequest request) =>
+    private LoadRequest WithKey(LoadRequest request) =>
         Options.LoadApiKey is { } key
             ? request with { Headers = new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase) { ["X-Api-Key"] = key } }
             : request;

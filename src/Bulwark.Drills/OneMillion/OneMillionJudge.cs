@@ -105,6 +105,11 @@ public static class OneMillionJudge
             findings.Add("Bound the queue in front of what saturates: shed the excess early with 429/503 and Retry-After (a concurrency limit, a bulkhead, a bounded write queue), and give every request a deadline shorter than the client's.");
         }
 
+        if (answers.Dropped > 0)
+        {
+            findings.Add(Invariant($"{answers.Dropped} requests past the edge were never sent: the client's {options.MaxInFlight} in-flight requests were all waiting on the target. It queued them rather than shedding; more users than the client's cap would have waited longer still."));
+        }
+
         if (bottleneck is null)
         {
             failures.Add("No saturation signal crossed its limit: nothing the target exposes says what ran out, so the answer to \"what breaks first\" is not known before the day.");

@@ -21,7 +21,7 @@ public sealed record MetricsReading(TimeSpan At, double? CpuSeconds, double? Cpu
     public const string CpuCountMetric = "dotnet_process_cpu_count";
 
     /// <summary>Work items queued in the thread pool.</summary>
-    public const string ThreadPoolQueueMetric = "dotnet_thread_pool_queue_length";
+    public const string ThreadPoolQueueMetric = "dotnet_thread_pool_queue_length_total";
 
     /// <summary>Calls refused by full bulkhead compartments (Bulwark.Resilience).</summary>
     public const string BulkheadRejectionsMetric = "bulwark_bulkhead_rejections_total";

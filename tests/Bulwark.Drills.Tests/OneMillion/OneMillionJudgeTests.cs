@@ -154,6 +154,35 @@ public sealed class OneMillionJudgeTests
     }
 
     [Fact]
+    public void From_TheShopsExposition_ReadsCpuThreadPoolAndRefusals()
+    {
+        const string exposition = """
+            dotnet_process_cpu_count{otel_scope_name="System.Runtime"} 2
+            dotnet_process_cpu_time_seconds_total{otel_scope_name="System.Runtime",cpu_mode="user"} 1.25
+            dotnet_process_cpu_time_seconds_total{otel_scope_name="System.Runtime",cpu_mode="system"} 0.25
+            dotnet_thread_pool_queue_length_total{otel_scope_name="System.Runtime"} 168
+            bulwark_bulkhead_rejections_total{compartment="payments"} 3
+            """;
+
+        var reading = MetricsReading.From(TimeSpan.Zero, exposition, true);
+
+        Assert.Equal(new MetricsReading(TimeSpan.Zero, 1.5, 2, 168, 3, 0, true), reading);
+        Assert.Null(MetricsReading.From(TimeSpan.Zero, null, null).CpuSeconds);
+    }
+
+    [Fact]
+    public void Judge_PastCapacityTheClientsInFlightCapFilled_SaysTheTargetQueuedRatherThanShed()
+    {
+        var measured = Measured(
+            Step(1, 20, Served(100), 40, Quiet),
+            Step(2, 30, new StepAnswers(150, 150, 0, 0, 0, 0, 0, 0, 60), 900, WriterFull));
+
+        var verdict = OneMillionJudge.Judge(measured, Options);
+
+        Assert.Contains(verdict.Findings, f => f.Contains("60 requests past the edge were never sent", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Options_RecoveryShorterThanAStep_IsRefusedNamingTheSetting()
     {
         var e = Assert.Throws<ValidationException>(() => new OneMillionDrill(new OneMillionOptions { StepDuration = TimeSpan.FromSeconds(40), RecoverWithin = TimeSpan.FromSeconds(30) }));
