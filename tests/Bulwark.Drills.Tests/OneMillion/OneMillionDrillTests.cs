@@ -35,7 +35,7 @@ public sealed class OneMillionDrillTests
         RecoverWithin = TimeSpan.FromSeconds(20),
     };
 
-    // Not asserted: Passed. The shop's 5 s deadline bounds most waits past the edge but not all: of eight runs, six
+    // Not asserted: Passed. The shop's 5 s deadline bounds most waits past the edge but not all: of eleven runs, nine
     // passed and two had requests hanging past the client (18 of 1,001; 176 of 997), so the outcome on this machine is
     // not deterministic. What is: the database is named first, and past it the deadline answers 504 (none without it).
     [Fact]
