@@ -12,6 +12,7 @@ using Bulwark.Drills.Hotspot;
 using Bulwark.Drills.Idempotency;
 using Bulwark.Drills.LegacyErp;
 using Bulwark.Drills.Needle;
+using Bulwark.Drills.OneMillion;
 using Bulwark.Drills.Ordering;
 using Bulwark.Drills.PartialFailure;
 using Bulwark.Drills.Payload;
@@ -37,7 +38,7 @@ namespace Bulwark.Drills.Model;
 public static class DrillCatalog
 {
     /// <summary>Every drill's name, in checklist order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle", "team-autonomy", "data-mesh", "database-swap", "legacy-erp", "sidecar"];
+    public static IReadOnlyList<string> Names { get; } = ["plug-pull", "ddos", "slow-loris", "recovery", "zombie", "double-click", "replay", "hostile", "strangler-zombie", "poison-pill", "partial-failure", "drift", "undo", "blast-radius", "one-million", "cache-miss", "idempotency", "payload", "3am", "physics", "hotspot", "cell-blast-radius", "ordering", "split-brain", "silent-failure", "expand-contract", "needle", "team-autonomy", "data-mesh", "database-swap", "legacy-erp", "sidecar"];
 
     /// <summary>Every drill with default options.</summary>
     public static IReadOnlyList<IDrill> All() => [.. Names.Select(n => Create(n)!)];
@@ -81,6 +82,7 @@ public static class DrillCatalog
             "DRIFT" => new DriftDrill(With(drift ?? new DriftOptions(), o => o.DetectWithin = duration ?? o.DetectWithin)),
             "UNDO" => new UndoDrill(With(new UndoOptions(), o => o.Hold = duration is { } d ? d / 3 : o.Hold)),
             "BLAST-RADIUS" => new BlastRadiusDrill(With(new BlastRadiusOptions(), o => o.MaxDuration = duration ?? o.MaxDuration)),
+            "ONE-MILLION" => new OneMillionDrill(With(new OneMillionOptions(), o => o.StepDuration = duration ?? o.StepDuration)),
             "CACHE-MISS" => new CacheMissDrill(With(new CacheMissOptions(), o => o.Duration = duration ?? o.Duration)),
             "IDEMPOTENCY" => new IdempotencyDrill(With(new IdempotencyOptions(), _ => { })),
             "PAYLOAD" => new PayloadDrill(With(new PayloadOptions(), _ => { })),

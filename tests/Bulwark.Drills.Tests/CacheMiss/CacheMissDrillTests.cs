@@ -1,13 +1,10 @@
 using Bulwark.Drills.CacheMiss;
 using Bulwark.Drills.Load;
 using Bulwark.Drills.Model;
-using Bulwark.Drills.Proxy;
 using Bulwark.Drills.Tests.Interceptors;
 using Bulwark.ShopClient;
-using Bulwark.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Bulwark.Drills.Tests.CacheMiss;
 
@@ -121,29 +118,4 @@ public sealed class CacheMissDrillTests
 
     private static DrillContext Context(WebApplication shop) =>
         new(new Uri(shop.Urls.First()), TimeProvider.System, new LoadGenerator(TimeProvider.System), [], ShopUnderTest.DrillHeaders);
-
-    /// <summary>A fresh database on the real PostgreSQL server, reached through a fault proxy the test can slow down.</summary>
-    private sealed class SlowPostgres(FaultProxy proxy, string name, string[] shopArgs) : IAsyncDisposable
-    {
-        public string[] ShopArgs => shopArgs;
-
-        public static async Task<SlowPostgres> StartAsync(string purpose)
-        {
-            var name = $"drills_{purpose}_{Guid.NewGuid():N}"[..40];
-            var direct = new NpgsqlConnectionStringBuilder(await PostgresScratch.CreateAsync(name));
-            var port = FreePort.Next();
-            var proxy = new FaultProxy(new FaultProxyOptions { UpstreamHost = direct.Host!, UpstreamPort = direct.Port, ListenPort = port }, TimeProvider.System).Start();
-            var viaProxy = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = "127.0.0.1", Port = port };
-            return new SlowPostgres(proxy, name, ["--Shop:Data:Provider=Postgres", $"--Shop:Data:ConnectionString={viaProxy.ConnectionString}"]);
-        }
-
-        // After start-up (migrations would crawl): from now on every chunk each way waits 20 ms, a query about 40 ms.
-        public void SlowDown() => proxy.SetFaults(new ProxyFaults { LatencyMs = 20 });
-
-        public async ValueTask DisposeAsync()
-        {
-            await proxy.DisposeAsync();
-            await PostgresScratch.DropAsync(name);
-        }
-    }
 }
