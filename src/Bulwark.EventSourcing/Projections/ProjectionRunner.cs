@@ -20,6 +20,9 @@ public sealed partial class ProjectionRunner : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly IProjectionLease? _lease;
+    // Never disposed: a host disposed without being stopped first (WebApplication.DisposeAsync, as test hosts do) disposes
+    // this runner while its loop may still wait here, and a disposed semaphore would throw and be logged as a failed
+    // batch. A SemaphoreSlim whose wait handle is never asked for holds nothing to release.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _waitersLock = new();
     private readonly List<(long Position, TaskCompletionSource Done)> _waiters = [];
@@ -329,13 +332,6 @@ public sealed partial class ProjectionRunner : BackgroundService
             // The store itself is failing: the gauge keeps its last value and the batch error is already logged.
             LogLagUnknown(_logger, e, _projection.Name);
         }
-    }
-
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        _gate.Dispose();
-        base.Dispose();
     }
 
     private void Advance(long reached)
