@@ -18,7 +18,7 @@ namespace Shop.Host.Tests;
 [Collection(RabbitMqShopTestGroup.Name)]
 public sealed class RabbitMqShopTests
 {
-    private static readonly string[] ShopQueues = ["notifications", "rewards", "analytics", "returns"];
+    private static readonly string[] ShopQueues = ["notifications", "rewards", "analytics", "returns", "wallet"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -31,6 +31,9 @@ public sealed class RabbitMqShopTests
         var exchange = "shop-test-" + suffix;
         var deadLetters = "shop-test-dlq-" + suffix;
         var container = "shop-test-" + suffix;
+        // The module queues have fixed names, declared with the dead-letter queue as an argument: one left by an earlier
+        // run (or the fleet's tests) with another dead-letter queue would refuse this shop's declaration.
+        await DeleteQueuesAsync(ShopQueues);
         try
         {
             await using var shop = (await RunningShop.StartAsync(
@@ -82,17 +85,23 @@ public sealed class RabbitMqShopTests
         }
     }
 
+    private static async Task DeleteQueuesAsync(IEnumerable<string> queues)
+    {
+        var factory = new ConnectionFactory { Uri = RealServers.RabbitMqUri };
+        await using var connection = await factory.CreateConnectionAsync(CancellationToken.None);
+        foreach (var queue in queues)
+        {
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: CancellationToken.None);
+            await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: CancellationToken.None);
+        }
+    }
+
     private static async Task CleanUpAsync(string exchange, string deadLetters, string container)
     {
+        await DeleteQueuesAsync(ShopQueues.Append(deadLetters));
         var factory = new ConnectionFactory { Uri = RealServers.RabbitMqUri };
         await using (var connection = await factory.CreateConnectionAsync(CancellationToken.None))
         {
-            foreach (var queue in ShopQueues.Append(deadLetters))
-            {
-                await using var channel = await connection.CreateChannelAsync(cancellationToken: CancellationToken.None);
-                await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: CancellationToken.None);
-            }
-
             await using var last = await connection.CreateChannelAsync(cancellationToken: CancellationToken.None);
             await last.ExchangeDeleteAsync(exchange, ifUnused: false, cancellationToken: CancellationToken.None);
         }

@@ -21,7 +21,7 @@ internal sealed class ShopFleet : IAsyncDisposable
     // The projection-lease advisory-lock space of SqlProjectionLease (0x0B170017).
     private const long LeaseLockSpace = 0x0B17_0017;
 
-    private static readonly string[] ModuleQueues = ["notifications", "rewards", "analytics", "returns"];
+    private static readonly string[] ModuleQueues = ["notifications", "rewards", "analytics", "returns", "wallet"];
 
     private readonly List<ShopProcess> _instances = [];
     private readonly List<string> _names = [];
