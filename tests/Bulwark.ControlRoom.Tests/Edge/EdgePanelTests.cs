@@ -99,14 +99,14 @@ public sealed partial class EdgePanelTests
     public void Validate_UrlWithoutKey_OrNotHttp_NamesTheSetting()
     {
         Assert.Null(EdgeRelease.Validate(new EdgePanelOptions()));
-        Assert.Contains("Bulwark:ControlRoom:Edge:ApiKey is required", EdgeRelease.Validate(new EdgePanelOptions { Url = new Uri("http://127.0.0.1:5080") }), StringComparison.Ordinal);
+        Assert.Contains("Bulwark:ControlRoom:Edge:ApiKey is required", EdgeRelease.Validate(new EdgePanelOptions { Url = new Uri($"http://127.0.0.1:{FreePort.Refusing}") }), StringComparison.Ordinal);
         Assert.Contains("must be an absolute http or https URL", EdgeRelease.Validate(new EdgePanelOptions { Url = new Uri("file:///etc/passwd"), ApiKey = "k" }), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ShopStart_EdgeUrlWithoutKey_IsRefused_NamingTheSetting()
     {
-        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => ControlRoomShop.StartAsync("--Bulwark:ControlRoom:Edge:Url=http://127.0.0.1:5080"));
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => ControlRoomShop.StartAsync($"--Bulwark:ControlRoom:Edge:Url=http://127.0.0.1:{FreePort.Refusing}"));
 
         Assert.Contains("Bulwark:ControlRoom:Edge:ApiKey is required", refused.Message, StringComparison.Ordinal);
     }

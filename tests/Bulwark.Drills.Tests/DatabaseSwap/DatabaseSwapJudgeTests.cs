@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Bulwark.Drills.DatabaseSwap;
 using Bulwark.Drills.Model;
+using Bulwark.Testing;
 
 namespace Bulwark.Drills.Tests.DatabaseSwap;
 
@@ -143,7 +144,7 @@ public sealed class DatabaseSwapJudgeTests
     [Fact]
     public void Catalog_DatabaseSwap_CreatedWithItsSecondShopFromOverrides()
     {
-        var drill = DrillCatalog.Create("database-swap", overrides: DrillOptionOverrides.None.WithDefault("database-swap", "SwappedUrl", "http://127.0.0.1:5110"));
+        var drill = DrillCatalog.Create("database-swap", overrides: DrillOptionOverrides.None.WithDefault("database-swap", "SwappedUrl", $"http://127.0.0.1:{FreePort.Refusing}"));
 
         Assert.IsType<DatabaseSwapDrill>(drill);
         Assert.Contains("database-swap", DrillCatalog.Names);
