@@ -272,8 +272,14 @@ public sealed class ReturnLimitsTests
             await Assert.ThrowsAnyAsync<HttpRequestException>(() => customer.Client.PostAsync("/api/returns", form, Ct));
         }
 
-        // The server notices the cut on its own time: wait (bounded) for its cleanup, never for a fixed delay.
-        await Eventually.WaitAsync(() => Task.FromResult(StoredFiles(shop).Count), n => n == 0, "the cut-off uploads' files are deleted");
+        // The server notices each cut on its own time, one upload after another: the folder can be empty for a moment
+        // between one upload's cleanup and the next one's first photo (a CI run saw exactly that). So wait (bounded)
+        // until it has stayed empty for ten probes in a row, never for a fixed delay.
+        var emptyInARow = 0;
+        await Eventually.WaitAsync(
+            () => Task.FromResult(emptyInARow = StoredFiles(shop).Count == 0 ? emptyInARow + 1 : 0),
+            n => n >= 10,
+            "the cut-off uploads' files are deleted and stay deleted");
         Assert.Empty(StoredFiles(shop));
     }
 
