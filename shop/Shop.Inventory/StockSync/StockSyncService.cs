@@ -101,9 +101,17 @@ internal sealed partial class StockSyncService(
     // FOR UPDATE), so a concurrent reservation cannot slip between reading "reserved" and writing "on_hand".
     private async Task<StockSyncReport> ApplyOnceAsync(DbConnection connection, DbTransaction transaction, StockCountBatch batch, CancellationToken cancellationToken)
     {
-        if (await ScalarAsync(connection, transaction, "SELECT 1 FROM inventory_sync_batches WHERE batch_id = @b;", cancellationToken, ("b", batch.Id)) is not null)
+        // The batch is claimed first, by its key: on PostgreSQL a second run of the same delivery waits here for the
+        // first one's transaction and then finds it applied (or, if that one rolled back, applies it itself). Reading
+        // "is it applied?" before writing let two runs both answer no and the later one fail on the key (seen when
+        // this suite first ran on PostgreSQL; SQLite's single writer hid it).
+        var now = inventory.Dialect.Timestamp(time.GetUtcNow());
+        await using (var claim = Command(connection, transaction, "INSERT INTO inventory_sync_batches (batch_id, applied_at, applied, quarantined) VALUES (@b, @t, 0, 0) ON CONFLICT (batch_id) DO NOTHING;", [("b", batch.Id), ("t", now)]))
         {
-            return new StockSyncReport(batch.Id, AlreadyApplied: true, 0, 0);
+            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return new StockSyncReport(batch.Id, AlreadyApplied: true, 0, 0);
+            }
         }
 
         var rejected = new List<RejectedLine>(batch.Rejected);
@@ -133,7 +141,6 @@ internal sealed partial class StockSyncService(
             applied++;
         }
 
-        var now = inventory.Dialect.Timestamp(time.GetUtcNow());
         foreach (var reject in rejected)
         {
             var raw = reject.Raw.Length > MaxRawLength ? reject.Raw[..MaxRawLength] : reject.Raw;
@@ -141,8 +148,8 @@ internal sealed partial class StockSyncService(
                 cancellationToken, ("b", batch.Id), ("l", reject.LineNumber), ("r", raw), ("why", reject.Reason), ("t", now));
         }
 
-        await ExecuteAsync(connection, transaction, "INSERT INTO inventory_sync_batches (batch_id, applied_at, applied, quarantined) VALUES (@b, @t, @a, @q);",
-            cancellationToken, ("b", batch.Id), ("t", now), ("a", applied), ("q", rejected.Count));
+        await ExecuteAsync(connection, transaction, "UPDATE inventory_sync_batches SET applied = @a, quarantined = @q WHERE batch_id = @b;",
+            cancellationToken, ("b", batch.Id), ("a", applied), ("q", rejected.Count));
         await transaction.CommitAsync(cancellationToken);
         return new StockSyncReport(batch.Id, AlreadyApplied: false, applied, rejected.Count);
     }

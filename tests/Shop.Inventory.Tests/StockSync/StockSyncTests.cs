@@ -17,11 +17,11 @@ namespace Shop.Inventory.Tests.StockSync;
 
 /// <summary>
 /// The stock sync through the anti-corruption layer against the legacy ERP stand-in on Kestrel over loopback, into a
-/// real inventory database: malformed rows quarantined and counted, a batch all or nothing, each batch once.
+/// real inventory database: malformed rows quarantined and counted, a batch all or nothing, each batch once. The same
+/// suite runs on the shop's two databases: <see cref="SqliteStockSyncTests"/> and <see cref="PostgresStockSyncTests"/>.
 /// </summary>
-public sealed class StockSyncTests : IAsyncLifetime
+public abstract class StockSyncTests : IAsyncLifetime
 {
-    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "bulwark-stock-sync-" + Guid.NewGuid().ToString("N"));
     private readonly System.Diagnostics.Metrics.IMeterFactory _meters = new ServiceCollection()
         .AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
     private WebApplication _erp = null!;
@@ -36,19 +36,42 @@ public sealed class StockSyncTests : IAsyncLifetime
         _erp = HostLogFile.LogToFile(LegacyErpApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning", .. HostLogFile.ConsoleOff]), "legacy-erp");
         await _erp.StartAsync(Ct);
         _control = new HttpClient { BaseAddress = _erp.BaseAddress() };
-        _shop = new ShopDatabase(new ShopDataOptions { Path = _dataPath });
+        _shop = new ShopDatabase(await DataOptionsAsync());
         _database = new ModuleDatabase<InventoryModule>(_shop, TimeProvider.System);
         await _database.MigrateAsync(Ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _control.Dispose();
-        await _erp.DisposeAsync();
-        _database.Dispose();
-        await _shop.DisposeAsync();
+        // A skipped start (no PostgreSQL on a laptop) leaves some of these unset.
+        _control?.Dispose();
+        if (_erp is not null)
+        {
+            await _erp.DisposeAsync();
+        }
+
+        _database?.Dispose();
+        if (_shop is not null)
+        {
+            await _shop.DisposeAsync();
+        }
+
         (_meters as IDisposable)?.Dispose();
+        await DropAsync();
+        GC.SuppressFinalize(this);
     }
+
+    /// <summary>Where the inventory's tables live for this run (created empty).</summary>
+    protected abstract Task<ShopDataOptions> DataOptionsAsync();
+
+    /// <summary>Removes what <see cref="DataOptionsAsync"/> created.</summary>
+    protected abstract Task DropAsync();
+
+    /// <summary>SQL that makes the database refuse the update of product 30's stock (a trigger named <c>fail_30</c>).</summary>
+    protected abstract string RefuseProduct30Sql { get; }
+
+    /// <summary>SQL that removes <see cref="RefuseProduct30Sql"/>'s trigger.</summary>
+    protected abstract string AllowProduct30Sql { get; }
 
     [Fact]
     public async Task Sync_ExportWithAMalformedRow_AppliesTheRestAndQuarantinesAndCountsIt()
@@ -108,15 +131,15 @@ public sealed class StockSyncTests : IAsyncLifetime
         await PlantAsync("STK1 broken");
         var before = (await Inventory().GetStockAsync(1, Ct))!.OnHand;
         // The database refuses the 30th product's update: the first 29 were already written inside the transaction.
-        await ExecuteAsync("CREATE TRIGGER fail_30 BEFORE UPDATE OF on_hand ON inventory_stock WHEN NEW.product_id = 30 BEGIN SELECT RAISE(ABORT, 'disk said no'); END;");
+        await ExecuteAsync(RefuseProduct30Sql);
         var sync = Sync();
 
-        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => sync.SyncAsync(Ct));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => sync.SyncAsync(Ct));
 
         Assert.Equal(before, (await Inventory().GetStockAsync(1, Ct))!.OnHand);
         Assert.Equal(0, (await sync.ListQuarantinedAsync(10, 0, Ct)).Total);
 
-        await ExecuteAsync("DROP TRIGGER fail_30;");
+        await ExecuteAsync(AllowProduct30Sql);
         var retried = await sync.SyncAsync(Ct);
         Assert.Equal((false, 60, 1), (retried.AlreadyApplied, retried.Applied, retried.Quarantined));
         Assert.Equal(42, (await Inventory().GetStockAsync(1, Ct))!.OnHand);
@@ -173,4 +196,57 @@ public sealed class StockSyncTests : IAsyncLifetime
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(Ct);
     }
+}
+
+/// <summary>The stock sync suite on the embedded default, SQLite.</summary>
+public sealed class SqliteStockSyncTests : StockSyncTests
+{
+    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "bulwark-stock-sync-" + Guid.NewGuid().ToString("N"));
+
+    /// <inheritdoc/>
+    protected override string RefuseProduct30Sql =>
+        "CREATE TRIGGER fail_30 BEFORE UPDATE OF on_hand ON inventory_stock WHEN NEW.product_id = 30 BEGIN SELECT RAISE(ABORT, 'disk said no'); END;";
+
+    /// <inheritdoc/>
+    protected override string AllowProduct30Sql => "DROP TRIGGER fail_30;";
+
+    /// <inheritdoc/>
+    protected override Task<ShopDataOptions> DataOptionsAsync() => Task.FromResult(new ShopDataOptions { Path = _dataPath });
+
+    /// <inheritdoc/>
+    protected override Task DropAsync()
+    {
+        if (Directory.Exists(_dataPath))
+        {
+            Directory.Delete(_dataPath, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The stock sync suite on the scale-out database, a throw-away database on the real PostgreSQL server.</summary>
+public sealed class PostgresStockSyncTests : StockSyncTests
+{
+    private readonly string _database = "bulwark_stock_sync_" + Guid.NewGuid().ToString("N");
+
+    /// <inheritdoc/>
+    protected override string RefuseProduct30Sql => """
+        CREATE FUNCTION fail_30() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.product_id = 30 THEN RAISE EXCEPTION 'disk said no'; END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER fail_30 BEFORE UPDATE OF on_hand ON inventory_stock FOR EACH ROW EXECUTE FUNCTION fail_30();
+        """;
+
+    /// <inheritdoc/>
+    protected override string AllowProduct30Sql => "DROP TRIGGER fail_30 ON inventory_stock; DROP FUNCTION fail_30();";
+
+    /// <inheritdoc/>
+    protected override async Task<ShopDataOptions> DataOptionsAsync() =>
+        new() { Provider = ShopDataProvider.Postgres, ConnectionString = await PostgresScratch.CreateAsync(_database) };
+
+    /// <inheritdoc/>
+    protected override Task DropAsync() => PostgresScratch.DropAsync(_database);
 }
