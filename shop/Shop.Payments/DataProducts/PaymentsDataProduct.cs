@@ -6,8 +6,8 @@ namespace Shop.Payments.DataProducts;
 
 /// <summary>
 /// The <c>payments</c> data product, owned by Payments: one row per payment with a definite answer, from the payments
-/// ledger in the event log. No card data: the token is never recorded. Reversals the background reconciler settles
-/// later are not in the ledger yet (docs/data-products.md).
+/// ledger in the event log. No card data: the token is never recorded. Refunds count whenever they were settled: at
+/// once, or later by the background reconciler (both record <see cref="ChargeRefunded"/>).
 /// </summary>
 internal sealed class PaymentsDataProduct : DataProduct
 {

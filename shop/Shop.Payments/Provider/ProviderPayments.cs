@@ -37,16 +37,9 @@ internal sealed class ProviderPayments(IPaymentGateway provider, ChargeReconcili
         return result;
     }
 
-    public async Task<ReversalResult> ReverseAsync(ReversePaymentCommand command, CancellationToken cancellationToken)
-    {
-        var result = await reconciliation.ReverseAsync(command, cancellationToken);
-        if (result is { Outcome: ReversalOutcome.Refunded, ChargeId: { } chargeId })
-        {
-            await ledger.RefundedAsync(new ChargeRefunded(chargeId, time.GetUtcNow()), cancellationToken);
-        }
-
-        return result;
-    }
+    // The reconciliation records the refunds it settles in the ledger itself, now or when the reconciler settles later.
+    public Task<ReversalResult> ReverseAsync(ReversePaymentCommand command, CancellationToken cancellationToken) =>
+        reconciliation.ReverseAsync(command, cancellationToken);
 
     public async Task<ReversalResult?> FindReversalAsync(string paymentId, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Payments.Contracts;
+using Shop.Payments.Ledger;
 using Shop.Payments.Provider;
 
 namespace Shop.Payments.Reconciliation;
@@ -12,11 +13,13 @@ internal sealed record SettleAttempt(ReversalOutcome Outcome, string? ChargeId, 
 /// <summary>
 /// Settles payments that must keep no money: refund the known charge, else ask the provider by idempotency key and
 /// refund what it holds. Only the provider's own ledger decides; an answer that did not arrive decides nothing, so the
-/// payment stays in <see cref="ReconciliationStore"/> until it does.
+/// payment stays in <see cref="ReconciliationStore"/> until it does. Every refund it settles, inline or days later, is
+/// recorded in the <see cref="PaymentLedger"/>, so the payments data product says "refunded" for it.
 /// </summary>
 internal sealed partial class ChargeReconciliation(
     IServiceProvider services,
     ReconciliationStore store,
+    PaymentLedger ledger,
     ReconciliationMetrics metrics,
     TimeProvider time,
     IOptions<ReconciliationOptions> options,
@@ -30,6 +33,7 @@ internal sealed partial class ChargeReconciliation(
         var attempt = await TrySettleAsync(command.PaymentId, command.ChargeId, settleAfter, cancellationToken);
         if (attempt.Outcome != ReversalOutcome.Deferred)
         {
+            await RecordAsync(attempt, cancellationToken);
             metrics.Outcome(OutcomeName(attempt.Outcome));
             LogSettled(logger, command.PaymentId, attempt.Outcome, attempt.ChargeId);
             return new ReversalResult(attempt.Outcome, attempt.ChargeId, null);
@@ -57,6 +61,9 @@ internal sealed partial class ChargeReconciliation(
             if (attempt.Outcome != ReversalOutcome.Deferred)
             {
                 var status = attempt.Outcome == ReversalOutcome.Refunded ? ReconciliationStatus.Refunded : ReconciliationStatus.NothingCharged;
+                // The ledger before the record: a crash between them leaves the payment due, and the next round's
+                // ledger write of the same refund is a no-op (one stream per charge).
+                await RecordAsync(attempt, cancellationToken);
                 await store.ResolveAsync(record.PaymentId, status, attempt.ChargeId, now, cancellationToken);
                 metrics.Outcome(OutcomeName(attempt.Outcome));
                 LogReconciled(logger, record.PaymentId, record.Reference, attempt.Outcome, record.Attempts + 1);
@@ -148,6 +155,11 @@ internal sealed partial class ChargeReconciliation(
         ReversalOutcome.NothingCharged => "not_charged",
         _ => "deferred",
     };
+
+    private Task RecordAsync(SettleAttempt attempt, CancellationToken cancellationToken) =>
+        attempt is { Outcome: ReversalOutcome.Refunded, ChargeId: { } chargeId }
+            ? ledger.RefundedAsync(new ChargeRefunded(chargeId, time.GetUtcNow()), cancellationToken)
+            : Task.CompletedTask;
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 

@@ -188,7 +188,9 @@ public abstract class PaymentGatewayContract : IAsyncLifetime
         using var database = new ModuleDatabase<PaymentsModule>(shop, TimeProvider.System);
         await database.MigrateAsync(Ct);
         var store = new ReconciliationStore(database);
-        var reconciliation = new ChargeReconciliation(services, store, new ReconciliationMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+        var (ledger, events) = TestLedger.Create(_dataPath, TimeProvider.System);
+        using var _events = events;
+        var reconciliation = new ChargeReconciliation(services, store, ledger, new ReconciliationMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             TimeProvider.System, Options.Create(new ReconciliationOptions { SettleDelay = TimeSpan.Zero }), NullLogger<ChargeReconciliation>.Instance);
 
         var reversal = await reconciliation.ReverseAsync(new ReversePaymentCommand("order-8", "8", null, TimeProvider.System.GetUtcNow()), Ct);
@@ -196,6 +198,7 @@ public abstract class PaymentGatewayContract : IAsyncLifetime
         Assert.Equal(ReversalOutcome.Refunded, reversal.Outcome);
         var held = Assert.Single(await LedgerAsync());
         Assert.Equal((reversal.ChargeId, true), (held.Id, held.Refunded));
+        Assert.Equal(1, await events.RefundsOfAsync(reversal.ChargeId!, Ct));
     }
 
     private IPaymentGateway Gateway() => CreateGateway(new HttpClient { BaseAddress = StandIn.BaseAddress }, TimeProvider.System);

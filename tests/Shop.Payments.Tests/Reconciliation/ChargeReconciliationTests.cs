@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Bulwark.EventSourcing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public sealed class ChargeReconciliationTests : IDisposable
     private readonly FakeProvider _provider = new();
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "bulwark-payments-" + Guid.NewGuid().ToString("N"));
     private readonly ServiceProvider _services;
+    private SqlEventStore? _events;
 
     public ChargeReconciliationTests()
     {
@@ -80,6 +82,7 @@ public sealed class ChargeReconciliationTests : IDisposable
         Assert.Equal(ReconciliationStatus.Refunded, (await store.FindAsync("order-1", Ct))!.Status);
         Assert.Equal("refunded", _provider.Charges["order-1"].Status);
         Assert.Equal(0, metrics.Unreconciled);
+        Assert.Equal(1, await RefundsRecordedAsync("ch_1"));
     }
 
     [Fact]
@@ -99,6 +102,8 @@ public sealed class ChargeReconciliationTests : IDisposable
 
         Assert.Equal(ReconciliationStatus.Refunded, (await store.FindAsync("order-2", Ct))!.Status);
         Assert.Equal("refunded", _provider.Charges["order-2"].Status);
+        // Settled a minute after the saga gave up, and still in the ledger the payments data product is built from.
+        Assert.Equal(1, await RefundsRecordedAsync("ch_2"));
     }
 
     [Fact]
@@ -124,6 +129,7 @@ public sealed class ChargeReconciliationTests : IDisposable
 
         Assert.Equal((ReversalOutcome.Refunded, "ch_4"), (reversal.Outcome, reversal.ChargeId));
         Assert.Equal(1, _provider.Refunds);
+        Assert.Equal(1, await RefundsRecordedAsync("ch_4"));
     }
 
     [Fact]
@@ -140,6 +146,7 @@ public sealed class ChargeReconciliationTests : IDisposable
     public void Dispose()
     {
         _services.Dispose();
+        _events?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
@@ -157,9 +164,13 @@ public sealed class ChargeReconciliationTests : IDisposable
         await database.MigrateAsync(Ct);
         var store = new ReconciliationStore(database);
         var metrics = new ReconciliationMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var reconciliation = new ChargeReconciliation(_services, store, metrics, _time, Options.Create(options), NullLogger<ChargeReconciliation>.Instance);
+        (var ledger, _events) = TestLedger.Create(_dataPath, _time);
+        var reconciliation = new ChargeReconciliation(_services, store, ledger, metrics, _time, Options.Create(options), NullLogger<ChargeReconciliation>.Instance);
         return (reconciliation, store, metrics);
     }
+
+    // The ledger's refunds: what the payments data product reads.
+    private Task<int> RefundsRecordedAsync(string chargeId) => _events!.RefundsOfAsync(chargeId, Ct);
 
     private sealed record FakeCharge(string Id, string Status);
 
