@@ -131,7 +131,8 @@ public static partial class ShopApp
             .AddShopModule<ReportingModule>(builder.Configuration)
             .AddShopModule<OrdersModule>(builder.Configuration)
             .AddShopModule<WalletModule>(builder.Configuration)
-            .AddShopModule<NotificationsModule>(builder.Configuration)
+            // In process, or its own process on the shared broker (Shop:Notifications:Mode; docs/module-extraction.md).
+            .AddNotificationsModule(builder.Configuration)
             .AddShopModule<RewardsModule>(builder.Configuration)
             .AddShopModule<AnalyticsModule>(builder.Configuration)
             .AddShopModule<ReturnsModule>(builder.Configuration);
@@ -258,6 +259,25 @@ public static partial class ShopApp
         RemoteReviewsModule.IsChosen(configuration)
             ? services.AddShopModule<RemoteReviewsModule>(configuration)
             : services.AddShopModule<ReviewsModule>(configuration);
+
+    // Notifications too; in its own process it consumes the shop's events from the broker, so that needs one both share.
+    private static IServiceCollection AddNotificationsModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (!RemoteNotificationsModule.IsChosen(configuration))
+        {
+            return services.AddShopModule<NotificationsModule>(configuration);
+        }
+
+        var transportKey = $"{ShopMessagingOptions.SectionName}:{nameof(ShopMessagingOptions.Transport)}";
+        if (configuration.GetValue<ShopTransport?>(transportKey) != ShopTransport.RabbitMq)
+        {
+            throw new InvalidOperationException(
+                $"Shop:Notifications:Mode=Remote needs a broker the shop and the notifications service share: set {transportKey}=RabbitMq. "
+                + "On the embedded transport the service would never see the shop's events.");
+        }
+
+        return services.AddShopModule<RemoteNotificationsModule>(configuration);
+    }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Shop ready at {Urls}; try GET /api/products/1")]
     private static partial void LogReady(ILogger logger, string urls);

@@ -45,14 +45,27 @@ public sealed class NotificationsModule : IShopModule
             );
             CREATE INDEX ix_notifications_outbox_user ON notifications_outbox (user_id);
             """),
+        // Who was forgotten: CustomerForgotten may overtake a sign-up's or an order's event on the bus, and a mail
+        // written after it must not bring the address or the name back.
+        new("remember forgotten customers", _ => """
+            CREATE TABLE notifications_forgotten (
+                user_id      TEXT PRIMARY KEY,
+                forgotten_at TEXT NOT NULL
+            );
+            """),
     ];
 
-    /// <summary>Subscribes the mails to sign-ups and order outcomes. Needs <c>AddShopMessaging</c>.</summary>
+    /// <summary>
+    /// Subscribes the mails to sign-ups and order outcomes, and the erasure to <see cref="CustomerForgotten"/>. Needs
+    /// <c>AddShopMessaging</c>, and an <see cref="IIdentityApi"/>: Identity's module in process, or
+    /// <c>RemoteIdentityModule</c> where this module runs alone (<c>shop/Shop.Notifications.Host</c>).
+    /// </summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration) =>
         services.AddShopSubscription(SubscriptionName, s => s
             .On<UserRegistered, WelcomeEmailHandler>(UserRegistered.Topic)
             .On<OrderConfirmed, OrderConfirmationHandler>(OrderConfirmed.Topic)
-            .On<OrderRejected, OrderRejectionHandler>(OrderRejected.Topic));
+            .On<OrderRejected, OrderRejectionHandler>(OrderRejected.Topic)
+            .On<CustomerForgotten, ForgetRecipientHandler>(CustomerForgotten.Topic));
 
     /// <summary>Maps <c>GET /api/notifications?userId=</c>.</summary>
     public static void MapEndpoints(IEndpointRouteBuilder endpoints) => NotificationsEndpoints.Map(endpoints);

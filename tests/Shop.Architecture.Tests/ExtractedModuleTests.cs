@@ -77,3 +77,82 @@ public sealed class ExtractedModuleTests
         Assert.True(result.IsSuccessful, $"the reviews service reaches into the module: {string.Join(", ", result.FailingTypeNames ?? [])}");
     }
 }
+
+/// <summary>
+/// The second extraction, a module that takes part in the bus: Notifications runs in the shop or in its own process
+/// (<c>Shop.Notifications.Host</c>) on the shared broker. That holds while the rest of the shop knows only its contracts
+/// and entry points, and while it knows other modules only by their contracts and entry points (events in, Identity's
+/// contract over HTTP through <c>RemoteIdentityModule</c>).
+/// </summary>
+public sealed class ExtractedNotificationsTests
+{
+    private const string Module = "Shop.Notifications";
+
+    private static readonly Assembly Notifications = typeof(Shop.Notifications.NotificationsModule).Assembly;
+    private static readonly Assembly NotificationsHost = typeof(Shop.Notifications.Host.NotificationsServiceApp).Assembly;
+
+    private static readonly Assembly[] OtherModules =
+    [
+        typeof(Shop.Catalog.CatalogModule).Assembly,
+        typeof(Shop.Inventory.InventoryModule).Assembly,
+        typeof(Shop.Payments.PaymentsModule).Assembly,
+        typeof(Shop.Identity.IdentityModule).Assembly,
+        typeof(Shop.Orders.OrdersModule).Assembly,
+        typeof(Shop.Wallet.WalletModule).Assembly,
+        typeof(Shop.Storefront.StorefrontModule).Assembly,
+        typeof(Shop.Reporting.ReportingModule).Assembly,
+        typeof(Shop.Reviews.ReviewsModule).Assembly,
+        typeof(Shop.Rewards.RewardsModule).Assembly,
+        typeof(Shop.Analytics.AnalyticsModule).Assembly,
+        typeof(Shop.Returns.ReturnsModule).Assembly,
+    ];
+
+    [Fact]
+    public void RestOfTheShop_UsesNotificationsOnlyThroughItsContractsAndEntryPoints()
+    {
+        var internals = InternalNamespaces(Notifications);
+        // A rule over an empty list would pass whatever the shop did.
+        Assert.Contains($"{Module}.Handlers", internals);
+        Assert.Contains($"{Module}.Remote", internals);
+
+        var failures = OtherModules.Append(typeof(Shop.Host.ShopApp).Assembly)
+            .Select(a => (Assembly: a.GetName().Name, Result: Types.InAssembly(a).ShouldNot().HaveDependencyOnAny(internals).GetResult()))
+            .Where(r => !r.Result.IsSuccessful)
+            .Select(r => $"{r.Assembly}: {string.Join(", ", r.Result.FailingTypeNames ?? [])}")
+            .ToList();
+
+        Assert.True(failures.Count == 0, "reaches into Notifications' internals, so it cannot leave the process: " + string.Join("; ", failures));
+    }
+
+    [Fact]
+    public void NotificationsAndItsOwnHost_KnowOtherModulesOnlyByTheirContracts()
+    {
+        var others = OtherModules.SelectMany(InternalNamespaces).ToArray();
+        Assert.Contains("Shop.Identity.Adapters", others);
+
+        var module = Types.InAssembly(Notifications).ShouldNot().HaveDependencyOnAny(others).GetResult();
+        var host = Types.InAssembly(NotificationsHost).ShouldNot().HaveDependencyOnAny(others).GetResult();
+
+        Assert.True(module.IsSuccessful, $"Notifications reaches into another module: {string.Join(", ", module.FailingTypeNames ?? [])}");
+        Assert.True(host.IsSuccessful, $"the notifications service reaches into another module: {string.Join(", ", host.FailingTypeNames ?? [])}");
+    }
+
+    [Fact]
+    public void NotificationsHost_ComposesTheModuleOnlyThroughItsEntryPoint()
+    {
+        var result = Types.InAssembly(NotificationsHost).ShouldNot().HaveDependencyOnAny($"{Module}.Api", $"{Module}.Handlers", $"{Module}.Remote").GetResult();
+
+        Assert.True(result.IsSuccessful, $"the notifications service reaches into the module: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    // A module assembly's namespaces other than its root (the entry points) and its Contracts.
+    private static string[] InternalNamespaces(Assembly assembly)
+    {
+        var root = assembly.GetName().Name!;
+        return assembly.GetTypes()
+            .Where(t => !t.Name.StartsWith('<') && t.Namespace is { } ns && ns != root && ns != $"{root}.Contracts" && !ns.StartsWith($"{root}.Contracts.", StringComparison.Ordinal))
+            .Select(t => t.Namespace!)
+            .Distinct()
+            .ToArray();
+    }
+}

@@ -166,6 +166,19 @@ public sealed class DataProductsTests
                 $"Ada's wallet {wallet} to be shredded");
         }
 
+        // Her mail, through CustomerForgotten too: the welcome mail keeps its kind but loses her address and her name;
+        // Bob's keeps both.
+        var adaMail = await Eventually.WaitAsync(
+            () => shop.Admin.GetFromJsonAsync<JsonElement[]>($"/api/notifications?userId={ada.Id}", Ct)!,
+            m => m!.Length >= 1 && m.All(n => n.GetProperty("recipient").ValueKind == JsonValueKind.Null),
+            "Ada's mail to be scrubbed");
+        Assert.Equal("welcome", Assert.Single(adaMail!).GetProperty("kind").GetString());
+        Assert.DoesNotContain("Ada", adaMail![0].GetProperty("body").GetString(), StringComparison.Ordinal);
+        var bobMail = await Eventually.WaitAsync(
+            () => shop.Admin.GetFromJsonAsync<JsonElement[]>($"/api/notifications?userId={bob.Id}", Ct)!, m => m!.Length >= 1, "Bob's welcome mail");
+        Assert.Equal(bob.Email, bobMail![0].GetProperty("recipient").GetString());
+        Assert.Contains("Bob", bobMail[0].GetProperty("body").GetString(), StringComparison.Ordinal);
+
         var bobs = await shop.Admin.GetFromJsonAsync<JsonElement>($"/api/wallets/{bobWallet}", Ct);
         Assert.False(bobs.GetProperty("personalDataShredded").GetBoolean());
         Assert.Equal("Bob Builder", bobs.GetProperty("ownerName").GetString());

@@ -18,7 +18,7 @@ namespace Shop.Host.Tests;
 [Collection(RabbitMqShopTestGroup.Name)]
 public sealed class RabbitMqShopTests
 {
-    private static readonly string[] ShopQueues = ["notifications", "rewards", "analytics", "returns", "wallet"];
+    internal static readonly string[] ShopQueues = ["notifications", "rewards", "analytics", "returns", "wallet"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -85,7 +85,7 @@ public sealed class RabbitMqShopTests
         }
     }
 
-    private static async Task DeleteQueuesAsync(IEnumerable<string> queues)
+    internal static async Task DeleteQueuesAsync(IEnumerable<string> queues)
     {
         var factory = new ConnectionFactory { Uri = RealServers.RabbitMqUri };
         await using var connection = await factory.CreateConnectionAsync(CancellationToken.None);
@@ -96,7 +96,7 @@ public sealed class RabbitMqShopTests
         }
     }
 
-    private static async Task CleanUpAsync(string exchange, string deadLetters, string container)
+    internal static async Task CleanUpAsync(string exchange, string deadLetters, string? container)
     {
         await DeleteQueuesAsync(ShopQueues.Append(deadLetters));
         var factory = new ConnectionFactory { Uri = RealServers.RabbitMqUri };
@@ -106,7 +106,10 @@ public sealed class RabbitMqShopTests
             await last.ExchangeDeleteAsync(exchange, ifUnused: false, cancellationToken: CancellationToken.None);
         }
 
-        await new BlobContainerClient(RealServers.AzuriteConnectionString, container, new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_11_05))
-            .DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+        if (container is not null)
+        {
+            await new BlobContainerClient(RealServers.AzuriteConnectionString, container, new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_11_05))
+                .DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+        }
     }
 }

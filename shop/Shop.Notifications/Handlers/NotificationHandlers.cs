@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bulwark.Data;
 using Bulwark.Idempotency;
 using Bulwark.Messaging.Subscriptions;
 using System.Data.Common;
@@ -16,9 +17,13 @@ internal sealed class WelcomeEmailHandler(ModuleDatabase<NotificationsModule> db
     public Task HandleAsync(UserRegistered message, MessageContext context, CancellationToken cancellationToken) =>
         db.HandleOnceAsync(inbox, NotificationsModule.SubscriptionName, context, async tx =>
         {
-            await tx.ExecuteAsync(
-                "INSERT INTO notifications_recipients (user_id, email, display_name) VALUES (@u, @e, @n) ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name;",
-                cancellationToken, ("u", message.UserId.ToString()), ("e", message.Email), ("n", message.DisplayName));
+            if (!await Mail.IsForgottenAsync(tx, message.UserId, cancellationToken))
+            {
+                await tx.ExecuteAsync(
+                    "INSERT INTO notifications_recipients (user_id, email, display_name) VALUES (@u, @e, @n) ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name;",
+                    cancellationToken, ("u", message.UserId.ToString()), ("e", message.Email), ("n", message.DisplayName));
+            }
+
             await Mail.WriteAsync(tx, message.UserId, "welcome", message.Email, "Welcome to the Bulwark shop",
                 $"Hello {message.DisplayName}, thanks for signing up.", context, time, cancellationToken);
         }, cancellationToken);
@@ -81,10 +86,52 @@ internal static partial class OrderMail
 
 internal static class Mail
 {
-    public static Task WriteAsync(DbTransaction tx, Guid userId, string kind, string? recipient, string subject, string body, MessageContext context, TimeProvider time, CancellationToken cancellationToken) =>
-        tx.ExecuteAsync(
+    internal const string ErasedBody = "(erased: the customer was forgotten)";
+
+    // A mail for a customer already forgotten (its event overtaken on the bus by CustomerForgotten) is still recorded,
+    // as the erasure leaves the others: kind and subject, no address, no body.
+    public static async Task WriteAsync(DbTransaction tx, Guid userId, string kind, string? recipient, string subject, string body, MessageContext context, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var forgotten = await IsForgottenAsync(tx, userId, cancellationToken);
+        await tx.ExecuteAsync(
             "INSERT INTO notifications_outbox (user_id, kind, recipient, subject, body, message_id, created_at) VALUES (@u, @k, @r, @s, @b, @m, @t);",
             cancellationToken,
-            ("u", userId.ToString()), ("k", kind), ("r", recipient), ("s", subject), ("b", body),
+            ("u", userId.ToString()), ("k", kind), ("r", forgotten ? null : recipient), ("s", subject), ("b", forgotten ? ErasedBody : body),
             ("m", context.Envelope.MessageId), ("t", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
+    }
+
+    public static async Task<bool> IsForgottenAsync(DbTransaction tx, Guid userId, CancellationToken cancellationToken)
+    {
+        await using var query = tx.Connection!.CreateCommand("SELECT 1 FROM notifications_forgotten WHERE user_id = @u;", tx).With("u", userId.ToString());
+        return await query.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+}
+
+/// <summary>
+/// A forgotten customer (GDPR erasure) is forgotten here too: the remembered address and name go, and the mail already
+/// written keeps its kind, subject and time but loses its recipient and its body (which greets the customer by name).
+/// The customer is remembered as forgotten, so a mail whose event arrives later is written without them either. Once
+/// per message through the inbox.
+/// </summary>
+internal sealed partial class ForgetRecipientHandler(ModuleDatabase<NotificationsModule> db, IInbox inbox, TimeProvider time, ILogger<ForgetRecipientHandler> logger) : IMessageHandler<CustomerForgotten>
+{
+    public async Task HandleAsync(CustomerForgotten message, MessageContext context, CancellationToken cancellationToken)
+    {
+        var mails = 0;
+        var handled = await db.HandleOnceAsync(inbox, NotificationsModule.SubscriptionName, context, async tx =>
+        {
+            var user = message.CustomerId.ToString();
+            await tx.ExecuteAsync("INSERT INTO notifications_forgotten (user_id, forgotten_at) VALUES (@u, @t) ON CONFLICT (user_id) DO NOTHING;",
+                cancellationToken, ("u", user), ("t", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
+            await tx.ExecuteAsync("DELETE FROM notifications_recipients WHERE user_id = @u;", cancellationToken, ("u", user));
+            mails = await tx.ExecuteAsync("UPDATE notifications_outbox SET recipient = NULL, body = @b WHERE user_id = @u;", cancellationToken, ("u", user), ("b", Mail.ErasedBody));
+        }, cancellationToken);
+        if (handled)
+        {
+            LogForgotten(logger, message.CustomerId, mails);
+        }
+    }
+
+    [LoggerMessage(EventId = 4601, Level = LogLevel.Warning, Message = "Customer {CustomerId} forgotten: their address erased and {Mails} mail(s) scrubbed")]
+    private static partial void LogForgotten(ILogger logger, Guid customerId, int mails);
 }
