@@ -38,8 +38,7 @@ public sealed class RemoteNotificationsModule : IShopModule
     /// <returns><see langword="true"/> for <c>Remote</c>.</returns>
     public static bool IsChosen(IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return configuration.GetSection(NotificationsPlacementOptions.SectionName).GetValue<NotificationsPlacement?>(nameof(NotificationsPlacementOptions.Mode)) == NotificationsPlacement.Remote;
+        return ModulePlacementOptions.IsRemote(configuration, NotificationsPlacementOptions.SectionName);
     }
 
     /// <summary>Registers the forwarder to the notifications service (<c>Shop:Notifications</c>).</summary>

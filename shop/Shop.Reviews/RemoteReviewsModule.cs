@@ -34,8 +34,7 @@ public sealed class RemoteReviewsModule : IShopModule
     /// <returns><see langword="true"/> for <c>Remote</c>.</returns>
     public static bool IsChosen(IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return configuration.GetSection(ReviewsPlacementOptions.SectionName).GetValue<ReviewsPlacement?>(nameof(ReviewsPlacementOptions.Mode)) == ReviewsPlacement.Remote;
+        return ModulePlacementOptions.IsRemote(configuration, ReviewsPlacementOptions.SectionName);
     }
 
     /// <summary>Registers <see cref="IReviewsApi"/> over HTTP to the reviews service (<c>Shop:Reviews</c>).</summary>

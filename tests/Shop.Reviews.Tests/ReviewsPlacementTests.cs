@@ -7,7 +7,6 @@ using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Modules;
 using Shop.Reviews.Contracts;
 using Shop.Reviews.Host;
-using Shop.Reviews.Remote;
 
 namespace Shop.Reviews.Tests;
 
@@ -37,8 +36,8 @@ public sealed class ReviewsPlacementTests : IAsyncLifetime
     [InlineData(4)]
     public async Task GetSummary_InProcessAndRemote_SameAnswer(int productId)
     {
-        await using var inProcess = await CallerAsync(ReviewsPlacement.InProcess);
-        await using var remote = await CallerAsync(ReviewsPlacement.Remote);
+        await using var inProcess = await CallerAsync(ModulePlacement.InProcess);
+        await using var remote = await CallerAsync(ModulePlacement.Remote);
 
         var local = await inProcess.Services.GetRequiredService<IReviewsApi>().GetSummaryAsync(productId, 3, Ct);
         var overHttp = await remote.Services.GetRequiredService<IReviewsApi>().GetSummaryAsync(productId, 3, Ct);
@@ -51,7 +50,7 @@ public sealed class ReviewsPlacementTests : IAsyncLifetime
     [Fact]
     public async Task Remote_CallerKeepsNoReviewsData_TheServiceOwnsIt()
     {
-        await using var remote = await CallerAsync(ReviewsPlacement.Remote);
+        await using var remote = await CallerAsync(ModulePlacement.Remote);
 
         await remote.Services.GetRequiredService<IReviewsApi>().GetSummaryAsync(3, 3, Ct);
 
@@ -64,7 +63,7 @@ public sealed class ReviewsPlacementTests : IAsyncLifetime
     [Fact]
     public async Task Remote_ServiceDown_CallerGetsAnHttpFailureItAlreadyHandles()
     {
-        await using var remote = await CallerAsync(ReviewsPlacement.Remote, $"http://127.0.0.1:{FreePort.Refusing}");
+        await using var remote = await CallerAsync(ModulePlacement.Remote, $"http://127.0.0.1:{FreePort.Refusing}");
 
         await Assert.ThrowsAsync<HttpRequestException>(() => remote.Services.GetRequiredService<IReviewsApi>().GetSummaryAsync(3, 3, Ct));
     }
@@ -72,7 +71,7 @@ public sealed class ReviewsPlacementTests : IAsyncLifetime
     [Fact]
     public async Task Remote_ManyParallelCallers_AllAnswered()
     {
-        await using var remote = await CallerAsync(ReviewsPlacement.Remote);
+        await using var remote = await CallerAsync(ModulePlacement.Remote);
         var reviews = remote.Services.GetRequiredService<IReviewsApi>();
 
         for (var round = 0; round < 3; round++)
@@ -83,7 +82,7 @@ public sealed class ReviewsPlacementTests : IAsyncLifetime
         }
     }
 
-    private async Task<Caller> CallerAsync(ReviewsPlacement mode, string? url = null)
+    private async Task<Caller> CallerAsync(ModulePlacement mode, string? url = null)
     {
         var dataPath = Temp("reviews-caller");
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
