@@ -12,6 +12,7 @@ internal sealed class EdgeMetrics : IDisposable
     {
         _meter = meterFactory.Create(MeterName);
         StranglerRequests = _meter.CreateCounter<long>("bulwark.edge.strangler.requests", "{request}", "Requests a strangled route sent to each side.");
+        StranglerReshaped = _meter.CreateCounter<long>("bulwark.edge.strangler.reshaped", "{response}", "New-side answers of a strangled route with a legacy shape, by outcome (reshaped, not_json, too_large).");
         ShadowComparisons = _meter.CreateCounter<long>("bulwark.edge.shadow.comparisons", "{comparison}", "Shadow comparisons by outcome; the match rate is matched over the total.");
         ReleaseRequests = _meter.CreateCounter<long>("bulwark.edge.release.requests", "{request}", "Requests per release slot and outcome (ok, error).");
         CellRequests = _meter.CreateCounter<long>("bulwark.edge.cells.requests", "{request}", "Customer requests per cell and outcome (answered, notanswered, refused, fenced).");
@@ -21,6 +22,8 @@ internal sealed class EdgeMetrics : IDisposable
     }
 
     public Counter<long> StranglerRequests { get; }
+
+    public Counter<long> StranglerReshaped { get; }
 
     public Counter<long> ShadowComparisons { get; }
 

@@ -62,6 +62,8 @@ public static class EdgeServiceCollectionExtensions
 
                     return ValueTask.CompletedTask;
                 });
+                // After a flip, callers of the old URL keep the old shape when the route says what it is.
+                context.AddResponseTransform(LegacyShapeStep.ReshapeAsync);
             }
         });
     }

@@ -87,6 +87,11 @@ internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposabl
                     errors.Add($"Strangler route '{name}' names backend '{backend}', which is not in {EdgeOptions.SectionName}:Backends.");
                 }
             }
+
+            if (route.LegacyShape is { } shape)
+            {
+                errors.AddRange(LegacyShape.Validate(shape).Select(e => $"Strangler route '{name}' LegacyShape: {e}"));
+            }
         }
 
         if (options.Release.Live is { } live && !options.Release.Slots.ContainsKey(live))

@@ -60,6 +60,49 @@ public sealed class StranglerRouteOptions
     /// <summary>Fields left out of the comparison (names compared case-, underscore- and dash-insensitively), e.g. a legacy-only flag.</summary>
     /// <value>The default value is empty.</value>
     public List<string> IgnoreFields { get; init; } = [];
+
+    /// <summary>
+    /// When set, the new side's JSON answers are reshaped into the legacy side's shape (names, renamed and omitted
+    /// fields) before they reach the client, so callers of the old URL keep the shape they were built against after a
+    /// flip. Without it a flipped route answers in the new shape.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/> (no reshaping).</value>
+    public LegacyShapeOptions? LegacyShape { get; init; }
+}
+
+/// <summary>How the new side's JSON is reshaped for callers of a legacy URL (<see cref="StranglerRouteOptions.LegacyShape"/>).</summary>
+public sealed class LegacyShapeOptions
+{
+    /// <summary>How every property name is spelled.</summary>
+    /// <value>The default value is <see cref="LegacyNaming.SnakeCase"/>.</value>
+    public LegacyNaming Naming { get; init; } = LegacyNaming.SnakeCase;
+
+    /// <summary>
+    /// Properties given another name, new name → legacy name (e.g. <c>items</c> → <c>rows</c>); keys matched case-,
+    /// underscore- and dash-insensitively, values written as given.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public Dictionary<string, string> Rename { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>New-only properties the legacy shape never had (matched like <see cref="Rename"/>'s keys), left out at any depth.</summary>
+    /// <value>The default value is empty.</value>
+    public List<string> Omit { get; init; } = [];
+
+    /// <summary>The largest answer reshaped; a larger one passes through in the new shape and is counted.</summary>
+    /// <value>The default value is 1 MiB.</value>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxBodyBytes { get; init; } = 1024 * 1024;
+}
+
+/// <summary>How a legacy shape spells property names.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<LegacyNaming>))]
+public enum LegacyNaming
+{
+    /// <summary>As the new side spells them.</summary>
+    AsIs,
+
+    /// <summary><c>priceCents</c> → <c>price_cents</c>.</summary>
+    SnakeCase,
 }
 
 /// <summary>A side of a strangled route.</summary>

@@ -28,7 +28,9 @@ internal sealed class StranglerStep(
         var options = route.Options;
         var destinationId = side == StranglerSide.Legacy ? EdgeProxyConfig.LegacyDestination : EdgeProxyConfig.NewDestination;
         proxy.AvailableDestinations = [.. proxy.AvailableDestinations.Where(d => d.DestinationId == destinationId)];
-        context.Items[typeof(StranglerSide)] = new StranglerSelection(side, side == StranglerSide.Legacy ? options.Legacy.Path : options.New.Path);
+        context.Items[typeof(StranglerSide)] = side == StranglerSide.Legacy
+            ? new StranglerSelection(route.Name, side, options.Legacy.Path, null)
+            : new StranglerSelection(route.Name, side, options.New.Path, options.LegacyShape);
         route.RecordHit(side, timeProvider.GetUtcNow());
         metrics.StranglerRequests.Add(1, new TagList { { "route", route.Name }, { "side", side.ToString() } });
 
@@ -78,5 +80,8 @@ internal sealed class StranglerStep(
     }
 }
 
-/// <summary>The side a strangled request goes to and the path it has there; read by the request transform.</summary>
-internal sealed record StranglerSelection(StranglerSide Side, string PathTemplate);
+/// <summary>
+/// The side a strangled request goes to, the path it has there, and (new side only) the legacy shape its answer takes;
+/// read by the request and response transforms.
+/// </summary>
+internal sealed record StranglerSelection(string Route, StranglerSide Side, string PathTemplate, LegacyShapeOptions? Shape);

@@ -38,6 +38,8 @@ public sealed class ShadowAgainstShopTests : IAsyncLifetime
                         ["New"] = new JsonObject { ["Backend"] = "shop", ["Path"] = "/api/products/{id}" },
                         ["Shadow"] = true,
                         ["IgnoreFields"] = new JsonArray("version", "row_version", "active_flag"),
+                        // After a flip, old callers get the old shape: snake_case names, no new-only version.
+                        ["LegacyShape"] = new JsonObject { ["Omit"] = new JsonArray("version") },
                     },
                 },
             },
@@ -84,6 +86,36 @@ public sealed class ShadowAgainstShopTests : IAsyncLifetime
         Assert.Equal("/legacy/catalog/item/7", mismatch["path"]!.GetValue<string>());
         Assert.StartsWith("$.pricecents: 1 vs ", mismatch["difference"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(20.0 / 21, shadow["matchRate"]!.GetValue<double>(), 6);
+    }
+
+    [Fact]
+    public async Task Flipped_WithALegacyShape_TheNewSideAnswersInTheOldShape()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var legacyClient = new HttpClient { BaseAddress = _legacy.BaseAddress() };
+        var legacy = JsonNode.Parse(await legacyClient.GetStringAsync(new Uri("/legacy/catalog/item/3", UriKind.Relative), ct))!.AsObject();
+        using (var flip = await _edge.SendOperatorAsync(HttpMethod.Put, "/edge/strangler/catalog-item/target", new { target = "new" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, flip.StatusCode);
+        }
+
+        using var answer = await _edge.Client.GetAsync(new Uri("/legacy/catalog/item/3", UriKind.Relative), ct);
+        var body = await answer.Content.ReadAsStringAsync(ct);
+        var reshaped = JsonNode.Parse(body)!.AsObject();
+
+        // The shop answered (the new side), in the legacy spelling, with every legacy field it has and nothing else;
+        // the two legacy-only fields (row_version, active_flag) it cannot have are the route's IgnoreFields.
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.DoesNotContain("priceCents", body, StringComparison.Ordinal);
+        Assert.Equal(
+            legacy.Select(p => p.Key).Except(["row_version", "active_flag"]).Order(StringComparer.Ordinal),
+            reshaped.Select(p => p.Key).Order(StringComparer.Ordinal));
+        foreach (var (name, value) in reshaped)
+        {
+            Assert.True(JsonNode.DeepEquals(legacy[name], value), $"{name}: legacy {legacy[name]} vs reshaped {value}");
+        }
+
+        Assert.Equal(body.Length, answer.Content.Headers.ContentLength);
     }
 
     private Task<JsonNode> ShadowAsync(int compared) => Eventually.WaitAsync(
