@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Bulwark.Data;
 using Bulwark.Testing;
 using Shop.Externals.Hosting;
 using Shop.Externals.PaymentProvider;
@@ -115,12 +114,7 @@ public sealed class NotificationsExtractedTests
                 "the service to scrub the forgotten customer's mail");
 
             // The shop holds no notifications tables and consumed nothing: the service's database holds the mail.
-            await using var connection = await shop.OpenDatabaseAsync();
-            await using var tables = connection.CreateCommand();
-            tables.CommandText = shop.Dialect == SqlDialectNames.Postgres
-                ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'notifications%';"
-                : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'notifications%';";
-            Assert.Equal(0L, Convert.ToInt64(await tables.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(0L, await shop.CountTablesAsync("notifications"));
             Assert.True(File.Exists(Path.Combine(serviceData, ShopDataOptions.DefaultFileName)));
 
             // The service stopped: the shop answers a 503 problem, not a 500.

@@ -59,6 +59,21 @@ internal sealed class RunningShop : IAsyncDisposable
     /// <summary>The shop database's dialect name (<c>sqlite</c> or <c>postgres</c>).</summary>
     public string Dialect => Services.GetRequiredService<Shop.Infrastructure.Data.ShopDatabase>().Dialect.Name;
 
+    /// <summary>How many tables whose names start with <paramref name="prefix"/> the shop's own database holds, whichever it runs on.</summary>
+    public async Task<long> CountTablesAsync(string prefix)
+    {
+        await using var connection = await OpenDatabaseAsync();
+        await using var tables = connection.CreateCommand();
+        tables.CommandText = Dialect == Bulwark.Data.SqlDialectNames.Postgres
+            ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE @prefix;"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name LIKE @prefix;";
+        var parameter = tables.CreateParameter();
+        parameter.ParameterName = "prefix";
+        parameter.Value = prefix + "%";
+        tables.Parameters.Add(parameter);
+        return Convert.ToInt64(await tables.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public static async Task<RunningShop> StartAsync(string? dataPath = null, Action<IServiceCollection>? services = null, params string[] extraArgs)
     {
         var ownData = dataPath is null;
