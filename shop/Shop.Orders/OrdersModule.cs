@@ -85,6 +85,7 @@ public sealed class OrdersModule : IShopModule
         }
 
         services.TryAddSingleton(sp => new OrderIds(sp.GetService<IShardRouter>()));
+        services.TryAddSingleton(sp => new OrderFleet(sp.GetService<IShardRouter>(), sp.GetRequiredService<ModuleDatabase<OrdersModule>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OrderRepository>();
         services.TryAddSingleton<IOrdersApi, OrdersApi>();
         services.AddSingleton<ShippingDesk>();

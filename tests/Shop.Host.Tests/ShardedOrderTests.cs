@@ -165,6 +165,47 @@ public sealed class ShardedOrderTests
         }
     }
 
+    [Fact]
+    public async Task OrderSummary_Sharded_CountsEveryShardAndNamesOneMissingItsDeadline()
+    {
+        await using var databases = await ShardDatabases.CreateAsync(shards: 2);
+        await using var provider = await StartProviderAsync();
+        await using var shop = await StartShopAsync(provider, databases);
+        for (var i = 0; i < 3; i++)
+        {
+            using var customer = await shop.NewCustomerAsync();
+            await WaitForEndAsync(shop.Admin, await PlaceAsync(customer.Client, i));
+        }
+
+        var summary = await shop.Admin.GetFromJsonAsync<JsonElement>("/api/admin/orders/summary", Ct);
+        Assert.False(summary.GetProperty("partial").GetBoolean());
+        Assert.Equal(3, summary.GetProperty("orders").GetInt64());
+        Assert.Equal(3, summary.GetProperty("confirmed").GetInt64());
+        Assert.Equal(["shard-0", "shard-1"], summary.GetProperty("shards").EnumerateArray().Select(s => s.GetProperty("shard").GetString()));
+
+        // shard-1 holds its order table locked: its count waits, as a shard that stopped answering would.
+        await using var blocker = new NpgsqlConnection(databases.ShardConnectionStrings[1]);
+        await blocker.OpenAsync(Ct);
+        await using var transaction = await blocker.BeginTransactionAsync(Ct);
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE orders_orders IN ACCESS EXCLUSIVE MODE;", blocker, transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync(Ct);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/orders/summary");
+        request.Headers.Add("X-Deadline", DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var response = await shop.Admin.SendAsync(request, Ct);
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var partial = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.True(partial.GetProperty("partial").GetBoolean());
+        Assert.Equal("shard-1", Assert.Single(partial.GetProperty("missingShards").EnumerateArray()).GetProperty("shard").GetString());
+        Assert.Equal("shard-0", Assert.Single(partial.GetProperty("shards").EnumerateArray()).GetProperty("shard").GetString());
+        Assert.True(elapsed < TimeSpan.FromSeconds(2.5), $"answered after {elapsed}");
+    }
+
     private static async Task PlaceUntilStoppedAsync(ShopCustomer customer, int seed, ConcurrentDictionary<Guid, Guid> acked, ConcurrentBag<string> refused, CancellationToken stop)
     {
         var i = seed;

@@ -16,6 +16,7 @@ using Shop.Orders.Fulfilment;
 using Shop.Payments.Contracts;
 using Shop.Orders.History;
 using Shop.Orders.Sharding;
+using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Auth;
 
 namespace Shop.Orders.Api;
@@ -32,6 +33,9 @@ internal static class OrdersEndpoints
         orders.MapPost("/", PlaceAsync).WithName("PlaceOrder").RequireCustomer().RequireIdempotencyKey();
         orders.MapGet("/{id}", GetAsync).WithName("GetOrder").RequireCustomerOrOperator();
         endpoints.MapGet("/api/customers/{id}/orders", HistoryAsync).WithTags("Orders").WithName("GetOrderHistory").RequireCustomerOrOperator();
+        // Operators: order counts by status on every shard at once, missing shards named (docs/sharding.md).
+        endpoints.MapGet("/api/admin/orders/summary", (OrderFleet fleet, CancellationToken cancellationToken) => fleet.SummarizeAsync(cancellationToken))
+            .WithTags("Orders").WithName("OrderSummary").RequireShopAdmin();
     }
 
     private static async Task<Results<Accepted<OrderView>, ProblemHttpResult>> PlaceAsync(
