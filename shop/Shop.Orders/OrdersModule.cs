@@ -1,5 +1,8 @@
+using Bulwark.Data.Schema;
 using Bulwark.EventSourcing;
+using Bulwark.Outbox;
 using Bulwark.Sagas;
+using Bulwark.Sharding;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +19,8 @@ using Bulwark.DataProducts;
 using Shop.Infrastructure.DataProducts;
 using Shop.Orders.Fulfilment;
 using Shop.Orders.History;
+using Shop.Orders.Sharding;
+using Shop.Infrastructure.Sharding;
 
 namespace Shop.Orders;
 
@@ -68,10 +73,19 @@ public sealed class OrdersModule : IShopModule
     /// Registers ordering: the order tables, the fulfilment saga (state in the shop database), the order lifecycle
     /// events in the shop's event log and the order-history projection. Needs the outbox, the catalogue, the inventory
     /// and payments; <c>POST /api/orders</c> needs <c>AddBulwarkIdempotency</c> + <c>UseBulwarkIdempotency</c> in the host.
+    /// With <c>Shop:Sharding:Shards</c> configured, the order rows and their outbox live on the customer's shard
+    /// (<see cref="AddOrderShards"/>, docs/sharding.md).
     /// </summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        if (services.AddShopSharding(configuration))
+        {
+            AddOrderShards(services);
+        }
+
+        services.TryAddSingleton(sp => new OrderIds(sp.GetService<IShardRouter>()));
+        services.TryAddSingleton(sp => new OrderFleet(sp.GetService<IShardRouter>(), sp.GetRequiredService<ModuleDatabase<OrdersModule>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OrderRepository>();
         services.TryAddSingleton<IOrdersApi, OrdersApi>();
         services.AddSingleton<ShippingDesk>();
@@ -88,6 +102,18 @@ public sealed class OrdersModule : IShopModule
         services.AddShopDataProducts().WithProduct(new OrdersDataProduct());
         // The library's orchestrator and sweeper (resume at start, then sweep); the steps' services are injected.
         services.AddBulwarkSagas().UseSqlDatabase(ShopDatabase.Resolve).AddSaga(sp => sp.GetRequiredService<OrderFulfilment>().Define());
+    }
+
+    // Sharded: every shard's order tables and outbox migrated at start, each shard's outbox relayed by a relay of its own,
+    // and the order rows carried by bucket moves (fenced by the same write guard as the wallets' streams).
+    private static void AddOrderShards(IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new OrderShardTables(sp.GetRequiredService<IReadOnlyList<Shard>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSchemaMigration<OrderShardTables>();
+        services.TryAddSingleton(sp => new ShardedOrderRows(sp.GetRequiredService<IShardRouter>(), sp.GetRequiredService<OrderShardTables>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IShardBucketData, OrderRowsBucketData>(
+            sp => new OrderRowsBucketData(sp.GetRequiredService<OrderShardTables>(), sp.GetRequiredService<TimeProvider>())));
+        services.AddBulwarkOutbox().WithStoreRelays(sp => sp.GetRequiredService<OrderShardTables>().Shards.Values.Select(s => new NamedOutboxStore(s.Shard.Name, s.Outbox)));
     }
 
     /// <summary>Maps <c>/api/orders</c> and <c>/api/customers/{id}/orders</c>.</summary>

@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using Bulwark.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Bulwark.Outbox;
 
@@ -55,6 +58,30 @@ public static class OutboxServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<IOutboxTransport, TTransport>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Relays further outbox stores besides the application's own, one <see cref="OutboxRelay"/> each
+    /// (<see cref="OutboxStoreRelays"/>): e.g. each shard's outbox, written in the same transaction as the shard's rows.
+    /// The stores are resolved and checked at start (names non-empty, unique, not <see cref="OutboxRelay.DefaultStoreName"/>);
+    /// every relay publishes through the registered transport with the shared <see cref="OutboxRelayOptions"/>. See
+    /// docs/data-consistency.md.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="stores">Resolves the stores; the caller migrates them.</param>
+    /// <returns>The builder.</returns>
+    public static IOutboxBuilder WithStoreRelays(this IOutboxBuilder builder, Func<IServiceProvider, IEnumerable<NamedOutboxStore>> stores)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(stores);
+        builder.Services.AddSingleton<IHostedService>(sp => new OutboxStoreRelays(
+            stores(sp),
+            sp.GetRequiredService<IOutboxTransport>(),
+            sp.GetRequiredService<IOptions<OutboxRelayOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OutboxRelay>>(),
+            sp.GetService<IMeterFactory>()));
         return builder;
     }
 

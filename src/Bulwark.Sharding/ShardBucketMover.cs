@@ -72,14 +72,15 @@ public sealed partial class ShardBucketMover
 
         LogStarted(_logger, bucket, source.Name, target.Name, map.Version);
         long copied = 0;
-        long watermark = 0;
+
+        // One watermark per kind of data: an event log's positions and a table's commit sequence count different things.
+        var watermarks = new long[_data.Count];
         var rounds = 0;
         while (true)
         {
             rounds++;
-            var (count, reached) = await CopyRoundAsync(source, target, bucket, watermark, cancellationToken).ConfigureAwait(false);
+            var count = await CopyRoundAsync(source, target, bucket, watermarks, cancellationToken).ConfigureAwait(false);
             copied += count;
-            watermark = reached;
             if (count <= _options.FenceBelowTail || rounds >= _options.MaxCatchUpRounds)
             {
                 break;
@@ -97,8 +98,7 @@ public sealed partial class ShardBucketMover
         try
         {
             // The fence waited for every admitted write, so this round is the last one.
-            var (count, _) = await CopyRoundAsync(source, target, bucket, watermark, cancellationToken).ConfigureAwait(false);
-            copied += count;
+            copied += await CopyRoundAsync(source, target, bucket, watermarks, cancellationToken).ConfigureAwait(false);
             await target.Buckets.ClaimAsync(bucket, map.Version + 1, cancellationToken).ConfigureAwait(false);
             newVersion = await _catalog.AssignAsync(bucket, target.Name, map.Version, cancellationToken).ConfigureAwait(false);
         }
@@ -132,25 +132,27 @@ public sealed partial class ShardBucketMover
         return new BucketMoveResult(bucket, source.Name, target.Name, newVersion, copied, rounds, deleted, duration, fenced);
     }
 
-    // The watermark is read before the keys: a key registered later commits with rows above the watermark, which the
-    // next round copies; a key visible now has every row up to the watermark visible too.
-    private async Task<(int Copied, long Watermark)> CopyRoundAsync(Shard source, Shard target, int bucket, long after, CancellationToken cancellationToken)
+    // The watermarks are read before the keys: a key registered later commits with rows above its watermark, which the
+    // next round copies; a key visible now has every row up to the watermark visible too. Each kind of data is copied up
+    // to its own watermark, and the next round starts there (watermarks is updated in place).
+    private async Task<int> CopyRoundAsync(Shard source, Shard target, int bucket, long[] watermarks, CancellationToken cancellationToken)
     {
-        var through = long.MaxValue;
-        foreach (var data in _data)
+        var through = new long[_data.Count];
+        for (var i = 0; i < _data.Count; i++)
         {
-            through = Math.Min(through, await data.WatermarkAsync(source, cancellationToken).ConfigureAwait(false));
+            through[i] = await _data[i].WatermarkAsync(source, cancellationToken).ConfigureAwait(false);
         }
 
         var keys = await source.Buckets.KeysAsync(bucket, cancellationToken).ConfigureAwait(false);
         await target.Buckets.AddKeysAsync(bucket, keys, cancellationToken).ConfigureAwait(false);
         var copied = 0;
-        foreach (var data in _data)
+        for (var i = 0; i < _data.Count; i++)
         {
-            copied += await data.CopyAsync(source, target, keys, after, through, cancellationToken).ConfigureAwait(false);
+            copied += await _data[i].CopyAsync(source, target, keys, watermarks[i], through[i], cancellationToken).ConfigureAwait(false);
+            watermarks[i] = Math.Max(watermarks[i], through[i]);
         }
 
-        return (copied, Math.Max(after, through));
+        return copied;
     }
 
     [LoggerMessage(EventId = ShardingEventIds.MoveStarted, Level = LogLevel.Information, Message = "Moving bucket {Bucket} from {Source} to {Target} (map version {MapVersion}).")]

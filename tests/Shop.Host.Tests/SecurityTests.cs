@@ -188,7 +188,7 @@ public sealed class SecurityTests
         await using var shop = await RunningShop.StartAsync();
         using var ada = await shop.NewCustomerAsync();
 
-        foreach (var path in new[] { "/api/analytics/events", "/api/payments/reconciliations", "/admin/dlq/depth", "/api/inventory/stock-sync/quarantine" })
+        foreach (var path in new[] { "/api/analytics/events", "/api/payments/reconciliations", "/admin/dlq/depth", "/api/inventory/stock-sync/quarantine", "/api/admin/orders/summary" })
         {
             using var anonymous = await shop.Client.GetAsync(path, Ct);
             using var customer = await ada.Client.GetAsync(path, Ct);

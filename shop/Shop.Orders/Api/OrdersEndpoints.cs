@@ -2,6 +2,7 @@ using Bulwark.AspNetCore.Idempotency;
 using Bulwark.AspNetCore.Problems;
 using Bulwark.EventSourcing;
 using Bulwark.Sagas;
+using Bulwark.Sharding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,6 +15,8 @@ using Shop.Orders.Data;
 using Shop.Orders.Fulfilment;
 using Shop.Payments.Contracts;
 using Shop.Orders.History;
+using Shop.Orders.Sharding;
+using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Auth;
 
 namespace Shop.Orders.Api;
@@ -22,6 +25,7 @@ internal static class OrdersEndpoints
 {
     private const int MaxLines = 50;
     private const int MaxQuantity = 100;
+    private const string OrdersMovingType = ProblemTypes.Base + "orders-moving";
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
@@ -29,10 +33,13 @@ internal static class OrdersEndpoints
         orders.MapPost("/", PlaceAsync).WithName("PlaceOrder").RequireCustomer().RequireIdempotencyKey();
         orders.MapGet("/{id}", GetAsync).WithName("GetOrder").RequireCustomerOrOperator();
         endpoints.MapGet("/api/customers/{id}/orders", HistoryAsync).WithTags("Orders").WithName("GetOrderHistory").RequireCustomerOrOperator();
+        // Operators: order counts by status on every shard at once, missing shards named (docs/sharding.md).
+        endpoints.MapGet("/api/admin/orders/summary", (OrderFleet fleet, CancellationToken cancellationToken) => fleet.SummarizeAsync(cancellationToken))
+            .WithTags("Orders").WithName("OrderSummary").RequireShopAdmin();
     }
 
     private static async Task<Results<Accepted<OrderView>, ProblemHttpResult>> PlaceAsync(
-        PlaceOrder? body, ShopCaller caller, ICatalogApi catalog, OrderRepository orders, OrderLog log, OrderFulfilmentRunner runner, TimeProvider time, CancellationToken cancellationToken)
+        PlaceOrder? body, ShopCaller caller, ICatalogApi catalog, OrderRepository orders, OrderIds ids, OrderLog log, OrderFulfilmentRunner runner, TimeProvider time, CancellationToken cancellationToken)
     {
         if (body?.Items is null || body.CardToken is null || body.ShippingPostcode is null)
         {
@@ -91,8 +98,23 @@ internal static class OrdersEndpoints
             lines.Add(new OrderLine(product.Id, item.Quantity, product.PriceCents));
         }
 
-        var placed = new OrderPlaced(Guid.CreateVersion7(time.GetUtcNow()), customerId, lines, lines.Sum(l => l.UnitPriceCents * l.Quantity), currency!, time.GetUtcNow());
-        await orders.PlaceAsync(placed, body.ShippingPostcode, cancellationToken);
+        var placed = new OrderPlaced(ids.NewId(customerId, time.GetUtcNow()), customerId, lines, lines.Sum(l => l.UnitPriceCents * l.Quantity), currency!, time.GetUtcNow());
+        try
+        {
+            await orders.PlaceAsync(placed, body.ShippingPostcode, cancellationToken);
+        }
+        catch (ShardBucketFencedException e)
+        {
+            // The customer's bucket stayed fenced (a shard move's last moment) longer than Bulwark:Sharding:FenceWait:
+            // nothing was written, so the same request may be sent again (a 5xx releases the idempotency key).
+            return TypedResults.Problem(
+                detail: e.Message,
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Orders moving",
+                type: OrdersMovingType,
+                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 1 });
+        }
+
         // Past the commit nothing may fail the request: a 5xx releases the idempotency key and the client's retry would
         // place a second order. The event log append is best effort here; the saga's first step repeats it idempotently.
         try

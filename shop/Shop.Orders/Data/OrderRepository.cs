@@ -5,6 +5,7 @@ using System.Data.Common;
 using Bulwark.Data;
 using Shop.Orders.Contracts;
 using Shop.Infrastructure.Data;
+using Shop.Orders.Sharding;
 
 namespace Shop.Orders.Data;
 
@@ -12,11 +13,14 @@ internal sealed record OrderRecord(
     Guid Id, Guid CustomerId, string Status, string? Reason, IReadOnlyList<OrderLine> Lines, long TotalCents, string Currency,
     string ShippingPostcode, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>The order rows. Placing writes the row and <see cref="OrderPlaced"/> to the outbox in one transaction.</summary>
-internal sealed class OrderRepository(ModuleDatabase<OrdersModule> orders, IOutbox outbox, TimeProvider time)
+/// <summary>
+/// The order rows. Placing writes the row and <see cref="OrderPlaced"/> to the outbox in one transaction: in the shop
+/// database, or, sharded (<paramref name="sharded"/>), on the customer's shard with that shard's outbox.
+/// </summary>
+internal sealed class OrderRepository(ModuleDatabase<OrdersModule> orders, IOutbox outbox, TimeProvider time, ShardedOrderRows? sharded = null)
 {
     public Task PlaceAsync(OrderPlaced placed, string postcode, CancellationToken cancellationToken) =>
-        orders.WriteAsync((connection, transaction, token) => InsertAsync(connection, transaction, placed, postcode, token), cancellationToken);
+        sharded is not null ? sharded.PlaceAsync(placed, postcode, cancellationToken) : orders.WriteAsync((connection, transaction, token) => InsertAsync(connection, transaction, placed, postcode, token), cancellationToken);
 
     private async Task<bool> InsertAsync(DbConnection connection, DbTransaction transaction, OrderPlaced placed, string postcode, CancellationToken cancellationToken)
     {
@@ -48,7 +52,7 @@ internal sealed class OrderRepository(ModuleDatabase<OrdersModule> orders, IOutb
     /// (a repeated saga step) changes nothing, publishes nothing and returns false.
     /// </summary>
     public Task<bool> FinishAsync(Guid id, string status, string? reason, CancellationToken cancellationToken) =>
-        orders.WriteAsync((connection, transaction, token) => FinishOnceAsync(connection, transaction, id, status, reason, token), cancellationToken);
+        sharded is not null ? sharded.FinishAsync(id, status, reason, cancellationToken) : orders.WriteAsync((connection, transaction, token) => FinishOnceAsync(connection, transaction, id, status, reason, token), cancellationToken);
 
     private async Task<bool> FinishOnceAsync(DbConnection connection, DbTransaction transaction, Guid id, string status, string? reason, CancellationToken cancellationToken)
     {
@@ -90,17 +94,22 @@ internal sealed class OrderRepository(ModuleDatabase<OrdersModule> orders, IOutb
 
     public async Task<OrderRecord?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
+        if (sharded is not null)
+        {
+            return await sharded.FindAsync(id, cancellationToken);
+        }
+
         await using var connection = await orders.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         query.CommandText = "SELECT customer_id, status, reason, lines_json, total_cents, currency, shipping_postcode, placed_at, updated_at FROM orders_orders WHERE id = @id;";
         query.With("id", id.ToString());
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
+        return await reader.ReadAsync(cancellationToken) ? ReadRecord(id, reader) : null;
+    }
 
-        return new OrderRecord(
+    /// <summary>An order from a row of <c>customer_id, status, reason, lines_json, total_cents, currency, shipping_postcode, placed_at, updated_at</c>.</summary>
+    internal static OrderRecord ReadRecord(Guid id, DbDataReader reader) =>
+        new(
             id,
             Guid.Parse(reader.GetString(0)),
             reader.GetString(1),
@@ -111,11 +120,15 @@ internal sealed class OrderRepository(ModuleDatabase<OrdersModule> orders, IOutb
             reader.GetString(6),
             DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture),
             DateTimeOffset.Parse(reader.GetString(8), CultureInfo.InvariantCulture));
-    }
 
     /// <summary>Pending orders placed before <paramref name="placedBefore"/> (candidates for a saga that was never begun).</summary>
     public async Task<IReadOnlyList<Guid>> ListPendingAsync(DateTimeOffset placedBefore, CancellationToken cancellationToken)
     {
+        if (sharded is not null)
+        {
+            return await sharded.ListPendingAsync(placedBefore, cancellationToken);
+        }
+
         await using var connection = await orders.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         query.CommandText = "SELECT id FROM orders_orders WHERE status = 'Pending' AND placed_at < @before;";

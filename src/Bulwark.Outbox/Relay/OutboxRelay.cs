@@ -13,6 +13,9 @@ namespace Bulwark.Outbox;
 /// </summary>
 public sealed partial class OutboxRelay : BackgroundService
 {
+    /// <summary>The <c>store</c> tag of a relay created without a store name: the application's one outbox.</summary>
+    public const string DefaultStoreName = "default";
+
     private static readonly TimeSpan BacklogRefresh = TimeSpan.FromSeconds(5);
 
     private readonly IOutboxStore _store;
@@ -38,16 +41,41 @@ public sealed partial class OutboxRelay : BackgroundService
         TimeProvider timeProvider,
         ILogger<OutboxRelay> logger,
         IMeterFactory? meterFactory = null)
+        : this(store, DefaultStoreName, transport, options, timeProvider, logger, meterFactory)
     {
+    }
+
+    /// <summary>Creates a relay for one of several outbox stores (a shard's), its metrics tagged with <paramref name="storeName"/>.</summary>
+    /// <param name="store">The outbox table.</param>
+    /// <param name="storeName">The <c>store</c> tag of its metrics and logs (e.g. the shard's name).</param>
+    /// <param name="transport">Where messages are published.</param>
+    /// <param name="options">Batch size, poll interval, retention.</param>
+    /// <param name="timeProvider">The clock for polling, backoff and lag.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="meterFactory">Creates the <c>Bulwark.Outbox</c> meter; a private meter when <see langword="null"/>.</param>
+    public OutboxRelay(
+        IOutboxStore store,
+        string storeName,
+        IOutboxTransport transport,
+        IOptions<OutboxRelayOptions> options,
+        TimeProvider timeProvider,
+        ILogger<OutboxRelay> logger,
+        IMeterFactory? meterFactory = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(storeName);
+        StoreName = storeName;
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
         _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _metrics = new OutboxMetrics(meterFactory);
+        _metrics = new OutboxMetrics(meterFactory, storeName);
         _nextCleanup = timeProvider.GetUtcNow();
         _nextBacklog = _nextCleanup;
     }
+
+    /// <summary>The store this relay drains (the <c>store</c> tag of its metrics).</summary>
+    public string StoreName { get; }
 
     /// <summary>Claims one batch, publishes it and marks what the transport accepted.</summary>
     /// <param name="cancellationToken">Cancels the batch; the claim is then released and nothing is marked.</param>
@@ -96,7 +124,7 @@ public sealed partial class OutboxRelay : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        LogStarted(_logger, _options.BatchSize, _options.PollInterval);
+        LogStarted(_logger, StoreName, _options.BatchSize, _options.PollInterval);
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -115,7 +143,7 @@ public sealed partial class OutboxRelay : BackgroundService
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The store is unreachable: nothing was marked, so nothing is lost; try again after the backoff.
-                LogStoreFailed(_logger, e);
+                LogStoreFailed(_logger, e, StoreName);
                 wait = _options.FailureBackoff;
             }
 
@@ -132,7 +160,7 @@ public sealed partial class OutboxRelay : BackgroundService
             }
         }
 
-        LogStopped(_logger);
+        LogStopped(_logger, StoreName);
     }
 
     /// <inheritdoc />
