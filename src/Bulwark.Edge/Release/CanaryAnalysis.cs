@@ -63,7 +63,7 @@ public static class CanaryAnalysis
                 if (canary.Requests > 0)
                 {
                     errorTest = CanaryStatistics.CompareProportions(canary.Errors, canary.Requests, baseline.Errors, baseline.Requests);
-                    figures += string.Create(CultureInfo.InvariantCulture, $"; error rate {Points(errorTest.Difference)} against the baseline, p = {errorTest.PValue:0.####} ({errorTest.Test}; worse when p < {comparison.Alpha} and over +{Points(comparison.MaxErrorRateIncrease)})");
+                    figures += string.Create(CultureInfo.InvariantCulture, $"; error rate {Points(errorTest.Difference)} against the baseline, p = {P(errorTest.PValue)} ({errorTest.Test}; worse when p < {comparison.Alpha} and over {Points(comparison.MaxErrorRateIncrease)})");
                     if (errorTest.PValue < comparison.Alpha && errorTest.Difference > comparison.MaxErrorRateIncrease)
                     {
                         breaches.Add("error rate against the baseline");
@@ -73,7 +73,7 @@ public static class CanaryAnalysis
                 if (canary.Requests >= options.MinSample && canary.Latencies.Count > 0 && canary.Latencies.Count == baseline.Latencies.Count)
                 {
                     latencyTest = CanaryStatistics.CompareRanks(canary.Latencies, baseline.Latencies);
-                    figures += string.Create(CultureInfo.InvariantCulture, $"; latency slower in {latencyTest.Effect:P1} of pairs, p = {latencyTest.PValue:0.####} (Mann-Whitney U; worse when p < {comparison.Alpha} and over {0.5 + comparison.LatencyMargin:P1})");
+                    figures += string.Create(CultureInfo.InvariantCulture, $"; latency slower in {latencyTest.Effect:P1} of pairs, p = {P(latencyTest.PValue)} (Mann-Whitney U; worse when p < {comparison.Alpha} and over {0.5 + comparison.LatencyMargin:P1})");
                     if (latencyTest.PValue < comparison.Alpha && latencyTest.Effect - 0.5 > comparison.LatencyMargin)
                     {
                         breaches.Add("latency against the baseline");
@@ -129,7 +129,7 @@ public static class CanaryAnalysis
 
         var (canary, baseline) = (business.Canary, business.Baseline);
         var test = CanaryStatistics.CompareProportions(canary.Bad, canary.Total, baseline.Bad, baseline.Total);
-        figures += string.Create(CultureInfo.InvariantCulture, $"; business metric {metric.Bad}: canary {canary.Bad} of {canary.Total} ({test.CanaryRate:P2}), baseline {baseline.Bad} of {baseline.Total} ({test.BaselineRate:P2}), p = {test.PValue:0.####} ({test.Test}; worse when p < {options.Baseline.Alpha} and over +{Points(metric.MaxBadRateIncrease)})");
+        figures += string.Create(CultureInfo.InvariantCulture, $"; business metric {metric.Bad}: canary {canary.Bad} of {canary.Total} ({test.CanaryRate:P2}), baseline {baseline.Bad} of {baseline.Total} ({test.BaselineRate:P2}), p = {P(test.PValue)} ({test.Test}; worse when p < {options.Baseline.Alpha} and over {Points(metric.MaxBadRateIncrease)})");
         if (test.PValue < options.Baseline.Alpha && test.Difference > metric.MaxBadRateIncrease)
         {
             breaches.Add("business metric against the baseline");
@@ -140,6 +140,8 @@ public static class CanaryAnalysis
             : null;
         return (new BusinessEvidence(metric.Bad!, canary, baseline, test, hold), hold);
     }
+
+    private static string P(double p) => p.ToString(p is > 0 and < 0.0001 ? "0.#E+0" : "0.####", CultureInfo.InvariantCulture);
 
     private static string Points(double share) => string.Create(CultureInfo.InvariantCulture, $"{share * 100:+0.##;-0.##;0} points");
 
