@@ -354,6 +354,37 @@ public sealed class ReleaseEdgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Analyse_ASlotsCountersGoDown_HoldsAndCountsTheStepAgainFromThere()
+    {
+        var config = Config(minSample: 30, failureLimit: 2);
+        var canary = (JsonObject)config["Release"]!["Canary"]!;
+        canary["Baseline"] = new JsonObject { ["Enabled"] = true, ["LatencyMargin"] = 0.5 };
+        canary["Business"] = new JsonObject { ["Bad"] = "shop_payments_total{outcome=\"failed\"}", ["Good"] = "shop_payments_total{outcome=\"succeeded\"}", ["MinEvents"] = 20 };
+        await _edge.WriteConfigAsync(config);
+        await Eventually.WaitAsync(
+            async () => (await _edge.GetJsonAsync("/edge/release"))["canary"]?["business"]?["enabled"]?.GetValue<bool>(),
+            enabled => enabled == true,
+            "the edge to reload the canary settings");
+        await StartCanaryAsync();
+        await PinnedRequestsAsync("green", 30);
+        await PinnedRequestsAsync("blue", 60);
+        // Green's process "restarted": its counters are lower than at the step's start.
+        _green.ResetPaymentCounters();
+
+        var hold = await AnalyseAsync();
+        Assert.Equal("Hold", hold["kind"]!.GetValue<string>());
+        Assert.Contains("counters went down", hold["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        await PinnedRequestsAsync("green", 30);
+        await PinnedRequestsAsync("blue", 60);
+        var promote = await AnalyseAsync();
+        Assert.True(promote["kind"]!.GetValue<string>() == "Promote", promote["reason"]!.GetValue<string>());
+        // Counted from the reset: green's 30 new outcomes, blue's 60.
+        Assert.Equal(30, promote["evidence"]!["business"]!["canary"]!["good"]!.GetValue<long>());
+        Assert.Equal(60, promote["evidence"]!["business"]!["baseline"]!["good"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task OperatorCommand_WithoutAJsonBody_Is415AndNeverReachesAShop()
     {
         var before = _blue.Requests + _green.Requests;

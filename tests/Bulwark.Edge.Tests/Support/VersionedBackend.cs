@@ -37,6 +37,13 @@ internal sealed class VersionedBackend : IAsyncDisposable
 
     public long Requests => Interlocked.Read(ref _requests);
 
+    /// <summary>Sets the payment counters back to zero, as a restarted process's counters are.</summary>
+    public void ResetPaymentCounters()
+    {
+        Interlocked.Exchange(ref _paymentsGood, 0);
+        Interlocked.Exchange(ref _paymentsBad, 0);
+    }
+
     /// <summary>
     /// Every how-many-th answered request counts as a failed payment in its <c>/metrics</c> (0: none), while still
     /// answering 200: a build whose HTTP looks healthy and whose business outcome is not. The rest count as succeeded.
