@@ -51,6 +51,7 @@ public sealed class PaymentsModule : IShopModule
         services.AddMetrics();
         services.TryAddSingleton<ReconciliationStore>();
         services.TryAddSingleton<ReconciliationMetrics>();
+        services.TryAddSingleton<ChargeMetrics>();
         services.TryAddSingleton<ChargeReconciliation>();
         services.AddHostedService<ChargeReconciler>();
         services.TryAddTransient<IPaymentsApi, ProviderPayments>();

@@ -31,6 +31,7 @@ public static class EdgeServiceCollectionExtensions
         // Their deadlines come from cancellation tokens per call (shadow timeout, smoke timeout), not from the client.
         services.AddHttpClient(ShadowSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddHttpClient(ReleaseController.SmokeClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(BusinessMetricReader.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddHttpClient(CellProbeService.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddHttpClient(CellMover.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<EdgeMetrics>();
@@ -38,6 +39,7 @@ public static class EdgeServiceCollectionExtensions
         services.TryAddSingleton<CellMover>();
         services.TryAddSingleton<StranglerTable>();
         services.TryAddSingleton<ShadowSender>();
+        services.TryAddSingleton<BusinessMetricReader>();
         services.TryAddSingleton<ReleaseController>();
         services.TryAddSingleton<EdgeProxyConfig>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<EdgeProxyConfig>());

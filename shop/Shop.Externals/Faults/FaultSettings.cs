@@ -13,8 +13,8 @@ public sealed record FaultSettings : IValidatableObject
     [Range(0.0, 1.0)]
     public double ErrorRate { get; init; }
 
-    /// <summary>The status code of an injected error.</summary>
-    [Range(500, 599)]
+    /// <summary>The status code of an injected error: a 5xx failure, or a 4xx refusal such as 402 (a declined payment).</summary>
+    [Range(400, 599)]
     public int ErrorStatus { get; init; } = 503;
 
     /// <summary>Hard down: the connection is aborted without any response, like a crashed process.</summary>

@@ -8,11 +8,12 @@ namespace Shop.Payments.Provider;
 /// <see cref="IPaymentsApi"/>: charges and refunds go straight to the provider, reversals through reconciliation. Every
 /// definite answer (charged, declined, refunded) is recorded in the payments ledger, the source of the payments data product.
 /// </summary>
-internal sealed class ProviderPayments(IPaymentGateway provider, ChargeReconciliation reconciliation, ReconciliationStore store, PaymentLedger ledger, TimeProvider time) : IPaymentsApi
+internal sealed class ProviderPayments(IPaymentGateway provider, ChargeReconciliation reconciliation, ReconciliationStore store, PaymentLedger ledger, ChargeMetrics metrics, TimeProvider time) : IPaymentsApi
 {
     public async Task<PaymentResult> ChargeAsync(ChargeCommand command, CancellationToken cancellationToken)
     {
         var result = await provider.ChargeAsync(command, cancellationToken);
+        metrics.Outcome(result.Outcome);
         switch (result.Outcome)
         {
             case PaymentOutcome.Charged when result.ChargeId is { } chargeId:

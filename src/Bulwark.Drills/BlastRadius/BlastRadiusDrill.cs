@@ -36,7 +36,7 @@ public sealed class BlastRadiusDrill : Drill<BlastRadiusOptions>
             throw new DrillPreconditionException("A canary is already in progress; promote or roll it back first (bulwark edge rollback).");
         }
 
-        await PaymentFaultsAsync(HttpMethod.Put, new { errorRate = Options.PaymentErrorRate, errorStatus = 503 }, cancellationToken).ConfigureAwait(false);
+        await PaymentFaultsAsync(HttpMethod.Put, new { errorRate = Options.PaymentErrorRate, errorStatus = Options.PaymentErrorStatus }, cancellationToken).ConfigureAwait(false);
         var start = await edge.SendAsync(HttpMethod.Post, "/edge/release/canary", new { slot = Options.Canary }, cancellationToken).ConfigureAwait(false);
         if (start.Status != 200)
         {

@@ -43,7 +43,7 @@ public static class BlastRadiusJudge
         if (!m.RolledBackByAnalysis)
         {
             failures.Add($"The bad canary '{m.Canary}' was not rolled back by the analysis (phase {m.Phase}; decisions {string.Join(", ", m.Decisions)}).");
-            findings.Add("Check Edge:Release:Canary: MaxErrorRate below the canary's error rate, a FailureLimit, and an Interval short enough for the rollout.");
+            findings.Add("Check Edge:Release:Canary: MaxErrorRate below the canary's error rate, a FailureLimit, and an Interval short enough for the rollout; a fault customers see as a 4xx (a declined payment) needs the business metric (Edge:Release:Canary:Business).");
         }
 
         if (m.ErrorShare > options.MaxErrorShare)

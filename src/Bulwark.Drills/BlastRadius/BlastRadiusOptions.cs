@@ -26,6 +26,15 @@ public sealed class BlastRadiusOptions
     [Range(0.01, 1.0)]
     public double PaymentErrorRate { get; set; } = 0.2;
 
+    /// <summary>
+    /// The status the canary's payment stand-in answers those calls with: 503 (the provider failing, which the shop
+    /// answers 503) or 402 (the provider declining, which the shop answers 402: no HTTP error at the edge, only the
+    /// business metric, <c>Edge:Release:Canary:Business</c>, sees it).
+    /// </summary>
+    /// <value>The default value is 503.</value>
+    [Range(400, 599)]
+    public int PaymentErrorStatus { get; set; } = 503;
+
     /// <summary>Distinct customers (<c>X-Customer-Id</c>); the canary's weight picks its share of them.</summary>
     /// <value>The default value is 1,000 (at a 1% first step about 10 reach the canary).</value>
     [Range(1, 1_000_000)]

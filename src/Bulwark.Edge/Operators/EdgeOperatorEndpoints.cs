@@ -22,7 +22,7 @@ internal static partial class EdgeOperatorEndpoints
         edge.MapPost("/release/canary", StartCanaryAsync).WithName("EdgeCanaryStart");
         edge.MapPut("/release/canary/weight", (WeightRequest? body, ReleaseController release) =>
             body is null ? ProblemResults.BadRequest("Send {\"weight\": 25}.") : ToResult(release.SetWeight(body.Weight))).WithName("EdgeCanaryWeight");
-        edge.MapPost("/release/canary/analyse", Analyse).WithName("EdgeCanaryAnalyse");
+        edge.MapPost("/release/canary/analyse", AnalyseAsync).WithName("EdgeCanaryAnalyse");
         edge.MapPost("/release/canary/promote", (ReleaseController release) => ToResult(release.Promote("operator"))).WithName("EdgeCanaryPromote");
         edge.MapPost("/release/canary/step", (ReleaseController release) => ToResult(release.Step("operator"))).WithName("EdgeCanaryStep");
         edge.MapPost("/release/canary/rollback", (ReleaseController release) => ToResult(release.RollBack("operator"))).WithName("EdgeCanaryRollback");
@@ -84,8 +84,8 @@ internal static partial class EdgeOperatorEndpoints
             ? ProblemResults.BadRequest("Send {\"slot\": \"green\"}.")
             : ToResult(await release.StartCanaryAsync(slot, cancellationToken).ConfigureAwait(false));
 
-    private static Results<Ok<CanaryDecision>, ProblemHttpResult> Analyse(ReleaseController release) =>
-        release.Analyse() is { } decision ? TypedResults.Ok(decision) : ProblemResults.Conflict("No canary is in progress.");
+    private static async Task<Results<Ok<CanaryDecision>, ProblemHttpResult>> AnalyseAsync(ReleaseController release, CancellationToken cancellationToken) =>
+        await release.AnalyseAsync(cancellationToken).ConfigureAwait(false) is { } decision ? TypedResults.Ok(decision) : ProblemResults.Conflict("No canary is in progress.");
 
     private static Results<Ok<ReleaseResult>, ProblemHttpResult> ToResult(ReleaseResult result) => result.Status switch
     {
@@ -107,7 +107,7 @@ internal static partial class EdgeOperatorEndpoints
     }
 
     private static CanaryReport Canary(CanaryOptions canary) =>
-        new([.. canary.EffectiveSteps], canary.Interval, canary.MinSample, canary.MaxErrorRate, canary.MaxP99, canary.FailureLimit, canary.Baseline);
+        new([.. canary.EffectiveSteps], canary.Interval, canary.MinSample, canary.MaxErrorRate, canary.MaxP99, canary.FailureLimit, canary.Baseline, canary.Business);
 
     // The share of all customer requests since the rollout began that saw an error: what the canary cost.
     private static BlastRadiusReport BlastRadius(ReleaseController release)
@@ -140,7 +140,7 @@ internal static partial class EdgeOperatorEndpoints
         IReadOnlyList<SlotReport> Slots,
         CanaryReport Canary);
 
-    internal sealed record CanaryReport(IReadOnlyList<double> Steps, TimeSpan Interval, int MinSample, double MaxErrorRate, TimeSpan MaxP99, int FailureLimit, BaselineComparisonOptions Baseline);
+    internal sealed record CanaryReport(IReadOnlyList<double> Steps, TimeSpan Interval, int MinSample, double MaxErrorRate, TimeSpan MaxP99, int FailureLimit, BaselineComparisonOptions Baseline, BusinessMetricOptions Business);
 
     internal sealed record SlotReport(string Name, string Role, long InFlight);
 }

@@ -119,7 +119,45 @@ internal sealed partial class EdgeProxyConfig : IProxyConfigProvider, IDisposabl
             errors.Add($"{EdgeOptions.SectionName}:Release:Canary:Steps must rise from above 0 to exactly 100; got {string.Join(", ", steps)}.");
         }
 
+        ValidateBusinessMetric(options, errors);
         return errors;
+    }
+
+    // The options validator does not parse selectors nor walk dictionary values: the business metric is checked here.
+    private static void ValidateBusinessMetric(EdgeOptions options, List<string> errors)
+    {
+        var business = options.Release.Canary.Business;
+        var prefix = $"{EdgeOptions.SectionName}:Release:Canary:Business";
+        if ((business.Bad is null) != (business.Good is null))
+        {
+            errors.Add($"{prefix}:Good and {prefix}:Bad go together (the bad share is bad ÷ (good + bad)); set both or neither.");
+        }
+
+        foreach (var (setting, selector) in new[] { ("Good", business.Good), ("Bad", business.Bad) })
+        {
+            if (selector is not null && !PrometheusSelector.TryParse(selector, out _, out var why))
+            {
+                errors.Add($"{prefix}:{setting} is not a Prometheus series selector like name{{label=\"value\"}} ({why}): '{selector}'.");
+            }
+        }
+
+        if (!business.MetricsPath.StartsWith('/'))
+        {
+            errors.Add($"{prefix}:MetricsPath must start with '/', not '{business.MetricsPath}'.");
+        }
+
+        foreach (var (slot, url) in business.MetricsUrls)
+        {
+            if (!options.Release.Slots.ContainsKey(slot))
+            {
+                errors.Add($"{prefix}:MetricsUrls names slot '{slot}', which is not in {EdgeOptions.SectionName}:Release:Slots.");
+            }
+
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"{prefix}:MetricsUrls:{slot} needs an absolute http(s) URL, not '{url}'.");
+            }
+        }
     }
 
     private void Reload(EdgeOptions options)

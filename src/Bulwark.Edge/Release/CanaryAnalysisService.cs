@@ -18,7 +18,7 @@ internal sealed class CanaryAnalysisService(ReleaseController release, TimeProvi
                 return;
             }
 
-            release.Analyse();
+            await release.AnalyseAsync(stoppingToken).ConfigureAwait(false);
         }
     }
 }

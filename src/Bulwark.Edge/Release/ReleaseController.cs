@@ -20,6 +20,7 @@ internal sealed partial class ReleaseController
     private readonly TimeProvider _timeProvider;
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly EdgeMetrics _metrics;
+    private readonly BusinessMetricReader _business;
     private readonly ILogger<ReleaseController> _logger;
     private readonly ConcurrentDictionary<string, StrongBoxLong> _inFlight = new(StringComparer.OrdinalIgnoreCase);
     private readonly Queue<ReleaseDecision> _decisions = new();
@@ -28,12 +29,16 @@ internal sealed partial class ReleaseController
     private ReleaseOptions _options = new();
     private ReleaseState? _state;
     private int _busy;
+    // Bumped whenever the step windows are reset, so a business read that straddles a step change is recognised.
+    private int _generation;
+    private BusinessStart? _businessStart;
 
-    public ReleaseController(TimeProvider timeProvider, IHttpClientFactory httpClientFactory, EdgeMetrics metrics, ILogger<ReleaseController> logger)
+    public ReleaseController(TimeProvider timeProvider, IHttpClientFactory httpClientFactory, EdgeMetrics metrics, BusinessMetricReader business, ILogger<ReleaseController> logger)
     {
         _timeProvider = timeProvider;
         _httpClientFactory = httpClientFactory;
         _metrics = metrics;
+        _business = business;
         _logger = logger;
     }
 
@@ -199,11 +204,18 @@ internal sealed partial class ReleaseController
                 return ReleaseResult.Refused($"Slot '{slot}' failed its smoke gate: {failure}");
             }
 
+            // The first step's business counters start here; unread, the first analysis reads them instead.
+            var name = Options.Slots.Keys.First(k => string.Equals(k, slot, StringComparison.OrdinalIgnoreCase));
+            var live = State!.Live;
+            var counters = await ReadBusinessAsync(name, live, cancellationToken).ConfigureAwait(false);
             lock (_gate)
             {
-                var name = Options.Slots.Keys.First(k => string.Equals(k, slot, StringComparison.OrdinalIgnoreCase));
                 var state = State! with { Canary = name, Weight = Options.Canary.EffectiveSteps[0], Step = 0, Failures = 0, Phase = RolloutPhase.Progressing };
                 ResetWindows(rollout: true);
+                if (counters.Canary is { } c && counters.Baseline is { } b && string.Equals(state.Live, live, StringComparison.Ordinal))
+                {
+                    _businessStart = new BusinessStart(_generation, name, live, c, b);
+                }
                 Change(state, "canary-start", $"{name} at {state.Weight}%");
                 return ReleaseResult.Ok($"Canary '{name}' started at {state.Weight}%.", state);
             }
@@ -214,9 +226,19 @@ internal sealed partial class ReleaseController
         }
     }
 
-    /// <summary>Runs one analysis of the canary's current step and applies the decision; null when no canary runs.</summary>
-    public CanaryDecision? Analyse()
+    /// <summary>
+    /// Runs one analysis of the canary's current step and applies the decision; null when no canary runs. The business
+    /// counters, when configured, are read from both slots first (outside the lock), so the step's delta ends now.
+    /// </summary>
+    public async Task<CanaryDecision?> AnalyseAsync(CancellationToken cancellationToken)
     {
+        if (State is not { Phase: RolloutPhase.Progressing, Canary: { } reading } before)
+        {
+            return null;
+        }
+
+        var generation = Volatile.Read(ref _generation);
+        var counters = await ReadBusinessAsync(reading, before.Live, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             var state = State;
@@ -230,7 +252,9 @@ internal sealed partial class ReleaseController
             var window = windows.GetValueOrDefault(canary)?.Snapshot() ?? new WindowSnapshot(0, 0, null);
             // The live slot over the same step (the windows are reset together): the baseline the canary is compared with.
             var baseline = windows.GetValueOrDefault(state.Live)?.Snapshot();
-            var decision = CanaryAnalysis.Decide(window, options, state.Step, state.Failures, baseline);
+            var sameSlots = string.Equals(canary, reading, StringComparison.Ordinal) && string.Equals(state.Live, before.Live, StringComparison.Ordinal);
+            var business = options.Business.Enabled ? BusinessOverStep(counters, generation, canary, state.Live, sameSlots) : null;
+            var decision = CanaryAnalysis.Decide(window, options, state.Step, state.Failures, baseline, business);
             var next = decision.Kind switch
             {
                 CanaryDecisionKind.Promote => state with { Step = decision.NextStep, Weight = options.EffectiveSteps[decision.NextStep] },
@@ -244,13 +268,63 @@ internal sealed partial class ReleaseController
             if (decision.Kind is CanaryDecisionKind.Promote or CanaryDecisionKind.Fail)
             {
                 ResetWindows(rollout: false);
+                // This step's ending counters are the next step's starting ones.
+                if (sameSlots && generation + 1 == _generation && counters.Canary is { } c && counters.Baseline is { } b)
+                {
+                    _businessStart = new BusinessStart(_generation, canary, state.Live, c, b);
+                }
             }
 
-            Change(next, decision.Kind.ToString(), decision.Reason, window);
+            Change(next, decision.Kind.ToString(), decision.Reason, window, decision.Evidence);
             _metrics.ReleaseDecisions.Add(1, new TagList { { "decision", decision.Kind.ToString() } });
             LogDecision(canary, decision.Kind, decision.Reason);
             return decision;
         }
+    }
+
+    // Runs under _gate: the counters' change since the step's start, or why there is none yet.
+    private BusinessReading BusinessOverStep(BusinessRead read, int generation, string canary, string live, bool sameSlots)
+    {
+        if (read.Error is { } error)
+        {
+            return new BusinessReading(null, null, error);
+        }
+
+        if (!sameSlots || generation != _generation)
+        {
+            return new BusinessReading(null, null, "the step changed while the counters were read");
+        }
+
+        var (c, b) = (read.Canary!, read.Baseline!);
+        if (_businessStart is not { } start || start.Generation != _generation || start.Canary != canary || start.Live != live)
+        {
+            _businessStart = new BusinessStart(_generation, canary, live, c, b);
+            return new BusinessReading(null, null, "the step's starting counters were read now; judged from the next analysis");
+        }
+
+        var canaryDelta = new BusinessCounts(c.Good - start.CanaryCounts.Good, c.Bad - start.CanaryCounts.Bad);
+        var baselineDelta = new BusinessCounts(b.Good - start.LiveCounts.Good, b.Bad - start.LiveCounts.Bad);
+        if (canaryDelta.Good < 0 || canaryDelta.Bad < 0 || baselineDelta.Good < 0 || baselineDelta.Bad < 0)
+        {
+            // A counter went down: that slot's process restarted. Start the step's count again from here.
+            _businessStart = new BusinessStart(_generation, canary, live, c, b);
+            return new BusinessReading(null, null, "a slot's counters went down (its process restarted?); counting again from now");
+        }
+
+        return new BusinessReading(canaryDelta, baselineDelta);
+    }
+
+    private async Task<BusinessRead> ReadBusinessAsync(string canary, string live, CancellationToken cancellationToken)
+    {
+        var options = Options;
+        if (!options.Canary.Business.Enabled || !options.Slots.ContainsKey(canary) || !options.Slots.ContainsKey(live))
+        {
+            return new BusinessRead(null, null, "no business metric");
+        }
+
+        var reads = await Task.WhenAll(_business.ReadAsync(options, canary, cancellationToken), _business.ReadAsync(options, live, cancellationToken)).ConfigureAwait(false);
+        var error = string.Join("; ", reads.Select(r => r.Error).OfType<string>());
+        return error.Length > 0 ? new BusinessRead(null, null, error) : new BusinessRead(reads[0].Counts, reads[1].Counts, null);
     }
 
     /// <summary>Sends everyone back to the live slot now.</summary>
@@ -408,6 +482,7 @@ internal sealed partial class ReleaseController
 
     private void ResetWindows(bool rollout)
     {
+        Interlocked.Increment(ref _generation);
         Volatile.Write(ref _windows, new ConcurrentDictionary<string, SlotWindow>(StringComparer.OrdinalIgnoreCase));
         if (rollout)
         {
@@ -416,11 +491,11 @@ internal sealed partial class ReleaseController
     }
 
     // Runs under _gate.
-    private void Change(ReleaseState next, string action, string detail, WindowSnapshot? figures = null)
+    private void Change(ReleaseState next, string action, string detail, WindowSnapshot? figures = null, CanaryEvidence? evidence = null)
     {
         var changed = _state != next;
         Volatile.Write(ref _state, next);
-        _decisions.Enqueue(new ReleaseDecision(_timeProvider.GetUtcNow(), action, detail, next) { Figures = figures });
+        _decisions.Enqueue(new ReleaseDecision(_timeProvider.GetUtcNow(), action, detail, next) { Figures = figures, Evidence = evidence });
         while (_decisions.Count > DecisionLogSize)
         {
             _decisions.Dequeue();
@@ -461,6 +536,10 @@ internal sealed partial class ReleaseController
 
     [LoggerMessage(EventId = EdgeEventIds.Drained, Level = LogLevel.Information, Message = "Slot {Slot} drained in {ElapsedMs:0} ms")]
     private partial void LogDrained(string slot, double elapsedMs);
+
+    private sealed record BusinessRead(BusinessCounts? Canary, BusinessCounts? Baseline, string? Error);
+
+    private sealed record BusinessStart(int Generation, string Canary, string Live, BusinessCounts CanaryCounts, BusinessCounts LiveCounts);
 
     internal sealed class StrongBoxLong
     {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Edge.Release;
@@ -104,6 +105,10 @@ public sealed class CanaryOptions
     /// <summary>The comparison of the canary with the live slot (the baseline) over the same step.</summary>
     [ValidateObjectMembers]
     public BaselineComparisonOptions Baseline { get; init; } = new();
+
+    /// <summary>A business metric read from each slot's own <c>/metrics</c> and compared canary against baseline.</summary>
+    [ValidateObjectMembers]
+    public BusinessMetricOptions Business { get; init; } = new();
 }
 
 /// <summary>
@@ -121,12 +126,36 @@ public sealed class BaselineComparisonOptions
     /// </value>
     public bool Enabled { get; init; }
 
-    /// <summary>How far (0 to 1) the canary's error rate may exceed the baseline's.</summary>
+    /// <summary>How the canary is compared: a statistical test plus a practical margin, or the fixed margins alone.</summary>
+    /// <value>The default value is <see cref="BaselineComparisonMethod.Statistical"/>.</value>
+    [EnumDataType(typeof(BaselineComparisonMethod))]
+    public BaselineComparisonMethod Method { get; init; } = BaselineComparisonMethod.Statistical;
+
+    /// <summary>
+    /// The significance level of the statistical tests: the canary is worse only when the one-sided p-value is below it
+    /// (and the difference exceeds the practical margin).
+    /// </summary>
+    /// <value>The default value is 0.05.</value>
+    [Range(0.0, 0.5, MinimumIsExclusive = true)]
+    public double Alpha { get; init; } = 0.05;
+
+    /// <summary>
+    /// How far (0 to 1) the canary's error rate may exceed the baseline's: with <see cref="BaselineComparisonMethod.Statistical"/>
+    /// the practical margin a significant difference must also exceed; with <see cref="BaselineComparisonMethod.FixedMargin"/> the whole rule.
+    /// </summary>
     /// <value>The default value is 0.01 (one percentage point).</value>
     [Range(0.0, 1.0)]
     public double MaxErrorRateIncrease { get; init; } = 0.01;
 
-    /// <summary>How many times the baseline's p99 the canary's may be, before <see cref="P99Slack"/>.</summary>
+    /// <summary>
+    /// The latency practical margin with <see cref="BaselineComparisonMethod.Statistical"/>: how far above 0.5 the chance that a
+    /// canary request is slower than a baseline request (the Mann-Whitney effect size) must be, besides being significant.
+    /// </summary>
+    /// <value>The default value is 0.1 (a canary request slower in more than 60% of pairs).</value>
+    [Range(0.0, 0.5)]
+    public double LatencyMargin { get; init; } = 0.1;
+
+    /// <summary>With <see cref="BaselineComparisonMethod.FixedMargin"/>: how many times the baseline's p99 the canary's may be, before <see cref="P99Slack"/>.</summary>
     /// <value>The default value is 1.5.</value>
     [Range(1.0, 100.0)]
     public double MaxP99Ratio { get; init; } = 1.5;
@@ -135,6 +164,67 @@ public sealed class BaselineComparisonOptions
     /// <value>The default value is 100 ms.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan P99Slack { get; init; } = TimeSpan.FromMilliseconds(100);
+}
+
+/// <summary>How the canary is compared with its baseline.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<BaselineComparisonMethod>))]
+public enum BaselineComparisonMethod
+{
+    /// <summary>
+    /// Worse only when a one-sided test is significant at <see cref="BaselineComparisonOptions.Alpha"/> and the difference
+    /// exceeds the practical margin: two-proportion (or Fisher's exact) test on the error rate, Mann-Whitney U on latency.
+    /// </summary>
+    Statistical,
+
+    /// <summary>The fixed margins alone, whatever the sample: error rate + <c>MaxErrorRateIncrease</c>, p99 × <c>MaxP99Ratio</c> + <c>P99Slack</c>.</summary>
+    FixedMargin,
+}
+
+/// <summary>
+/// A business metric judged per slot: two counters from each slot's own Prometheus <c>/metrics</c> ("good" and "bad"
+/// outcomes, e.g. payments succeeded and failed), read at each step's start and at each analysis; the canary's bad
+/// share over the step is compared with the baseline's by the same statistical test. Because each slot counts its own
+/// outcomes, it also sees traffic that reached the slot through other edge instances. Off when <see cref="Bad"/> is not set.
+/// </summary>
+public sealed class BusinessMetricOptions
+{
+    /// <summary>
+    /// The "bad" outcomes counter as a Prometheus series selector, e.g. <c>shop_payments_total{outcome="failed"}</c>; every
+    /// series with that name and those labels is summed.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: no business metric.</value>
+    public string? Bad { get; init; }
+
+    /// <summary>The "good" outcomes counter, e.g. <c>shop_payments_total{outcome="succeeded"}</c>; required with <see cref="Bad"/>.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? Good { get; init; }
+
+    /// <summary>Whether a business metric is configured.</summary>
+    public bool Enabled => Bad is not null;
+
+    /// <summary>The metrics path on each slot's base URL, used for slots without an entry in <see cref="MetricsUrls"/>.</summary>
+    /// <value>The default value is <c>/metrics</c>.</value>
+    [Required]
+    public string MetricsPath { get; init; } = "/metrics";
+
+    /// <summary>A slot's metrics URL when it is not its base URL + <see cref="MetricsPath"/> (e.g. a management port).</summary>
+    /// <value>The default value is empty.</value>
+    public Dictionary<string, string> MetricsUrls { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How far (0 to 1) the canary's bad share may exceed the baseline's: the practical margin a significant difference must also exceed.</summary>
+    /// <value>The default value is 0.02 (two percentage points).</value>
+    [Range(0.0, 1.0)]
+    public double MaxBadRateIncrease { get; init; } = 0.02;
+
+    /// <summary>Business outcomes (good + bad) the canary needs in a step before a clean result may promote; fewer holds.</summary>
+    /// <value>The default value is 20.</value>
+    [Range(1, 1_000_000)]
+    public int MinEvents { get; init; } = 20;
+
+    /// <summary>How long one read of a slot's metrics may take.</summary>
+    /// <value>The default value is 2 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>How a customer is recognised for version stickiness.</summary>

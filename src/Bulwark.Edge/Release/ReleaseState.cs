@@ -36,4 +36,7 @@ public sealed record ReleaseDecision(DateTimeOffset At, string Action, string De
 {
     /// <summary>For a canary analysis: the canary's measurements it judged (requests, errors, p99); null for other decisions.</summary>
     public WindowSnapshot? Figures { get; init; }
+
+    /// <summary>For a canary analysis: the tests' figures (p-values, effect sizes, business counts); null for other decisions or without a comparison.</summary>
+    public CanaryEvidence? Evidence { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Bulwark.Edge.Release;
 
 /// <summary>
@@ -57,7 +59,7 @@ internal sealed class SlotWindow
             }
         }
 
-        return new WindowSnapshot(requests, errors, p99);
+        return new WindowSnapshot(requests, errors, p99) { Latencies = counts };
     }
 }
 
@@ -67,6 +69,10 @@ internal sealed class SlotWindow
 /// <param name="P99">The 99th-percentile latency (bucket upper bound); null without requests.</param>
 public sealed record WindowSnapshot(long Requests, long Errors, TimeSpan? P99)
 {
+    /// <summary>Requests per latency bucket, fastest first (the rank test's input); empty when not measured.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<long> Latencies { get; init; } = [];
+
     /// <summary>Errors ÷ requests; 0 without requests.</summary>
     public double ErrorRate => Requests == 0 ? 0 : (double)Errors / Requests;
 }

@@ -61,6 +61,51 @@ public sealed class BlastRadiusDrillTests
     }
 
     [Fact]
+    public async Task Drill_CanaryWhosePaymentsAreDeclined_HealthyOverHttp_IsRolledBackByTheBusinessMetric_AndWithoutItIsPromoted()
+    {
+        // Green's provider declines 30% of its charges: the shop answers those 402, which is no HTTP error at the edge.
+        // Only each slot's own shop_payments_charges_total (declined against charged) shows it.
+        foreach (var business in new[] { true, false })
+        {
+            await using var stable = await PaymentsAsync();
+            await using var declining = await PaymentsAsync();
+            await using var blue = await ShopHostProcess.StartAsync(stable.App.BaseAddress(), ShopHostProcess.NoPerClientLimits);
+            await using var green = await ShopHostProcess.StartAsync(declining.App.BaseAddress(), ShopHostProcess.NoPerClientLimits);
+            await blue.WarmUpAsync();
+            await green.WarmUpAsync();
+            var config = Config(blue.BaseAddress, green.BaseAddress, maxErrorRate: 0.01);
+            var canary = (JsonObject)config["Release"]!["Canary"]!;
+            canary["Baseline"] = new JsonObject { ["Enabled"] = true, ["LatencyMargin"] = 0.5 };
+            if (business)
+            {
+                canary["Business"] = new JsonObject
+                {
+                    ["Bad"] = "shop_payments_charges_total{outcome=\"declined\"}",
+                    ["Good"] = "shop_payments_charges_total{outcome=\"charged\"}",
+                    ["MinEvents"] = 10,
+                };
+            }
+
+            await using var edge = await EdgeUnderTest.StartAsync(config);
+            var report = await RunAsync(edge, declining.App.BaseAddress(), errorRate: 0.3, errorStatus: 402);
+            var release = await edge.GetJsonAsync("/edge/release");
+            var reasons = string.Join("\n", release["decisions"]!.AsArray().Select(d => $"{d!["action"]}: {d["detail"]}"));
+            TestContext.Current.TestOutputHelper?.WriteLine($"business metric {(business ? "on" : "off")}: {report.Verdict.Reason}\n{reasons}");
+            if (business)
+            {
+                Assert.True(report.Verdict.Outcome == DrillOutcome.Passed, report.Verdict.Reason + "\n" + reasons);
+                Assert.Contains("business metric against the baseline", reasons, StringComparison.Ordinal);
+                Assert.DoesNotContain("error rate against the baseline", reasons, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.True(report.Verdict.Outcome == DrillOutcome.Failed, report.Verdict.Reason + "\n" + reasons);
+                Assert.Equal("Promoted", release["state"]!["phase"]!.GetValue<string>());
+            }
+        }
+    }
+
+    [Fact]
     public void Judge_TooManyCustomersSawErrors_Fails()
     {
         var verdict = BlastRadiusJudge.Judge(new BlastRadiusMeasurements("green", "RolledBack", true, ["Fail", "RollBack"], 1000, 30, 1000, 30, 4, []), new BlastRadiusOptions());
@@ -70,11 +115,13 @@ public sealed class BlastRadiusDrillTests
 
     private const string WithoutPaymentRetry = "--Bulwark:Resilience:Pipelines:payments:Retry:MaxRetryAttempts=0";
 
-    private static async Task<DrillReport> RunAsync(EdgeUnderTest edge, Uri canaryPayments)
+    private static async Task<DrillReport> RunAsync(EdgeUnderTest edge, Uri canaryPayments, double errorRate = 0.2, int errorStatus = 503)
     {
         var drill = new BlastRadiusDrill(new BlastRadiusOptions
         {
             CanaryPaymentControl = canaryPayments.ToString(),
+            PaymentErrorRate = errorRate,
+            PaymentErrorStatus = errorStatus,
             Customers = 400,
             MaxDuration = TimeSpan.FromSeconds(60),
         });

@@ -9,8 +9,109 @@ public sealed class CanaryAnalysisTests
     private static readonly CanaryOptions Compared = new()
     {
         MinSample = 50, MaxErrorRate = 0.10, MaxP99 = TimeSpan.FromSeconds(2), FailureLimit = 2,
-        Baseline = new BaselineComparisonOptions { Enabled = true, MaxErrorRateIncrease = 0.01, MaxP99Ratio = 1.5, P99Slack = TimeSpan.FromMilliseconds(100) },
+        Baseline = new BaselineComparisonOptions { Enabled = true, Method = BaselineComparisonMethod.FixedMargin, MaxErrorRateIncrease = 0.01, MaxP99Ratio = 1.5, P99Slack = TimeSpan.FromMilliseconds(100) },
     };
+
+    private static readonly CanaryOptions Tested = new()
+    {
+        MinSample = 50, MaxErrorRate = 0.10, MaxP99 = TimeSpan.FromSeconds(2), FailureLimit = 2,
+        Baseline = new BaselineComparisonOptions { Enabled = true, Alpha = 0.05, MaxErrorRateIncrease = 0.01, LatencyMargin = 0.1 },
+    };
+
+    private static readonly CanaryOptions WithBusiness = new()
+    {
+        MinSample = 50, MaxErrorRate = 0.10, MaxP99 = TimeSpan.FromSeconds(2), FailureLimit = 2,
+        Baseline = new BaselineComparisonOptions { Enabled = true, Alpha = 0.05 },
+        Business = new BusinessMetricOptions { Bad = "shop_payments_total{outcome=\"failed\"}", Good = "shop_payments_total{outcome=\"succeeded\"}", MaxBadRateIncrease = 0.02, MinEvents = 20 },
+    };
+
+    [Fact]
+    public void Decide_SmallDifferenceOnABigSample_SignificantButUnderTheMargin_Promotes()
+    {
+        // 1.3% against 1.0% over 200,000 requests each: z = 8.9, p ≈ 3e-19, yet only 0.3 points, under the 1-point margin.
+        var canary = new WindowSnapshot(200_000, 2_600, TimeSpan.FromMilliseconds(30));
+        var baseline = new WindowSnapshot(200_000, 2_000, TimeSpan.FromMilliseconds(30));
+        var decision = CanaryAnalysis.Decide(canary, Tested, step: 0, failures: 0, baseline);
+        Assert.True(decision.Kind == CanaryDecisionKind.Promote, decision.Reason);
+        Assert.True(decision.Evidence!.ErrorRate!.PValue < 1e-15, $"p = {decision.Evidence.ErrorRate.PValue}");
+        Assert.Equal(0.003, decision.Evidence.ErrorRate.Difference, 1e-12);
+        // The margin is what promotes it: with none, the same significant difference fails.
+        var noMargin = new CanaryOptions { MinSample = 50, MaxErrorRate = 0.10, Baseline = new BaselineComparisonOptions { Enabled = true, MaxErrorRateIncrease = 0 } };
+        Assert.Equal(CanaryDecisionKind.Fail, CanaryAnalysis.Decide(canary, noMargin, 0, 0, baseline).Kind);
+    }
+
+    [Fact]
+    public void Decide_LargeDifferenceOnASmallSample_NotSignificant_Promotes_WhereTheFixedMarginFails()
+    {
+        // 2 errors in 50 (4%) against 10 in 1,000 (1%): 3 points over, but Fisher's one-sided p = 0.108 is noise.
+        var canary = new WindowSnapshot(50, 2, TimeSpan.FromMilliseconds(30));
+        var baseline = new WindowSnapshot(1_000, 10, TimeSpan.FromMilliseconds(30));
+        var decision = CanaryAnalysis.Decide(canary, Tested, 0, 0, baseline);
+        Assert.True(decision.Kind == CanaryDecisionKind.Promote, decision.Reason);
+        Assert.Equal("Fisher's exact test", decision.Evidence!.ErrorRate!.Test);
+        Assert.Equal(0.10817264496346507, decision.Evidence.ErrorRate.PValue, 1e-10);
+        Assert.Contains("p = 0.1082", decision.Reason, StringComparison.Ordinal);
+        Assert.Equal(CanaryDecisionKind.Fail, CanaryAnalysis.Decide(canary, Compared, 0, 0, baseline).Kind);
+    }
+
+    [Fact]
+    public void Decide_SignificantlyMoreErrorsOverTheMargin_Fails()
+    {
+        var decision = CanaryAnalysis.Decide(new WindowSnapshot(400, 24, TimeSpan.FromMilliseconds(30)), Tested, 0, 0, new WindowSnapshot(4_000, 40, TimeSpan.FromMilliseconds(30)));
+        Assert.True(decision.Kind == CanaryDecisionKind.Fail, decision.Reason);
+        Assert.Contains("error rate against the baseline", decision.Reason, StringComparison.Ordinal);
+        Assert.True(decision.Evidence!.ErrorRate!.PValue < 0.001);
+    }
+
+    [Fact]
+    public void Decide_LatencyRankTest_FailsAClearlySlowerCanary_NotASameSpeedOne()
+    {
+        // Requests per latency bucket, fastest first; the canary's mass sits one and two buckets higher.
+        var baseline = new WindowSnapshot(1_000, 0, TimeSpan.FromMilliseconds(50)) { Latencies = [600, 300, 100, 0] };
+        var slower = new WindowSnapshot(100, 0, TimeSpan.FromMilliseconds(75)) { Latencies = [10, 30, 50, 10] };
+        var decision = CanaryAnalysis.Decide(slower, Tested, 0, 0, baseline);
+        Assert.True(decision.Kind == CanaryDecisionKind.Fail, decision.Reason);
+        Assert.Contains("latency against the baseline", decision.Reason, StringComparison.Ordinal);
+        Assert.True(decision.Evidence!.Latency!.Effect > 0.7 && decision.Evidence.Latency.PValue < 1e-6, decision.Reason);
+
+        var same = new WindowSnapshot(100, 0, TimeSpan.FromMilliseconds(50)) { Latencies = [60, 30, 10, 0] };
+        var promoted = CanaryAnalysis.Decide(same, Tested, 0, 0, baseline);
+        Assert.True(promoted.Kind == CanaryDecisionKind.Promote, promoted.Reason);
+        Assert.Equal(0.5, promoted.Evidence!.Latency!.Effect, 1e-12);
+    }
+
+    [Fact]
+    public void Decide_EqualHttpErrorRates_ButTheBusinessMetricWorse_FailsThenRollsBack()
+    {
+        // No HTTP error on either slot; 40% of the canary's payments failed against 3% of the baseline's.
+        var canary = new WindowSnapshot(100, 0, TimeSpan.FromMilliseconds(30));
+        var baseline = new WindowSnapshot(1_000, 0, TimeSpan.FromMilliseconds(30));
+        var business = new BusinessReading(new BusinessCounts(Good: 15, Bad: 10), new BusinessCounts(Good: 291, Bad: 9));
+        var first = CanaryAnalysis.Decide(canary, WithBusiness, 0, 0, baseline, business);
+        Assert.True(first.Kind == CanaryDecisionKind.Fail, first.Reason);
+        Assert.Contains("business metric against the baseline", first.Reason, StringComparison.Ordinal);
+        Assert.Equal(10, first.Evidence!.Business!.Canary!.Bad);
+        Assert.True(first.Evidence.Business.Test!.PValue < 0.001, first.Reason);
+        Assert.Equal(CanaryDecisionKind.RollBack, CanaryAnalysis.Decide(canary, WithBusiness, 0, first.Failures, baseline, business).Kind);
+        // Without the business metric the same canary is healthy: HTTP status alone cannot see it.
+        Assert.Equal(CanaryDecisionKind.Promote, CanaryAnalysis.Decide(canary, Tested, 0, 0, baseline).Kind);
+    }
+
+    [Fact]
+    public void Decide_BusinessMetricNotReadOrTooFewOutcomes_Holds_AndSameShare_Promotes()
+    {
+        var canary = new WindowSnapshot(100, 0, TimeSpan.FromMilliseconds(30));
+        var baseline = new WindowSnapshot(1_000, 0, TimeSpan.FromMilliseconds(30));
+        var unread = CanaryAnalysis.Decide(canary, WithBusiness, 0, 0, baseline, new BusinessReading(null, null, "green's http://x/metrics did not answer"));
+        Assert.Equal(CanaryDecisionKind.Hold, unread.Kind);
+        Assert.Contains("did not answer", unread.Reason, StringComparison.Ordinal);
+        Assert.Equal(CanaryDecisionKind.Hold, CanaryAnalysis.Decide(canary, WithBusiness, 0, 0, baseline).Kind);
+        var few = CanaryAnalysis.Decide(canary, WithBusiness, 0, 0, baseline, new BusinessReading(new BusinessCounts(10, 0), new BusinessCounts(300, 3)));
+        Assert.Equal(CanaryDecisionKind.Hold, few.Kind);
+        Assert.Contains("20 needed on each", few.Reason, StringComparison.Ordinal);
+        var same = CanaryAnalysis.Decide(canary, WithBusiness, 0, 0, baseline, new BusinessReading(new BusinessCounts(97, 3), new BusinessCounts(970, 30)));
+        Assert.True(same.Kind == CanaryDecisionKind.Promote, same.Reason);
+    }
 
     [Fact]
     public void Decide_CanaryFarSlowerThanTheBaseline_FailsUnderALooseAbsoluteLimit()

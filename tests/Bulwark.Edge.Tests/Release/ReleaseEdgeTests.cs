@@ -264,7 +264,8 @@ public sealed class ReleaseEdgeTests : IAsyncLifetime
     [Fact]
     public async Task Analyse_CanarySlowerThanTheLiveSlot_FailsAgainstTheBaseline_AndWithoutTheComparisonIsPromoted()
     {
-        // Green answers 250 ms slower than blue: under the absolute 5 s, far over blue's p99 × 1.5 + 50 ms.
+        // Green answers 250 ms slower than blue: under the absolute 5 s; every green request slower than every blue one
+        // (Mann-Whitney effect 1.0, p far under 0.05).
         _green.Latency = TimeSpan.FromMilliseconds(250);
         foreach (var compare in new[] { true, false })
         {
@@ -284,10 +285,103 @@ public sealed class ReleaseEdgeTests : IAsyncLifetime
             var decision = await AnalyseAsync();
             var reason = decision["reason"]!.GetValue<string>();
             Assert.True((compare ? "Fail" : "Promote") == decision["kind"]!.GetValue<string>(), reason);
-            Assert.Equal(compare, reason.Contains("p99 against the baseline", StringComparison.Ordinal));
+            Assert.Equal(compare, reason.Contains("latency against the baseline", StringComparison.Ordinal));
             using var rollback = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/canary/rollback");
             Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task Analyse_EqualHttpErrorRates_ButMorePaymentsFailOnTheCanary_RollsBack_AndWithoutTheMetricIsPromoted()
+    {
+        // Both slots answer every request 200; a third of green's payments fail, none of blue's. Read from each slot's
+        // own /metrics at the canary's start and at each analysis.
+        _green.FailPaymentEvery = 3;
+        foreach (var business in new[] { true, false })
+        {
+            var config = Config(minSample: 30, failureLimit: 2);
+            var canary = (JsonObject)config["Release"]!["Canary"]!;
+            // Latency is not what this test is about: the widest margin keeps machine noise out of the decision.
+            canary["Baseline"] = new JsonObject { ["Enabled"] = true, ["LatencyMargin"] = 0.5 };
+            canary["Business"] = business
+                ? new JsonObject { ["Bad"] = "shop_payments_total{outcome=\"failed\"}", ["Good"] = "shop_payments_total{outcome=\"succeeded\"}", ["MinEvents"] = 20 }
+                : new JsonObject();
+            await _edge.WriteConfigAsync(config);
+            await Eventually.WaitAsync(
+                async () => (await _edge.GetJsonAsync("/edge/release"))["canary"]?["business"]?["enabled"]?.GetValue<bool>(),
+                enabled => enabled == business,
+                "the edge to reload the canary settings");
+            await StartCanaryAsync();
+            var decisions = new List<string>();
+            for (var round = 0; round < 2; round++)
+            {
+                await PinnedRequestsAsync("green", 30);
+                await PinnedRequestsAsync("blue", 60);
+                var decision = await AnalyseAsync();
+                decisions.Add(decision["kind"]!.GetValue<string>());
+                var reason = decision["reason"]!.GetValue<string>();
+                Assert.DoesNotContain("error rate against", reason, StringComparison.Ordinal);
+                if (business)
+                {
+                    Assert.True(reason.Contains("business metric against the baseline", StringComparison.Ordinal), reason);
+                    var evidence = decision["evidence"]!["business"]!;
+                    Assert.Equal(10, evidence["canary"]!["bad"]!.GetValue<long>());
+                    Assert.Equal(0, evidence["baseline"]!["bad"]!.GetValue<long>());
+                    Assert.True(evidence["test"]!["pValue"]!.GetValue<double>() < 0.05, reason);
+                }
+                else if (decisions[^1] != "Hold")
+                {
+                    break;
+                }
+            }
+
+            var state = await StateAsync();
+            if (business)
+            {
+                Assert.Equal(["Fail", "RollBack"], decisions);
+                Assert.Equal("RolledBack", state["phase"]!.GetValue<string>());
+                // The decision log keeps the test's figures.
+                var logged = (await _edge.GetJsonAsync("/edge/release"))["decisions"]!.AsArray().Last(d => d!["action"]!.GetValue<string>() == "RollBack")!;
+                Assert.NotNull(logged["evidence"]?["business"]?["test"]?["pValue"]);
+            }
+            else
+            {
+                Assert.Equal("Promote", decisions[^1]);
+                using var rollback = await _edge.SendOperatorAsync(HttpMethod.Post, "/edge/release/canary/rollback");
+                Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Analyse_ASlotsCountersGoDown_HoldsAndCountsTheStepAgainFromThere()
+    {
+        var config = Config(minSample: 30, failureLimit: 2);
+        var canary = (JsonObject)config["Release"]!["Canary"]!;
+        canary["Baseline"] = new JsonObject { ["Enabled"] = true, ["LatencyMargin"] = 0.5 };
+        canary["Business"] = new JsonObject { ["Bad"] = "shop_payments_total{outcome=\"failed\"}", ["Good"] = "shop_payments_total{outcome=\"succeeded\"}", ["MinEvents"] = 20 };
+        await _edge.WriteConfigAsync(config);
+        await Eventually.WaitAsync(
+            async () => (await _edge.GetJsonAsync("/edge/release"))["canary"]?["business"]?["enabled"]?.GetValue<bool>(),
+            enabled => enabled == true,
+            "the edge to reload the canary settings");
+        await StartCanaryAsync();
+        await PinnedRequestsAsync("green", 30);
+        await PinnedRequestsAsync("blue", 60);
+        // Green's process "restarted": its counters are lower than at the step's start.
+        _green.ResetPaymentCounters();
+
+        var hold = await AnalyseAsync();
+        Assert.Equal("Hold", hold["kind"]!.GetValue<string>());
+        Assert.Contains("counters went down", hold["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        await PinnedRequestsAsync("green", 30);
+        await PinnedRequestsAsync("blue", 60);
+        var promote = await AnalyseAsync();
+        Assert.True(promote["kind"]!.GetValue<string>() == "Promote", promote["reason"]!.GetValue<string>());
+        // Counted from the reset: green's 30 new outcomes, blue's 60.
+        Assert.Equal(30, promote["evidence"]!["business"]!["canary"]!["good"]!.GetValue<long>());
+        Assert.Equal(60, promote["evidence"]!["business"]!["baseline"]!["good"]!.GetValue<long>());
     }
 
     [Fact]

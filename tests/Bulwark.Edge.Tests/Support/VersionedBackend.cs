@@ -13,6 +13,8 @@ internal sealed class VersionedBackend : IAsyncDisposable
     private readonly WebApplication _app;
     private long _requests;
     private long _served;
+    private long _paymentsGood;
+    private long _paymentsBad;
 
     private VersionedBackend(string name, WebApplication app, Uri baseAddress)
     {
@@ -35,12 +37,29 @@ internal sealed class VersionedBackend : IAsyncDisposable
 
     public long Requests => Interlocked.Read(ref _requests);
 
+    /// <summary>Sets the payment counters back to zero, as a restarted process's counters are.</summary>
+    public void ResetPaymentCounters()
+    {
+        Interlocked.Exchange(ref _paymentsGood, 0);
+        Interlocked.Exchange(ref _paymentsBad, 0);
+    }
+
+    /// <summary>
+    /// Every how-many-th answered request counts as a failed payment in its <c>/metrics</c> (0: none), while still
+    /// answering 200: a build whose HTTP looks healthy and whose business outcome is not. The rest count as succeeded.
+    /// </summary>
+    public int FailPaymentEvery { get; set; }
+
     public static async Task<VersionedBackend> StartAsync(string name)
     {
         VersionedBackend? backend = null;
         var (app, address) = await LoopbackKestrel.StartAsync(_ => { }, app =>
         {
             app.MapGet("/health/ready", () => backend!.Ready ? Results.Ok("ready") : Results.StatusCode(503));
+            // The slot's own counters in the Prometheus text format, as the shop's /metrics serves them.
+            app.MapGet("/metrics", () => Results.Text(
+                $"# TYPE shop_payments_total counter\nshop_payments_total{{outcome=\"succeeded\"}} {Interlocked.Read(ref backend!._paymentsGood)}\nshop_payments_total{{outcome=\"failed\"}} {Interlocked.Read(ref backend._paymentsBad)}\n",
+                "text/plain; version=0.0.4"));
             app.Map("/{**path}", async (HttpContext context) =>
             {
                 var self = backend!;
@@ -55,7 +74,8 @@ internal sealed class VersionedBackend : IAsyncDisposable
                     return Results.Problem(statusCode: 500, title: "planted failure");
                 }
 
-                Interlocked.Increment(ref self._served);
+                var served = Interlocked.Increment(ref self._served);
+                Interlocked.Increment(ref self.FailPaymentEvery > 0 && served % self.FailPaymentEvery == 0 ? ref self._paymentsBad : ref self._paymentsGood);
                 // What the edge told the backend about the request, for the deadline and forwarded-header tests.
                 return Results.Ok(new
                 {
