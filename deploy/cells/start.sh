@@ -57,7 +57,7 @@ cell() { # name port
 
 names=(cell-a cell-b cell-c cell-d)
 edge_args=(--Edge:Cells:TablePath="$RUN/cells.db" --Edge:Cells:GlobalPaths:0=/api/users
-  --Edge:Cells:Move:ShopAdminKey=demo-admin-key-change-me
+  --Edge:Cells:Move:ShopAdminKey=demo-admin-key-change-me --Edge:Cells:Move:Parts:0=wallets --Edge:Cells:Move:Parts:1=orders
   --Edge:Backends:shop="http://127.0.0.1:$BASE" --Edge:Backends:legacy="http://127.0.0.1:$((BASE + 3))")
 for i in $(seq 0 $((COUNT - 1))); do
   port=$((BASE + 10 * i))

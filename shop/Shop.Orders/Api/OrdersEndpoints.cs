@@ -36,6 +36,8 @@ internal static class OrdersEndpoints
         // Operators: order counts by status on every shard at once, missing shards named (docs/sharding.md).
         endpoints.MapGet("/api/admin/orders/summary", (OrderFleet fleet, CancellationToken cancellationToken) => fleet.SummarizeAsync(cancellationToken))
             .WithTags("Orders").WithName("OrderSummary").RequireShopAdmin();
+        // Operators: a customer's settled orders carried by a cell move (docs/cells.md).
+        OrderCellTransfer.Map(endpoints);
     }
 
     private static async Task<Results<Accepted<OrderView>, ProblemHttpResult>> PlaceAsync(

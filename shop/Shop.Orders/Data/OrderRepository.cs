@@ -121,6 +121,73 @@ internal sealed class OrderRepository(ModuleDatabase<OrdersModule> orders, IOutb
             DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture),
             DateTimeOffset.Parse(reader.GetString(8), CultureInfo.InvariantCulture));
 
+    /// <summary>Whether orders live on shards (then a cell move does not carry them: cells run unsharded).</summary>
+    public bool IsSharded => sharded is not null;
+
+    /// <summary>Every order of <paramref name="customerId"/> in this database, oldest first (unsharded only).</summary>
+    public async Task<IReadOnlyList<OrderRecord>> ListOfCustomerAsync(Guid customerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await orders.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT customer_id, status, reason, lines_json, total_cents, currency, shipping_postcode, placed_at, updated_at, id FROM orders_orders WHERE customer_id = @customer ORDER BY placed_at, id;";
+        query.With("customer", customerId.ToString());
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        var list = new List<OrderRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(ReadRecord(Guid.Parse(reader.GetString(9)), reader));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Writes a settled order copied from another cell, unless it is here already: true when written, false when the
+    /// same order (same status) was already here. An order here in another state is a diverged history and throws.
+    /// No outbox message: its events were published by the cell it was placed in.
+    /// </summary>
+    public Task<bool> ImportSettledAsync(OrderRecord order, CancellationToken cancellationToken) =>
+        orders.WriteAsync(
+            async (connection, transaction, token) =>
+            {
+                await using (var existing = connection.CreateCommand())
+                {
+                    existing.Transaction = transaction;
+                    existing.CommandText = "SELECT status FROM orders_orders WHERE id = @id;";
+                    existing.With("id", order.Id.ToString());
+                    if (await existing.ExecuteScalarAsync(token) is string status)
+                    {
+                        return status == order.Status
+                            ? false
+                            : throw new InvalidOperationException($"Order {order.Id} is {status} here and {order.Status} in the export: the histories diverged.");
+                    }
+                }
+
+                await using (var insert = connection.CreateCommand())
+                {
+                    insert.Transaction = transaction;
+                    insert.CommandText = """
+                        INSERT INTO orders_orders (id, customer_id, status, reason, lines_json, total_cents, currency, shipping_postcode, placed_at, updated_at)
+                        VALUES (@id, @customer, @status, @reason, @lines, @total, @currency, @postcode, @placed, @updated);
+                        """;
+                    insert.With("id", order.Id.ToString());
+                    insert.With("customer", order.CustomerId.ToString());
+                    insert.With("status", order.Status);
+                    insert.With("reason", (object?)order.Reason ?? DBNull.Value);
+                    insert.With("lines", JsonSerializer.Serialize(order.Lines, JsonSerializerOptions.Web));
+                    insert.With("total", order.TotalCents);
+                    insert.With("currency", order.Currency);
+                    insert.With("postcode", order.ShippingPostcode);
+                    insert.With("placed", order.PlacedAt.ToString("O", CultureInfo.InvariantCulture));
+                    insert.With("updated", order.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
+                    await insert.ExecuteNonQueryAsync(token);
+                }
+
+                await transaction.CommitAsync(token);
+                return true;
+            },
+            cancellationToken);
+
     /// <summary>Pending orders placed before <paramref name="placedBefore"/> (candidates for a saga that was never begun).</summary>
     public async Task<IReadOnlyList<Guid>> ListPendingAsync(DateTimeOffset placedBefore, CancellationToken cancellationToken)
     {

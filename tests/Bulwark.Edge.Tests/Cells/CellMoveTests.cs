@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Bulwark.Edge.Tests.Support;
 using Bulwark.Testing;
 using Microsoft.Extensions.Options;
+using Shop.Externals.Hosting;
+using Shop.Externals.PaymentProvider;
 using Shop.Infrastructure.Auth;
 
 namespace Bulwark.Edge.Tests.Cells;
@@ -100,6 +102,54 @@ public sealed class CellMoveTests
         }
 
         TestContext.Current.TestOutputHelper?.WriteLine($"{deposits} deposits, {fenced} writes fenced during 3 moves");
+    }
+
+    [Fact]
+    public async Task Move_CarriesTheCustomersSettledOrders_AndMovingBackFindsThemPresent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var provider = PaymentProviderApp.Create("http://127.0.0.1:0", ["--Logging:LogLevel:Default=Warning"]);
+        await provider.StartAsync(ct);
+        await using var a = await ShopHostProcess.StartAsync(provider.BaseAddress());
+        await using var b = await ShopHostProcess.StartAsync(provider.BaseAddress());
+        var config = CellRouterEdgeTests.Config(a.BaseAddress, b.BaseAddress);
+        config["Cells"]!["Move"] = new JsonObject { ["ShopAdminKey"] = AdminKey, ["Parts"] = new JsonArray("wallets", "orders") };
+        await using var edge = await EdgeUnderTest.StartAsync(config);
+        var customer = Guid.NewGuid();
+        using var client = CustomerClient(edge.BaseAddress, customer);
+
+        using var place = await SendAsync(client, HttpMethod.Post, "/api/orders", new { items = new[] { new { productId = 1, quantity = 2 } }, cardToken = "tok_visa", shippingPostcode = "10115" });
+        Assert.Equal(HttpStatusCode.Accepted, place.StatusCode);
+        var order = (await place.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<string>();
+        var home = place.Headers.GetValues("X-Cell").Single();
+        await Eventually.WaitAsync(() => OrderStatusAsync(client, order), s => s.Status == "Confirmed", "the order to be confirmed in its first cell", seconds: 60);
+
+        foreach (var (to, imported) in new[] { (home == "cell-a" ? "cell-b" : "cell-a", 1), (home, 0) })
+        {
+            using var move = await edge.SendOperatorAsync(HttpMethod.Post, "/edge/cells/move", new { customer = customer.ToString(), to });
+            var report = await move.Content.ReadAsStringAsync(ct);
+            Assert.True(move.StatusCode == HttpStatusCode.OK, report);
+            // Moved there: the new cell imports it once; moved back, the old cell still has it and imports nothing.
+            var orders = JsonNode.Parse(report)!["imported"]!["orders"]!;
+            Assert.Equal((1, imported), (orders["orders"]!.GetValue<int>(), orders["imported"]!.GetValue<int>()));
+
+            var (status, cell) = await OrderStatusAsync(client, order);
+            Assert.Equal(("Confirmed", to), (status, cell));
+            // The history read model of the cell it is in now holds it, from the copied events.
+            await Eventually.WaitAsync(
+                async () => await (await SendAsync(client, HttpMethod.Get, $"/api/customers/{customer}/orders", null)).Content.ReadAsStringAsync(ct),
+                h => h.Contains(order, StringComparison.Ordinal),
+                $"the order in {to}'s history");
+        }
+    }
+
+    private static async Task<(string? Status, string Cell)> OrderStatusAsync(HttpClient client, string order)
+    {
+        using var response = await SendAsync(client, HttpMethod.Get, $"/api/orders/{order}", null);
+        var cell = response.Headers.GetValues("X-Cell").Single();
+        return response.StatusCode == HttpStatusCode.OK
+            ? ((await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["status"]!.GetValue<string>(), cell)
+            : (null, cell);
     }
 
     private static HttpClient CustomerClient(Uri edge, Guid customer)
