@@ -200,7 +200,7 @@ public sealed class SecurityTests
         }
 
         // The operator surfaces: data products (pseudonymised is still personal), the shard map and the cross-shard
-        // summary, a customer's wallets exported for a cell move, the cache flush, and the schema's state and its
+        // summary, a customer's wallets and orders exported and imported for a cell move, the cache flush, and the schema's state and its
         // one-way contract step. Who may call is
         // checked before anything else, so each answers a stranger 401 and a customer 403 whatever it would do for
         // an operator.
@@ -209,6 +209,7 @@ public sealed class SecurityTests
                  {
                      (HttpMethod.Get, "/api/data-products"), (HttpMethod.Get, "/api/analytics/sales"), (HttpMethod.Get, "/api/admin/shards"),
                      (HttpMethod.Get, "/api/admin/wallets/summary"), (HttpMethod.Get, $"/api/admin/cells/customers/{someone}/wallets"),
+                     (HttpMethod.Get, $"/api/admin/cells/customers/{someone}/orders"), (HttpMethod.Post, $"/api/admin/cells/customers/{someone}/orders"),
                      (HttpMethod.Delete, "/admin/catalog/cache"), (HttpMethod.Get, "/api/schema"), (HttpMethod.Post, "/api/schema/contract"),
                  })
         {
