@@ -114,11 +114,13 @@ public sealed partial class IdempotencyMiddleware
         {
             if (begin.Owner is { } owner)
             {
-                if (await OverCallerLimitAsync(storeKey, key, scope, owner, options, context.RequestAborted).ConfigureAwait(false))
+                if (await OverCallerLimitAsync(storeKey, key, scope, owner, options, context.RequestAborted).ConfigureAwait(false) is { } room)
                 {
+                    var seconds = Math.Max(1, (long)Math.Ceiling(room.TotalSeconds));
+                    context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                     await ProblemAsync(context, "caller_key_limit", StatusCodes.Status429TooManyRequests, IdempotencyProblems.CallerKeyLimit, "Too many idempotency keys",
                         $"This caller already holds {options.MaxLiveKeysPerCaller} live {options.HeaderName} values (the MaxLiveKeysPerCaller cap); " +
-                        $"retry an earlier key, or wait until keys expire ({options.Expiry} after their request).").ConfigureAwait(false);
+                        $"retry an earlier key, or a new one after {seconds} s (Retry-After), when the first of them expires.").ConfigureAwait(false);
                     return;
                 }
 
@@ -164,17 +166,22 @@ public sealed partial class IdempotencyMiddleware
     /// <summary>
     /// Counts after claiming, so the claim itself is in the count: parallel new keys can only be refused too eagerly,
     /// never let past the cap. A retry of a key already held never gets here (it replays or waits), so it is never refused.
+    /// Over the cap, the claim is given up and the result is how long until the caller's first live key expires (its
+    /// room for a new one); <see langword="null"/> under the cap.
     /// </summary>
-    private async Task<bool> OverCallerLimitAsync(string storeKey, string key, string scope, Guid owner, IdempotencyOptions options, CancellationToken cancellationToken)
+    private async Task<TimeSpan?> OverCallerLimitAsync(string storeKey, string key, string scope, Guid owner, IdempotencyOptions options, CancellationToken cancellationToken)
     {
         if (options.MaxLiveKeysPerCaller == 0
             || await _store.CountLiveAsync(scope, cancellationToken).ConfigureAwait(false) <= options.MaxLiveKeysPerCaller)
         {
-            return false;
+            return null;
         }
 
         await ReleaseAsync(storeKey, key, owner, options).ConfigureAwait(false);
-        return true;
+        // None left (they expired meanwhile): room now, and the 1 s floor of Retry-After.
+        var oldest = await _store.OldestLiveExpiryAsync(scope, cancellationToken).ConfigureAwait(false);
+        var room = oldest is { } at ? at - _timeProvider.GetUtcNow() : TimeSpan.Zero;
+        return room > TimeSpan.Zero ? room : TimeSpan.Zero;
     }
 
     private async Task ExecuteAsync(HttpContext context, string storeKey, string key, Guid owner, IdempotencyOptions options)

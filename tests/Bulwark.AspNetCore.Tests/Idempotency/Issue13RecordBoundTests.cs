@@ -122,6 +122,8 @@ public sealed class Issue13RecordBoundTests : IAsyncDisposable
 
         public Task<int> CountLiveAsync(string scope, CancellationToken cancellationToken) => inner.CountLiveAsync(scope, cancellationToken);
 
+        public Task<DateTimeOffset?> OldestLiveExpiryAsync(string scope, CancellationToken cancellationToken) => inner.OldestLiveExpiryAsync(scope, cancellationToken);
+
         public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken) => inner.PurgeExpiredAsync(cancellationToken);
     }
 }
