@@ -22,9 +22,13 @@ public static class ShopLoadShedding
     /// <summary>On SQLite (one writer at a time, no pool) the compartment only bounds how many writes wait at once.</summary>
     public const int SqliteMaxConcurrency = 64;
 
+    /// <summary>Writes that may wait for each slot of the compartment.</summary>
+    public const int QueuePerSlot = 8;
+
     /// <summary>
     /// Registers the options and sizes the compartment: on PostgreSQL as many writes run as the pool has connections and
-    /// as many again may queue briefly, so a write rarely waits for a connection, and never long.
+    /// <see cref="QueuePerSlot"/> times that may queue, each for a bounded time, so a write rarely waits for a connection,
+    /// and never long.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
@@ -44,9 +48,11 @@ public static class ShopLoadShedding
                     o.MaxConcurrency = size;
                 }
 
+                // The queue absorbs a burst (200 checkouts at once on a pool of 30 all wait their turn); what sheds under
+                // sustained overload is the bounded wait (LoadSheddingOptions.MaxQueueWait, the deadline), not the length.
                 if (configured[nameof(BulkheadOptions.QueueLimit)] is null)
                 {
-                    o.QueueLimit = data.Value.Provider == ShopDataProvider.Postgres ? size : 4 * size;
+                    o.QueueLimit = QueuePerSlot * size;
                 }
             })
             .ValidateDataAnnotations()
