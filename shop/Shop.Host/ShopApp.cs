@@ -67,6 +67,8 @@ public static partial class ShopApp
         {
             o.Meters.Add("Shop.*");
             o.Meters.Add("System.Runtime");
+            // The PostgreSQL pool (idle/used/max connections, waits, timeouts): the saturation signal of issue 13.
+            o.Meters.Add("Npgsql");
         });
         builder.Services.AddBulwarkProblemDetails();
         // A body that does not bind is a 400 problem in every environment (Development would otherwise throw it as a 500).
@@ -110,6 +112,9 @@ public static partial class ShopApp
         builder.Services.AddShopMessaging(builder.Configuration);
         builder.Services.AddBulwarkOutbox().UseSqlDatabase(ShopDatabase.Resolve).WithMessageBus();
         builder.Services.AddBulwarkIdempotency().UseSqlDatabase(ShopDatabase.Resolve);
+        // Writes are admitted through a bulkhead sized from the pool: past it they are shed (503 + Retry-After) instead of
+        // queueing for a connection until their deadline (issue 13; Bulwark:LoadShedding:Enabled=false turns it off).
+        builder.Services.AddShopLoadShedding(builder.Configuration);
 
         builder.Services.AddShopAdmin();
         // Cache-aside (Codex 18): in memory on the embedded defaults; Shop:Cache:Redis adds Redis as the shared second
@@ -201,6 +206,8 @@ public static partial class ShopApp
         // authentication, so a customer is limited per customer and an anonymous caller per client address.
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseBulwarkRateLimiting());
         app.UseAuthorization();
+        // Before idempotency: a shed write takes no key (and no connection); after authorization: a refused caller takes no slot.
+        app.UseShopLoadShedding();
         // After authorization: a refused caller never gets an idempotency record.
         app.UseBulwarkIdempotency();
         app.MapBulwarkHealth();

@@ -65,6 +65,22 @@ public sealed class ShopDatabase : IAsyncDisposable
     /// <summary>Connections one shop instance keeps at most on PostgreSQL when its connection string does not set a pool size.</summary>
     public const int DefaultMaxPoolSize = 30;
 
+    /// <summary>The most connections this instance keeps to PostgreSQL (its pool), or <see langword="null"/> on SQLite.</summary>
+    /// <param name="options">The shop's data options.</param>
+    /// <returns>The connection string's pool size, or <see cref="DefaultMaxPoolSize"/> when it sets none.</returns>
+    public static int? PoolSizeOf(ShopDataOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Provider != ShopDataProvider.Postgres || options.ConnectionString is null)
+        {
+            return null;
+        }
+
+        return options.ConnectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase)
+            ? new NpgsqlConnectionStringBuilder(options.ConnectionString).MaxPoolSize
+            : DefaultMaxPoolSize;
+    }
+
     /// <summary>Which database this is.</summary>
     public ShopDataProvider Provider { get; }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Bulwark.Idempotency;
+using Bulwark.Resilience.Deadlines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,8 @@ namespace Bulwark.AspNetCore.Idempotency;
 /// then gets 409, and a retry of a finished request gets the stored response with <c>Idempotent-Replayed: true</c>.
 /// The handler runs once per caller and key. Only accepted requests are kept: a 4xx or 5xx answer gives its key up, and
 /// a caller holding <see cref="IdempotencyOptions.MaxLiveKeysPerCaller"/> live keys gets 429 for a new one.
+/// Writes after the handler (the record, a release) outlive a client that went away, but never wait past the request's
+/// deadline plus <see cref="IdempotencyOptions.RecordGrace"/>: a record given up is logged and counted (<c>unrecorded</c>).
 /// See <c>docs/data-consistency.md</c> and <c>docs/limits.md</c>.
 /// </summary>
 public sealed partial class IdempotencyMiddleware
@@ -111,15 +114,17 @@ public sealed partial class IdempotencyMiddleware
         {
             if (begin.Owner is { } owner)
             {
-                if (await OverCallerLimitAsync(storeKey, scope, owner, options, context.RequestAborted).ConfigureAwait(false))
+                if (await OverCallerLimitAsync(storeKey, key, scope, owner, options, context.RequestAborted).ConfigureAwait(false) is { } room)
                 {
+                    var seconds = Math.Max(1, (long)Math.Ceiling(room.TotalSeconds));
+                    context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                     await ProblemAsync(context, "caller_key_limit", StatusCodes.Status429TooManyRequests, IdempotencyProblems.CallerKeyLimit, "Too many idempotency keys",
                         $"This caller already holds {options.MaxLiveKeysPerCaller} live {options.HeaderName} values (the MaxLiveKeysPerCaller cap); " +
-                        $"retry an earlier key, or wait until keys expire ({options.Expiry} after their request).").ConfigureAwait(false);
+                        $"retry an earlier key, or a new one after {seconds} s (Retry-After), when the first of them expires.").ConfigureAwait(false);
                     return;
                 }
 
-                await ExecuteAsync(context, storeKey, owner, options).ConfigureAwait(false);
+                await ExecuteAsync(context, storeKey, key, owner, options).ConfigureAwait(false);
                 return;
             }
 
@@ -161,20 +166,25 @@ public sealed partial class IdempotencyMiddleware
     /// <summary>
     /// Counts after claiming, so the claim itself is in the count: parallel new keys can only be refused too eagerly,
     /// never let past the cap. A retry of a key already held never gets here (it replays or waits), so it is never refused.
+    /// Over the cap, the claim is given up and the result is how long until the caller's first live key expires (its
+    /// room for a new one); <see langword="null"/> under the cap.
     /// </summary>
-    private async Task<bool> OverCallerLimitAsync(string storeKey, string scope, Guid owner, IdempotencyOptions options, CancellationToken cancellationToken)
+    private async Task<TimeSpan?> OverCallerLimitAsync(string storeKey, string key, string scope, Guid owner, IdempotencyOptions options, CancellationToken cancellationToken)
     {
         if (options.MaxLiveKeysPerCaller == 0
             || await _store.CountLiveAsync(scope, cancellationToken).ConfigureAwait(false) <= options.MaxLiveKeysPerCaller)
         {
-            return false;
+            return null;
         }
 
-        await _store.ReleaseAsync(storeKey, owner, CancellationToken.None).ConfigureAwait(false);
-        return true;
+        await ReleaseAsync(storeKey, key, owner, options).ConfigureAwait(false);
+        // None left (they expired meanwhile): room now, and the 1 s floor of Retry-After.
+        var oldest = await _store.OldestLiveExpiryAsync(scope, cancellationToken).ConfigureAwait(false);
+        var room = oldest is { } at ? at - _timeProvider.GetUtcNow() : TimeSpan.Zero;
+        return room > TimeSpan.Zero ? room : TimeSpan.Zero;
     }
 
-    private async Task ExecuteAsync(HttpContext context, string storeKey, Guid owner, IdempotencyOptions options)
+    private async Task ExecuteAsync(HttpContext context, string storeKey, string key, Guid owner, IdempotencyOptions options)
     {
         var response = context.Response;
         var originalBody = response.Body;
@@ -187,7 +197,7 @@ public sealed partial class IdempotencyMiddleware
         catch
         {
             // No response to keep: give the key up so the client's retry runs the handler again.
-            await _store.ReleaseAsync(storeKey, owner, CancellationToken.None).ConfigureAwait(false);
+            await ReleaseAsync(storeKey, key, owner, options).ConfigureAwait(false);
             throw;
         }
         finally
@@ -200,7 +210,7 @@ public sealed partial class IdempotencyMiddleware
         // keeping it would let anyone fill the store with rejected requests (issue 9). The retry runs and answers afresh.
         if (response.StatusCode >= 400)
         {
-            await _store.ReleaseAsync(storeKey, owner, CancellationToken.None).ConfigureAwait(false);
+            await ReleaseAsync(storeKey, key, owner, options).ConfigureAwait(false);
             _requests.Add(1, new KeyValuePair<string, object?>("outcome", response.StatusCode >= 500 ? "failed" : "rejected"));
         }
         else
@@ -214,19 +224,55 @@ public sealed partial class IdempotencyMiddleware
                 }
             }
 
-            // Stored even if the client went away: its retry must see this outcome, not run the handler twice.
-            var stored = await _store.CompleteAsync(storeKey, owner, new IdempotentResponse(response.StatusCode, headers, buffer.ToArray()), options.Expiry, CancellationToken.None)
-                .ConfigureAwait(false);
-            if (!stored)
+            // Stored even if the client went away: its retry must see this outcome, not run the handler twice. But bounded:
+            // with the database's pool saturated this write waited up to the pool's own timeout (15 s), past any client's
+            // patience (issue 13). A record not written in time is given up: the answer still goes out (the work is
+            // done; an error would invite the retry that runs it twice), and the risk left is logged and counted.
+            var bound = RecordBound(options);
+            using var cancel = new CancellationTokenSource(bound, _timeProvider);
+            try
             {
-                LogClaimLost(_logger, options.InFlightTimeout);
-            }
+                var stored = await _store.CompleteAsync(storeKey, owner, new IdempotentResponse(response.StatusCode, headers, buffer.ToArray()), options.Expiry, cancel.Token)
+                    .ConfigureAwait(false);
+                if (!stored)
+                {
+                    LogClaimLost(_logger, options.InFlightTimeout);
+                }
 
-            _requests.Add(1, new KeyValuePair<string, object?>("outcome", "executed"));
+                _requests.Add(1, new KeyValuePair<string, object?>("outcome", "executed"));
+            }
+            catch (Exception e) when (e is not OperationCanceledException || cancel.IsCancellationRequested)
+            {
+                LogUnrecorded(_logger, key, bound, e.GetType().Name, options.InFlightTimeout);
+                _requests.Add(1, new KeyValuePair<string, object?>("outcome", "unrecorded"));
+            }
         }
 
         buffer.Position = 0;
         await buffer.CopyToAsync(originalBody, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    // Gives the key up, as bounded as the record: a key not given up stays in flight until InFlightTimeout (409 until then).
+    private async Task ReleaseAsync(string storeKey, string key, Guid owner, IdempotencyOptions options)
+    {
+        var bound = RecordBound(options);
+        using var cancel = new CancellationTokenSource(bound, _timeProvider);
+        try
+        {
+            await _store.ReleaseAsync(storeKey, owner, cancel.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || cancel.IsCancellationRequested)
+        {
+            LogNotReleased(_logger, key, bound, e.GetType().Name, options.InFlightTimeout);
+            _requests.Add(1, new KeyValuePair<string, object?>("outcome", "unreleased"));
+        }
+    }
+
+    // What is left of the request's deadline (nothing when it has none or it passed) plus the grace.
+    private TimeSpan RecordBound(IdempotencyOptions options)
+    {
+        var left = DeadlineContext.Current?.Remaining(_timeProvider) ?? TimeSpan.Zero;
+        return (left > TimeSpan.Zero ? left : TimeSpan.Zero) + options.RecordGrace;
     }
 
     private static async Task ReplayAsync(HttpContext context, IdempotentResponse stored)

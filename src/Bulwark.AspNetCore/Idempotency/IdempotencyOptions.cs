@@ -33,6 +33,16 @@ public sealed class IdempotencyOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ConcurrentWait { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long past the request's deadline (past the handler's end when the request has none) recording its outcome may
+    /// wait, e.g. for a pooled connection. The record is written even if the client went away, but never unbounded: a
+    /// record not written in time is given up, the client still gets its answer, and the key stays in flight until
+    /// <see cref="InFlightTimeout"/>, after which a retry with it runs the handler again (logged and counted as <c>unrecorded</c>).
+    /// </summary>
+    /// <value>The default value is 2 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan RecordGrace { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often a waiting duplicate checks whether the first request finished.</summary>
     /// <value>The default value is 25 milliseconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:05")]

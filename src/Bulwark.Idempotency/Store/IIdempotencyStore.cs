@@ -51,6 +51,15 @@ public interface IIdempotencyStore
     /// <returns>How many live records the scope holds.</returns>
     Task<int> CountLiveAsync(string scope, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// When the first of the live records in <paramref name="scope"/> expires (the same records as
+    /// <see cref="CountLiveAsync"/>): when a caller at its cap gets room for a new key, sent as <c>Retry-After</c>.
+    /// </summary>
+    /// <param name="scope">The scope (a caller id, hashed).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The earliest expiry, or <see langword="null"/> when the scope holds no live record.</returns>
+    Task<DateTimeOffset?> OldestLiveExpiryAsync(string scope, CancellationToken cancellationToken);
+
     /// <summary>Deletes expired records (stores with native expiry may do nothing).</summary>
     /// <param name="cancellationToken">Cancels the delete.</param>
     /// <returns>How many records were deleted.</returns>

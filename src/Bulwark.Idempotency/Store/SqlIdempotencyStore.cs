@@ -129,6 +129,25 @@ public sealed class SqlIdempotencyStore : SqlStore, IIdempotencyStore
     }
 
     /// <inheritdoc />
+    public async Task<DateTimeOffset?> OldestLiveExpiryAsync(string scope, CancellationToken cancellationToken)
+    {
+        IdempotencyArguments.ValidateScope(scope);
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync<DateTimeOffset?>(
+            async (connection, token) =>
+            {
+                // Ordered on the (scope, expires_at) index; MIN() would hand back a provider-specific type to convert.
+                using var command = connection.CreateCommand("SELECT expires_at FROM bulwark_idempotency WHERE scope = @scope AND expires_at > @now ORDER BY expires_at LIMIT 1;")
+                    .With("scope", scope)
+                    .With("now", Dialect.Timestamp(Clock.GetUtcNow()));
+                using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                return await reader.ReadAsync(token).ConfigureAwait(false) ? Dialect.ReadTimestamp(reader, 0) : null;
+            },
+            Clock,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken) =>
         ExecuteAsync(
             "DELETE FROM bulwark_idempotency WHERE expires_at <= @now;",

@@ -184,6 +184,17 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore
         return (int)await db.SortedSetLengthAsync(ScopeKey(scope), now, double.PositiveInfinity, Exclude.Start).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> OldestLiveExpiryAsync(string scope, CancellationToken cancellationToken)
+    {
+        IdempotencyArguments.ValidateScope(scope);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        // The scope's set is scored by expiry: its first member past now is the one that expires first.
+        var first = await _redis.GetDatabase().SortedSetRangeByScoreWithScoresAsync(ScopeKey(scope), now, double.PositiveInfinity, Exclude.Start, take: 1).ConfigureAwait(false);
+        return first.Length == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)first[0].Score);
+    }
+
     /// <summary>Redis expires keys itself; nothing to purge.</summary>
     /// <param name="cancellationToken">Unused.</param>
     /// <returns>Zero.</returns>

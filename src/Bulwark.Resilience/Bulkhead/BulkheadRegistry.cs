@@ -15,12 +15,13 @@ public sealed class BulkheadRegistry : IDisposable
     /// <param name="options">Named compartment settings.</param>
     /// <param name="loggerFactory">Where compartments log.</param>
     /// <param name="meterFactory">Creates the compartments' meter; a process meter when <see langword="null"/>.</param>
-    public BulkheadRegistry(IOptionsMonitor<BulkheadOptions> options, ILoggerFactory loggerFactory, IMeterFactory? meterFactory = null)
+    /// <param name="timeProvider">The compartments' clock; the system clock when <see langword="null"/>.</param>
+    public BulkheadRegistry(IOptionsMonitor<BulkheadOptions> options, ILoggerFactory loggerFactory, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger(typeof(BulkheadCompartment).FullName!);
-        _compartments = new(name => new BulkheadCompartment(name, options.Get(name), logger, meterFactory));
+        _compartments = new(name => new BulkheadCompartment(name, options.Get(name), logger, meterFactory, timeProvider));
     }
 
     /// <summary>The compartment called <paramref name="name"/>, created on first use.</summary>

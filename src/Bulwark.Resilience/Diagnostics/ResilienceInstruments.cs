@@ -24,6 +24,8 @@ internal sealed class ResilienceInstruments
         BreakerTransitions = meter.CreateCounter<long>("bulwark.circuit_breaker.transitions", "{transition}", "State changes of circuit breakers.");
         meter.CreateObservableGauge("bulwark.circuit_breaker.state", ObserveBreakers, "{state}", "0 closed, 1 open, 2 half-open, 3 isolated.");
         BulkheadRejections = meter.CreateCounter<long>("bulwark.bulkhead.rejections", "{call}", "Calls refused by a full bulkhead compartment.");
+        BulkheadAdmissions = meter.CreateCounter<long>("bulwark.bulkhead.admissions", "{call}", "Calls let into a bulkhead compartment, at once or after queueing (bulwark.bulkhead.queued).");
+        meter.CreateObservableUpDownCounter("bulwark.bulkhead.shedding", () => ObserveCompartments(static c => c.IsShedding ? 1 : 0), "{state}", "1 while a compartment is refusing calls, else 0.");
         meter.CreateObservableUpDownCounter("bulwark.bulkhead.in_use", () => ObserveCompartments(static c => c.InUseCount), "{call}", "Calls running in a compartment.");
         meter.CreateObservableUpDownCounter("bulwark.bulkhead.queued", () => ObserveCompartments(static c => c.QueuedCount), "{call}", "Calls waiting for a compartment slot.");
         RetryBudgetExhausted = meter.CreateCounter<long>("bulwark.retry.budget_exhausted", "{retry}", "Retries not made because the retry budget was spent.");
@@ -35,6 +37,8 @@ internal sealed class ResilienceInstruments
     public Counter<long> BreakerTransitions { get; }
 
     public Counter<long> BulkheadRejections { get; }
+
+    public Counter<long> BulkheadAdmissions { get; }
 
     public Counter<long> RetryBudgetExhausted { get; }
 

@@ -135,6 +135,31 @@ public abstract class IdempotencyStoreContract : IAsyncLifetime
         Assert.Equal(0, await store.CountLiveAsync(scope, Ct));
     }
 
+    // Issue 13: the cap's 429 says when the caller gets room again (Retry-After), from the first live key to expire.
+    [Fact]
+    public async Task OldestLiveExpiry_TheFirstOfTheScopesLiveRecordsToExpire_NoneWhenEmpty()
+    {
+        var store = await CreateStoreAsync(Ct);
+        var scope = NewScope();
+        var other = NewScope();
+        Assert.Null(await store.OldestLiveExpiryAsync(scope, Ct));
+        var start = Time.GetUtcNow();
+        var completed = await store.TryBeginAsync($"{scope}:completed", "fp", Lock, Ct);
+        await store.CompleteAsync($"{scope}:completed", completed.Owner!.Value, new IdempotentResponse(201, new Dictionary<string, string[]>(), Array.Empty<byte>()), Retention, Ct);
+        Time.Advance(TimeSpan.FromSeconds(10));
+        await store.TryBeginAsync($"{scope}:in-flight", "fp", Lock, Ct);
+        var released = await store.TryBeginAsync($"{scope}:released", "fp", Lock, Ct);
+        await store.ReleaseAsync($"{scope}:released", released.Owner!.Value, Ct);
+        await store.TryBeginAsync($"{other}:elsewhere", "fp", TimeSpan.FromSeconds(5), Ct);
+
+        // The in-flight claim's lock ends first; once it is abandoned, the completed record's retention.
+        Assert.Equal(start + TimeSpan.FromSeconds(10) + Lock, await store.OldestLiveExpiryAsync(scope, Ct));
+        Time.Advance(Lock + TimeSpan.FromSeconds(1));
+        Assert.Equal(start + Retention, await store.OldestLiveExpiryAsync(scope, Ct));
+        Time.Advance(Retention);
+        Assert.Null(await store.OldestLiveExpiryAsync(scope, Ct));
+    }
+
     [Fact]
     public async Task CountLive_ManyConcurrentClaimsInOneScope_CountsEach()
     {
