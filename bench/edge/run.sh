@@ -50,6 +50,7 @@ dotnet "$repo/artifacts/bin/Shop.Host/release/Shop.Host.dll" --contentRoot="$rep
   --Shop:Externals:RecommendationsUrl="http://127.0.0.1:$(free_port)" \
   "${bench_tier[@]}" --Shop:ForwardedHeaders:KnownProxies:0=127.0.0.1 \
   --Shop:Auth:SigningKey="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+  --Bulwark:DataProducts:PseudonymKey="$(head -c 32 /dev/urandom | base64)" \
   --Shop:Management:Url="http://127.0.0.1:$(free_port)" > "$work/shop.log" 2>&1 &
 pids+=($!); shop_pid=$!
 wait_live "$shop"

@@ -55,6 +55,7 @@ dotnet "$repo/artifacts/bin/Shop.Host/release/Shop.Host.dll" \
   --Bulwark:RateLimiting:Tiers:bench:Window=00:00:01 \
   --Bulwark:RateLimiting:ApiKeys:bench-key=bench \
   --Shop:Auth:SigningKey="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+  --Bulwark:DataProducts:PseudonymKey="$(head -c 32 /dev/urandom | base64)" \
   --Shop:Management:Url="$management" \
   ${SHOP_ARGS:-} > "$work/shop.log" 2>&1 &
 pids+=($!); shop_pid=$!
