@@ -78,6 +78,13 @@ public sealed class NotificationsExtractedTests
             var welcome = await Eventually.WaitAsync(
                 () => shop.Admin.GetFromJsonAsync<NotificationDto[]>($"/api/notifications?userId={customer.Id}", Ct)!, m => m!.Length >= 1, "the welcome mail from the service");
             Assert.Equal(("welcome", customer.Email), (Assert.Single(welcome!).Kind, welcome![0].Recipient));
+            using (var stranger = new HttpClient { BaseAddress = service.BaseAddress() })
+            {
+                // The service checks callers itself: reaching it past the shop gains a stranger nothing.
+                using var refused = await stranger.GetAsync($"/api/notifications?userId={customer.Id}", Ct);
+                Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            }
+
             using (var direct = new HttpClient { BaseAddress = service.BaseAddress() })
             {
                 direct.DefaultRequestHeaders.Add("X-Api-Key", RunningShop.AdminKey);
