@@ -13,10 +13,6 @@ namespace Shop.Wallet.Sharding;
 /// </summary>
 internal sealed class WalletFleet(IShardRouter? router, ShopDatabase shop, TimeProvider timeProvider)
 {
-    // Kept back from the deadline to write the answer; without a deadline, the whole gather's budget.
-    private static readonly TimeSpan AnswerMargin = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan BudgetWithoutDeadline = TimeSpan.FromSeconds(5);
-
     private const string CountSql = "SELECT COUNT(DISTINCT stream_id), COUNT(*) FROM bulwark_events WHERE stream_id LIKE 'WalletAccount-%';";
 
     private const string OpenedSql = "SELECT stream_id, event_type, data FROM bulwark_events WHERE stream_id LIKE 'WalletAccount-%' AND event_type LIKE 'wallet.WalletOpened%' ORDER BY position;";
@@ -63,57 +59,18 @@ internal sealed class WalletFleet(IShardRouter? router, ShopDatabase shop, TimeP
         var targets = router is null
             ? [KeyValuePair.Create("shop", shop.Sql)]
             : router.Shards.Select(s => KeyValuePair.Create(s.Name, s.Database)).ToArray();
-        var budget = DeadlineContext.Current is { } deadline ? deadline.Remaining(timeProvider) - AnswerMargin : BudgetWithoutDeadline;
-        if (budget < TimeSpan.Zero)
-        {
-            budget = TimeSpan.Zero;
-        }
-
-        using var cutOff = new CancellationTokenSource(budget, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cutOff.Token, cancellationToken);
-        var answers = await Task.WhenAll(targets.Select(t => WithinCutAsync(t.Key, CountAsync(t.Key, t.Value, linked.Token), linked.Token)));
-        cancellationToken.ThrowIfCancellationRequested();
-        var shards = answers.Where(a => a.Missing is null).Select(a => a.Summary!).ToArray();
-        var missing = answers.Where(a => a.Missing is not null).Select(a => a.Missing!).ToArray();
-        return new WalletSummary(shards.Sum(s => s.Wallets), shards.Sum(s => s.Events), missing.Length > 0, shards, missing);
+        var gathered = await ShardGather.QueryAsync(targets, CountAsync, ShardGather.BudgetFrom(DeadlineContext.Current?.Remaining(timeProvider)), timeProvider, cancellationToken);
+        var shards = gathered.Answers.Select(a => new ShardWalletSummary(a.Shard, a.Value.Wallets, a.Value.Events)).ToArray();
+        return new WalletSummary(shards.Sum(s => s.Wallets), shards.Sum(s => s.Events), gathered.Partial, shards, gathered.Missing);
     }
 
-    // The answer goes out at the cut without waiting for a late shard's query to wind down: cancelling a PostgreSQL
-    // query is a round trip of its own (a CI run spent the whole margin on it and answered 504), and the abandoned count
-    // ends by itself, its errors already caught in CountAsync.
-    private static async Task<(ShardWalletSummary? Summary, MissingShard? Missing)> WithinCutAsync(
-        string shard, Task<(ShardWalletSummary? Summary, MissingShard? Missing)> count, CancellationToken cut)
+    private static async Task<(long Wallets, long Events)> CountAsync(SqlDatabase database, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await count.WaitAsync(cut);
-        }
-        catch (OperationCanceledException) when (cut.IsCancellationRequested)
-        {
-            return (null, new MissingShard(shard, "did not answer before the request's deadline"));
-        }
-    }
-
-    private static async Task<(ShardWalletSummary? Summary, MissingShard? Missing)> CountAsync(string shard, SqlDatabase database, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            await using var command = connection.CreateCommand(CountSql);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            return (new ShardWalletSummary(shard, reader.GetInt64(0), reader.GetInt64(1)), null);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return (null, new MissingShard(shard, "did not answer before the request's deadline"));
-        }
-        catch (System.Data.Common.DbException e)
-        {
-            // Npgsql reports a cancelled query as its own exception: the shard still did not answer in time. Any other
-            // database error leaves this shard out too, named, while the others still answer.
-            return (null, new MissingShard(shard, cancellationToken.IsCancellationRequested ? "did not answer before the request's deadline" : string.Create(CultureInfo.InvariantCulture, $"failed: {e.Message}")));
-        }
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand(CountSql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 }
 
@@ -130,8 +87,3 @@ internal sealed record WalletSummary(long Wallets, long Events, bool Partial, IR
 /// <param name="Wallets">Its wallets.</param>
 /// <param name="Events">Its wallet events.</param>
 internal sealed record ShardWalletSummary(string Shard, long Wallets, long Events);
-
-/// <summary>A shard missing from a summary.</summary>
-/// <param name="Shard">The shard.</param>
-/// <param name="Reason">Why.</param>
-internal sealed record MissingShard(string Shard, string Reason);
