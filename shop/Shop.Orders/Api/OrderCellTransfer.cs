@@ -83,29 +83,14 @@ internal static class OrderCellTransfer
                 return ProblemResults.Conflict(e.Message);
             }
 
-            var streamId = OrderEvents.StreamId(order.Id);
-            var here = await events.ReadStreamAsync(streamId, 1, null, cancellationToken);
-            for (var i = 0; i < Math.Min(here.Count, log.Count); i++)
+            try
             {
-                if (here[i].EventId != log[i].EventId)
-                {
-                    return ProblemResults.Conflict($"Order {order.Id} has a different event {i + 1} here than in the export: the histories diverged.");
-                }
+                var history = log.Select(e => new StreamCopyEvent(e.EventId, _ => ValueTask.FromResult(new EventData(e.EventId, e.EventType, e.Data)))).ToList();
+                eventsAppended += (await events.AppendMissingAsync(OrderEvents.StreamId(order.Id), history, cancellationToken)).Appended;
             }
-
-            var missing = log.Skip(here.Count).Select(e => new EventData(e.EventId, e.EventType, e.Data)).ToList();
-            if (missing.Count > 0)
+            catch (StreamHistoryConflictException e)
             {
-                try
-                {
-                    await events.AppendAsync(streamId, here.Count, missing, cancellationToken);
-                }
-                catch (ConcurrencyConflictException e)
-                {
-                    return ProblemResults.Conflict($"Order {order.Id} changed here during the import: {e.Message}");
-                }
-
-                eventsAppended += missing.Count;
+                return ProblemResults.Conflict($"Order {order.Id}: {e.Message}");
             }
         }
 

@@ -64,56 +64,32 @@ internal static class WalletCellTransfer
         long appended = 0, present = 0;
         foreach (var wallet in body.Wallets)
         {
-            var streamId = repository.StreamId(wallet.WalletId);
-            var here = await events.ReadStreamAsync(streamId, 1, null, cancellationToken);
-            var common = Math.Min(here.Count, wallet.Events.Count);
-            for (var i = 0; i < common; i++)
-            {
-                if (here[i].EventId != wallet.Events[i].EventId)
-                {
-                    return ProblemResults.Conflict($"Wallet {wallet.WalletId} has a different event {i + 1} here ({here[i].EventId}) than in the export ({wallet.Events[i].EventId}): the histories diverged, nothing was imported for it.");
-                }
-            }
-
-            if (here.Count > wallet.Events.Count)
-            {
-                return ProblemResults.Conflict($"Wallet {wallet.WalletId} has {here.Count} events here and {wallet.Events.Count} in the export: this cell is ahead; nothing was imported for it.");
-            }
-
-            present += common;
-            var missing = new List<EventData>();
-            foreach (var exported in wallet.Events.Skip(common))
-            {
-                if (wallet.Shredded)
-                {
-                    missing.Add(new EventData(exported.EventId, exported.EventType, JsonSerializer.SerializeToUtf8Bytes(exported.Data)));
-                    continue;
-                }
-
-                var (type, upcast) = registry.Upcast(exported.EventType, exported.Data.AsObject());
-                var data = await serializer.SerializeAsync(upcast.Deserialize(type, serializer.JsonOptions)!, cancellationToken);
-                // The same event id as in the old cell: the copy is that history, not a new one.
-                missing.Add(data with { EventId = exported.EventId });
-            }
-
             if (wallet.Shredded)
             {
                 // Forgotten there, forgotten here: no key is ever made for this wallet in the new cell.
                 await keys.DeleteKeyAsync(wallet.WalletId, cancellationToken);
             }
 
-            if (missing.Count > 0)
+            var history = wallet.Events.Select(exported => new StreamCopyEvent(exported.EventId, async token =>
             {
-                try
+                if (wallet.Shredded)
                 {
-                    await events.AppendAsync(streamId, here.Count, missing, cancellationToken);
-                }
-                catch (ConcurrencyConflictException e)
-                {
-                    return ProblemResults.Conflict($"Wallet {wallet.WalletId} changed here during the import: {e.Message}");
+                    return new EventData(exported.EventId, exported.EventType, JsonSerializer.SerializeToUtf8Bytes(exported.Data));
                 }
 
-                appended += missing.Count;
+                // Encrypted again under this cell's key; the same event id as in the old cell: the copy is that history.
+                var (type, upcast) = registry.Upcast(exported.EventType, exported.Data.AsObject());
+                return await serializer.SerializeAsync(upcast.Deserialize(type, serializer.JsonOptions)!, token);
+            })).ToList();
+            try
+            {
+                var copied = await events.AppendMissingAsync(repository.StreamId(wallet.WalletId), history, cancellationToken);
+                appended += copied.Appended;
+                present += copied.AlreadyPresent;
+            }
+            catch (StreamHistoryConflictException e)
+            {
+                return ProblemResults.Conflict($"Wallet {wallet.WalletId}: {e.Message}");
             }
         }
 

@@ -53,6 +53,30 @@ public abstract class EventStoreContract<TStore> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamCopy_AppendsOnlyWhatIsMissing_KeepsEventIds_AndRefusesADivergedOrAheadTarget()
+    {
+        // A source's history (its own event ids); built events get fresh ids, and the copy must put the source's back.
+        var history = new[] { "a", "b", "c" }
+            .Select(type => new StreamCopyEvent(Guid.NewGuid(), _ => ValueTask.FromResult(Event(type))))
+            .ToList();
+        var target = await CreateStoreAsync(Ct);
+        var copy = NewStream();
+
+        // The first two events, then all three: the second copy appends only the third, and a third copy nothing.
+        Assert.Equal(new StreamCopyResult(2, 0), await target.AppendMissingAsync(copy, history.Take(2).ToList(), Ct));
+        Assert.Equal(new StreamCopyResult(1, 2), await target.AppendMissingAsync(copy, history, Ct));
+        Assert.Equal(new StreamCopyResult(0, 3), await target.AppendMissingAsync(copy, history, Ct));
+        Assert.Equal(history.Select(h => h.EventId), (await target.ReadStreamAsync(copy, 1, null, Ct)).Select(e => e.EventId));
+
+        // A target that went its own way, or is ahead of the source, is refused with nothing appended.
+        var other = NewStream();
+        await target.AppendAsync(other, ExpectedVersion.NoStream, [Event("x")], Ct);
+        await Assert.ThrowsAsync<StreamHistoryConflictException>(() => target.AppendMissingAsync(other, history, Ct));
+        Assert.Single(await target.ReadStreamAsync(other, 1, null, Ct));
+        await Assert.ThrowsAsync<StreamHistoryConflictException>(() => target.AppendMissingAsync(copy, history.Take(1).ToList(), Ct));
+    }
+
+    [Fact]
     public async Task Append_StaleExpectedVersion_ThrowsConflictWithStreamExpectedAndActual()
     {
         var store = await CreateStoreAsync(Ct);
