@@ -54,20 +54,31 @@ internal sealed class OrderRepository(ModuleDatabase<OrdersModule> orders, IOutb
     public Task<bool> FinishAsync(Guid id, string status, string? reason, CancellationToken cancellationToken) =>
         sharded is not null ? sharded.FinishAsync(id, status, reason, cancellationToken) : orders.WriteAsync((connection, transaction, token) => FinishOnceAsync(connection, transaction, id, status, reason, token), cancellationToken);
 
-    private async Task<bool> FinishOnceAsync(DbConnection connection, DbTransaction transaction, Guid id, string status, string? reason, CancellationToken cancellationToken)
+    private Task<bool> FinishOnceAsync(DbConnection connection, DbTransaction transaction, Guid id, string status, string? reason, CancellationToken cancellationToken) =>
+        FinishRowAsync(connection, transaction, outbox, id, status, reason, time.GetUtcNow(), null, cancellationToken);
+
+    /// <summary>
+    /// The finish step both placements share: the pending row's status set (with <paramref name="alsoSet"/>, a column
+    /// and its value, when the placement keeps more), the outcome event enqueued in <paramref name="outbox"/>, committed.
+    /// False, with nothing written, when the order was not pending.
+    /// </summary>
+    internal static async Task<bool> FinishRowAsync(
+        DbConnection connection, DbTransaction transaction, IOutbox outbox, Guid id, string status, string? reason, DateTimeOffset now,
+        (string Sql, string Parameter, object Value)? alsoSet, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         Guid customerId;
         long totalCents;
         string currency;
-        await using (var update = connection.CreateCommand())
+        await using (var update = connection.CreateCommand(
+            $"UPDATE orders_orders SET status = @status, reason = @reason, updated_at = @at{alsoSet?.Sql} WHERE id = @id AND status = 'Pending' RETURNING customer_id, total_cents, currency;",
+            transaction))
         {
-            update.Transaction = transaction;
-            update.CommandText = "UPDATE orders_orders SET status = @status, reason = @reason, updated_at = @at WHERE id = @id AND status = 'Pending' RETURNING customer_id, total_cents, currency;";
-            update.With("id", id.ToString());
-            update.With("status", status);
-            update.With("reason", (object?)reason ?? DBNull.Value);
-            update.With("at", now.ToString("O", CultureInfo.InvariantCulture));
+            update.With("id", id.ToString()).With("status", status).With("reason", (object?)reason ?? DBNull.Value).With("at", now.ToString("O", CultureInfo.InvariantCulture));
+            if (alsoSet is { } extra)
+            {
+                update.With(extra.Parameter, extra.Value);
+            }
+
             await using var reader = await update.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {

@@ -117,41 +117,13 @@ internal sealed class ShardedOrderRows(IShardRouter router, OrderShardTables tab
         return true;
     }
 
+    // The row's revision and commit sequence move with the status, so a bucket move copies the finished row again.
     private async Task<bool> FinishOnceAsync(OrderShard shard, DbConnection connection, DbTransaction transaction, Guid id, string status, string? reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var seq = await TakeCommitSequenceAsync(connection, transaction, 1, cancellationToken);
-        Guid customerId;
-        long totalCents;
-        string currency;
-        await using (var update = connection.CreateCommand(
-            "UPDATE orders_orders SET status = @status, reason = @reason, updated_at = @at, revision = revision + 1, commit_seq = @seq " +
-            "WHERE id = @id AND status = 'Pending' RETURNING customer_id, total_cents, currency;",
-            transaction))
-        {
-            update.With("id", id.ToString()).With("status", status).With("reason", reason).With("at", now.ToString("O", CultureInfo.InvariantCulture)).With("seq", seq);
-            await using var reader = await update.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return false;
-            }
-
-            customerId = Guid.Parse(reader.GetString(0));
-            totalCents = reader.GetInt64(1);
-            currency = reader.GetString(2);
-        }
-
-        if (status == "Confirmed")
-        {
-            await shard.Outbox.EnqueueJsonAsync(connection, transaction, OrderConfirmed.Topic, id.ToString(), new OrderConfirmed(id, customerId, totalCents, currency, now), cancellationToken: cancellationToken);
-        }
-        else
-        {
-            await shard.Outbox.EnqueueJsonAsync(connection, transaction, OrderRejected.Topic, id.ToString(), new OrderRejected(id, customerId, reason ?? "rejected", now), cancellationToken: cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+        return await OrderRepository.FinishRowAsync(
+            connection, transaction, shard.Outbox, id, status, reason, now, (", revision = revision + 1, commit_seq = @seq", "seq", seq), cancellationToken);
     }
 
     private static async Task<OrderRecord?> ReadAsync(OrderShard shard, Guid id, CancellationToken cancellationToken)
