@@ -93,12 +93,15 @@ public sealed class SidecarDrill : Drill<SidecarOptions>
                 late.Count,
                 LoadStatistics.Compute(late, failing.Elapsed).P95,
                 hangingCalls.Count,
-                hangingCalls.Count(s => s.Failure != LoadFailure.None || s.Latency > answerBy),
+                // Late is by the clock: a call the caller's timeout ended, or one that ended after its deadline and grace
+                // whatever way it ended. A connection cut within that time ended in time and is counted apart below.
+                hangingCalls.Count(s => s.Failure == LoadFailure.Timeout || s.Latency > answerBy),
                 hangingCalls.Count(s => s.Failure == LoadFailure.Timeout),
                 hangingCalls.Count(s => s.StatusCode == 504),
                 hangingCalls.Select(s => s.Latency).DefaultIfEmpty(TimeSpan.Zero).Max(),
                 recoveredAfterErrors,
-                recoveredAfterHang),
+                recoveredAfterHang,
+                hangingCalls.Count(s => s.Failure == LoadFailure.Transport && s.Latency <= answerBy)),
             Options);
     }
 

@@ -12,12 +12,13 @@ namespace Bulwark.Drills.Sidecar;
 /// <param name="CallsAfterOpenWithin">Caller calls sent in that late part of the failing phase.</param>
 /// <param name="LateAnswerP95">95th percentile of the answers' latency in that late part.</param>
 /// <param name="HangingCalls">Calls sent with a deadline while the upstream hung.</param>
-/// <param name="HangingLate">Of those, the ones answered after their deadline and its grace, or not at all.</param>
+/// <param name="HangingLate">Of those, the ones not ended by their deadline and its grace: answered later, or not at all by then.</param>
 /// <param name="HangingClientTimeouts">Of those, the ones the caller's own timeout ended.</param>
 /// <param name="HangingGatewayTimeouts">Of those, the ones answered 504 (the deadline carried).</param>
 /// <param name="HangingSlowest">The slowest answer in the hanging phase.</param>
 /// <param name="RecoveredAfterErrors">From lifting the errors to the last of the consecutive answered calls; null when it did not recover.</param>
 /// <param name="RecoveredAfterHang">The same after the hang; null when it did not recover.</param>
+/// <param name="HangingResets">Of the hanging calls, the ones cut off without an answer (reset, closed early) within their deadline and its grace: ended in time, but not with a 504.</param>
 public sealed record SidecarMeasurements(
     int BaselineCalls,
     int BaselineFailures,
@@ -32,7 +33,8 @@ public sealed record SidecarMeasurements(
     int HangingGatewayTimeouts,
     TimeSpan HangingSlowest,
     TimeSpan? RecoveredAfterErrors,
-    TimeSpan? RecoveredAfterHang);
+    TimeSpan? RecoveredAfterHang,
+    int HangingResets = 0);
 
 /// <summary>The Sidecar drill's verdict rules, pure so they can be tested without a network.</summary>
 public static class SidecarJudge
@@ -61,6 +63,7 @@ public static class SidecarJudge
             DrillFigure.AtMost("calls answered after their deadline while the upstream hung", measured.HangingLate, "calls", 0),
             DrillFigure.AtMost("calls ended by the caller's own timeout", measured.HangingClientTimeouts, "calls", 0),
             DrillFigure.Info("504 answers while the upstream hung", measured.HangingGatewayTimeouts, "calls"),
+            DrillFigure.Info("calls cut off in time without an answer while the upstream hung", measured.HangingResets, "calls"),
             DrillFigure.Info("slowest answer while the upstream hung", measured.HangingSlowest.TotalMilliseconds, "ms"),
             Recovery("answered again after the errors", measured.RecoveredAfterErrors, recoverMs),
             Recovery("answered again after the hang", measured.RecoveredAfterHang, recoverMs),
@@ -92,6 +95,12 @@ public static class SidecarJudge
         {
             failures.Add($"While the upstream hung, {measured.HangingLate} of {measured.HangingCalls} calls were answered later than their {Seconds(options.CallerDeadline)} s deadline plus {Seconds(options.DeadlineGrace)} s, {measured.HangingClientTimeouts} only by the caller's own timeout (slowest {measured.HangingSlowest.TotalMilliseconds:F0} ms): the deadline was not carried.");
             findings.Add("Let the sidecar honour X-Deadline (UseBulwarkDeadlines before the proxy) and give the upstream's pipeline a Timeout, the earlier of the two answering 504.");
+        }
+
+        if (measured.HangingResets > 0)
+        {
+            // Ended in time, so the deadline held; but a caller gets a reset where a 504 problem would say why.
+            findings.Add($"{measured.HangingResets} of {measured.HangingCalls} calls while the upstream hung were cut off without an answer within their deadline (a reset, not a 504): look for a response started before the deadline fired.");
         }
 
         AddRecoveryFailure(failures, "errors", measured.RecoveredAfterErrors, options);

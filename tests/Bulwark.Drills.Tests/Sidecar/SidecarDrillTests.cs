@@ -111,6 +111,16 @@ public sealed class SidecarDrillTests : IDisposable
         Assert.Contains("not measured", verdict.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Judge_ACallCutOffWithinItsDeadline_IsReportedAndNamedButTheDeadlineHeld()
+    {
+        var verdict = SidecarJudge.Judge(Measured() with { HangingResets = 1 }, new SidecarOptions());
+
+        Assert.Equal(DrillOutcome.Passed, verdict.Outcome);
+        Assert.Contains(verdict.Figures, f => f.Name == "calls cut off in time without an answer while the upstream hung" && f.Value == 1);
+        Assert.Contains("a reset, not a 504", string.Join(' ', verdict.Findings), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(3, 0)]
     [InlineData(0, 2)]
