@@ -4,7 +4,7 @@
 #   bash deploy/fleet/fleet.sh down     # stops what `up` started (by the process ids it wrote), nothing else
 #   bash deploy/fleet/fleet.sh status   # each instance's readiness
 # FLEET_SIZE=N changes the number of instances, FLEET_PORT the first port (default 5200; the stand-ins take
-# FLEET_PORT+90 and +91). The servers come from .ci/services.sh (installed and started if missing); the shop's data
+# FLEET_PORT+90 and +91), FLEET_CONFIGURATION the build (Debug by default; the benchmark uses Release). The servers come from .ci/services.sh (installed and started if missing); the shop's data
 # is the database shop_fleet on the local PostgreSQL (kept across `down`; FLEET_RESET=1 `up` starts it empty).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -15,6 +15,9 @@ BASE="${FLEET_PORT:-5200}"
 PAYMENTS="http://127.0.0.1:$((BASE + 90))"
 RECOMMENDATIONS="http://127.0.0.1:$((BASE + 91))"
 DATABASE="${FLEET_DATABASE:-shop_fleet}"
+CONFIGURATION="${FLEET_CONFIGURATION:-Debug}"
+case "$CONFIGURATION" in Debug|Release) ;; *) echo "fleet: FLEET_CONFIGURATION must be Debug or Release, not '$CONFIGURATION'" >&2; exit 2 ;; esac
+BIN="artifacts/bin/%s/${CONFIGURATION,,}"
 PG="host=127.0.0.1 port=5432 user=bulwark dbname=postgres connect_timeout=5"
 
 ready() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
@@ -57,18 +60,18 @@ up() {
   fi
   # One build first, so the processes below never build the same projects at once.
   for project in shop/Shop.Externals/Shop.Externals.csproj shop/Shop.Host/Shop.Host.csproj; do
-    dotnet build "$project" -p:UseSharedCompilation=false --verbosity quiet --nologo
+    dotnet build "$project" -c "$CONFIGURATION" -p:UseSharedCompilation=false --verbosity quiet --nologo
   done
 
   : >"$RUN/pids"
   # One pair of stand-ins for the whole fleet (an instance launching its own would tie them to that instance's life).
-  setsid dotnet artifacts/bin/Shop.Externals/debug/Shop.Externals.dll --payment-url "$PAYMENTS" \
+  setsid dotnet "$(printf "$BIN" Shop.Externals)/Shop.Externals.dll" --payment-url "$PAYMENTS" \
     --recommendations-url "$RECOMMENDATIONS" </dev/null >"$RUN/logs/stand-ins.log" 2>&1 &
   echo "$! stand-ins" >>"$RUN/pids"
   # Every instance gets the same settings but its name and port: this is the whole of "running as a fleet".
   for i in $(seq 0 $((SIZE - 1))); do
     name="shop-$i"
-    setsid dotnet artifacts/bin/Shop.Host/debug/Shop.Host.dll --contentRoot="$ROOT/shop/Shop.Host" \
+    setsid dotnet "$(printf "$BIN" Shop.Host)/Shop.Host.dll" --contentRoot="$ROOT/shop/Shop.Host" \
       --environment=Development --urls="http://127.0.0.1:$((BASE + i))" \
       --Shop:Data:Path="$RUN/data-$name" \
       --Shop:Data:Provider=Postgres \
