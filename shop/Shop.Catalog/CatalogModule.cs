@@ -40,7 +40,7 @@ public sealed class CatalogModule : IShopModule
         services.AddShopEventSourcing(events => events
                 .Register<ProductListed>("catalog.ProductListed")
                 .Register<ProductPriceChanged>("catalog.ProductPriceChanged"))
-            .AddProjection<ProductListProjection>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
+            .AddProjection<ProductListProjection>();
         // The catalogue data product (Codex 33): built from the same product events, never from the read model's table.
         services.AddShopDataProducts().WithProduct(new CatalogueDataProduct());
         services.AddSingleton<ProductListReader>();

@@ -97,7 +97,7 @@ public sealed class OrdersModule : IShopModule
                 .Register<OrderPlaced>("orders.OrderPlaced")
                 .Register<OrderConfirmedEntry>("orders.OrderConfirmed")
                 .Register<OrderRejectedEntry>("orders.OrderRejected"))
-            .AddProjection<OrderHistoryProjection>(o => o.PollInterval = TimeSpan.FromMilliseconds(50));
+            .AddProjection<OrderHistoryProjection>();
         // The orders data product (Codex 33): built from the lifecycle events above, never from the order tables.
         services.AddShopDataProducts().WithProduct(new OrdersDataProduct());
         // The library's orchestrator and sweeper (resume at start, then sweep); the steps' services are injected.

@@ -26,6 +26,9 @@ public sealed partial class ProjectionRunner : BackgroundService
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _waitersLock = new();
     private readonly List<(long Position, TaskCompletionSource Done)> _waiters = [];
+    // Released by a new read-your-own-writes waiter to cut the loop's wait short (at most one pending). Never disposed,
+    // for the reason the gate is not.
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private long _position = -1;
     private long _lag;
     private volatile bool _following;
@@ -224,6 +227,9 @@ public sealed partial class ProjectionRunner : BackgroundService
             _waiters.Add((position, done));
         }
 
+        // The waiter's event is in the log already (it was appended before anyone waits for it): poll now rather than
+        // at the end of the interval. A follower re-reads the writer's checkpoint; the writer's own poll is not hurried.
+        Wake();
         return done.Task.WaitAsync(cancellationToken);
     }
 
@@ -272,7 +278,7 @@ public sealed partial class ProjectionRunner : BackgroundService
             {
                 try
                 {
-                    await Task.Delay(wait, _timeProvider, stoppingToken).ConfigureAwait(false);
+                    await WaitForNextPollAsync(wait, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -283,6 +289,31 @@ public sealed partial class ProjectionRunner : BackgroundService
         }
 
         await ReleaseLeaseAsync().ConfigureAwait(false);
+    }
+
+    // The poll interval, or less when a read-your-own-writes waiter arrives meanwhile (or arrived during the last batch).
+    private async Task WaitForNextPollAsync(TimeSpan wait, CancellationToken stoppingToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var woken = _wake.WaitAsync(waiting.Token);
+        var elapsed = Task.Delay(wait, _timeProvider, waiting.Token);
+        var first = await Task.WhenAny(woken, elapsed).ConfigureAwait(false);
+        await waiting.CancelAsync().ConfigureAwait(false);
+        // Throws when the host stops; the other task ends cancelled (a wake taken at the same moment only means the
+        // next poll, which comes now anyway).
+        await first.ConfigureAwait(false);
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A wake is already pending: the next poll serves this waiter too.
+        }
     }
 
     // Under the gate. Without a lease this process is the only writer.

@@ -353,6 +353,39 @@ public abstract class EventStoreContract<TStore> : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => late);
     }
 
+    [Fact]
+    public async Task Projection_WaiterArrives_RunnerPollsAtOnceInsteadOfAtTheEndOfItsInterval()
+    {
+        var (repository, store, keys) = await CreateRepositoryAsync(snapshotEvery: 0);
+        var projection = new BalanceProjection($"balances-{Guid.NewGuid():N}");
+        // A minute between polls on a clock that never moves: only the waiter can make the runner poll again.
+        using var runner = CreateRunner(store, keys, projection, TimeSpan.FromMinutes(1));
+        await runner.StartAsync(Ct);
+        try
+        {
+            using (var started = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+            {
+                started.CancelAfter(TimeSpan.FromSeconds(10));
+                while (runner.Position < 0)
+                {
+                    await Task.Delay(10, started.Token);
+                }
+            }
+
+            var wallet = repository.Create(NewStream());
+            wallet.Open("cust-1", "Name", "e@example.org");
+            wallet.Deposit(250);
+            var written = await repository.SaveAsync(wallet, Ct);
+
+            await runner.WaitForPositionAsync(written.LastPosition, Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            Assert.Equal([250L], projection.Snapshot([wallet.Id]));
+        }
+        finally
+        {
+            await runner.StopAsync(CancellationToken.None);
+        }
+    }
+
     protected static string NewStream() => $"s-{Guid.NewGuid():N}";
 
     private static EventData Event(string type) => new(Guid.NewGuid(), type, Encoding.UTF8.GetBytes("{}"));
@@ -369,12 +402,12 @@ public abstract class EventStoreContract<TStore> : IAsyncLifetime
         return (repository, store, keys);
     }
 
-    private ProjectionRunner CreateRunner(TStore store, ISubjectKeyStore keys, IProjection projection) => new(
+    private ProjectionRunner CreateRunner(TStore store, ISubjectKeyStore keys, IProjection projection, TimeSpan? pollInterval = null) => new(
         store,
         new EventSerializer(TestWallet.Registry(), keys),
         store,
         projection,
-        Options.Create(new ProjectionRunnerOptions { BatchSize = 3 }),
+        Options.Create(new ProjectionRunnerOptions { BatchSize = 3, PollInterval = pollInterval ?? TimeSpan.FromMilliseconds(200) }),
         Time,
         NullLogger<ProjectionRunner>.Instance);
 
