@@ -131,12 +131,15 @@ public sealed class OrdersTests
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
         Guid orderId;
         StockView before;
-        await using (var dying = await StartShopAsync(provider, dataPath, SagaDeath.AfterSaving("charge-payment")))
+        var death = SagaDeath.WhenSaved("charge-payment");
+        await using (var dying = await StartShopAsync(provider, dataPath, death.Registration))
         {
             before = await StockAsync(dying.Client);
             using var buyer = await dying.NewCustomerAsync();
             orderId = await PlaceAsync(buyer.Client, Order("tok_visa", "00000"));
             await WaitUntilAsync(async () => (await ChargesAsync(provider)).Any(c => c.Reference == orderId.ToString()));
+            // The provider sees the charge before the saga has saved the step: stop the process only once it has.
+            await death.Reached.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         }
 
         // The first process stopped the saga after the charge: money taken, stock held, order still pending.
@@ -157,12 +160,15 @@ public sealed class OrdersTests
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
         Guid orderId;
         StockView before;
-        await using (var dying = await StartShopAsync(provider, dataPath, SagaDeath.AfterSaving("charge-payment")))
+        var death = SagaDeath.WhenSaved("charge-payment");
+        await using (var dying = await StartShopAsync(provider, dataPath, death.Registration))
         {
             before = await StockAsync(dying.Client);
             using var buyer = await dying.NewCustomerAsync();
             orderId = await PlaceAsync(buyer.Client, Order("tok_visa", "10115"));
             await WaitUntilAsync(async () => (await ChargesAsync(provider)).Any(c => c.Reference == orderId.ToString()));
+            // The provider sees the charge before the saga has saved the step: stop the process only once it has.
+            await death.Reached.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         }
 
         await using var restarted = await StartShopAsync(provider, dataPath);
@@ -181,11 +187,14 @@ public sealed class OrdersTests
         await using var provider = await StartProviderAsync();
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
         Guid orderId;
-        await using (var dying = await StartShopAsync(provider, dataPath, SagaDeath.AfterEffectOf("charge-payment")))
+        var death = SagaDeath.WhenSucceeded("charge-payment");
+        await using (var dying = await StartShopAsync(provider, dataPath, death.Registration))
         {
             using var buyer = await dying.NewCustomerAsync();
             orderId = await PlaceAsync(buyer.Client, Order("tok_visa", "10115"));
             await WaitUntilAsync(async () => (await ChargesAsync(provider)).Any(c => c.Reference == orderId.ToString()));
+            // The provider sees the charge before the saga has saved the step: stop the process only once it has.
+            await death.Reached.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         }
 
         // The saga never recorded the charge, so the restart charges again: the payment id derived from the order id
@@ -203,11 +212,14 @@ public sealed class OrdersTests
         await using var provider = await StartProviderAsync();
         var dataPath = Path.Combine(Path.GetTempPath(), "bulwark-shop-" + Guid.NewGuid().ToString("N"));
         Guid orderId;
-        await using (var dying = await StartShopAsync(provider, dataPath, SagaDeath.AfterSaving("charge-payment")))
+        var death = SagaDeath.WhenSaved("charge-payment");
+        await using (var dying = await StartShopAsync(provider, dataPath, death.Registration))
         {
             using var buyer = await dying.NewCustomerAsync();
             orderId = await PlaceAsync(buyer.Client, Order("tok_visa", "00000"));
             await WaitUntilAsync(async () => (await ChargesAsync(provider)).Any(c => c.Reference == orderId.ToString()));
+            // The provider sees the charge before the saga has saved the step: stop the process only once it has.
+            await death.Reached.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         }
 
         // Shipping will fail and the refund cannot reach the provider: the saga does not park on money it can hand
