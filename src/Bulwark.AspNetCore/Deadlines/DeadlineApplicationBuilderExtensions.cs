@@ -16,12 +16,7 @@ public static class DeadlineApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
-        var options = services.AddOptions<DeadlineOptions>().ValidateDataAnnotations().ValidateOnStart();
-        if (configuration is not null)
-        {
-            options.Bind(configuration.GetSection(DeadlineOptions.SectionName));
-        }
-
+        services.AddOptions<DeadlineOptions>().ValidateDataAnnotations().ValidateOnStart().BindSectionIfGiven(configuration, DeadlineOptions.SectionName);
         return services;
     }
 

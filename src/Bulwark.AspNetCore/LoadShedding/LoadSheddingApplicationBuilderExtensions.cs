@@ -20,13 +20,7 @@ public static class LoadSheddingApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
-        var options = services.AddOptions<LoadSheddingOptions>().ValidateDataAnnotations().ValidateOnStart();
-        if (configuration is not null)
-        {
-            options.Bind(configuration.GetSection(LoadSheddingOptions.SectionName));
-        }
-
-        return options;
+        return services.AddOptions<LoadSheddingOptions>().ValidateDataAnnotations().ValidateOnStart().BindSectionIfGiven(configuration, LoadSheddingOptions.SectionName);
     }
 
     /// <summary>

@@ -23,16 +23,11 @@ public static class RateLimitingApplicationBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LocalRateLimiter>();
         services.TryAddSingleton<IRateLimitDecider>(sp => sp.GetRequiredService<LocalRateLimiter>());
-        var options = services.AddOptions<BulwarkRateLimitingOptions>().ValidateDataAnnotations()
+        return services.AddOptions<BulwarkRateLimitingOptions>().ValidateDataAnnotations()
             .Validate(o => o.Tiers.ContainsKey(o.AnonymousTier) && o.Tiers.ContainsKey(o.AuthenticatedTier) && o.ApiKeys.Values.All(o.Tiers.ContainsKey),
                 "Every tier named by AnonymousTier, AuthenticatedTier and ApiKeys must be defined in Tiers.")
-            .ValidateOnStart();
-        if (configuration is not null)
-        {
-            options.Bind(configuration.GetSection(BulwarkRateLimitingOptions.SectionName));
-        }
-
-        return options;
+            .ValidateOnStart()
+            .BindSectionIfGiven(configuration, BulwarkRateLimitingOptions.SectionName);
     }
 
     /// <summary>Adds <see cref="RateLimitingMiddleware"/>; place it after authentication and before endpoints.</summary>
