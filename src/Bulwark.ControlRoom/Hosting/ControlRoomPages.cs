@@ -129,11 +129,7 @@ internal sealed class ControlRoomPages(string prefix)
                 detail: "No such drill report: the drill history lists the ones it serves (the newest, within Bulwark:ControlRoom:DrillReports:MaxReportBytes).");
         }
 
-        var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = DrillReportSecurityPolicy;
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.CacheControl = "no-store";
+        PageHeaders(context, DrillReportSecurityPolicy);
         return Results.Bytes(page, "text/html; charset=utf-8");
     }
 
@@ -240,11 +236,17 @@ internal sealed class ControlRoomPages(string prefix)
 
     private static IResult Html(HttpContext context, string html)
     {
+        PageHeaders(context, ContentSecurityPolicy);
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    // Every HTML page the Control Room serves: its own policy, and never sniffed, cached or sent on as a referrer.
+    private static void PageHeaders(HttpContext context, string contentSecurityPolicy)
+    {
         var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = contentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
-        return Results.Content(html, "text/html; charset=utf-8");
     }
 }

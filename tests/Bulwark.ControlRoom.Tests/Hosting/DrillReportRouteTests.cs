@@ -61,6 +61,35 @@ public sealed class DrillReportRouteTests
     }
 
     [Fact]
+    public async Task Pages_TheControlRoomAndADrillReport_EachHaveTheirOwnPolicyAndAreNeverSniffedCachedOrReferred()
+    {
+        var folder = DrillReportFiles.NewFolder();
+        try
+        {
+            var listed = await DrillReportFiles.WriteSingleAsync(folder, DrillReportFiles.Report("ddos", At, DrillOutcome.Passed), At);
+            await using var shop = await ControlRoomShop.StartAsync($"--Bulwark:ControlRoom:DrillReports:Path={folder}");
+
+            using var room = await shop.Admin.GetAsync("/control", Ct);
+            using var report = await shop.Admin.GetAsync($"/control/drills/{listed}", Ct);
+
+            Assert.Equal(HttpStatusCode.OK, room.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+            Assert.DoesNotContain("sandbox", room.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+            Assert.Contains("sandbox", report.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+            Assert.All(new[] { room, report }, page =>
+            {
+                Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+                Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
+                Assert.True(page.Headers.CacheControl?.NoStore, "Cache-Control: no-store");
+            });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Start_WithAnUnusableDrillReportPathOrPrometheusUrl_FailsNamingTheKey()
     {
         var drills = await Assert.ThrowsAsync<OptionsValidationException>(() => ControlRoomShop.StartAsync("--Bulwark:ControlRoom:DrillReports:MaxReports=0"));
