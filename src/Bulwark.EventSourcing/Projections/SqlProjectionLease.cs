@@ -93,19 +93,9 @@ public sealed partial class SqlProjectionLease : IProjectionLease, IAsyncDisposa
     public async ValueTask ReleaseAsync(string projection)
     {
         ArgumentNullException.ThrowIfNull(projection);
-        if (!_turns.TryGetValue(projection, out var turn))
+        if (_turns.TryGetValue(projection, out var turn))
         {
-            return;
-        }
-
-        await turn.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
-        {
-            await ReleaseUnderTurnAsync(projection).ConfigureAwait(false);
-        }
-        finally
-        {
-            turn.Release();
+            await ReleaseInTurnAsync(projection, turn).ConfigureAwait(false);
         }
     }
 
@@ -124,15 +114,22 @@ public sealed partial class SqlProjectionLease : IProjectionLease, IAsyncDisposa
         await _disposing.CancelAsync().ConfigureAwait(false);
         foreach (var (projection, turn) in _turns)
         {
-            await turn.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            try
-            {
-                await ReleaseUnderTurnAsync(projection).ConfigureAwait(false);
-            }
-            finally
-            {
-                turn.Release();
-            }
+            await ReleaseInTurnAsync(projection, turn).ConfigureAwait(false);
+        }
+    }
+
+    // Waits for the projection's turn (a take or ping in flight finishes first) without a token: a release is never
+    // given up half-way.
+    private async ValueTask ReleaseInTurnAsync(string projection, SemaphoreSlim turn)
+    {
+        await turn.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await ReleaseUnderTurnAsync(projection).ConfigureAwait(false);
+        }
+        finally
+        {
+            turn.Release();
         }
     }
 
