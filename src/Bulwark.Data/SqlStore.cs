@@ -60,6 +60,34 @@ public abstract class SqlStore : ISchemaOwner, IDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction (<see cref="SqlDialect.BeginWriteAsync"/>) once the tables
+    /// exist, and commits it when the work returns; work that throws writes nothing. A busy database runs the whole unit
+    /// again (<see cref="SqlDatabase.RunAsync{T}"/>), so the work must not keep state between attempts.
+    /// </summary>
+    /// <typeparam name="T">The work's result.</typeparam>
+    /// <param name="work">Writes with the connection and transaction it is given.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The result of the attempt that committed.</returns>
+    protected async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await Database.RunAsync(
+            async (connection, token) =>
+            {
+                var transaction = await Dialect.BeginWriteAsync(connection, token).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    var result = await work(connection, transaction, token).ConfigureAwait(false);
+                    await transaction.CommitAsync(token).ConfigureAwait(false);
+                    return result;
+                }
+            },
+            Clock,
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

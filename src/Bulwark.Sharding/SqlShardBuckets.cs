@@ -151,23 +151,16 @@ public sealed class SqlShardBuckets : SqlStore
     /// <returns><see langword="false"/> when the shard does not own the bucket.</returns>
     public async Task<bool> FenceAsync(int bucket, CancellationToken cancellationToken)
     {
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await Database.RunAsync(
-            async (connection, token) =>
+        return await WriteAsync(
+            async (connection, transaction, token) =>
             {
-                var transaction = await Dialect.BeginWriteAsync(connection, token).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    await Dialect.LockAsync(connection, transaction, SqlWriterLock.InSpace(BucketLockSpace, bucket), SqlWriterLockMode.Exclusive, token).ConfigureAwait(false);
+                await Dialect.LockAsync(connection, transaction, SqlWriterLock.InSpace(BucketLockSpace, bucket), SqlWriterLockMode.Exclusive, token).ConfigureAwait(false);
 
-                    using var fence = connection.CreateCommand("UPDATE bulwark_shard_buckets SET state = @fenced WHERE bucket = @bucket AND state IN (@owned, @fenced);", transaction)
-                        .With("bucket", bucket).With("fenced", Fenced).With("owned", Owned);
-                    var fenced = await fence.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 1;
-                    await transaction.CommitAsync(token).ConfigureAwait(false);
-                    return fenced;
-                }
+                using var fence = connection.CreateCommand("UPDATE bulwark_shard_buckets SET state = @fenced WHERE bucket = @bucket AND state IN (@owned, @fenced);", transaction)
+                    .With("bucket", bucket).With("fenced", Fenced).With("owned", Owned);
+                var fenced = await fence.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 1;
+                return fenced;
             },
-            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 

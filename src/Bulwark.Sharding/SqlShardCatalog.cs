@@ -55,35 +55,29 @@ public sealed class SqlShardCatalog : SqlStore
         await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
         if (await ReadVersionAsync(cancellationToken).ConfigureAwait(false) == 0)
         {
-            await Database.RunAsync(
-                async (connection, token) =>
+            await WriteAsync(
+                async (connection, transaction, token) =>
                 {
-                    var transaction = await Dialect.BeginWriteAsync(connection, token).ConfigureAwait(false);
-                    await using (transaction.ConfigureAwait(false))
+                    // Racing instances write the same rows; the loser's inserts change nothing.
+                    foreach (var chunk in Enumerable.Range(0, bucketCount).Chunk(SeedRowsPerStatement))
                     {
-                        // Racing instances write the same rows; the loser's inserts change nothing.
-                        foreach (var chunk in Enumerable.Range(0, bucketCount).Chunk(SeedRowsPerStatement))
+                        var sql = new StringBuilder("INSERT INTO bulwark_shard_map (bucket, shard) VALUES ");
+                        sql.AppendJoin(", ", chunk.Select(b => string.Create(CultureInfo.InvariantCulture, $"(@b{b}, @s{b})")));
+                        sql.Append(" ON CONFLICT DO NOTHING;");
+                        using var insert = connection.CreateCommand(sql.ToString(), transaction);
+                        foreach (var bucket in chunk)
                         {
-                            var sql = new StringBuilder("INSERT INTO bulwark_shard_map (bucket, shard) VALUES ");
-                            sql.AppendJoin(", ", chunk.Select(b => string.Create(CultureInfo.InvariantCulture, $"(@b{b}, @s{b})")));
-                            sql.Append(" ON CONFLICT DO NOTHING;");
-                            using var insert = connection.CreateCommand(sql.ToString(), transaction);
-                            foreach (var bucket in chunk)
-                            {
-                                insert.With(string.Create(CultureInfo.InvariantCulture, $"b{bucket}"), bucket)
-                                    .With(string.Create(CultureInfo.InvariantCulture, $"s{bucket}"), shards[bucket % shards.Count]);
-                            }
-
-                            await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                            insert.With(string.Create(CultureInfo.InvariantCulture, $"b{bucket}"), bucket)
+                                .With(string.Create(CultureInfo.InvariantCulture, $"s{bucket}"), shards[bucket % shards.Count]);
                         }
 
-                        using var version = connection.CreateCommand("INSERT INTO bulwark_shard_map_version (id, version) VALUES (1, 1) ON CONFLICT DO NOTHING;", transaction);
-                        await version.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                        await transaction.CommitAsync(token).ConfigureAwait(false);
-                        return 0;
+                        await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                     }
+
+                    using var version = connection.CreateCommand("INSERT INTO bulwark_shard_map_version (id, version) VALUES (1, 1) ON CONFLICT DO NOTHING;", transaction);
+                    await version.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                    return 0;
                 },
-                Clock,
                 cancellationToken).ConfigureAwait(false);
         }
 
@@ -151,30 +145,23 @@ public sealed class SqlShardCatalog : SqlStore
     public async Task<long> AssignAsync(int bucket, string shard, long expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(shard);
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await Database.RunAsync(
-            async (connection, token) =>
+        return await WriteAsync(
+            async (connection, transaction, token) =>
             {
-                var transaction = await Dialect.BeginWriteAsync(connection, token).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                using (var version = connection.CreateCommand("UPDATE bulwark_shard_map_version SET version = version + 1 WHERE id = 1 AND version = @expected;", transaction)
+                    .With("expected", expectedVersion))
                 {
-                    using (var version = connection.CreateCommand("UPDATE bulwark_shard_map_version SET version = version + 1 WHERE id = 1 AND version = @expected;", transaction)
-                        .With("expected", expectedVersion))
+                    if (await version.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 0)
                     {
-                        if (await version.ExecuteNonQueryAsync(token).ConfigureAwait(false) == 0)
-                        {
-                            throw new ShardMapConflictException(expectedVersion);
-                        }
+                        throw new ShardMapConflictException(expectedVersion);
                     }
-
-                    using var assign = connection.CreateCommand("UPDATE bulwark_shard_map SET shard = @shard WHERE bucket = @bucket;", transaction)
-                        .With("shard", shard).With("bucket", bucket);
-                    await assign.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                    await transaction.CommitAsync(token).ConfigureAwait(false);
-                    return expectedVersion + 1;
                 }
+
+                using var assign = connection.CreateCommand("UPDATE bulwark_shard_map SET shard = @shard WHERE bucket = @bucket;", transaction)
+                    .With("shard", shard).With("bucket", bucket);
+                await assign.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                return expectedVersion + 1;
             },
-            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 }

@@ -267,26 +267,19 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
             return 0;
         }
 
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        return await Database.RunAsync(
-            async (connection, token) =>
+        return await WriteAsync(
+            async (connection, transaction, token) =>
             {
-                var transaction = await Dialect.BeginWriteAsync(connection, token).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    // The same lock as an append: imported events take positions in this database's commit order too.
-                    await Dialect.LockAsync(connection, transaction, AppendLock, SqlWriterLockMode.Exclusive, token).ConfigureAwait(false);
+                // The same lock as an append: imported events take positions in this database's commit order too.
+                await Dialect.LockAsync(connection, transaction, AppendLock, SqlWriterLockMode.Exclusive, token).ConfigureAwait(false);
 
-                    // One round trip where the driver batches: the import holds this database's append lock, so every
-                    // writer here waits for it (a page inserted row by row held PostgreSQL writers for seconds).
-                    var written = connection.CanCreateBatch
-                        ? await ImportBatchAsync(connection, transaction, events, token).ConfigureAwait(false)
-                        : await ImportEachAsync(connection, transaction, events, token).ConfigureAwait(false);
-                    await transaction.CommitAsync(token).ConfigureAwait(false);
-                    return written;
-                }
+                // One round trip where the driver batches: the import holds this database's append lock, so every
+                // writer here waits for it (a page inserted row by row held PostgreSQL writers for seconds).
+                var written = connection.CanCreateBatch
+                    ? await ImportBatchAsync(connection, transaction, events, token).ConfigureAwait(false)
+                    : await ImportEachAsync(connection, transaction, events, token).ConfigureAwait(false);
+                return written;
             },
-            Clock,
             cancellationToken).ConfigureAwait(false);
     }
 

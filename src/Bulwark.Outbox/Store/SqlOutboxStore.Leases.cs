@@ -48,37 +48,31 @@ public sealed partial class SqlOutboxStore
     // Marks published rows and releases the rest in one short write. Not cancelled with the relay: the messages
     // left already, and an unmarked row is only published again, never lost.
     private Task<bool> SettleAsync(string claimId, IReadOnlyCollection<long> publishedPositions, CancellationToken cancellationToken) =>
-        Database.RunAsync(
-            async (connection, token) =>
+        WriteAsync(
+            async (connection, transaction, token) =>
             {
-                var transaction = await Dialect.BeginWriteAsync(connection, token).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                using (var mark = connection.CreateCommand(
+                           "UPDATE bulwark_outbox SET published_at = @now, claim_id = NULL, claimed_until = NULL WHERE position = @position AND claim_id = @claim;",
+                           transaction)
+                       .With("now", Dialect.Timestamp(Clock.GetUtcNow()))
+                       .With("claim", claimId))
                 {
-                    using (var mark = connection.CreateCommand(
-                               "UPDATE bulwark_outbox SET published_at = @now, claim_id = NULL, claimed_until = NULL WHERE position = @position AND claim_id = @claim;",
-                               transaction)
-                           .With("now", Dialect.Timestamp(Clock.GetUtcNow()))
-                           .With("claim", claimId))
+                    var position = mark.AddParameter("position");
+                    foreach (var published in publishedPositions)
                     {
-                        var position = mark.AddParameter("position");
-                        foreach (var published in publishedPositions)
-                        {
-                            position.Value = published;
-                            await mark.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                        }
+                        position.Value = published;
+                        await mark.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                     }
-
-                    using (var release = connection.CreateCommand("UPDATE bulwark_outbox SET claim_id = NULL, claimed_until = NULL WHERE claim_id = @claim;", transaction)
-                               .With("claim", claimId))
-                    {
-                        await release.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                    }
-
-                    await transaction.CommitAsync(token).ConfigureAwait(false);
-                    return true;
                 }
+
+                using (var release = connection.CreateCommand("UPDATE bulwark_outbox SET claim_id = NULL, claimed_until = NULL WHERE claim_id = @claim;", transaction)
+                           .With("claim", claimId))
+                {
+                    await release.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+
+                return true;
             },
-            Clock,
             cancellationToken);
 
     private sealed class LeaseClaim(SqlOutboxStore store, string claimId, IReadOnlyList<OutboxMessage> messages) : IOutboxClaim
