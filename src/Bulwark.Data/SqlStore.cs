@@ -60,6 +60,42 @@ public abstract class SqlStore : ISchemaOwner, IDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Runs one query once the tables exist and returns the first column of its first row.</summary>
+    /// <param name="sql">The query.</param>
+    /// <param name="bind">Adds the query's parameters.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The value; <see langword="null"/> when no row came back, <see cref="DBNull"/> for SQL NULL.</returns>
+    protected async Task<object?> ScalarAsync(string sql, Func<DbCommand, DbCommand> bind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = bind(connection.CreateCommand(sql));
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs one query once the tables exist and maps every row, in the order the query returns them.</summary>
+    /// <typeparam name="T">What a row maps to.</typeparam>
+    /// <param name="sql">The query.</param>
+    /// <param name="bind">Adds the query's parameters.</param>
+    /// <param name="map">Maps the reader's current row.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The rows.</returns>
+    protected async Task<List<T>> QueryAsync<T>(string sql, Func<DbCommand, DbCommand> bind, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = bind(connection.CreateCommand(sql));
+            return await command.ReadAllAsync(map, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="work"/> in a write transaction (<see cref="SqlDialect.BeginWriteAsync"/>) once the tables
     /// exist, and commits it when the work returns; work that throws writes nothing. A busy database runs the whole unit

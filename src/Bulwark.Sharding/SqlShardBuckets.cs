@@ -189,41 +189,16 @@ public sealed class SqlShardBuckets : SqlStore
     /// <param name="bucket">The bucket.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The state.</returns>
-    public async Task<string?> StateAsync(int bucket, CancellationToken cancellationToken)
-    {
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand("SELECT state FROM bulwark_shard_buckets WHERE bucket = @bucket;").With("bucket", bucket);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-        }
-    }
+    public async Task<string?> StateAsync(int bucket, CancellationToken cancellationToken) =>
+        await ScalarAsync("SELECT state FROM bulwark_shard_buckets WHERE bucket = @bucket;", command => command.With("bucket", bucket), cancellationToken).ConfigureAwait(false) as string;
 
     /// <summary>The keys written in <paramref name="bucket"/> on this shard.</summary>
     /// <param name="bucket">The bucket.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The keys.</returns>
-    public async Task<IReadOnlyList<string>> KeysAsync(int bucket, CancellationToken cancellationToken)
-    {
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand("SELECT shard_key FROM bulwark_shard_keys WHERE bucket = @bucket;").With("bucket", bucket);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                var keys = new List<string>();
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    keys.Add(reader.GetString(0));
-                }
-
-                return keys;
-            }
-        }
-    }
+    public async Task<IReadOnlyList<string>> KeysAsync(int bucket, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT shard_key FROM bulwark_shard_keys WHERE bucket = @bucket;", command => command.With("bucket", bucket), static reader => reader.GetString(0), cancellationToken)
+            .ConfigureAwait(false);
 
     /// <summary>Records keys copied in from another shard (a move's target).</summary>
     /// <param name="bucket">Their bucket.</param>

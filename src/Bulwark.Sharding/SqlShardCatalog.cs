@@ -98,14 +98,8 @@ public sealed class SqlShardCatalog : SqlStore
     /// <returns>The version.</returns>
     public async Task<long> ReadVersionAsync(CancellationToken cancellationToken)
     {
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand("SELECT version FROM bulwark_shard_map_version WHERE id = 1;");
-            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
-        }
+        var value = await ScalarAsync("SELECT version FROM bulwark_shard_map_version WHERE id = 1;", static command => command, cancellationToken).ConfigureAwait(false);
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Reads the whole map and its version in one statement (one snapshot: the version matches the rows).</summary>
@@ -113,26 +107,13 @@ public sealed class SqlShardCatalog : SqlStore
     /// <returns>The map, or <see langword="null"/> before it is seeded.</returns>
     public async Task<ShardMap?> ReadAsync(CancellationToken cancellationToken)
     {
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand(
-                "SELECT m.bucket, m.shard, v.version FROM bulwark_shard_map m CROSS JOIN bulwark_shard_map_version v WHERE v.id = 1 ORDER BY m.bucket;");
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                var shards = new List<string>();
-                long version = 0;
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    shards.Add(reader.GetString(1));
-                    version = reader.GetInt64(2);
-                }
-
-                return version == 0 ? null : new ShardMap(version, shards);
-            }
-        }
+        var rows = await QueryAsync(
+            "SELECT m.bucket, m.shard, v.version FROM bulwark_shard_map m CROSS JOIN bulwark_shard_map_version v WHERE v.id = 1 ORDER BY m.bucket;",
+            static command => command,
+            static reader => (Shard: reader.GetString(1), Version: reader.GetInt64(2)),
+            cancellationToken).ConfigureAwait(false);
+        var version = rows.Count == 0 ? 0 : rows[^1].Version;
+        return version == 0 ? null : new ShardMap(version, [.. rows.Select(row => row.Shard)]);
     }
 
     /// <summary>Gives <paramref name="bucket"/> to <paramref name="shard"/> if the map is still at <paramref name="expectedVersion"/>.</summary>

@@ -100,13 +100,8 @@ public sealed class SqlSubjectKeyStore : SqlStore, ISubjectKeyStore, IForgottenS
     public async Task<bool> IsForgottenAsync(string subjectId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(subjectId);
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand("SELECT 1 FROM bulwark_subject_keys WHERE subject_id = @id AND forgotten_at IS NOT NULL;").With("id", subjectId);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null and not DBNull;
-        }
+        return await ScalarAsync("SELECT 1 FROM bulwark_subject_keys WHERE subject_id = @id AND forgotten_at IS NOT NULL;", command => command.With("id", subjectId), cancellationToken)
+            .ConfigureAwait(false) is not null and not DBNull;
     }
 
     private static async Task<byte[]?> ReadKeyAsync(DbConnection connection, string subjectId, CancellationToken cancellationToken)

@@ -144,7 +144,7 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
 
     /// <inheritdoc />
     public async Task<long> GetHeadPositionAsync(CancellationToken cancellationToken) =>
-        Convert.ToInt64(await ScalarAsync("SELECT COALESCE(MAX(position), 0) FROM bulwark_events;", _ => { }, cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        Convert.ToInt64(await ScalarAsync("SELECT COALESCE(MAX(position), 0) FROM bulwark_events;", static command => command, cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     public async Task SaveSnapshotAsync(Snapshot snapshot, CancellationToken cancellationToken)
@@ -493,16 +493,4 @@ public sealed class SqlEventStore : SqlStore, IEventStore, ISnapshotStore, ISnap
         reader.GetFieldValue<byte[]>(5),
         reader.IsDBNull(6) ? ReadOnlyMemory<byte>.Empty : reader.GetFieldValue<byte[]>(6),
         Dialect.ReadTimestamp(reader, 7));
-
-    private async Task<object?> ScalarAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
-    {
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand(sql);
-            bind(command);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
 }

@@ -91,7 +91,7 @@ public sealed class SqlSagaStore : SqlStore, ISagaStore
     /// <inheritdoc />
     public async Task<SagaState?> GetAsync(Guid sagaId, CancellationToken cancellationToken)
     {
-        var found = await QueryAsync($"SELECT {Columns} FROM bulwark_sagas WHERE saga_id = @id;", c => c.With("id", Database.Dialect.Uuid(sagaId)), cancellationToken)
+        var found = await QuerySagasAsync($"SELECT {Columns} FROM bulwark_sagas WHERE saga_id = @id;", c => c.With("id", Database.Dialect.Uuid(sagaId)), cancellationToken)
             .ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
     }
@@ -104,7 +104,7 @@ public sealed class SqlSagaStore : SqlStore, ISagaStore
 
         // Statuses are enum numbers, so inlining them is safe and avoids array parameters SQLite lacks.
         var list = statuses.Count == 0 ? "NULL" : string.Join(",", statuses.Select(s => ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return QueryAsync(
+        return QuerySagasAsync(
             $"SELECT {Columns} FROM bulwark_sagas WHERE saga_type = @type AND status IN ({list}) ORDER BY updated_at;",
             c => c.With("type", sagaType),
             cancellationToken);
@@ -126,40 +126,22 @@ public sealed class SqlSagaStore : SqlStore, ISagaStore
             .With("updated", dialect.Timestamp(state.UpdatedAt));
     }
 
-    private async Task<IReadOnlyList<SagaState>> QueryAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
-    {
-        await Gate.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var dialect = Database.Dialect;
-        var connection = await Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand(sql);
-            bind(command);
-            var states = new List<SagaState>();
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    states.Add(new SagaState
-                    {
-                        SagaId = dialect.ReadUuid(reader, 0),
-                        SagaType = reader.GetString(1),
-                        Status = (SagaStatus)reader.GetInt32(2),
-                        CompletedSteps = reader.GetInt32(3),
-                        PendingCompensations = reader.GetInt32(4),
-                        Data = reader.GetString(5),
-                        Error = reader.IsDBNull(6) ? null : reader.GetString(6),
-                        Version = reader.GetInt64(7),
-                        UpdatedAt = dialect.ReadTimestamp(reader, 8),
-                        TraceParent = reader.IsDBNull(9) ? null : reader.GetString(9),
-                        TraceState = reader.IsDBNull(10) ? null : reader.GetString(10),
-                        CorrelationId = reader.IsDBNull(11) ? null : reader.GetString(11),
-                    });
-                }
-            }
+    private async Task<IReadOnlyList<SagaState>> QuerySagasAsync(string sql, Func<DbCommand, DbCommand> bind, CancellationToken cancellationToken) =>
+        await QueryAsync(sql, bind, ReadState, cancellationToken).ConfigureAwait(false);
 
-            return states;
-        }
-    }
+    private SagaState ReadState(DbDataReader reader) => new()
+    {
+        SagaId = Dialect.ReadUuid(reader, 0),
+        SagaType = reader.GetString(1),
+        Status = (SagaStatus)reader.GetInt32(2),
+        CompletedSteps = reader.GetInt32(3),
+        PendingCompensations = reader.GetInt32(4),
+        Data = reader.GetString(5),
+        Error = reader.IsDBNull(6) ? null : reader.GetString(6),
+        Version = reader.GetInt64(7),
+        UpdatedAt = Dialect.ReadTimestamp(reader, 8),
+        TraceParent = reader.IsDBNull(9) ? null : reader.GetString(9),
+        TraceState = reader.IsDBNull(10) ? null : reader.GetString(10),
+        CorrelationId = reader.IsDBNull(11) ? null : reader.GetString(11),
+    };
 }
