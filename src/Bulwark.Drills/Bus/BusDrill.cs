@@ -38,7 +38,7 @@ public abstract class BusDrill<TOptions> : Drill<TOptions>
         await context.RequireTargetAnswersAsync("/health/ready", cancellationToken).ConfigureAwait(false);
         context.RequireBus();
         using var http = Client(context);
-        _customer = await DrillCustomer.SignUpAsync(http, "/api/users", "/api/users/sign-in", context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
+        _customer = await DrillCustomer.SignUpAsync(http, context, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A loopback client on the target with <see cref="RequestTimeout"/>.</summary>

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bulwark.Drills.Model;
+using Bulwark.ShopClient;
 
 namespace Bulwark.Drills.Customers;
 
@@ -11,6 +12,17 @@ namespace Bulwark.Drills.Customers;
 /// </summary>
 public sealed record DrillCustomer(Guid Id, string Email, string AccessToken)
 {
+    /// <summary>
+    /// Signs up a fresh customer on the shop's own identity endpoints (<see cref="ShopPaths.Users"/>,
+    /// <see cref="ShopPaths.SignIn"/>), sending the drill's default headers.
+    /// </summary>
+    /// <exception cref="DrillPreconditionException">The target refused either step.</exception>
+    public static Task<DrillCustomer> SignUpAsync(HttpClient http, DrillContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return SignUpAsync(http, ShopPaths.Users, ShopPaths.SignIn, context.DefaultHeaders, cancellationToken);
+    }
+
     /// <summary>Signs up a fresh customer at <paramref name="signUpPath"/> and signs it in at <paramref name="signInPath"/>.</summary>
     /// <exception cref="DrillPreconditionException">The target refused either step.</exception>
     public static async Task<DrillCustomer> SignUpAsync(HttpClient http, string signUpPath, string signInPath, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)

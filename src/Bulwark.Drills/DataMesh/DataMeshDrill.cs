@@ -54,8 +54,8 @@ public sealed class DataMeshDrill : Drill<DataMeshOptions>
         }
 
         using var http = Client(context);
-        _a = await DrillCustomer.SignUpAsync(http, "/api/users", "/api/users/sign-in", context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
-        _b = await DrillCustomer.SignUpAsync(http, "/api/users", "/api/users/sign-in", context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
+        _a = await DrillCustomer.SignUpAsync(http, context, cancellationToken).ConfigureAwait(false);
+        _b = await DrillCustomer.SignUpAsync(http, context, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < Options.OrdersPerCustomer; i++)
         {
             _aOrders.Add(await _a.PlaceOrderAsync(http, context.DefaultHeaders, "the data product is built from the customers' orders", cancellationToken).ConfigureAwait(false));

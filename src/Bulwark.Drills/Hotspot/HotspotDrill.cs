@@ -78,7 +78,7 @@ public sealed class HotspotDrill : Drill<HotspotOptions>
                 throw new DrillPreconditionException($"No customer signed up landed on {string.Join(" or ", homes)} to play the hot customer.");
             }
 
-            var customer = await DrillCustomer.SignUpAsync(http, ShopPaths.Users, ShopPaths.SignIn, context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
+            var customer = await DrillCustomer.SignUpAsync(http, context, cancellationToken).ConfigureAwait(false);
             var wallet = await customer.OpenWalletAsync(http, context.DefaultHeaders, null, cancellationToken).ConfigureAwait(false);
             var shard = await ShardOfAsync(http, context, customer, wallet, cancellationToken).ConfigureAwait(false);
             if (homes.Contains(shard))
@@ -102,7 +102,7 @@ public sealed class HotspotDrill : Drill<HotspotOptions>
                     $"Signed up {Options.OtherCustomers * 8 + 16} customers without spreading {Options.OtherCustomers} evenly over {string.Join(", ", homes)}: {string.Join(", ", homes.Select(h => $"{h} {_others.Count(o => o.Shard == h)}"))}.");
             }
 
-            var customer = await DrillCustomer.SignUpAsync(http, ShopPaths.Users, ShopPaths.SignIn, context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
+            var customer = await DrillCustomer.SignUpAsync(http, context, cancellationToken).ConfigureAwait(false);
             var wallet = await customer.OpenWalletAsync(http, context.DefaultHeaders, null, cancellationToken).ConfigureAwait(false);
             var shard = await ShardOfAsync(http, context, customer, wallet, cancellationToken).ConfigureAwait(false);
             if (homes.Contains(shard) && _others.Count(o => o.Shard == shard) < perShard && BucketOf(wallet) != _hotBucket)

@@ -52,7 +52,7 @@ public sealed class NeedleDrill : Drill<NeedleOptions>
 
         await context.RequireTargetAnswersAsync("/api/products", cancellationToken).ConfigureAwait(false);
         using var http = Client(context);
-        _customer = await DrillCustomer.SignUpAsync(http, "/api/users", "/api/users/sign-in", context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
+        _customer = await DrillCustomer.SignUpAsync(http, context, cancellationToken).ConfigureAwait(false);
         _orderId = await _customer.PlaceOrderAsync(http, context.DefaultHeaders, "a return needs an order", cancellationToken).ConfigureAwait(false);
     }
 

@@ -40,7 +40,7 @@ public sealed class PartialFailureDrill : Drill<PartialFailureOptions>
     {
         await context.RequireTargetAnswersAsync("/api/products", cancellationToken).ConfigureAwait(false);
         using var http = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
-        _customer = await DrillCustomer.SignUpAsync(http, "/api/users", "/api/users/sign-in", context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
+        _customer = await DrillCustomer.SignUpAsync(http, context, cancellationToken).ConfigureAwait(false);
         _ = await StockAsync(http, context, cancellationToken).ConfigureAwait(false);
     }
 

@@ -26,7 +26,7 @@ public sealed class PayloadDrill(PayloadOptions? options = null)
     {
         await context.RequireTargetAnswersAsync("/health/ready", cancellationToken).ConfigureAwait(false);
         using var http = LoopbackHttp.CreateClient(context.Target, Options.RequestTimeout);
-        _customer = await DrillCustomer.SignUpAsync(http, "/api/users", "/api/users/sign-in", context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
+        _customer = await DrillCustomer.SignUpAsync(http, context, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

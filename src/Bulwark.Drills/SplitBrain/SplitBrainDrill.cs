@@ -45,7 +45,7 @@ public sealed class SplitBrainDrill(SplitBrainOptions? options = null)
 
         for (var i = 0; i < Options.Customers; i++)
         {
-            var customer = await DrillCustomer.SignUpAsync(a, ShopPaths.Users, ShopPaths.SignIn, context.DefaultHeaders, cancellationToken).ConfigureAwait(false);
+            var customer = await DrillCustomer.SignUpAsync(a, context, cancellationToken).ConfigureAwait(false);
             _wallets.Add((customer, await customer.OpenWalletAsync(a, context.DefaultHeaders, "on A", cancellationToken).ConfigureAwait(false)));
         }
 
