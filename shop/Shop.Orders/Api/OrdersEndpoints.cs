@@ -18,6 +18,7 @@ using Shop.Orders.History;
 using Shop.Orders.Sharding;
 using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Auth;
+using Shop.Infrastructure.Sharding;
 
 namespace Shop.Orders.Api;
 
@@ -107,14 +108,7 @@ internal static class OrdersEndpoints
         }
         catch (ShardBucketFencedException e)
         {
-            // The customer's bucket stayed fenced (a shard move's last moment) longer than Bulwark:Sharding:FenceWait:
-            // nothing was written, so the same request may be sent again (a 5xx releases the idempotency key).
-            return TypedResults.Problem(
-                detail: e.Message,
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Orders moving",
-                type: OrdersMovingType,
-                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 1 });
+            return ShardMoveProblems.Moving(e, "Orders moving", OrdersMovingType);
         }
 
         // Past the commit nothing may fail the request: a 5xx releases the idempotency key and the client's retry would

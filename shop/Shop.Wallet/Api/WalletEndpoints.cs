@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Routing;
 using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Auth;
 using Shop.Infrastructure.OpenApi;
+using Shop.Infrastructure.Sharding;
 using Shop.Wallet.Domain;
 using Shop.Wallet.Sharding;
 
@@ -46,15 +47,7 @@ internal static class WalletEndpoints
             .WithName("WalletSummary").WithTags("Wallet").RequireShopAdmin();
     }
 
-    // A write whose bucket stayed fenced (a shard move's last seconds) longer than Bulwark:Sharding:FenceWait: nothing
-    // was written, and the same request can be sent again in a moment.
-    private static ProblemHttpResult Fenced(ShardBucketFencedException e) =>
-        TypedResults.Problem(
-            detail: e.Message,
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Wallet moving",
-            type: WalletMovingType,
-            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 1 });
+    private static ProblemHttpResult Fenced(ShardBucketFencedException e) => ShardMoveProblems.Moving(e, "Wallet moving", WalletMovingType);
 
     private static async Task<Results<Created<WalletReceipt>, ProblemHttpResult>> OpenAsync(OpenWallet? body, ShopCaller caller, AggregateRepository<WalletAccount> repository, WalletIds ids, CancellationToken cancellationToken)
     {
