@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration.Memory;
 using Shop.Identity;
 using Shop.Infrastructure.Admin;
 using Shop.Infrastructure.Auth;
-using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Messaging;
 using Shop.Infrastructure.Modules;
 
@@ -41,11 +40,7 @@ public static class NotificationsServiceApp
     /// </exception>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = Name });
-        if (builder.Configuration[WebHostDefaults.ServerUrlsKey] is null)
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:5120");
-        }
+        var builder = ModuleServiceBuilder.Create(args, Name, "http://127.0.0.1:5120");
 
         // No appsettings files: a test project that references this host and the shop's would get one set over the
         // other. What they would say is here: RabbitMQ by default, and in Development the shop's demo secrets.
@@ -63,13 +58,8 @@ public static class NotificationsServiceApp
                 + $"{ShopMessagingOptions.SectionName}:RabbitMq:ConnectionUri) here and in the shop; the embedded transport is a file in one shop's data folder.");
         }
 
-        var dataPathKey = $"{ShopDataOptions.SectionName}:{nameof(ShopDataOptions.Path)}";
-        builder.Configuration[dataPathKey] ??= DefaultDataPath;
-        Directory.CreateDirectory(builder.Configuration[dataPathKey]!);
-
+        builder.UseOwnDataFolder(DefaultDataPath);
         builder.AddBulwarkObservability(o => o.ServiceName = Name);
-        builder.Services.AddBulwarkProblemDetails();
-        builder.Services.AddBulwarkHealth();
         builder.Services.AddShopAuth();
         builder.Services.AddShopMessaging(builder.Configuration);
         builder.Services

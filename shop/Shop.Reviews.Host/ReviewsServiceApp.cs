@@ -1,7 +1,6 @@
 using Bulwark.AspNetCore.Health;
 using Bulwark.AspNetCore.Problems;
 using Bulwark.Observability.Telemetry;
-using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Modules;
 
 namespace Shop.Reviews.Host;
@@ -21,19 +20,8 @@ public static class ReviewsServiceApp
     /// <summary>Builds the service from command-line arguments (<c>--urls</c>, <c>--Shop:Data:Path</c>).</summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = Name });
-        if (builder.Configuration[WebHostDefaults.ServerUrlsKey] is null)
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:5110");
-        }
-
-        var dataPathKey = $"{ShopDataOptions.SectionName}:{nameof(ShopDataOptions.Path)}";
-        builder.Configuration[dataPathKey] ??= DefaultDataPath;
-        Directory.CreateDirectory(builder.Configuration[dataPathKey]!);
-
+        var builder = ModuleServiceBuilder.Create(args, Name, "http://127.0.0.1:5110").UseOwnDataFolder(DefaultDataPath);
         builder.AddBulwarkObservability(o => o.ServiceName = Name);
-        builder.Services.AddBulwarkProblemDetails();
-        builder.Services.AddBulwarkHealth();
         builder.Services.AddShopModule<ReviewsModule>(builder.Configuration);
 
         var app = builder.Build();
