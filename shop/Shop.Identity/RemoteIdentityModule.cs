@@ -6,6 +6,7 @@ using Shop.Identity.Contracts;
 using Shop.Identity.Remote;
 using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Modules;
+using Shop.Infrastructure.ServiceClients;
 
 namespace Shop.Identity;
 
@@ -33,14 +34,13 @@ public sealed class RemoteIdentityModule : IShopModule
     /// <summary>Registers <see cref="IIdentityApi"/> over HTTP.</summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RemoteIdentityOptions>().BindConfiguration(RemoteIdentityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient<IIdentityApi, IdentityHttpClient>(RemoteClientName, (sp, http) =>
-        {
-            var options = sp.GetRequiredService<IOptions<RemoteIdentityOptions>>().Value;
-            http.BaseAddress = new Uri(options.Url, "/");
-            http.Timeout = options.Timeout;
-            http.DefaultRequestHeaders.Add(options.ApiKeyHeader, options.ApiKey);
-        });
+        services.AddServiceClient<RemoteIdentityOptions>(RemoteClientName, RemoteIdentityOptions.SectionName)
+            .ConfigureHttpClient((sp, http) =>
+            {
+                var options = sp.GetRequiredService<IOptions<RemoteIdentityOptions>>().Value;
+                http.DefaultRequestHeaders.Add(options.ApiKeyHeader, options.ApiKey);
+            })
+            .AddTypedClient<IIdentityApi, IdentityHttpClient>();
     }
 
     /// <summary>None: Identity's endpoints are the shop's.</summary>

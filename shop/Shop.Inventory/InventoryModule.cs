@@ -3,13 +3,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Modules;
+using Shop.Infrastructure.ServiceClients;
 using Shop.Inventory.Api;
 using Shop.Inventory.Contracts;
 using Shop.Inventory.Data;
 using Shop.Inventory.LegacyErp;
 using Shop.Inventory.StockSync;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Shop.Inventory;
 
@@ -43,17 +43,12 @@ public sealed class InventoryModule : IShopModule
     private static void AddStockSync(IServiceCollection services)
     {
         services.AddOptions<StockSyncOptions>().BindConfiguration(StockSyncOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<LegacyErpOptions>().BindConfiguration(LegacyErpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton<StockSyncMetrics>();
         services.TryAddSingleton<StockSyncService>();
         services.AddHostedService<StockSyncWorker>();
-        services.AddHttpClient<IStockCountSource, LegacyErpStockSource>(LegacyErpHttpClientName, (sp, http) =>
-        {
-            var erp = sp.GetRequiredService<IOptions<LegacyErpOptions>>().Value;
-            http.BaseAddress = new Uri(erp.Url, "/");
-            http.Timeout = erp.Timeout;
-        });
+        services.AddServiceClient<LegacyErpOptions>(LegacyErpHttpClientName, LegacyErpOptions.SectionName)
+            .AddTypedClient<IStockCountSource, LegacyErpStockSource>();
     }
 
     /// <summary>Maps <c>/api/inventory</c>.</summary>

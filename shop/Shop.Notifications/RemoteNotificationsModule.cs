@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Shop.Infrastructure.Auth;
 using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Modules;
+using Shop.Infrastructure.ServiceClients;
 using Shop.Notifications.Contracts;
 using Shop.Notifications.Remote;
 
@@ -44,14 +44,9 @@ public sealed class RemoteNotificationsModule : IShopModule
     /// <summary>Registers the forwarder to the notifications service (<c>Shop:Notifications</c>).</summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<NotificationsPlacementOptions>().BindConfiguration(NotificationsPlacementOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient<NotificationsForwarder>(RemoteClientName, (sp, http) =>
-        {
-            var options = sp.GetRequiredService<IOptions<NotificationsPlacementOptions>>().Value;
-            http.BaseAddress = new Uri(options.Url, "/");
-            http.Timeout = options.Timeout;
-            http.MaxResponseContentBufferSize = NotificationsForwarder.MaxAnswerBytes;
-        });
+        services.AddServiceClient<NotificationsPlacementOptions>(RemoteClientName, NotificationsPlacementOptions.SectionName)
+            .ConfigureHttpClient(http => http.MaxResponseContentBufferSize = NotificationsForwarder.MaxAnswerBytes)
+            .AddTypedClient<NotificationsForwarder>();
     }
 
     /// <summary>Maps <c>GET /api/notifications</c>, forwarded to the service with the caller's credentials.</summary>

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Shop.Infrastructure.Data;
 using Shop.Infrastructure.Modules;
+using Shop.Infrastructure.ServiceClients;
 using Shop.Reviews.Contracts;
 using Shop.Reviews.Remote;
 
@@ -40,13 +40,8 @@ public sealed class RemoteReviewsModule : IShopModule
     /// <summary>Registers <see cref="IReviewsApi"/> over HTTP to the reviews service (<c>Shop:Reviews</c>).</summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ReviewsPlacementOptions>().BindConfiguration(ReviewsPlacementOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient<IReviewsApi, ReviewsHttpClient>(RemoteClientName, (sp, http) =>
-        {
-            var options = sp.GetRequiredService<IOptions<ReviewsPlacementOptions>>().Value;
-            http.BaseAddress = new Uri(options.Url, "/");
-            http.Timeout = options.Timeout;
-        });
+        services.AddServiceClient<ReviewsPlacementOptions>(RemoteClientName, ReviewsPlacementOptions.SectionName)
+            .AddTypedClient<IReviewsApi, ReviewsHttpClient>();
     }
 
     /// <summary>Maps <c>/api/reviews/{productId}</c>, the endpoint the in-process module maps.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Shop.Infrastructure.ServiceClients;
 
 namespace Shop.Identity.Remote;
 
@@ -6,7 +7,7 @@ namespace Shop.Identity.Remote;
 /// Where a process that does not host Identity (an extracted module's service) reaches Identity's contract: the shop's
 /// <c>GET /api/users/{id}</c>, called as an operator. Bound from <c>Shop:Identity:Remote</c>.
 /// </summary>
-internal sealed class RemoteIdentityOptions
+internal sealed class RemoteIdentityOptions : IServiceAddress
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Shop:Identity:Remote";

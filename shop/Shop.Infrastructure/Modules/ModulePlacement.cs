@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using Shop.Infrastructure.ServiceClients;
 
 namespace Shop.Infrastructure.Modules;
 
@@ -17,7 +18,7 @@ public enum ModulePlacement
 /// How the shop reaches a module that can run in its own process: <c>Shop:&lt;Module&gt;:Mode</c>, <c>Url</c> and
 /// <c>Timeout</c>. Each such module binds its own section, with its service's default address.
 /// </summary>
-public class ModulePlacementOptions
+public class ModulePlacementOptions : IServiceAddress
 {
     /// <summary>Creates the options with the module's service's default address.</summary>
     /// <param name="defaultUrl">The service's address unless configuration says otherwise.</param>

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Shop.Infrastructure.ServiceClients;
 
 namespace Shop.Inventory.LegacyErp;
 
 /// <summary>Where the legacy ERP's stock export is. Bound from <c>Shop:Inventory:LegacyErp</c>.</summary>
-internal sealed class LegacyErpOptions
+internal sealed class LegacyErpOptions : IServiceAddress
 {
     public const string SectionName = "Shop:Inventory:LegacyErp";
 
