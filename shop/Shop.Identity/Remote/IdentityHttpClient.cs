@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Shop.Identity.Contracts;
+using Shop.Infrastructure.ServiceClients;
 
 namespace Shop.Identity.Remote;
 
@@ -37,10 +38,7 @@ internal sealed class IdentityHttpClient(HttpClient http) : IIdentityApi
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new HttpRequestException(
-                HttpRequestError.Unknown,
-                string.Create(CultureInfo.InvariantCulture, $"Identity did not answer within {http.Timeout.TotalSeconds:0.###} s (Shop:Identity:Remote:Timeout)."),
-                e);
+            throw ServiceCallTimeout.Exceeded("Identity", http, "Shop:Identity:Remote:Timeout", e);
         }
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Shop.Infrastructure.Admin;
+using Shop.Infrastructure.ServiceClients;
 
 namespace Shop.Notifications.Remote;
 
@@ -44,7 +45,7 @@ internal sealed class NotificationsForwarder(HttpClient http, IOptionsMonitor<Sh
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Unavailable($"The notifications service did not answer within {http.Timeout.TotalSeconds:0.###} s (Shop:Notifications:Timeout).");
+            return Unavailable(ServiceCallTimeout.Describe("The notifications service", http, "Shop:Notifications:Timeout"));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using Shop.Infrastructure.ServiceClients;
 using Shop.Reviews.Contracts;
 
 namespace Shop.Reviews.Remote;
@@ -21,12 +22,7 @@ internal sealed class ReviewsHttpClient(HttpClient http) : IReviewsApi
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            // HttpClient.Timeout ends the call as a cancellation the caller never asked for; left as it is, it escaped the
-            // endpoint as a 500 (CI, a cold reviews service under load).
-            throw new HttpRequestException(
-                HttpRequestError.Unknown,
-                string.Create(CultureInfo.InvariantCulture, $"The reviews service did not answer within {http.Timeout.TotalSeconds:0.###} s (Shop:Reviews:Timeout)."),
-                e);
+            throw ServiceCallTimeout.Exceeded("The reviews service", http, "Shop:Reviews:Timeout", e);
         }
     }
 }
