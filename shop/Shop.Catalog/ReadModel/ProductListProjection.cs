@@ -1,4 +1,3 @@
-using Bulwark.Data;
 using Bulwark.EventSourcing;
 using Shop.Catalog.Domain;
 using Shop.Infrastructure.EventSourcing;
@@ -34,45 +33,43 @@ internal sealed class ProductListProjection(ModuleDatabase<CatalogModule> catalo
 
     protected override async Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
     {
-        await using var connection = await Database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.With("v", recorded.Version);
+        int productId;
         switch (domainEvent)
         {
             case ProductListed listed:
-                command.CommandText = $"""
+                productId = listed.ProductId;
+                await ExecuteAsync(
+                    $"""
                     INSERT INTO {table} (id, sku, name, description, category, price_cents, currency, version)
                     VALUES (@id, @sku, @name, @description, @category, @price, @currency, @v) ON CONFLICT (id) DO NOTHING;
-                    """;
-                command.With("id", listed.ProductId);
-                command.With("sku", listed.Sku);
-                command.With("name", listed.Name);
-                command.With("description", listed.Description);
-                command.With("category", listed.Category);
-                command.With("price", listed.PriceCents);
-                command.With("currency", listed.Currency);
+                    """,
+                    recorded,
+                    cancellationToken,
+                    ("id", listed.ProductId),
+                    ("sku", listed.Sku),
+                    ("name", listed.Name),
+                    ("description", listed.Description),
+                    ("category", listed.Category),
+                    ("price", listed.PriceCents),
+                    ("currency", listed.Currency));
                 break;
             case ProductPriceChanged changed:
-                command.CommandText = $"UPDATE {table} SET price_cents = @price, version = @v WHERE id = @id AND version < @v;";
-                command.With("id", changed.ProductId);
-                command.With("price", changed.NewPriceCents);
+                productId = changed.ProductId;
+                await ExecuteAsync(
+                    $"UPDATE {table} SET price_cents = @price, version = @v WHERE id = @id AND version < @v;",
+                    recorded,
+                    cancellationToken,
+                    ("id", changed.ProductId),
+                    ("price", changed.NewPriceCents));
                 break;
             default:
                 return;
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken);
         if (table == Table)
         {
-            await cache.RemoveAsync(CachedCatalogApi.KeyOf(ProductIdOf(domainEvent)), token: cancellationToken);
+            await cache.RemoveAsync(CachedCatalogApi.KeyOf(productId), token: cancellationToken);
             await cache.RemoveByTagAsync(CachedCatalogApi.PagesTag, token: cancellationToken);
         }
     }
-
-    private static int ProductIdOf(object domainEvent) => domainEvent switch
-    {
-        ProductListed listed => listed.ProductId,
-        ProductPriceChanged changed => changed.ProductId,
-        _ => throw new ArgumentOutOfRangeException(nameof(domainEvent), domainEvent.GetType().Name, "Not a product list event."),
-    };
 }

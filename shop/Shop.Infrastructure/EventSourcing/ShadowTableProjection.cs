@@ -65,4 +65,27 @@ public abstract class ShadowTableProjection : IShadowRebuildProjection
     /// <param name="cancellationToken">Cancels the update.</param>
     /// <returns>A task that completes when the table is updated.</returns>
     protected abstract Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs one statement for <paramref name="recorded"/> on its own connection, with <c>@v</c> bound to the event's
+    /// stream version (what keeps a row from going back to an older state) and <paramref name="parameters"/>.
+    /// </summary>
+    /// <param name="sql">The statement, written against the table <see cref="ApplyToAsync"/> was given.</param>
+    /// <param name="recorded">The stored event.</param>
+    /// <param name="cancellationToken">Cancels the statement.</param>
+    /// <param name="parameters">The statement's other parameters; <see langword="null"/> binds SQL NULL.</param>
+    /// <returns>A task that completes when the statement ran.</returns>
+    protected async Task ExecuteAsync(string sql, RecordedEvent recorded, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        ArgumentNullException.ThrowIfNull(parameters);
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand(sql).With("v", recorded.Version);
+        foreach (var (name, value) in parameters)
+        {
+            command.With(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -16,39 +16,33 @@ namespace Shop.Orders.History;
 internal sealed class OrderHistoryProjection(ModuleDatabase<OrdersModule> orders)
     : ShadowTableProjection(orders.Shop, "orders.history", "orders_history")
 {
-    protected override async Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken)
+    protected override Task ApplyToAsync(string table, RecordedEvent recorded, object domainEvent, CancellationToken cancellationToken) => domainEvent switch
     {
-        await using var connection = await Database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.With("v", recorded.Version);
-        switch (domainEvent)
-        {
-            case OrderPlaced placed:
-                command.CommandText = $"""
-                    INSERT INTO {table} (order_id, customer_id, status, total_cents, currency, placed_at, version)
-                    VALUES (@id, @customer, 'Pending', @total, @currency, @at, @v) ON CONFLICT (order_id) DO NOTHING;
-                    """;
-                command.With("id", placed.OrderId.ToString());
-                command.With("customer", placed.CustomerId.ToString());
-                command.With("total", placed.TotalCents);
-                command.With("currency", placed.Currency);
-                command.With("at", placed.PlacedAt.ToString("O", CultureInfo.InvariantCulture));
-                break;
-            case OrderConfirmedEntry confirmed:
-                command.CommandText = $"UPDATE {table} SET status = 'Confirmed', reason = NULL, version = @v WHERE order_id = @id AND version < @v;";
-                command.With("id", confirmed.OrderId.ToString());
-                break;
-            case OrderRejectedEntry rejected:
-                command.CommandText = $"UPDATE {table} SET status = 'Rejected', reason = @reason, version = @v WHERE order_id = @id AND version < @v;";
-                command.With("id", rejected.OrderId.ToString());
-                command.With("reason", rejected.Reason);
-                break;
-            default:
-                return;
-        }
-
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+        OrderPlaced placed => ExecuteAsync(
+            $"""
+            INSERT INTO {table} (order_id, customer_id, status, total_cents, currency, placed_at, version)
+            VALUES (@id, @customer, 'Pending', @total, @currency, @at, @v) ON CONFLICT (order_id) DO NOTHING;
+            """,
+            recorded,
+            cancellationToken,
+            ("id", placed.OrderId.ToString()),
+            ("customer", placed.CustomerId.ToString()),
+            ("total", placed.TotalCents),
+            ("currency", placed.Currency),
+            ("at", placed.PlacedAt.ToString("O", CultureInfo.InvariantCulture))),
+        OrderConfirmedEntry confirmed => ExecuteAsync(
+            $"UPDATE {table} SET status = 'Confirmed', reason = NULL, version = @v WHERE order_id = @id AND version < @v;",
+            recorded,
+            cancellationToken,
+            ("id", confirmed.OrderId.ToString())),
+        OrderRejectedEntry rejected => ExecuteAsync(
+            $"UPDATE {table} SET status = 'Rejected', reason = @reason, version = @v WHERE order_id = @id AND version < @v;",
+            recorded,
+            cancellationToken,
+            ("id", rejected.OrderId.ToString()),
+            ("reason", rejected.Reason)),
+        _ => Task.CompletedTask,
+    };
 
     public async Task<IReadOnlyList<OrderHistoryEntry>> ForCustomerAsync(Guid customerId, Page page, CancellationToken cancellationToken)
     {
