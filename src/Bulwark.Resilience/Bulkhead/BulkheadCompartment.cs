@@ -17,6 +17,9 @@ public sealed partial class BulkheadCompartment : IDisposable
     private readonly ConcurrencyLimiter _limiter;
     private readonly ILogger _logger;
     private readonly ResilienceInstruments _instruments;
+    // Built once: a tag made per call would box its bool on every admission (24 B a call on the success path).
+    private static readonly KeyValuePair<string, object?> QueuedTag = new("bulwark.bulkhead.queued", true);
+    private static readonly KeyValuePair<string, object?> NotQueuedTag = new("bulwark.bulkhead.queued", false);
     private readonly KeyValuePair<string, object?> _nameTag;
     private readonly TimeProvider _timeProvider;
 
@@ -127,7 +130,7 @@ public sealed partial class BulkheadCompartment : IDisposable
 
     private void Admitted(bool queued)
     {
-        _instruments.BulkheadAdmissions.Add(1, _nameTag, new("bulwark.bulkhead.queued", queued));
+        _instruments.BulkheadAdmissions.Add(1, _nameTag, queued ? QueuedTag : NotQueuedTag);
         // Room without waiting, a whole retry-after since the last refusal: the overload is over.
         if (!queued && Volatile.Read(ref _shedding) == 1
             && _timeProvider.GetElapsedTime(Interlocked.Read(ref _lastRefusal)) >= Options.RetryAfter
