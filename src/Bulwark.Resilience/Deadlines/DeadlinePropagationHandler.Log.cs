@@ -9,4 +9,7 @@ public sealed partial class DeadlinePropagationHandler
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Deadline passed during {Method} {Operation}; the call was cancelled")]
     private static partial void LogExpiredInFlight(ILogger logger, HttpMethod method, string operation);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Deadline passed during {Method} {Operation}; the callee gave up first and answered 504")]
+    private static partial void LogExpiredDownstream(ILogger logger, HttpMethod method, string operation);
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,8 @@ namespace Bulwark.Resilience.Deadlines;
 
 /// <summary>
 /// An <see cref="HttpClient"/> handler that forwards the ambient deadline as <c>X-Deadline</c>, bounds the attempt by
-/// the time left, and refuses a call whose deadline is spent before any connection is opened.
+/// the time left, and refuses a call whose deadline is spent before any connection is opened. A callee's 504 that arrives
+/// when the deadline is spent is reported as <see cref="DeadlineExceededException"/>, as this hop's own timer would.
 /// </summary>
 /// <remarks>Register it inside (after) a resilience handler so every retry attempt is sized to what is left.
 /// See docs/resilience.md#deadlines.</remarks>
@@ -49,14 +51,27 @@ public sealed partial class DeadlinePropagationHandler : DelegatingHandler
 
         using var timer = new CancellationTokenSource(remaining, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        HttpResponseMessage response;
         try
         {
-            return await base.SendAsync(request, linked.Token).ConfigureAwait(false);
+            response = await base.SendAsync(request, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             LogExpiredInFlight(_logger, request.Method, operation);
             throw new DeadlineExceededException($"Deadline {deadline} passed while '{operation}' was in flight.", e);
         }
+
+        // The callee worked to the same deadline, so its clock can pass it a moment before this hop's timer fires. Its
+        // 504 then says what this hop's timer would have said: the request's deadline is spent, not that the callee
+        // failed.
+        if (response.StatusCode == HttpStatusCode.GatewayTimeout && deadline.Remaining(_timeProvider) <= _options.NetworkAllowance + _options.MinimumAttemptBudget)
+        {
+            response.Dispose();
+            LogExpiredDownstream(_logger, request.Method, operation);
+            throw new DeadlineExceededException($"Deadline {deadline} passed while '{operation}' was in flight; the callee answered 504.", new HttpRequestException(HttpRequestError.Unknown, "The callee answered 504 Gateway Timeout.", statusCode: HttpStatusCode.GatewayTimeout));
+        }
+
+        return response;
     }
 }
